@@ -1,0 +1,80 @@
+// Narrow storage and I/O ports. The node driver is the only caller; adapters implement them.
+import type { ConfState, Entry, HardState, LogIndex, NodeId, SnapshotMeta, Term } from './core/types.js';
+
+/**
+ * The durable log. `append` must be durable (synced) when its promise resolves: the driver
+ * sends messages that depend on these entries only afterwards.
+ */
+export interface LogStore {
+  /** Index of the first entry still held, or `lastIndex + 1` when the log is empty. */
+  firstIndex(): Promise<LogIndex>;
+  /** Index of the last entry held, or the compacted index when the log is empty. */
+  lastIndex(): Promise<LogIndex>;
+  /** Entries in [lo, hi), at most `maxBytes` of data in all (at least one entry when any exists). */
+  entries(lo: LogIndex, hi: LogIndex, maxBytes?: number): Promise<Entry[]>;
+  /** The term of the entry at `index`, or undefined when it is not held. */
+  term(index: LogIndex): Promise<Term | undefined>;
+  /**
+   * Appends entries, first removing any held entry at or after the first new index
+   * (a leader's log overrides a follower's conflicting suffix). Durable on resolve.
+   */
+  append(entries: readonly Entry[]): Promise<void>;
+  /** Drops every entry up to and including `index` (after a snapshot covers them). */
+  compact(index: LogIndex, termAtIndex: Term): Promise<void>;
+  /** Drops the whole log and starts it after `index` (a snapshot was installed). */
+  reset(index: LogIndex, termAtIndex: Term): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Durable small state: hard state and membership. Durable on resolve. */
+export interface StableStore {
+  load(): Promise<{ hardState: HardState; conf: ConfState | null } | null>;
+  saveHardState(state: HardState): Promise<void>;
+  saveConf(conf: ConfState): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A snapshot being written: the state machine streams its bytes, then commits or aborts it. */
+export interface SnapshotSink {
+  write(chunk: Uint8Array): Promise<void>;
+  /** Makes the snapshot durable and visible; the newest snapshots are kept, older ones pruned. */
+  commit(): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export interface SnapshotSource {
+  readonly meta: SnapshotMeta;
+  readonly size: number;
+  /** Reads `length` bytes at `offset`; fewer only at the end. */
+  read(offset: number, length: number): Promise<Uint8Array>;
+  close(): Promise<void>;
+}
+
+export interface SnapshotStore {
+  create(meta: SnapshotMeta): Promise<SnapshotSink>;
+  /** The newest snapshot that verifies (checksum), or null. */
+  latest(): Promise<SnapshotSource | null>;
+  list(): Promise<SnapshotMeta[]>;
+}
+
+/** Injected time. The driver ticks the core from it; tests pass a manual clock. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): { cancel(): void };
+}
+
+/** Injected randomness in [0, 1): election timeouts are drawn from it. */
+export type RandomSource = () => number;
+
+/** Moves encoded messages between nodes. Delivery is best effort; Raft retries. */
+export interface Transport {
+  readonly localId: NodeId;
+  /** Starts accepting frames; `onFrame` receives each decoded payload with its sender. */
+  listen(onFrame: (from: NodeId, payload: Uint8Array) => void): Promise<void>;
+  /** Queues a payload to a peer. Never throws for an unreachable peer; reports it as an event. */
+  send(to: NodeId, payload: Uint8Array): void;
+  /** Sets or replaces a peer's address (membership changes at run time). */
+  setPeer(id: NodeId, address: string): void;
+  removePeer(id: NodeId): void;
+  close(): Promise<void>;
+}
