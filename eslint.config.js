@@ -50,6 +50,19 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.{js,mjs,cjs}'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+      },
+    },
+  },
+  {
     files: ['**/*.test.ts', 'tools/**/*.ts', 'apps/**/*.ts', '**/examples/**/*.ts', '**/bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
@@ -57,7 +70,13 @@ export default tseslint.config(
     files: ['packages/raft/src/core/**/*.ts'],
     ignores: ['packages/raft/src/core/**/*.test.ts'],
     rules: {
-      'no-restricted-globals': ['error', ...rawGlobals.map((name) => ({ name, message: `raft core is pure: ${name} is an effect; take it through the node driver` }))],
+      'no-restricted-globals': [
+        'error',
+        ...rawGlobals.map((name) => ({
+          name,
+          message: `raft core is pure: ${name} is an effect; take it through the node driver`,
+        })),
+      ],
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'raft core is pure: take randomness as an injected source' },
@@ -69,7 +88,25 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'raft core is pure: no node: imports' },
             {
-              group: ['fs', 'fs/*', 'net', 'tls', 'http', 'https', 'os', 'path', 'child_process', 'crypto', 'timers', 'timers/*', 'events', 'worker_threads', 'dgram', 'dns', 'process'],
+              group: [
+                'fs',
+                'fs/*',
+                'net',
+                'tls',
+                'http',
+                'https',
+                'os',
+                'path',
+                'child_process',
+                'crypto',
+                'timers',
+                'timers/*',
+                'events',
+                'worker_threads',
+                'dgram',
+                'dns',
+                'process',
+              ],
               message: 'raft core is pure: no Node built-ins',
             },
           ],
@@ -78,7 +115,11 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'AwaitExpression', message: 'raft core is synchronous: no await' },
-        { selector: 'FunctionDeclaration[async=true], ArrowFunctionExpression[async=true], FunctionExpression[async=true]', message: 'raft core is synchronous: no async functions' },
+        {
+          selector:
+            'FunctionDeclaration[async=true], ArrowFunctionExpression[async=true], FunctionExpression[async=true]',
+          message: 'raft core is synchronous: no async functions',
+        },
       ],
     },
   },

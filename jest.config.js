@@ -29,7 +29,10 @@ export default {
     {
       ...shared,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,apps,tools}/*/src/**/*.test.ts', '<rootDir>/{packages,apps,tools}/*/test/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{packages,apps,tools}/*/src/**/*.test.ts',
+        '<rootDir>/{packages,apps,tools}/*/test/**/*.test.ts',
+      ],
       testPathIgnorePatterns: ['/node_modules/', '\\.integration\\.test\\.ts$'],
     },
     {

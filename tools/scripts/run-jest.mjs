@@ -11,7 +11,14 @@ const require = createRequire(import.meta.url);
 const jestBin = require.resolve('jest/bin/jest.js');
 const dir = mkdtempSync(join(tmpdir(), 'orc-jest-'));
 const out = join(dir, 'results.json');
-const args = ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', jestBin, '--json', `--outputFile=${out}`, ...process.argv.slice(2)];
+const args = [
+  '--experimental-vm-modules',
+  '--no-warnings=ExperimentalWarning',
+  jestBin,
+  '--json',
+  `--outputFile=${out}`,
+  ...process.argv.slice(2),
+];
 const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
 let code = run.status ?? 1;
 try {
