@@ -25,6 +25,9 @@ const shared = {
 };
 
 export default {
+  // Two workers even on a 2-core machine (jest's default would be one): integration tests spend
+  // most of their time waiting on servers.
+  maxWorkers: 2,
   projects: [
     {
       ...shared,
@@ -38,6 +41,8 @@ export default {
     {
       ...shared,
       displayName: 'integration',
+      // A bound, not a speed target: each integration test also bounds its own waits.
+      testTimeout: 120_000,
       testMatch: ['<rootDir>/{packages,apps,tools}/*/test/**/*.integration.test.ts'],
       slowTestThreshold: 60,
     },
