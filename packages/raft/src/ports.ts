@@ -26,9 +26,19 @@ export interface LogStore {
   close(): Promise<void>;
 }
 
-/** Durable small state: hard state and membership. Durable on resolve. */
+/** What a `StableStore` holds. */
+export interface StoredState {
+  readonly hardState: HardState;
+  readonly conf: ConfState | null;
+}
+
+/**
+ * Durable small state: hard state and membership. Durable on resolve. One object may implement
+ * both `LogStore` and `StableStore` (the SQLite store does, so one sync covers both).
+ */
 export interface StableStore {
-  load(): Promise<{ hardState: HardState; conf: ConfState | null } | null>;
+  /** The saved state, or null for a node that never saved any. */
+  load(): Promise<StoredState | null>;
   saveHardState(state: HardState): Promise<void>;
   saveConf(conf: ConfState): Promise<void>;
   close(): Promise<void>;
@@ -66,12 +76,28 @@ export interface Clock {
 /** Injected randomness in [0, 1): election timeouts are drawn from it. */
 export type RandomSource = () => number;
 
-/** Moves encoded messages between nodes. Delivery is best effort; Raft retries. */
+/** What a transport tells its owner. */
+export interface TransportHandlers {
+  /**
+   * Receives each payload with its (authenticated) sender. Throwing refuses the payload: the
+   * transport logs the reason and closes that connection (e.g. an undecodable message).
+   */
+  onFrame(from: NodeId, payload: Uint8Array): void;
+  /** A peer could not be reached, or a payload to it was dropped (queue full). Raft retries. */
+  onPeerUnreachable?(peer: NodeId, reason: string): void;
+}
+
+/** Moves encoded messages between nodes. Delivery is best effort and in order per peer; Raft retries. */
 export interface Transport {
   readonly localId: NodeId;
-  /** Starts accepting frames; `onFrame` receives each decoded payload with its sender. */
-  listen(onFrame: (from: NodeId, payload: Uint8Array) => void): Promise<void>;
-  /** Queues a payload to a peer. Never throws for an unreachable peer; reports it as an event. */
+  /** The address other nodes reach this one at (known after `listen` for port 0). */
+  readonly localAddress: string;
+  /** Starts accepting connections and delivering payloads to `handlers`. */
+  listen(handlers: TransportHandlers): Promise<void>;
+  /**
+   * Queues a payload to a peer. Never throws for an unreachable peer or a full queue; reports
+   * through `onPeerUnreachable`. The payload must not be modified after the call.
+   */
   send(to: NodeId, payload: Uint8Array): void;
   /** Sets or replaces a peer's address (membership changes at run time). */
   setPeer(id: NodeId, address: string): void;
