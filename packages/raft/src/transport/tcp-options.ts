@@ -1,0 +1,106 @@
+// Options of the TCP transport, validated once with every problem reported.
+import type { NodeId } from '../core/types.js';
+import type { Clock, RandomSource } from '../ports.js';
+import { RaftError } from '../errors.js';
+import type { RaftLogger } from '../logger.js';
+
+/** Mutual TLS material (PEM). Both sides present a certificate signed by `ca`. */
+export interface TcpTlsOptions {
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  readonly ca: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** Options of {@link TcpTransport}. */
+export interface TcpTransportOptions {
+  readonly localId: NodeId;
+  /** Where to listen. Port 0 picks a free port (read `localAddress` after `listen`). */
+  readonly bind: { readonly host: string; readonly port: number };
+  /** The address peers dial; default `host:port` of the bound socket. */
+  readonly advertiseAddress?: string;
+  /** Nodes of another cluster id are refused during the handshake. */
+  readonly clusterId: string;
+  /** Initial peers: id → `host:port`. */
+  readonly peers?: Readonly<Record<string, string>>;
+  /** Shared secret: both sides prove they hold it (HMAC challenge); never sent. */
+  readonly secret?: string | Buffer;
+  /** Mutual TLS with peer certificates. */
+  readonly tls?: TcpTlsOptions;
+  /** Largest frame accepted or sent. Default 16 MiB. */
+  readonly maxFrameBytes?: number;
+  /** Connect plus handshake must finish within this. Default 2000 ms. */
+  readonly connectTimeoutMs?: number;
+  /** A connection with no traffic for this long is closed. Default 60000 ms. */
+  readonly idleTimeoutMs?: number;
+  /** A write that does not drain within this closes the connection. Default 5000 ms. */
+  readonly writeTimeoutMs?: number;
+  /** Per-peer send queue bound; beyond it payloads are dropped and reported. Default 64 MiB. */
+  readonly maxQueueBytes?: number;
+  /** Reconnect backoff: doubles from `initialMs` to `maxMs`, with jitter. Default 20 / 1000 ms. */
+  readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
+  readonly clock?: Clock;
+  readonly random?: RandomSource;
+  readonly logger?: RaftLogger;
+}
+
+/** The options with defaults filled. */
+export interface ResolvedTcpOptions {
+  readonly maxFrameBytes: number;
+  readonly connectTimeoutMs: number;
+  readonly idleTimeoutMs: number;
+  readonly writeTimeoutMs: number;
+  readonly maxQueueBytes: number;
+  readonly backoffInitialMs: number;
+  readonly backoffMaxMs: number;
+}
+
+/** Fills defaults and throws one INVALID_CONFIG error listing every problem. */
+export function resolveTcpOptions(o: TcpTransportOptions): ResolvedTcpOptions {
+  const problems: { path: string; message: string }[] = [];
+  const positive = (path: string, v: number | undefined, dflt: number): number => {
+    if (v === undefined) return dflt;
+    if (!Number.isFinite(v) || v <= 0) problems.push({ path, message: `must be a positive number, got ${String(v)}` });
+    return v;
+  };
+  if (typeof o.localId !== 'string' || o.localId.length === 0)
+    problems.push({ path: 'localId', message: 'must be a non-empty string' });
+  if (typeof o.clusterId !== 'string' || o.clusterId.length === 0)
+    problems.push({ path: 'clusterId', message: 'must be a non-empty string' });
+  if (typeof o.bind?.host !== 'string') problems.push({ path: 'bind.host', message: 'must be a string' });
+  if (!Number.isInteger(o.bind?.port) || o.bind.port < 0 || o.bind.port > 65535)
+    problems.push({ path: 'bind.port', message: 'must be an integer 0..65535' });
+  for (const [id, addr] of Object.entries(o.peers ?? {})) {
+    if (parseAddress(addr) === null) problems.push({ path: `peers.${id}`, message: `is not host:port: ${addr}` });
+  }
+  if (o.secret !== undefined && o.secret.length < 16)
+    problems.push({ path: 'secret', message: 'must be at least 16 bytes' });
+  const r: ResolvedTcpOptions = {
+    maxFrameBytes: positive('maxFrameBytes', o.maxFrameBytes, 16 * 1024 * 1024),
+    connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs, 2000),
+    idleTimeoutMs: positive('idleTimeoutMs', o.idleTimeoutMs, 60_000),
+    writeTimeoutMs: positive('writeTimeoutMs', o.writeTimeoutMs, 5000),
+    maxQueueBytes: positive('maxQueueBytes', o.maxQueueBytes, 64 * 1024 * 1024),
+    backoffInitialMs: positive('backoff.initialMs', o.backoff?.initialMs, 20),
+    backoffMaxMs: positive('backoff.maxMs', o.backoff?.maxMs, 1000),
+  };
+  if (r.backoffMaxMs < r.backoffInitialMs)
+    problems.push({ path: 'backoff.maxMs', message: 'must be >= backoff.initialMs' });
+  if (problems.length > 0)
+    throw new RaftError(
+      'INVALID_CONFIG',
+      `invalid TCP transport options: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      { details: problems },
+    );
+  return r;
+}
+
+/** Splits `host:port` (IPv6 as `[::1]:port`); null when malformed. */
+export function parseAddress(address: string): { host: string; port: number } | null {
+  const i = address.lastIndexOf(':');
+  if (i <= 0) return null;
+  let host = address.slice(0, i);
+  if (host.startsWith('[') && host.endsWith(']')) host = host.slice(1, -1);
+  const port = Number(address.slice(i + 1));
+  if (!Number.isInteger(port) || port <= 0 || port > 65535 || host.length === 0) return null;
+  return { host, port };
+}
