@@ -26,7 +26,11 @@ function recorder(): Recorder {
   const rec = (level: string) => (msg: string, fields?: LogFields) => {
     const line = fields === undefined ? { level, msg } : { level, msg, fields };
     lines.push(line);
-    for (const w of [...waiters]) if (w.pred(line)) waiters.splice(waiters.indexOf(w), 1) && w.resolve(line);
+    for (const w of [...waiters]) {
+      if (!w.pred(line)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve(line);
+    }
   };
   return {
     lines,
