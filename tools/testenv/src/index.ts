@@ -1,1 +1,34 @@
-export {};
+export { TestEnvError, isTestEnvError, type TestEnvErrorCode, type TestEnvErrorOptions } from './errors.js';
+export { noopLogger, type TestEnvLogger, type LogFields } from './logger.js';
+export { allocatePort, isPortFree, canConnect, LOOPBACK } from './core/ports.js';
+export { defaultBaseDir, defaultCacheDir } from './core/paths.js';
+export {
+  readEntries,
+  reapOrphans,
+  reapAll,
+  isOwnerAlive,
+  isServerAlive,
+  type RegistryEntry,
+  type ReapResult,
+  type ServerKind,
+} from './core/registry.js';
+export {
+  validateMariaDbOptions,
+  type MariaDbOptions,
+  type MariaDbCommonOptions,
+  type ResolvedMariaDbOptions,
+} from './mariadb/mariadb-config.js';
+export { startMariaDb, MariaDbInstance, type MariaDbConnectionConfig } from './mariadb/mariadb-instance.js';
+export {
+  startMariaDbTopology,
+  MariaDbTopology,
+  type MariaDbTopologyOptions,
+  type WaitOptions,
+} from './mariadb/mariadb-topology.js';
+export { parseTopologyShape, type TopologyMember, type TopologyShape } from './mariadb/topology-shape.js';
+export {
+  ensureMariaDbTemplate,
+  type MariaDbTemplate,
+  type MariaDbTemplateOptions,
+} from './mariadb/mariadb-template.js';
+export { TEMPLATE_USERS, ORC_USER_PRIVILEGES, type DbCredentials } from './mariadb/mariadb-users.js';

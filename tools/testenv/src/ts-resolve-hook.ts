@@ -1,0 +1,20 @@
+import { registerHooks } from 'node:module';
+
+/**
+ * Lets Node run this package's TypeScript sources directly (type stripping): the sources import
+ * `./x.js` as NodeNext wants, while on disk there is only `./x.ts`. A relative `.js` import that
+ * does not resolve is retried as `.ts`. Used by the CLI entry only; jest and tsc map it themselves.
+ */
+export function registerTsResolveHook(): void {
+  registerHooks({
+    resolve(specifier, context, nextResolve) {
+      try {
+        return nextResolve(specifier, context);
+      } catch (err) {
+        if (specifier.startsWith('.') && specifier.endsWith('.js'))
+          return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+        throw err;
+      }
+    },
+  });
+}
