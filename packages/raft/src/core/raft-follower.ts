@@ -1,0 +1,232 @@
+// Message handling shared by every role (term checks, votes), and the follower and candidate
+// step functions: accepting appends, heartbeats and snapshot chunks; counting votes.
+import type { AppendRequest, Heartbeat, Message, SnapshotChunk, VoteRequest } from './messages.js';
+import type { Raft } from './raft.js';
+import { logIndex, term as toTerm } from './types.js';
+
+/** The leader a message of a higher term reveals (only a leader sends these). */
+function leaderOf(m: Message): Message['from'] | null {
+  return m.type === 'append' || m.type === 'heartbeat' || m.type === 'snapshot' ? m.from : null;
+}
+
+/**
+ * Entry point for every received message: reconciles terms, answers votes, then hands the
+ * message to the current role's step function.
+ */
+export function stepMessage(r: Raft, m: Message): void {
+  if (m.term > r.term) {
+    if (m.type === 'vote' || m.type === 'preVote') {
+      const checkLease = m.type === 'preVote' || r.cfg.checkQuorum;
+      // A node that still hears from its leader neither votes nor moves its term: a node coming
+      // back from a partition cannot depose a healthy leader. Leadership transfers bypass this.
+      if (checkLease && !m.isTransfer && r.inLease()) return;
+    }
+    if (m.type === 'preVote' || (m.type === 'preVoteResp' && m.granted)) {
+      // Pre-votes change no one's term: a granted pre-vote answer carries the proposed term.
+    } else {
+      r.becomeFollower(m.term, leaderOf(m));
+    }
+  } else if (m.term < r.term) {
+    if ((r.cfg.checkQuorum || r.cfg.preVote) && (m.type === 'append' || m.type === 'heartbeat')) {
+      // A stale leader (e.g. cut off and healed) learns our term from this and steps down; a
+      // node stuck at a higher term is otherwise never heard.
+      r.send({
+        type: 'appendResp',
+        to: m.from,
+        index: logIndex(0),
+        reject: false,
+        hintIndex: logIndex(0),
+        hintTerm: toTerm(0),
+      });
+    } else if (m.type === 'preVote') {
+      r.send({ type: 'preVoteResp', to: m.from, granted: false });
+    }
+    return;
+  }
+
+  if (m.type === 'vote' || m.type === 'preVote') {
+    handleVoteRequest(r, m);
+    return;
+  }
+  r.step(r, m);
+}
+
+function handleVoteRequest(r: Raft, m: VoteRequest): void {
+  const canVote =
+    r.vote === m.from || (r.vote === null && r.lead === null) || (m.type === 'preVote' && m.term > r.term);
+  const respType = m.type === 'vote' ? 'voteResp' : 'preVoteResp';
+  if (canVote && r.log.isUpToDate(m.lastIndex, m.lastTerm)) {
+    // The answer to a granted vote carries the candidate's term (for a pre-vote, the future one).
+    r.send({ type: respType, to: m.from, term: m.term, granted: true });
+    if (m.type === 'vote') {
+      r.electionElapsed = 0;
+      r.vote = m.from;
+    }
+  } else {
+    r.send({ type: respType, to: m.from, granted: false });
+  }
+}
+
+/** Follower: accepts the leader's appends, heartbeats and snapshots; campaigns on timeoutNow. */
+export function stepFollower(r: Raft, m: Message): void {
+  switch (m.type) {
+    case 'append':
+      r.electionElapsed = 0;
+      r.lead = m.from;
+      handleAppend(r, m);
+      return;
+    case 'heartbeat':
+      r.electionElapsed = 0;
+      r.lead = m.from;
+      handleHeartbeat(r, m);
+      return;
+    case 'snapshot':
+      r.electionElapsed = 0;
+      r.lead = m.from;
+      handleSnapshot(r, m);
+      return;
+    case 'timeoutNow':
+      // Leadership transfer: campaign at once, skipping pre-vote, even though a leader is alive.
+      if (r.isVoter()) r.campaign('transfer');
+      return;
+    case 'readIndex':
+      // The sender thinks we lead; we do not.
+      r.send({ type: 'readIndexResp', to: m.from, index: logIndex(0), context: m.context, reject: true });
+      return;
+    case 'readIndexResp':
+      r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
+      return;
+    default:
+      return;
+  }
+}
+
+/** Pre-candidate and candidate: count votes; defer to a leader of our term. */
+export function stepCandidate(r: Raft, m: Message): void {
+  switch (m.type) {
+    case 'append':
+    case 'heartbeat':
+    case 'snapshot':
+      r.becomeFollower(m.term, m.from);
+      stepFollower(r, m);
+      return;
+    case 'voteResp':
+    case 'preVoteResp': {
+      const wanted = r.role === 'preCandidate' ? 'preVoteResp' : 'voteResp';
+      if (m.type !== wanted) return;
+      const result = r.poll(m.from, m.granted);
+      if (result === 'won') r.wonElection(r.role === 'preCandidate' ? 'preElection' : 'election');
+      else if (result === 'lost') r.becomeFollower(r.term, null);
+      return;
+    }
+    case 'readIndex':
+      r.send({ type: 'readIndexResp', to: m.from, index: logIndex(0), context: m.context, reject: true });
+      return;
+    case 'readIndexResp':
+      r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
+      return;
+    default:
+      return;
+  }
+}
+
+/** Follower and candidate ticks: campaign when the election timeout elapses. */
+export function tickElection(r: Raft): void {
+  r.electionElapsed++;
+  if (r.isVoter() && r.electionElapsed >= r.randomizedElectionTimeout) {
+    r.electionElapsed = 0;
+    r.hup('election');
+  }
+}
+
+function handleAppend(r: Raft, m: AppendRequest): void {
+  if (m.prevIndex < r.log.committed) {
+    // Everything up to our commit index is known to match; say so and let the leader go on from there.
+    r.send({
+      type: 'appendResp',
+      to: m.from,
+      index: logIndex(r.log.committed),
+      reject: false,
+      hintIndex: logIndex(0),
+      hintTerm: toTerm(0),
+    });
+    return;
+  }
+  const lastNew = r.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
+  if (lastNew !== null) {
+    r.send({
+      type: 'appendResp',
+      to: m.from,
+      index: logIndex(lastNew),
+      reject: false,
+      hintIndex: logIndex(0),
+      hintTerm: toTerm(0),
+    });
+    return;
+  }
+  // Mismatch: point the leader at our last entry whose term is at most its prevTerm, so it can
+  // skip every entry of a conflicting term in one round trip.
+  const hint = r.log.findConflictByTerm(Math.min(m.prevIndex, r.log.lastIndex()), m.prevTerm);
+  r.send({
+    type: 'appendResp',
+    to: m.from,
+    index: m.prevIndex,
+    reject: true,
+    hintIndex: logIndex(hint.index),
+    hintTerm: toTerm(hint.term),
+  });
+}
+
+function handleHeartbeat(r: Raft, m: Heartbeat): void {
+  if (m.commit > r.log.committed && m.commit <= r.log.lastIndex()) r.log.commitTo(m.commit);
+  r.send({ type: 'heartbeatResp', to: m.from, readSeq: m.readSeq });
+}
+
+function handleSnapshot(r: Raft, m: SnapshotChunk): void {
+  const ackCommitted = (): void => {
+    r.incoming = null;
+    r.send({
+      type: 'appendResp',
+      to: m.from,
+      index: logIndex(r.log.committed),
+      reject: false,
+      hintIndex: logIndex(0),
+      hintTerm: toTerm(0),
+    });
+  };
+  if (m.meta.index <= r.log.committed) {
+    ackCommitted();
+    return;
+  }
+  const inc = r.incoming;
+  const same = inc !== null && inc.index === m.meta.index && inc.term === m.meta.term;
+  if (m.offset === 0 && !same) {
+    r.incoming = { index: m.meta.index, term: m.meta.term, nextOffset: 0 };
+  } else if (!same || inc.nextOffset !== m.offset) {
+    // A chunk out of order (lost, duplicated or from an abandoned transfer): ask for the one we need.
+    const want = same ? inc.nextOffset : 0;
+    r.send({ type: 'snapshotResp', to: m.from, index: m.meta.index, nextOffset: want, reject: false });
+    return;
+  }
+  const cur = r.incoming;
+  if (cur === null) return;
+  r.snapshotChunks.push({ meta: m.meta, offset: m.offset, data: m.data, done: m.done });
+  cur.nextOffset = m.offset + m.data.length;
+  if (!m.done) {
+    r.send({ type: 'snapshotResp', to: m.from, index: m.meta.index, nextOffset: cur.nextOffset, reject: false });
+    return;
+  }
+  r.incoming = null;
+  if (r.restore(m.meta)) {
+    r.send({
+      type: 'appendResp',
+      to: m.from,
+      index: logIndex(r.log.lastIndex()),
+      reject: false,
+      hintIndex: logIndex(0),
+      hintTerm: toTerm(0),
+    });
+  } else {
+    ackCommitted();
+  }
+}

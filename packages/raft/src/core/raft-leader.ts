@@ -1,0 +1,282 @@
+// The leader: replication with flow control, commit, heartbeats and check-quorum, ReadIndex,
+// snapshot sending, leadership transfer.
+import type { AppendResponse, HeartbeatResponse, Message, SnapshotResponse } from './messages.js';
+import type { Progress } from './progress.js';
+import { isMajority } from './progress.js';
+import type { Raft } from './raft.js';
+import type { NodeId } from './types.js';
+import { logIndex, term as toTerm } from './types.js';
+
+/** Sends the next append (or snapshot chunk) to `to`, if flow control allows. Returns whether a message was sent. */
+export function sendAppend(r: Raft, to: NodeId, sendIfEmpty = true): boolean {
+  const pr = r.prs.get(to);
+  if (pr === undefined || to === r.id || pr.isPaused()) return false;
+  const prevIndex = pr.next - 1;
+  const prevTerm = r.log.term(prevIndex);
+  const entries = prevTerm === undefined ? null : r.log.slice(pr.next, r.log.lastIndex() + 1, r.cfg.maxSizePerMsg);
+  if (prevTerm === undefined || entries === null) {
+    return startSnapshot(r, to, pr);
+  }
+  if (entries.length === 0 && !sendIfEmpty) return false;
+  r.send({
+    type: 'append',
+    to,
+    prevIndex: logIndex(prevIndex),
+    prevTerm: toTerm(prevTerm),
+    entries,
+    commit: logIndex(r.log.committed),
+  });
+  const last = entries[entries.length - 1];
+  pr.sentEntries(last === undefined ? prevIndex : last.index, entries.length);
+  return true;
+}
+
+function startSnapshot(r: Raft, to: NodeId, pr: Progress): boolean {
+  const meta = r.log.snapshot();
+  if (meta === null) {
+    throw new Error(
+      `raft: peer ${to} needs entries before the first index ${r.log.firstIndex()} but storage has no snapshot`,
+    );
+  }
+  pr.becomeSnapshot(meta.index, meta.term);
+  sendSnapshotChunk(r, to, pr);
+  return true;
+}
+
+/** Emits the chunk at the peer's current offset; the driver fills in the bytes. */
+function sendSnapshotChunk(r: Raft, to: NodeId, pr: Progress): void {
+  const meta = r.log.snapshot();
+  if (meta === null || meta.index !== pr.pendingSnapshot) {
+    // A newer snapshot replaced the one being sent: start over with it.
+    pr.becomeProbe(false);
+    sendAppend(r, to);
+    return;
+  }
+  pr.snapshotStall = 0;
+  r.send({ type: 'snapshot', to, meta, offset: pr.snapshotOffset, data: new Uint8Array(0), done: false });
+}
+
+export function bcastAppend(r: Raft, sendIfEmpty = true): void {
+  for (const p of r.peers()) sendAppend(r, p, sendIfEmpty);
+}
+
+/** Broadcasts heartbeats for a new round; a quorum acknowledging it confirms pending reads. */
+export function bcastHeartbeat(r: Raft): void {
+  const round = ++r.readRound;
+  r.roundTick.set(round, r.ticks);
+  r.readRoundNeeded = false;
+  for (const p of r.peers()) {
+    const pr = r.prs.get(p);
+    if (pr === undefined) continue;
+    r.send({
+      type: 'heartbeat',
+      to: p,
+      commit: logIndex(Math.min(pr.match, r.log.committed)),
+      readSeq: round,
+    });
+  }
+  // A single-voter group confirms its own rounds.
+  releaseReads(r);
+}
+
+export function tickHeartbeat(r: Raft): void {
+  r.heartbeatElapsed++;
+  r.electionElapsed++;
+  if (r.electionElapsed >= r.cfg.electionTickMin) {
+    r.electionElapsed = 0;
+    if (r.cfg.checkQuorum) {
+      if (!quorumActive(r)) {
+        r.becomeFollower(r.term, null);
+        return;
+      }
+    }
+    // A transfer that did not complete within an election timeout is abandoned.
+    if (r.leadTransferee !== null) r.leadTransferee = null;
+  }
+  if (r.heartbeatElapsed >= r.cfg.heartbeatTick) {
+    r.heartbeatElapsed = 0;
+    bcastHeartbeat(r);
+  }
+}
+
+/** Whether a quorum of voters was heard from in this period; resets the marks for the next one. */
+function quorumActive(r: Raft): boolean {
+  let active = 0;
+  for (const v of r.conf.voters) {
+    const pr = r.prs.get(v);
+    if (v === r.id || pr?.recentActive === true) active++;
+  }
+  for (const [id, pr] of r.prs) if (id !== r.id) pr.recentActive = false;
+  return isMajority(active, r.conf.voters.length);
+}
+
+/** Whether the leader lease holds: a quorum acknowledged a heartbeat sent less than an election timeout ago. */
+export function leaseValid(r: Raft): boolean {
+  if (!r.cfg.leaseRead || r.leadTransferee !== null) return false;
+  const sentAt = r.roundTick.get(r.quorumRound());
+  if (sentAt === undefined) return false;
+  return r.ticks - sentAt < r.cfg.electionTickMin;
+}
+
+/** Leader side of a linearizable read (local or forwarded). */
+export function handleReadRequest(r: Raft, context: Uint8Array, from: NodeId): void {
+  if (!r.committedInTerm()) {
+    // Our commit index may lag the previous leader's until our noop commits.
+    r.readsAwaitingCommit.push({ context, from });
+    return;
+  }
+  if (r.conf.voters.length === 1 && r.isVoter()) {
+    r.answerRead(from, context, r.log.committed);
+    return;
+  }
+  if (leaseValid(r)) {
+    r.answerRead(from, context, r.log.committed);
+    return;
+  }
+  r.pendingReads.push({ round: r.readRound + 1, index: r.log.committed, context, from });
+  r.readRoundNeeded = true;
+}
+
+/** Answers every pending read whose round a quorum confirmed; forgets rounds older than that. */
+function releaseReads(r: Raft): void {
+  const q = r.quorumRound();
+  for (const k of r.roundTick.keys()) {
+    if (k >= q) break;
+    r.roundTick.delete(k);
+  }
+  let n = 0;
+  while (n < r.pendingReads.length && (r.pendingReads[n]?.round ?? Infinity) <= q) {
+    const rd = r.pendingReads[n];
+    if (rd !== undefined) r.answerRead(rd.from, rd.context, rd.index);
+    n++;
+  }
+  if (n > 0) r.pendingReads.splice(0, n);
+}
+
+export function onCommitAdvanced(r: Raft): void {
+  if (r.role !== 'leader' || r.readsAwaitingCommit.length === 0 || !r.committedInTerm()) return;
+  const waiting = r.readsAwaitingCommit;
+  r.readsAwaitingCommit = [];
+  for (const w of waiting) handleReadRequest(r, w.context, w.from);
+}
+
+/**
+ * The leader applied its own removal: tell everyone the commit index (so they apply it too),
+ * hand leadership to the most caught-up voter, and step down.
+ */
+export function stepDownAfterRemoval(r: Raft): void {
+  bcastAppend(r);
+  let best: NodeId | null = null;
+  let bestMatch = -1;
+  for (const v of r.conf.voters) {
+    const pr = r.prs.get(v);
+    if (pr !== undefined && pr.match > bestMatch) {
+      best = v;
+      bestMatch = pr.match;
+    }
+  }
+  if (best !== null && bestMatch === r.log.lastIndex()) r.send({ type: 'timeoutNow', to: best });
+  r.becomeFollower(r.term, null);
+}
+
+/** Starts a leadership transfer to `to` (which must be a voter). */
+export function transferLeadership(r: Raft, to: NodeId): void {
+  if (r.leadTransferee === to) return;
+  r.leadTransferee = to;
+  r.electionElapsed = 0;
+  const pr = r.prs.get(to);
+  if (pr === undefined) return;
+  if (pr.match === r.log.lastIndex()) r.send({ type: 'timeoutNow', to });
+  else sendAppend(r, to);
+}
+
+export function stepLeader(r: Raft, m: Message): void {
+  switch (m.type) {
+    case 'appendResp':
+      handleAppendResponse(r, m);
+      return;
+    case 'heartbeatResp':
+      handleHeartbeatResponse(r, m);
+      return;
+    case 'snapshotResp':
+      handleSnapshotResponse(r, m);
+      return;
+    case 'readIndex':
+      if (r.prs.has(m.from)) handleReadRequest(r, m.context, m.from);
+      else r.answerRead(m.from, m.context, null);
+      return;
+    default:
+      return;
+  }
+}
+
+function handleAppendResponse(r: Raft, m: AppendResponse): void {
+  const pr = r.prs.get(m.from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  if (m.reject) {
+    let probeAt = m.hintIndex as number;
+    if (m.hintTerm > 0) probeAt = r.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
+    if (pr.maybeDecrTo(m.index, probeAt)) {
+      if (pr.state === 'replicate') pr.becomeProbe();
+      sendAppend(r, m.from);
+    }
+    return;
+  }
+  const wasPaused = pr.isPaused();
+  if (!pr.maybeUpdate(m.index)) {
+    if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) pr.becomeProbe();
+    return;
+  }
+  if (pr.state === 'probe') pr.becomeReplicate();
+  else if (pr.state === 'snapshot' && pr.match >= pr.pendingSnapshot) {
+    pr.becomeProbe();
+    pr.becomeReplicate();
+  } else if (pr.state === 'replicate') pr.inflights.freeLE(m.index);
+
+  if (r.maybeCommit()) {
+    bcastAppend(r);
+  } else if (wasPaused) {
+    sendAppend(r, m.from);
+  }
+  // Keep the pipeline full while flow control allows.
+  while (sendAppend(r, m.from, false)) {
+    /* loop */
+  }
+  if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) {
+    r.send({ type: 'timeoutNow', to: m.from });
+  }
+}
+
+function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse): void {
+  const pr = r.prs.get(m.from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  if (pr.state === 'snapshot') {
+    // Chunks are acknowledged one by one; resend the current one if it seems lost.
+    pr.snapshotStall++;
+    if (pr.snapshotStall * r.cfg.heartbeatTick >= r.cfg.electionTickMin) sendSnapshotChunk(r, m.from, pr);
+  } else {
+    pr.probeSent = false;
+    if (pr.state === 'replicate' && pr.inflights.isFull()) pr.inflights.freeFirst();
+    if (pr.match < r.log.lastIndex()) sendAppend(r, m.from);
+  }
+  if (!pr.isLearner && m.readSeq > (r.ackedRound.get(m.from) ?? 0)) {
+    r.ackedRound.set(m.from, m.readSeq);
+    releaseReads(r);
+  }
+}
+
+function handleSnapshotResponse(r: Raft, m: SnapshotResponse): void {
+  const pr = r.prs.get(m.from);
+  if (pr === undefined) return;
+  pr.recentActive = true;
+  if (pr.state !== 'snapshot' || m.index !== pr.pendingSnapshot) return;
+  if (m.reject) {
+    pr.becomeProbe();
+    sendAppend(r, m.from);
+    return;
+  }
+  pr.snapshotOffset = m.nextOffset;
+  sendSnapshotChunk(r, m.from, pr);
+}

@@ -1,0 +1,174 @@
+// The core reads the persisted log through a synchronous `RaftStorage`: the core is pure and
+// cannot await. The driver backs it with an in-memory mirror of what it has made durable
+// (`MemoryStorage`), or directly with a synchronous store (better-sqlite3 is synchronous).
+// The core never writes to it: the driver does, after persisting each Ready.
+import type { ConfState, Entry, HardState, LogIndex, SnapshotMeta, Term } from './types.js';
+import { logIndex, term as toTerm } from './types.js';
+
+/**
+ * A read-only, synchronous view of the durable log and state, as of the last `advance`.
+ * Entries (firstIndex-1, lastIndex] are held; `term(firstIndex - 1)` is known (it is the
+ * compacted or snapshot index), so the core can match appends against it.
+ */
+export interface RaftStorage {
+  /** The durable hard state and membership, read once when a core is built. */
+  initialState(): { readonly hardState: HardState; readonly conf: ConfState };
+  /** The first index held; `snapshot.index + 1` just after a snapshot was installed. */
+  firstIndex(): LogIndex;
+  /** The last index held, or `firstIndex - 1` when the log is empty. */
+  lastIndex(): LogIndex;
+  /** The term at `index` for index in [firstIndex - 1, lastIndex]; undefined outside. */
+  term(index: LogIndex): Term | undefined;
+  /** Entries [lo, hi) with lo >= firstIndex and hi <= lastIndex + 1; at most `maxBytes` of data, but at least one entry. */
+  entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[];
+  /** The newest durable snapshot's metadata, or null when none was taken or received. */
+  snapshot(): SnapshotMeta | null;
+}
+
+/** Sum of entry payload sizes, used for batching limits. */
+export function entriesSize(entries: readonly Entry[]): number {
+  let n = 0;
+  for (const e of entries) n += e.data.length;
+  return n;
+}
+
+/** Keeps a prefix of `entries` whose data fits `maxBytes`, always at least one entry. */
+export function limitSize(entries: readonly Entry[], maxBytes: number): readonly Entry[] {
+  if (entries.length <= 1) return entries;
+  let size = entries[0]?.data.length ?? 0;
+  let n = 1;
+  for (; n < entries.length; n++) {
+    size += entries[n]?.data.length ?? 0;
+    if (size > maxBytes) break;
+  }
+  return n === entries.length ? entries : entries.slice(0, n);
+}
+
+/** What a `MemoryStorage` starts from. */
+export interface MemoryStorageInit {
+  readonly hardState?: HardState;
+  readonly conf: ConfState;
+  readonly snapshot?: SnapshotMeta | null;
+  /** Entries that follow the snapshot (or index 0), contiguous. */
+  readonly entries?: readonly Entry[];
+}
+
+const emptyHardState: HardState = Object.freeze({ term: toTerm(0), vote: null, commit: logIndex(0) });
+
+/**
+ * An in-memory `RaftStorage` that the driver writes to after making each Ready durable: the
+ * mirror of the persisted log. Compaction after snapshots keeps it bounded.
+ *
+ * @example
+ * ```ts
+ * const storage = new MemoryStorage({ conf: { voters: [a, b, c], learners: [], votersOutgoing: [] } });
+ * // after persisting a Ready:
+ * if (rd.snapshot) storage.applySnapshot(rd.snapshot);
+ * storage.append(rd.entries);
+ * if (rd.hardState) storage.setHardState(rd.hardState);
+ * ```
+ */
+export class MemoryStorage implements RaftStorage {
+  #hardState: HardState;
+  #conf: ConfState;
+  #snapshot: SnapshotMeta | null;
+  /** Index and term of the entry before `#entries[0]` (the compacted or snapshot point). */
+  #offsetIndex: number;
+  #offsetTerm: number;
+  #entries: Entry[];
+
+  constructor(init: MemoryStorageInit) {
+    this.#hardState = init.hardState ?? emptyHardState;
+    this.#conf = init.conf;
+    this.#snapshot = init.snapshot ?? null;
+    this.#offsetIndex = this.#snapshot?.index ?? 0;
+    this.#offsetTerm = this.#snapshot?.term ?? 0;
+    this.#entries = [];
+    if (init.entries !== undefined && init.entries.length > 0) this.append(init.entries);
+  }
+
+  initialState(): { hardState: HardState; conf: ConfState } {
+    return { hardState: this.#hardState, conf: this.#conf };
+  }
+
+  firstIndex(): LogIndex {
+    return logIndex(this.#offsetIndex + 1);
+  }
+
+  lastIndex(): LogIndex {
+    return logIndex(this.#offsetIndex + this.#entries.length);
+  }
+
+  term(index: LogIndex): Term | undefined {
+    if (index === this.#offsetIndex) return toTerm(this.#offsetTerm);
+    return this.#entries[index - this.#offsetIndex - 1]?.term;
+  }
+
+  entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[] {
+    if (lo <= this.#offsetIndex || hi > this.lastIndex() + 1 || lo > hi) {
+      throw new RangeError(
+        `MemoryStorage.entries(${lo}, ${hi}): outside [${this.firstIndex()}, ${this.lastIndex() + 1})`,
+      );
+    }
+    return limitSize(this.#entries.slice(lo - this.#offsetIndex - 1, hi - this.#offsetIndex - 1), maxBytes);
+  }
+
+  snapshot(): SnapshotMeta | null {
+    return this.#snapshot;
+  }
+
+  /** Records the durable hard state. */
+  setHardState(hs: HardState): void {
+    this.#hardState = hs;
+  }
+
+  /** Records the durable membership (used by the next core built on this storage). */
+  setConf(conf: ConfState): void {
+    this.#conf = conf;
+  }
+
+  /**
+   * Appends entries made durable, replacing any held entries at or after the first new index
+   * (a new leader overwrote an uncommitted suffix). Entries at or before the compaction point are skipped.
+   */
+  append(entries: readonly Entry[]): void {
+    const first = entries[0];
+    if (first === undefined) return;
+    if (first.index > this.lastIndex() + 1) {
+      throw new RangeError(`MemoryStorage.append: gap, last index ${this.lastIndex()}, first new ${first.index}`);
+    }
+    const skip = Math.max(0, this.#offsetIndex + 1 - first.index);
+    const fresh = skip > 0 ? entries.slice(skip) : entries;
+    const head = fresh[0];
+    if (head === undefined) return;
+    this.#entries.length = head.index - this.#offsetIndex - 1;
+    for (const e of fresh) this.#entries.push(e);
+  }
+
+  /**
+   * Records a snapshot the driver took (its data is durable in the snapshot store) without
+   * dropping log entries; call `compact` to drop them.
+   */
+  setSnapshot(meta: SnapshotMeta): void {
+    if (this.#snapshot === null || meta.index >= this.#snapshot.index) this.#snapshot = meta;
+  }
+
+  /** Drops entries up to and including `index`, which must be held. */
+  compact(index: LogIndex): void {
+    if (index <= this.#offsetIndex) return;
+    const t = this.term(index);
+    if (t === undefined) throw new RangeError(`MemoryStorage.compact(${index}): beyond last index ${this.lastIndex()}`);
+    this.#entries = this.#entries.slice(index - this.#offsetIndex);
+    this.#offsetIndex = index;
+    this.#offsetTerm = t;
+  }
+
+  /** Installs a snapshot received from the leader: the whole log is replaced by it. */
+  applySnapshot(meta: SnapshotMeta): void {
+    this.#snapshot = meta;
+    this.#conf = meta.conf;
+    this.#entries = [];
+    this.#offsetIndex = meta.index;
+    this.#offsetTerm = meta.term;
+  }
+}
