@@ -1,2 +1,54 @@
-// The public API of this package: explicit named exports only. See README.md.
-export {};
+// The public API of @orc/topology: explicit named exports only. See README.md.
+export type { TopologyErrorCode, TopologyErrorDetail } from './errors.js';
+export { TopologyError, isTopologyError } from './errors.js';
+export type { LogFields, TopologyLogger } from './logger.js';
+export { noopLogger } from './logger.js';
+export type { TimerHandle, TopologyClock } from './clock.js';
+export { systemClock } from './clock.js';
+export type { HostPort, InstanceKey, OrchestratorInstanceKey } from './instance/instance-key.js';
+export { instanceKey, parseInstanceKey, splitInstanceKey, toOrchestratorKey } from './instance/instance-key.js';
+export type {
+  BinlogCoordinates,
+  Instance,
+  IoThreadState,
+  ProbeErrorRecord,
+  PromotionRule,
+  ReplicationStatus,
+  SemiSyncState,
+  ServerFlavor,
+} from './instance/instance.js';
+export {
+  NO_SEMI_SYNC,
+  isFailingToConnectToMaster,
+  isIoThreadRunning,
+  isMasterInstance,
+  isReplicating,
+  unseenInstance,
+} from './instance/instance.js';
+export type { AnalysisCode, StructureAnalysisCode } from './analysis/analysis-codes.js';
+export { ACTIONABLE_ANALYSIS_CODES, ANALYSIS_CODES, STRUCTURE_ANALYSIS_CODES } from './analysis/analysis-codes.js';
+export type {
+  AnalysisOptions,
+  AnalysisSnapshot,
+  CandidateRule,
+  Downtime,
+  Maintenance,
+} from './analysis/analysis-input.js';
+export { DEFAULT_ANALYSIS_OPTIONS } from './analysis/analysis-input.js';
+export type {
+  AnalysisBinlogCoordinates,
+  AnalysisClusterDetails,
+  ReplicationAnalysis,
+} from './analysis/replication-analysis.js';
+export { ANALYSIS_DESCRIPTIONS } from './analysis/replication-analysis.js';
+export { analyzeReplication, isLastCheckValid } from './analysis/analyze-replication.js';
+export { matchesClusterFilters } from './analysis/cluster-filters.js';
+export { mariaDbErrantGtid, mysqlErrantGtid } from './analysis/errant-gtid.js';
+export type {
+  ClusterAliasRules,
+  ClusterInfo,
+  ClusterResolution,
+  InstancePlacement,
+  PlacementPatterns,
+} from './cluster/cluster-resolver.js';
+export { mappedClusterNameToAlias, placementFromHostname, resolveClusters } from './cluster/cluster-resolver.js';
