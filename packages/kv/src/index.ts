@@ -1,2 +1,44 @@
-// The public API of this package: explicit named exports only. See README.md.
-export {};
+// The public API of @orc/kv: explicit named exports only. See README.md.
+export { KvError, isKvError, type KvErrorCode, type KvErrorOptions, type KvConfigProblem } from './errors.js';
+export { noopKvLogger, type KvLogger, type KvLogFields } from './logger.js';
+export { systemKvClock, type KvClock, type KvTimer } from './clock.js';
+export { ManualKvClock } from './testing/manual-clock.js';
+export type { KvPair, KvStore, KvStoreKind, KvStoreLimits } from './kv-store.js';
+export { validateKey, validatePairs, validatePrefix, validateValue } from './key-validation.js';
+export {
+  DEFAULT_MASTER_PREFIX,
+  clusterMasterPairs,
+  clusterAliasOfKey,
+  normalizeMasterPrefix,
+  type ClusterMaster,
+} from './layout/master-pairs.js';
+export { groupByParent, transactionBatches } from './batching.js';
+export type { KvTable } from './internal/kv-table.js';
+export { MemoryKvTable } from './internal/memory-kv-table.js';
+export { InternalKvStore, INTERNAL_LIMITS, type InternalKvStoreOptions } from './internal/internal-store.js';
+export {
+  ConsulKvStore,
+  CONSUL_MAX_VALUE_BYTES,
+  type ConsulKvStoreOptions,
+  type ConsulKvEntry,
+} from './consul/consul-store.js';
+export { ZooKeeperKvStore, ZOOKEEPER_LIMITS, type ZooKeeperKvStoreOptions } from './zookeeper/zookeeper-store.js';
+export { EtcdKvStore, ETCD_LIMITS, type EtcdKvStoreOptions } from './etcd/etcd-store.js';
+export {
+  KvFanout,
+  DEFAULT_FANOUT_TIMEOUT_MS,
+  type KvFanoutOptions,
+  type KvFanoutResult,
+  type KvStoreOutcome,
+} from './fanout/kv-fanout.js';
+export {
+  KvReconciler,
+  type KvReconcilerOptions,
+  type KvReconcileReport,
+  type KvStoreHealth,
+} from './reconcile/kv-reconciler.js';
+export {
+  validateReconcilerOptions,
+  DEFAULT_RECONCILER_SETTINGS,
+  type KvReconcilerSettings,
+} from './reconcile/reconciler-config.js';

@@ -1,0 +1,310 @@
+import { forEachConcurrently } from '../batching.js';
+import { systemKvClock, type KvClock, type KvTimer } from '../clock.js';
+import { KvError, errorMessage } from '../errors.js';
+import { asKvError, type KvStoreOutcome } from '../fanout/kv-fanout.js';
+import { withTimeout } from '../fanout/with-timeout.js';
+import { noopKvLogger, type KvLogger } from '../logger.js';
+import type { KvPair, KvStore } from '../kv-store.js';
+import { diffPairs, repairChunks } from './reconcile-diff.js';
+import { validateReconcilerOptions, type KvReconcilerSettings } from './reconciler-config.js';
+
+/** What one reconciliation of one store found and did. */
+export interface KvReconcileReport {
+  readonly store: string;
+  readonly ok: boolean;
+  /** Desired pairs compared. */
+  readonly checked: number;
+  readonly missing: number;
+  readonly different: number;
+  /** Pairs written to repair the store. */
+  readonly written: number;
+  readonly durationMs: number;
+  readonly error?: KvError;
+}
+
+/** The reconciler's view of one store. */
+export interface KvStoreHealth {
+  readonly store: string;
+  /** `healthy`: compared on the schedule; `down`: probed with backoff until it answers. */
+  readonly state: 'healthy' | 'down';
+  /** Consecutive failures (0 when healthy). */
+  readonly failures: number;
+  readonly lastReport: KvReconcileReport | undefined;
+}
+
+/** Options of `KvReconciler` (see `validateReconcilerOptions` for defaults). */
+export interface KvReconcilerOptions extends Partial<KvReconcilerSettings> {
+  /** The desired state: orc's internal store. */
+  readonly desired: KvStore;
+  /** The stores to keep equal to it (Consul, ZooKeeper, etcd...). */
+  readonly stores: readonly KvStore[];
+  readonly clock?: KvClock;
+  readonly logger?: KvLogger;
+  /** Jitter source in [0, 1); default Math.random. */
+  readonly random?: () => number;
+  /** Called after each store's reconciliation. */
+  readonly onReport?: (report: KvReconcileReport) => void;
+}
+
+interface StoreState {
+  readonly store: KvStore;
+  state: 'healthy' | 'down';
+  failures: number;
+  timer: KvTimer | undefined;
+  running: Promise<KvReconcileReport> | undefined;
+  rerun: boolean;
+  lastReport: KvReconcileReport | undefined;
+}
+
+/**
+ * Keeps external stores equal to the desired state (the internal store). Each store is compared
+ * on a schedule; a store that failed a write (reported through `observe`) or a comparison is
+ * marked down and probed with exponential backoff, and repaired as soon as it answers. Repairs
+ * write only what is missing or different, a cluster's pairs together, with bounded concurrency.
+ *
+ * @example
+ * ```ts
+ * const reconciler = new KvReconciler({ desired: internal, stores: [consul, zookeeper] });
+ * const fanout = new KvFanout({ stores: [internal, consul, zookeeper], onOutcome: (o) => reconciler.observe(o) });
+ * reconciler.start();
+ * ```
+ */
+export class KvReconciler {
+  readonly #desired: KvStore;
+  readonly #states: Map<string, StoreState>;
+  readonly #settings: KvReconcilerSettings;
+  readonly #clock: KvClock;
+  readonly #logger: KvLogger;
+  readonly #random: () => number;
+  readonly #onReport: ((report: KvReconcileReport) => void) | undefined;
+  #started = false;
+  #stopped = false;
+
+  constructor(options: KvReconcilerOptions) {
+    this.#settings = validateReconcilerOptions(options);
+    if (options.desired === null || typeof options.desired !== 'object')
+      throw new KvError('INVALID_ARGUMENT', 'KvReconciler needs options.desired (the internal KvStore)');
+    if (!Array.isArray(options.stores))
+      throw new KvError('INVALID_ARGUMENT', 'KvReconciler needs options.stores (an array of KvStore)');
+    this.#desired = options.desired;
+    this.#states = new Map();
+    for (const store of options.stores) {
+      if (this.#states.has(store.name) || store.name === options.desired.name)
+        throw new KvError(
+          'INVALID_ARGUMENT',
+          `two stores are named ${JSON.stringify(store.name)}; store names must be unique`,
+        );
+      this.#states.set(store.name, {
+        store,
+        state: 'healthy',
+        failures: 0,
+        timer: undefined,
+        running: undefined,
+        rerun: false,
+        lastReport: undefined,
+      });
+    }
+    this.#clock = options.clock ?? systemKvClock;
+    this.#logger = options.logger ?? noopKvLogger;
+    this.#random = options.random ?? Math.random;
+    this.#onReport = options.onReport;
+  }
+
+  /** Starts the schedule: every store is compared now, then every `intervalMs`. Idempotent. */
+  start(): void {
+    if (this.#stopped) throw new KvError('CLOSED', 'the reconciler was stopped; create a new one');
+    if (this.#started) return;
+    this.#started = true;
+    for (const s of this.#states.values()) this.#schedule(s, 0);
+  }
+
+  /** Stops the schedule and waits for running reconciliations to end. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const s of this.#states.values()) {
+      if (s.timer !== undefined) this.#clock.clearTimeout(s.timer);
+      s.timer = undefined;
+    }
+    await Promise.allSettled([...this.#states.values()].map((s) => s.running));
+  }
+
+  /**
+   * Feeds a fan-out outcome: a store that failed a write is marked down and will be probed and
+   * repaired. Pass it as `KvFanout`'s `onOutcome`.
+   */
+  observe(outcome: KvStoreOutcome): void {
+    const s = this.#states.get(outcome.store);
+    if (s === undefined || outcome.ok) return;
+    this.#markDown(s, outcome.error);
+  }
+
+  /** Each store's health as the reconciler sees it. */
+  health(): KvStoreHealth[] {
+    return [...this.#states.values()].map((s) => ({
+      store: s.store.name,
+      state: s.state,
+      failures: s.failures,
+      lastReport: s.lastReport,
+    }));
+  }
+
+  /** Reconciles every store now, concurrently, and returns each report. */
+  reconcileAll(): Promise<KvReconcileReport[]> {
+    return Promise.all([...this.#states.values()].map((s) => this.#run(s)));
+  }
+
+  /** Reconciles one store now. */
+  reconcileStore(name: string): Promise<KvReconcileReport> {
+    const s = this.#states.get(name);
+    if (s === undefined) throw new KvError('INVALID_ARGUMENT', `no store named ${JSON.stringify(name)} is reconciled`);
+    return this.#run(s);
+  }
+
+  #run(s: StoreState): Promise<KvReconcileReport> {
+    if (s.running !== undefined) {
+      s.rerun = true;
+      return s.running;
+    }
+    const running = this.#reconcile(s).finally(() => {
+      s.running = undefined;
+      if (s.rerun && !this.#stopped) {
+        s.rerun = false;
+        void this.#run(s);
+      }
+    });
+    s.running = running;
+    return running;
+  }
+
+  async #reconcile(s: StoreState): Promise<KvReconcileReport> {
+    const { store } = s;
+    const started = this.#clock.now();
+    const bound = <T>(work: () => Promise<T>, what: string, who: KvStore): Promise<T> =>
+      withTimeout(Promise.resolve().then(work), this.#settings.timeoutMs, this.#clock, what, who.name);
+    let checked = 0;
+    let missing = 0;
+    let different = 0;
+    let written = 0;
+    let desired: KvPair[];
+    try {
+      desired = (
+        await Promise.all(
+          this.#settings.prefixes.map((p) =>
+            bound(() => this.#desired.list(p), `listing ${p} in the desired store`, this.#desired),
+          ),
+        )
+      ).flat();
+    } catch (err) {
+      // The desired state is unknown: nothing can be said about the store; try again on schedule.
+      const error = asKvError(err, this.#desired.name);
+      this.#logger.warn('kv reconcile could not read the desired state', { store: store.name, error: error.message });
+      return this.#finish(
+        s,
+        {
+          store: store.name,
+          ok: false,
+          checked,
+          missing,
+          different,
+          written,
+          durationMs: this.#clock.now() - started,
+          error,
+        },
+        false,
+      );
+    }
+    try {
+      if (s.state === 'down') await bound(() => store.ping(), `probing store ${store.name}`, store);
+      const actual = (
+        await Promise.all(
+          this.#settings.prefixes.map((p) => bound(() => store.list(p), `listing ${p} in store ${store.name}`, store)),
+        )
+      ).flat();
+      const diff = diffPairs(desired, actual);
+      checked = desired.length;
+      missing = diff.missing.length;
+      different = diff.different.length;
+      const toWrite = [...diff.missing, ...diff.different].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+      await forEachConcurrently(
+        repairChunks(toWrite, this.#settings.chunkPairs),
+        this.#settings.concurrency,
+        async (chunk) => {
+          await bound(() => store.putMany(chunk), `repairing ${chunk.length} pairs in store ${store.name}`, store);
+          written += chunk.length;
+        },
+      );
+      if (toWrite.length > 0)
+        this.#logger.info('kv store repaired', { store: store.name, missing, different, written });
+      return this.#finish(
+        s,
+        { store: store.name, ok: true, checked, missing, different, written, durationMs: this.#clock.now() - started },
+        true,
+      );
+    } catch (err) {
+      const error = asKvError(err, store.name);
+      this.#logger.warn('kv reconcile failed', { store: store.name, code: error.code, error: error.message, written });
+      return this.#finish(
+        s,
+        {
+          store: store.name,
+          ok: false,
+          checked,
+          missing,
+          different,
+          written,
+          durationMs: this.#clock.now() - started,
+          error,
+        },
+        false,
+        error,
+      );
+    }
+  }
+
+  #finish(s: StoreState, report: KvReconcileReport, storeOk: boolean, storeError?: KvError): KvReconcileReport {
+    s.lastReport = report;
+    if (storeOk) {
+      if (s.state === 'down')
+        this.#logger.info('kv store is back and reconciled', { store: s.store.name, failures: s.failures });
+      s.state = 'healthy';
+      s.failures = 0;
+      if (this.#started) this.#schedule(s, this.#settings.intervalMs);
+    } else if (storeError !== undefined) {
+      this.#markDown(s, storeError);
+    } else if (this.#started) {
+      this.#schedule(s, this.#backoff(1));
+    }
+    if (this.#onReport !== undefined) {
+      try {
+        this.#onReport(report);
+      } catch (err) {
+        this.#logger.error('kv reconcile report listener threw', { store: s.store.name, error: errorMessage(err) });
+      }
+    }
+    return report;
+  }
+
+  #markDown(s: StoreState, error: KvError): void {
+    if (s.state !== 'down')
+      this.#logger.warn('kv store marked down', { store: s.store.name, code: error.code, error: error.message });
+    s.state = 'down';
+    s.failures += 1;
+    if (this.#started) this.#schedule(s, this.#backoff(s.failures));
+  }
+
+  #backoff(failures: number): number {
+    const { initialMs, maxMs } = this.#settings.backoff;
+    const base = Math.min(maxMs, initialMs * 2 ** Math.max(0, failures - 1));
+    // Jitter in [base/2, base] so stores (and nodes) that failed together do not retry in step.
+    return Math.round(base / 2 + (base / 2) * this.#random());
+  }
+
+  #schedule(s: StoreState, delayMs: number): void {
+    if (this.#stopped) return;
+    if (s.timer !== undefined) this.#clock.clearTimeout(s.timer);
+    s.timer = this.#clock.setTimeout(() => {
+      s.timer = undefined;
+      void this.#run(s);
+    }, delayMs);
+  }
+}

@@ -1,0 +1,153 @@
+import zookeeper, { type ZkClient, type ZkException } from 'node-zookeeper-client';
+import { KvError, errorMessage } from '../errors.js';
+import type { KvLogger } from '../logger.js';
+
+/** How the session connects. */
+export interface ZooKeeperSessionOptions {
+  /** `host:port[,host:port...][/chroot]` (orchestrator's ZkAddress; port defaults to 2181). */
+  readonly connectString: string;
+  readonly sessionTimeoutMs: number;
+  /** Bound on waiting for a connection and on each request. */
+  readonly requestTimeoutMs: number;
+  readonly store: string;
+  readonly logger: KvLogger;
+}
+
+/**
+ * Owns the ZooKeeper client across the session's life. node-zookeeper-client reconnects by itself
+ * after a dropped connection (same session), but an expired session is final for a client: this
+ * class then drops it and the next request opens a new session. Requests are never queued on a
+ * disconnected client (they would be sent late, after newer writes were decided): a request
+ * waits up to `requestTimeoutMs` for a connection, then fails with UNAVAILABLE.
+ */
+export class ZooKeeperSession {
+  readonly #options: ZooKeeperSessionOptions;
+  #client: ZkClient | undefined;
+  #closed = false;
+  #sessions = 0;
+
+  constructor(options: ZooKeeperSessionOptions) {
+    this.#options = options;
+  }
+
+  /** How many sessions were opened (1 after the first connection; more after expiries). */
+  get sessionsOpened(): number {
+    return this.#sessions;
+  }
+
+  /** The current client's session id (hex), or undefined before the first connection. */
+  get sessionId(): string | undefined {
+    return this.#client?.getSessionId().toString('hex');
+  }
+
+  /** The current client (for tests that need its session credentials). */
+  get client(): ZkClient | undefined {
+    return this.#client;
+  }
+
+  /**
+   * Runs one callback-style request on a connected client, bounded by the request timeout.
+   * ZooKeeper's error is passed to `map` so the store can treat NO_NODE and the like as answers.
+   */
+  async call<T>(
+    what: string,
+    op: (client: ZkClient, done: (error: ZkException | null | undefined, value?: T) => void) => void,
+  ): Promise<T> {
+    const client = await this.#connected(what);
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const timer = setTimeout(() => {
+        if (settled) return;
+        settled = true;
+        reject(
+          new KvError('TIMEOUT', `zookeeper did not answer within ${this.#options.requestTimeoutMs} ms while ${what}`, {
+            store: this.#options.store,
+          }),
+        );
+      }, this.#options.requestTimeoutMs);
+      timer.unref();
+      op(client, (error, value) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve(value as T);
+      });
+    });
+  }
+
+  /** Closes the current session (ephemeral nodes go; persistent pairs stay). */
+  close(): void {
+    this.#closed = true;
+    this.#drop();
+  }
+
+  #connected(what: string): Promise<ZkClient> {
+    if (this.#closed)
+      return Promise.reject(
+        new KvError('CLOSED', `store ${this.#options.store} is closed`, { store: this.#options.store }),
+      );
+    const client = this.#client ?? this.#open();
+    if (client.getState() === zookeeper.State.SYNC_CONNECTED) return Promise.resolve(client);
+    return new Promise<ZkClient>((resolve, reject) => {
+      const onConnected = (): void => {
+        clearTimeout(timer);
+        resolve(client);
+      };
+      const timer = setTimeout(() => {
+        client.removeListener('connected', onConnected);
+        reject(
+          new KvError(
+            'UNAVAILABLE',
+            `no connection to zookeeper ${this.#options.connectString} within ${this.#options.requestTimeoutMs} ms while ${what}`,
+            { store: this.#options.store },
+          ),
+        );
+      }, this.#options.requestTimeoutMs);
+      timer.unref();
+      client.once('connected', onConnected);
+    });
+  }
+
+  #open(): ZkClient {
+    const client = zookeeper.createClient(this.#options.connectString, {
+      sessionTimeout: this.#options.sessionTimeoutMs,
+      spinDelay: 500,
+      retries: 0,
+    });
+    client.setMaxListeners(0);
+    client.on('state', (state: { getName(): string }) => {
+      this.#options.logger.debug('zookeeper state', { store: this.#options.store, state: state.getName() });
+    });
+    client.on('connected', () => {
+      this.#options.logger.info('zookeeper connected', {
+        store: this.#options.store,
+        sessionId: client.getSessionId().toString('hex'),
+      });
+    });
+    client.on('expired', () => {
+      this.#options.logger.warn('zookeeper session expired; a new session opens on the next request', {
+        store: this.#options.store,
+      });
+      if (this.#client === client) this.#drop();
+    });
+    client.on('error', (err: unknown) => {
+      this.#options.logger.warn('zookeeper client error', { store: this.#options.store, error: errorMessage(err) });
+    });
+    this.#client = client;
+    this.#sessions += 1;
+    client.connect();
+    return client;
+  }
+
+  #drop(): void {
+    const client = this.#client;
+    this.#client = undefined;
+    if (client === undefined) return;
+    try {
+      client.close();
+    } catch (err) {
+      this.#options.logger.debug('zookeeper close failed', { store: this.#options.store, error: errorMessage(err) });
+    }
+  }
+}
