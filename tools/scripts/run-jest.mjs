@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-const jestBin = require.resolve('jest/bin/jest.js');
+const jestBin = require.resolve('jest/bin/jest');
 const dir = mkdtempSync(join(tmpdir(), 'orc-jest-'));
 const out = join(dir, 'results.json');
 const args = [
