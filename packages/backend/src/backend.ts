@@ -1,0 +1,193 @@
+import type { BackendConfig } from './backend-config.js';
+import { systemWallClock, type WallClock } from './clock.js';
+import { openMysql } from './dialect/mysql-dialect.js';
+import type { DialectName, OrcDb, SqlDialect } from './dialect/sql-dialect.js';
+import { openSqlite, sqliteDialect } from './dialect/sqlite-dialect.js';
+import { ActiveNodeElection, type ActiveNodeElectionOptions } from './election/active-node-election.js';
+import { BackendError, toBackendError } from './errors.js';
+import { noopLogger, type BackendLogger } from './logger.js';
+import type { Migration } from './migrations/migration.js';
+import { migrate } from './migrations/migrator.js';
+import { migrations as builtinMigrations } from './migrations/migrations.js';
+import { AuditRepository } from './repositories/audit-repository.js';
+import { CandidateRepository } from './repositories/candidate-repository.js';
+import { ClusterRepository } from './repositories/cluster-repository.js';
+import { DowntimeRepository } from './repositories/downtime-repository.js';
+import { FailureDetectionRepository } from './repositories/failure-detection-repository.js';
+import { InstanceRepository } from './repositories/instance-repository.js';
+import { KvRepository } from './repositories/kv-repository.js';
+import { NodeHealthRepository } from './repositories/node-health-repository.js';
+import { RecoveryRepository } from './repositories/recovery-repository.js';
+import type { RepositoryContext } from './repositories/repository-context.js';
+import { exportSnapshot, importSnapshot } from './snapshot/backend-snapshot.js';
+
+/** Parts a {@link Backend} takes besides its configuration. */
+export interface BackendOptions {
+  readonly logger?: BackendLogger;
+  /** Stamps rows (last_checked, downtime, audit...). Default `Date.now`. */
+  readonly clock?: WallClock;
+  /** @internal Tests replace the migration list to exercise failures. */
+  readonly migrations?: readonly Migration[];
+}
+
+type State =
+  | { kind: 'new' }
+  | { kind: 'opening' }
+  | { kind: 'open'; db: OrcDb; dialect: SqlDialect; schemaVersion: number }
+  | { kind: 'closed' };
+
+/**
+ * orc's backend database: one object per process, opened once, closed once. `open()` connects
+ * (creating the MySQL database when missing) and migrates the schema; every repository call before
+ * that or after `close()` throws `closed`.
+ *
+ * @example
+ * ```ts
+ * const backend = new Backend(validateBackendConfig({ dialect: 'sqlite', sqlite: { file: ':memory:' } }));
+ * await backend.open();
+ * await backend.kv.put([{ key: 'k', value: 'v' }]);
+ * await backend.close();
+ * ```
+ */
+export class Backend {
+  readonly #config: BackendConfig;
+  readonly #logger: BackendLogger;
+  readonly #migrations: readonly Migration[];
+  #state: State = { kind: 'new' };
+
+  /** `database_instance`. */
+  readonly instances: InstanceRepository;
+  /** `cluster_alias`, `cluster_alias_override`. */
+  readonly clusters: ClusterRepository;
+  /** `database_instance_downtime`, `database_instance_maintenance`. */
+  readonly downtime: DowntimeRepository;
+  /** `candidate_database_instance`. */
+  readonly candidates: CandidateRepository;
+  /** `topology_failure_detection`. */
+  readonly failureDetections: FailureDetectionRepository;
+  /** `topology_recovery`, `topology_recovery_steps`, `blocked_topology_recovery`, `global_recovery_disable`. */
+  readonly recoveries: RecoveryRepository;
+  /** `audit`. */
+  readonly audit: AuditRepository;
+  /** `kv_store`; satisfies @orc/kv's internal-store port. */
+  readonly kv: KvRepository;
+  /** `node_health`. */
+  readonly nodeHealth: NodeHealthRepository;
+
+  constructor(config: BackendConfig, options: BackendOptions = {}) {
+    this.#config = Object.freeze({ ...config });
+    this.#logger = options.logger ?? noopLogger;
+    this.#migrations = options.migrations ?? builtinMigrations;
+    const ctx: RepositoryContext = {
+      session: () => this.#session(),
+      clock: options.clock ?? systemWallClock,
+      logger: this.#logger,
+    };
+    this.instances = new InstanceRepository(ctx);
+    this.clusters = new ClusterRepository(ctx);
+    this.downtime = new DowntimeRepository(ctx);
+    this.candidates = new CandidateRepository(ctx);
+    this.failureDetections = new FailureDetectionRepository(ctx);
+    this.recoveries = new RecoveryRepository(ctx);
+    this.audit = new AuditRepository(ctx);
+    this.kv = new KvRepository(ctx);
+    this.nodeHealth = new NodeHealthRepository(ctx);
+  }
+
+  /** Which dialect this backend speaks. */
+  get dialect(): DialectName {
+    return this.#config.dialect;
+  }
+
+  /** The schema version after open(). */
+  get schemaVersion(): number {
+    return this.#open().schemaVersion;
+  }
+
+  /**
+   * Connects and migrates. Call once; a failed open (for example `unreachable`) may be retried.
+   * @throws BackendError `unreachable`, `schema-too-new`, `migration-failed`, `closed` (already open or closed).
+   */
+  async open(): Promise<void> {
+    if (this.#state.kind !== 'new')
+      throw new BackendError('closed', `open: the backend is ${this.#state.kind}; open() may be called once`);
+    this.#state = { kind: 'opening' };
+    let db: OrcDb | undefined;
+    try {
+      let dialect: SqlDialect;
+      if (this.#config.dialect === 'sqlite') {
+        db = openSqlite(this.#config.sqlite);
+        dialect = sqliteDialect;
+      } else {
+        ({ db, dialect } = await openMysql(this.#config.mysql));
+      }
+      const outcome = await migrate(db, dialect, this.#migrations, this.#logger);
+      if (this.#state.kind !== 'opening') throw new BackendError('closed', 'open: closed while opening');
+      this.#state = { kind: 'open', db, dialect, schemaVersion: outcome.to };
+      this.#logger.info('backend open', {
+        dialect: dialect.name,
+        schemaVersion: outcome.to,
+        migratedFrom: outcome.from,
+      });
+    } catch (err) {
+      if (this.#state.kind === 'opening') this.#state = { kind: 'new' };
+      await db
+        ?.destroy()
+        .catch((destroyErr: unknown) =>
+          this.#logger.warn('closing a backend that failed to open', { error: String(destroyErr) }),
+        );
+      throw toBackendError(err, 'open backend');
+    }
+  }
+
+  /** Closes connections. Further calls throw `closed`; closing twice is harmless. */
+  async close(): Promise<void> {
+    const state = this.#state;
+    this.#state = { kind: 'closed' };
+    if (state.kind === 'open') {
+      try {
+        await state.db.destroy();
+      } catch (err) {
+        throw toBackendError(err, 'close backend');
+      }
+    }
+  }
+
+  /** This node's part in the shared-backend election (see {@link ActiveNodeElection}). */
+  election(options: ActiveNodeElectionOptions): ActiveNodeElection {
+    return new ActiveNodeElection(() => this.#session(), { logger: this.#logger, ...options });
+  }
+
+  /** The replicated tables as deterministic bytes, for a Raft snapshot. */
+  async exportSnapshot(): Promise<Uint8Array> {
+    const { db } = this.#session();
+    try {
+      return await exportSnapshot(db);
+    } catch (err) {
+      throw toBackendError(err, 'export snapshot');
+    }
+  }
+
+  /** Replaces the replicated tables with a snapshot's content, in one transaction. */
+  async importSnapshot(bytes: Uint8Array): Promise<void> {
+    if (!(bytes instanceof Uint8Array)) throw new BackendError('invalid-argument', 'bytes: expected a Uint8Array');
+    const { db, dialect } = this.#session();
+    try {
+      await importSnapshot(db, dialect, bytes);
+    } catch (err) {
+      throw toBackendError(err, 'import snapshot');
+    }
+  }
+
+  #open(): Extract<State, { kind: 'open' }> {
+    const state = this.#state;
+    if (state.kind !== 'open')
+      throw new BackendError('closed', `the backend is ${state.kind === 'closed' ? 'closed' : 'not open yet'}`);
+    return state;
+  }
+
+  #session(): { db: OrcDb; dialect: SqlDialect } {
+    const { db, dialect } = this.#open();
+    return { db, dialect };
+  }
+}

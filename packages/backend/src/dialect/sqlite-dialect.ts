@@ -1,0 +1,57 @@
+import { createRequire } from 'node:module';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type { SqliteBackendConfig } from '../backend-config.js';
+import { toBackendError } from '../errors.js';
+import type { ColumnDef } from '../schema/column.js';
+import type { OrcDatabase } from '../schema/database.js';
+import { sqliteUpsert, type OrcDb, type SqlDialect } from './sql-dialect.js';
+
+/** The slice of better-sqlite3's `Database` this package uses. */
+interface BetterSqliteDatabase {
+  prepare(source: string): {
+    readonly reader: boolean;
+    all(...params: unknown[]): unknown[];
+    run(...params: unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+    iterate(...params: unknown[]): IterableIterator<unknown>;
+    get(...params: unknown[]): unknown;
+  };
+  pragma(source: string, options?: { simple?: boolean }): unknown;
+  close(): void;
+}
+type BetterSqliteConstructor = new (file: string, options?: { timeout?: number }) => BetterSqliteDatabase;
+
+let ctor: BetterSqliteConstructor | undefined;
+
+/** The SQLite dialect: one connection (kysely serialises every use of it), WAL, one writer. */
+export const sqliteDialect: SqlDialect = Object.freeze({
+  name: 'sqlite' as const,
+  nowMs: () => sql<number>`cast(unixepoch('subsec') * 1000 as integer)`,
+  columnType: (def: ColumnDef) => sql.raw(def.kind === 'text' || def.kind === 'longtext' ? 'text' : 'integer'),
+  tableOptions: () => undefined,
+  // SQLite's compiled-in limit is 32766 host parameters.
+  maxParameters: 32000,
+  transactionalDdl: true,
+  upsert: sqliteUpsert,
+  async insertIgnore(db: OrcDb, table: string, row: Record<string, unknown>): Promise<boolean> {
+    const res = await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
+      .insertInto(table)
+      .values(row)
+      .onConflict((oc) => oc.doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0n) > 0;
+  },
+});
+
+/** Opens a SQLite database file (or `:memory:`) with WAL and `synchronous = NORMAL`. */
+export function openSqlite(config: SqliteBackendConfig): OrcDb {
+  let database: BetterSqliteDatabase;
+  try {
+    ctor ??= createRequire(import.meta.url)('better-sqlite3') as BetterSqliteConstructor;
+    database = new ctor(config.file, { timeout: config.busyTimeoutMs });
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+  } catch (err) {
+    throw toBackendError(err, `open SQLite database ${config.file}`);
+  }
+  return new Kysely<OrcDatabase>({ dialect: new SqliteDialect({ database }) });
+}

@@ -1,0 +1,126 @@
+/**
+ * Every failure this package reports, as a closed set of codes.
+ *
+ * - `unreachable`: the backend server could not be reached or the connection broke; a retry may help.
+ * - `busy`: the database was locked or a transaction deadlocked; a retry may help.
+ * - `closed`: the {@link Backend} was used before `open()` finished or after `close()`.
+ * - `invalid-config`: the backend configuration is wrong; see `problems`.
+ * - `invalid-argument`: a repository was called with bad input; the message names the argument.
+ * - `schema-too-new`: the database was migrated by a newer orc; this version refuses to touch it.
+ * - `migration-failed`: a migration failed; the previous schema and data are kept.
+ * - `conflict`: a uniqueness rule refused the write (for example, maintenance already active).
+ * - `snapshot-invalid`: snapshot bytes are not a snapshot this version can read.
+ * - `query-failed`: the database refused a statement for another reason.
+ */
+export type BackendErrorCode =
+  | 'unreachable'
+  | 'busy'
+  | 'closed'
+  | 'invalid-config'
+  | 'invalid-argument'
+  | 'schema-too-new'
+  | 'migration-failed'
+  | 'conflict'
+  | 'snapshot-invalid'
+  | 'query-failed';
+
+const RETRYABLE: ReadonlySet<BackendErrorCode> = new Set(['unreachable', 'busy']);
+
+/** One problem found in a configuration: where it is and what is wrong. */
+export interface ConfigProblem {
+  /** Dotted path of the field, e.g. `mysql.port`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/**
+ * The only error type this package throws.
+ *
+ * @example
+ * ```ts
+ * try { await backend.open(); } catch (err) {
+ *   if (err instanceof BackendError && err.retryable) scheduleRetry();
+ *   else throw err;
+ * }
+ * ```
+ */
+export class BackendError extends Error {
+  override readonly name = 'BackendError';
+  /** What went wrong, from a closed set. */
+  readonly code: BackendErrorCode;
+  /** Whether repeating the same call later can succeed. */
+  readonly retryable: boolean;
+  /** For `invalid-config`: every problem found. */
+  readonly problems: readonly ConfigProblem[];
+
+  constructor(
+    code: BackendErrorCode,
+    message: string,
+    options: { cause?: unknown; problems?: readonly ConfigProblem[] } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.retryable = RETRYABLE.has(code);
+    this.problems = options.problems ?? [];
+  }
+}
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EPIPE',
+  'EAI_AGAIN',
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CON_COUNT_ERROR',
+  'ER_SERVER_SHUTDOWN',
+  'ER_QUERY_INTERRUPTED',
+]);
+const BUSY_CODES = new Set([
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+  'SQLITE_BUSY',
+  'SQLITE_LOCKED',
+  'SQLITE_BUSY_SNAPSHOT',
+]);
+const CONFLICT_CODES = new Set(['ER_DUP_ENTRY', 'SQLITE_CONSTRAINT_UNIQUE', 'SQLITE_CONSTRAINT_PRIMARYKEY']);
+
+function errorCodeOf(err: unknown): string | undefined {
+  if (typeof err === 'object' && err !== null && 'code' in err) {
+    const code = (err as { code: unknown }).code;
+    return typeof code === 'string' ? code : undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Classifies anything a driver threw into a {@link BackendError}; a BackendError passes through.
+ * `what` names the operation, for the message.
+ */
+export function toBackendError(err: unknown, what: string): BackendError {
+  if (err instanceof BackendError) return err;
+  const driverCode = errorCodeOf(err);
+  const detail = err instanceof Error ? err.message : String(err);
+  if (driverCode !== undefined && UNREACHABLE_CODES.has(driverCode)) {
+    return new BackendError('unreachable', `${what}: backend unreachable (${driverCode}): ${detail}`, { cause: err });
+  }
+  if (
+    err instanceof Error &&
+    /connection.*(closed|lost)|Can't add new command when connection is in closed state|Pool is closed/i.test(
+      err.message,
+    )
+  ) {
+    return new BackendError('unreachable', `${what}: backend connection lost: ${detail}`, { cause: err });
+  }
+  if (driverCode !== undefined && BUSY_CODES.has(driverCode)) {
+    return new BackendError('busy', `${what}: backend busy (${driverCode}): ${detail}`, { cause: err });
+  }
+  if (driverCode !== undefined && CONFLICT_CODES.has(driverCode)) {
+    return new BackendError('conflict', `${what}: uniqueness conflict: ${detail}`, { cause: err });
+  }
+  return new BackendError('query-failed', `${what}: ${detail}`, { cause: err });
+}

@@ -1,0 +1,20 @@
+import { schemaV1Tables } from '../schema/tables.js';
+import type { Migration } from './migration.js';
+
+/** Version 1: every table of orc's schema, then its secondary indexes. */
+const v1: Migration = {
+  version: 1,
+  name: 'initial schema',
+  steps: [
+    ...schemaV1Tables.map((table) => ({ kind: 'create-table' as const, table })),
+    ...schemaV1Tables.flatMap((table) =>
+      table.indexes.map((index) => ({ kind: 'create-index' as const, table: table.name, index })),
+    ),
+  ],
+};
+
+/** Every migration this version of orc knows, in order. The last one's version is the schema version. */
+export const migrations: readonly Migration[] = Object.freeze([v1]);
+
+/** The schema version this build of orc writes. */
+export const currentSchemaVersion: number = migrations[migrations.length - 1]?.version ?? 0;

@@ -1,0 +1,408 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { OrcDb } from '../dialect/sql-dialect.js';
+import type { RecordOf } from '../schema/column.js';
+import { RowCodec } from '../schema/row-codec.js';
+import { blockedTopologyRecovery, topologyRecovery, topologyRecoverySteps } from '../schema/tables.js';
+import { BackendError } from '../errors.js';
+import {
+  affected,
+  checkKey,
+  checkNonNegative,
+  checkString,
+  inTransaction,
+  run,
+  type InstanceKey,
+  type RepositoryContext,
+} from './repository-context.js';
+
+/** A `topology_recovery` row. */
+export type RecoveryRecord = RecordOf<typeof topologyRecovery>;
+/** A `topology_recovery_steps` row. */
+export type RecoveryStepRecord = RecordOf<typeof topologyRecoverySteps>;
+/** A `blocked_topology_recovery` row. */
+export type BlockedRecoveryRecord = RecordOf<typeof blockedTopologyRecovery>;
+
+/** @internal */
+export const recoveryCodec = new RowCodec(topologyRecovery);
+/** @internal */
+export const recoveryStepCodec = new RowCodec(topologyRecoverySteps);
+/** @internal */
+export const blockedRecoveryCodec = new RowCodec(blockedTopologyRecovery);
+
+/** What a recovery registration records. */
+export interface RecoveryInput {
+  readonly key: InstanceKey;
+  readonly analysis: string;
+  readonly clusterName: string;
+  readonly clusterAlias: string;
+  readonly countAffectedReplicas: number;
+  readonly replicaHosts: string;
+  readonly processingNodeHostname: string;
+  readonly processingNodeToken: string;
+  readonly lastDetectionId: number;
+  /** Defaults to a random UUID. */
+  readonly uid?: string;
+}
+
+/** The outcome of {@link RecoveryRepository.register}. */
+export type RecoveryRegistration =
+  | { readonly registered: true; readonly recovery: RecoveryRecord }
+  /** Anti-flapping refused it; `blockedBy` is the active recovery in the way (when still found). */
+  | { readonly registered: false; readonly blockedBy: RecoveryRecord | undefined };
+
+/** Whose recoveries an acknowledgement covers. */
+export type AcknowledgeTarget =
+  { readonly uid: string } | { readonly key: InstanceKey } | { readonly clusterName: string } | { readonly all: true };
+
+/** How a recovery ended. */
+export interface RecoveryResolution {
+  readonly isSuccessful: boolean;
+  readonly successor?: { readonly key: InstanceKey; readonly alias: string };
+  readonly lostReplicas: string;
+  readonly participatingInstances: string;
+  readonly allErrors: string;
+}
+
+/**
+ * `topology_recovery`, its steps, blocked recoveries and the global switch. Anti-flapping as in
+ * orchestrator's `AttemptRecoveryRegistration`: no new recovery of an instance, of its cluster, or
+ * of an instance an active recovery promoted, while that recovery is in its active period
+ * (`RecoveryPeriodBlockSeconds`) and not acknowledged. Unique keys on (instance, active) and
+ * (cluster, active) make the rule hold for concurrent registrations too.
+ *
+ * @example
+ * ```ts
+ * const r = await backend.recoveries.register(input, { blockPeriodSeconds: 3600 });
+ * if (!r.registered) log('blocked by', r.blockedBy?.uid);
+ * ```
+ */
+export class RecoveryRepository {
+  readonly #ctx: RepositoryContext;
+
+  /** @internal */
+  constructor(ctx: RepositoryContext) {
+    this.#ctx = ctx;
+  }
+
+  /**
+   * Registers a recovery unless anti-flapping refuses it. `force` (a manual recovery) skips the
+   * check and ends the active periods in the way, acknowledging them.
+   */
+  async register(
+    input: RecoveryInput,
+    options: { blockPeriodSeconds: number; force?: boolean },
+  ): Promise<RecoveryRegistration> {
+    checkKey(input.key, 'input.key');
+    checkString(input.analysis, 'input.analysis', 128, false);
+    checkString(input.clusterName, 'input.clusterName', 300, false);
+    checkNonNegative(options.blockPeriodSeconds, 'options.blockPeriodSeconds');
+    const uid = input.uid ?? randomUUID();
+    checkString(uid, 'input.uid', 128, false);
+    const now = this.#ctx.clock();
+    const row = recoveryCodec.encode(
+      {
+        uid,
+        hostname: input.key.hostname,
+        port: input.key.port,
+        inActivePeriod: true,
+        startActivePeriod: now,
+        endActivePeriodUnixtime: 0,
+        endRecovery: null,
+        processingNodeHostname: input.processingNodeHostname,
+        processingNodeToken: input.processingNodeToken,
+        successorHostname: null,
+        successorPort: null,
+        successorAlias: null,
+        analysis: input.analysis,
+        clusterName: input.clusterName,
+        clusterAlias: input.clusterAlias,
+        countAffectedSlaves: input.countAffectedReplicas,
+        slaveHosts: input.replicaHosts,
+        participatingInstances: '',
+        lostSlaves: '',
+        allErrors: '',
+        isSuccessful: false,
+        acknowledged: false,
+        acknowledgedAt: null,
+        acknowledgedBy: '',
+        acknowledgeComment: '',
+        lastDetectionId: input.lastDetectionId,
+      },
+      'input',
+    );
+    const outcome = await inTransaction(this.#ctx, 'register recovery', async (trx, dialect) => {
+      await endExpiredPeriods(trx, now, options.blockPeriodSeconds);
+      if (options.force === true) {
+        await trx
+          .updateTable('topology_recovery')
+          .set({
+            in_active_period: 0,
+            end_active_period_unixtime: now,
+            acknowledged: 1,
+            acknowledged_at: now,
+            acknowledged_by: input.processingNodeHostname,
+            acknowledge_comment: `superseded by forced recovery ${uid}`,
+          })
+          .where('in_active_period', '=', 1)
+          .where((eb) =>
+            eb.or([
+              eb.and([eb('hostname', '=', input.key.hostname), eb('port', '=', input.key.port)]),
+              eb('cluster_name', '=', input.clusterName),
+            ]),
+          )
+          .execute();
+      } else {
+        const blocker = await findBlocker(trx, input);
+        if (blocker !== undefined) return { inserted: false, blocker };
+      }
+      return { inserted: await dialect.insertIgnore(trx, 'topology_recovery', row), blocker: undefined };
+    });
+    if (outcome.inserted) {
+      const recovery = await this.readByUid(uid);
+      if (recovery === undefined)
+        throw new BackendError('query-failed', `register recovery: recovery ${uid} vanished after insert`);
+      return { registered: true, recovery };
+    }
+    // Refused: by the check, or by a unique key when a concurrent registration won the race.
+    const blockedBy =
+      outcome.blocker ?? (await run(this.#ctx, 'find blocking recovery', (db) => findBlocker(db, input)));
+    await run(this.#ctx, 'record blocked recovery', (db, dialect) =>
+      dialect.upsert(
+        db,
+        'blocked_topology_recovery',
+        [
+          {
+            hostname: input.key.hostname,
+            port: input.key.port,
+            cluster_name: input.clusterName,
+            analysis: input.analysis,
+            last_blocked_timestamp: now,
+            blocking_recovery_id: blockedBy?.recoveryId ?? null,
+          },
+        ],
+        ['hostname', 'port'],
+        ['cluster_name', 'analysis', 'last_blocked_timestamp', 'blocking_recovery_id'],
+      ),
+    );
+    return { registered: false, blockedBy };
+  }
+
+  /** Records how a recovery ended (`resolve-recovery`). Returns whether the recovery exists. */
+  async resolve(uid: string, resolution: RecoveryResolution): Promise<boolean> {
+    checkString(uid, 'uid', 128, false);
+    if (resolution.successor !== undefined) checkKey(resolution.successor.key, 'resolution.successor.key');
+    const now = this.#ctx.clock();
+    return run(this.#ctx, 'resolve recovery', async (db) => {
+      const res = await db
+        .updateTable('topology_recovery')
+        .set({
+          end_recovery: now,
+          is_successful: resolution.isSuccessful ? 1 : 0,
+          successor_hostname: resolution.successor?.key.hostname ?? null,
+          successor_port: resolution.successor?.key.port ?? null,
+          successor_alias: resolution.successor?.alias ?? null,
+          lost_slaves: resolution.lostReplicas,
+          participating_instances: resolution.participatingInstances,
+          all_errors: resolution.allErrors,
+        })
+        .where('uid', '=', uid)
+        .executeTakeFirst();
+      return affected(res) > 0;
+    });
+  }
+
+  /** Appends a step message to a recovery's log. */
+  async appendStep(uid: string, message: string): Promise<void> {
+    checkString(uid, 'uid', 128, false);
+    checkString(message, 'message', 65535);
+    const now = this.#ctx.clock();
+    await run(this.#ctx, 'append recovery step', (db) =>
+      db.insertInto('topology_recovery_steps').values({ recovery_uid: uid, audit_at: now, message }).execute(),
+    );
+  }
+
+  /** A recovery's steps, in order. */
+  async readSteps(uid: string): Promise<RecoveryStepRecord[]> {
+    checkString(uid, 'uid', 128, false);
+    return run(this.#ctx, 'read recovery steps', async (db) => {
+      const rows = await db
+        .selectFrom('topology_recovery_steps')
+        .selectAll()
+        .where('recovery_uid', '=', uid)
+        .orderBy('recovery_step_id')
+        .execute();
+      return rows.map((r) => recoveryStepCodec.decode(r));
+    });
+  }
+
+  /** One recovery by uid. */
+  async readByUid(uid: string): Promise<RecoveryRecord | undefined> {
+    checkString(uid, 'uid', 128, false);
+    return run(this.#ctx, 'read recovery', async (db) => {
+      const row = await db.selectFrom('topology_recovery').selectAll().where('uid', '=', uid).executeTakeFirst();
+      return row === undefined ? undefined : recoveryCodec.decode(row);
+    });
+  }
+
+  /** Recent recoveries, newest first, optionally of one cluster or only those in their active period. */
+  async readRecent(options: { limit: number; clusterName?: string; activeOnly?: boolean }): Promise<RecoveryRecord[]> {
+    checkNonNegative(options.limit, 'options.limit');
+    return run(this.#ctx, 'read recoveries', async (db) => {
+      let q = db.selectFrom('topology_recovery').selectAll();
+      if (options.clusterName !== undefined) q = q.where('cluster_name', '=', options.clusterName);
+      if (options.activeOnly === true) q = q.where('in_active_period', '=', 1);
+      const rows = await q.orderBy('recovery_id', 'desc').limit(Math.floor(options.limit)).execute();
+      return rows.map((r) => recoveryCodec.decode(r));
+    });
+  }
+
+  /**
+   * Acknowledges recoveries (`ack-cluster-recoveries`, `ack-instance-recoveries`, ...): ends their
+   * active period and records who and why. Instance, cluster and all acknowledgements also end
+   * the matching failure detections' active periods. Returns how many recoveries were acknowledged.
+   */
+  async acknowledge(target: AcknowledgeTarget, by: { owner: string; comment: string }): Promise<number> {
+    checkString(by.owner, 'by.owner', 255, false);
+    checkString(by.comment, 'by.comment', 65535, false);
+    if ('key' in target) checkKey(target.key, 'target.key');
+    const now = this.#ctx.clock();
+    return inTransaction(this.#ctx, 'acknowledge recoveries', async (trx) => {
+      let q = trx
+        .updateTable('topology_recovery')
+        .set({
+          end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
+          in_active_period: 0,
+          acknowledged: 1,
+          acknowledged_at: now,
+          acknowledged_by: by.owner,
+          acknowledge_comment: by.comment,
+        })
+        .where('acknowledged', '=', 0);
+      let detections = trx
+        .updateTable('topology_failure_detection')
+        .set({ in_active_period: 0, end_active_period_unixtime: now })
+        .where('in_active_period', '=', 1);
+      let clearDetections = true;
+      if ('uid' in target) {
+        q = q.where('uid', '=', target.uid);
+        clearDetections = false;
+      } else if ('key' in target) {
+        q = q.where('hostname', '=', target.key.hostname).where('port', '=', target.key.port);
+        detections = detections.where('hostname', '=', target.key.hostname).where('port', '=', target.key.port);
+      } else if ('clusterName' in target) {
+        q = q.where('cluster_name', '=', target.clusterName);
+        detections = detections.where('cluster_name', '=', target.clusterName);
+      }
+      const n = affected(await q.executeTakeFirst());
+      if (clearDetections) await detections.execute();
+      return n;
+    });
+  }
+
+  /**
+   * Acknowledges unfinished recoveries whose processing node has not reported to `node_health`
+   * within `healthySeconds` (orchestrator's `AcknowledgeCrashedRecoveries`). Returns how many.
+   */
+  async acknowledgeCrashed(healthySeconds: number): Promise<number> {
+    checkNonNegative(healthySeconds, 'healthySeconds');
+    const now = this.#ctx.clock();
+    const since = now - healthySeconds * 1000;
+    return run(this.#ctx, 'acknowledge crashed recoveries', async (db) => {
+      const res = await db
+        .updateTable('topology_recovery')
+        .set({
+          end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
+          in_active_period: 0,
+          acknowledged: 1,
+          acknowledged_at: now,
+          acknowledged_by: 'orc',
+          acknowledge_comment: 'processing node is gone',
+        })
+        .where('acknowledged', '=', 0)
+        .where('end_recovery', 'is', null)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('node_health')
+                .select('node_health.hostname')
+                .whereRef('node_health.hostname', '=', 'topology_recovery.processing_node_hostname')
+                .whereRef('node_health.token', '=', 'topology_recovery.processing_node_token')
+                .where('node_health.last_seen_active', '>=', since),
+            ),
+          ),
+        )
+        .executeTakeFirst();
+      return affected(res);
+    });
+  }
+
+  /** Ends active periods older than `blockPeriodSeconds`. Returns how many. */
+  async expire(blockPeriodSeconds: number): Promise<number> {
+    checkNonNegative(blockPeriodSeconds, 'blockPeriodSeconds');
+    const now = this.#ctx.clock();
+    return run(this.#ctx, 'expire recoveries', (db) => endExpiredPeriods(db, now, blockPeriodSeconds));
+  }
+
+  /** Recoveries refused by anti-flapping, most recent first. */
+  async readBlocked(): Promise<BlockedRecoveryRecord[]> {
+    return run(this.#ctx, 'read blocked recoveries', async (db) => {
+      const rows = await db
+        .selectFrom('blocked_topology_recovery')
+        .selectAll()
+        .orderBy('last_blocked_timestamp', 'desc')
+        .orderBy('hostname')
+        .orderBy('port')
+        .execute();
+      return rows.map((r) => blockedRecoveryCodec.decode(r));
+    });
+  }
+
+  /** Turns automated recovery off (true) or on (false) everywhere (`disable-global-recoveries`). */
+  async setGlobalRecoveryDisabled(disabled: boolean): Promise<void> {
+    if (typeof disabled !== 'boolean') throw new BackendError('invalid-argument', 'disabled: expected a boolean');
+    await run(this.#ctx, 'set global recovery switch', async (db, dialect) => {
+      if (disabled)
+        await dialect.upsert(db, 'global_recovery_disable', [{ disable_recovery: 1 }], ['disable_recovery'], []);
+      else await db.deleteFrom('global_recovery_disable').execute();
+    });
+  }
+
+  /** Whether automated recovery is disabled everywhere. */
+  async isGlobalRecoveryDisabled(): Promise<boolean> {
+    return run(
+      this.#ctx,
+      'read global recovery switch',
+      async (db) =>
+        (await db.selectFrom('global_recovery_disable').select('disable_recovery').executeTakeFirst()) !== undefined,
+    );
+  }
+}
+
+async function endExpiredPeriods(db: OrcDb, now: number, blockPeriodSeconds: number): Promise<number> {
+  const res = await db
+    .updateTable('topology_recovery')
+    .set({ in_active_period: 0, end_active_period_unixtime: now })
+    .where('in_active_period', '=', 1)
+    .where('start_active_period', '<', now - blockPeriodSeconds * 1000)
+    .executeTakeFirst();
+  return affected(res);
+}
+
+/** The active recovery that blocks a new one for `input`: same instance, same cluster, or one that promoted this instance. */
+async function findBlocker(db: OrcDb, input: RecoveryInput): Promise<RecoveryRecord | undefined> {
+  const row = await db
+    .selectFrom('topology_recovery')
+    .selectAll()
+    .where('in_active_period', '=', 1)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('hostname', '=', input.key.hostname), eb('port', '=', input.key.port)]),
+        eb('cluster_name', '=', input.clusterName),
+        eb.and([eb('successor_hostname', '=', input.key.hostname), eb('successor_port', '=', input.key.port)]),
+      ]),
+    )
+    .orderBy('recovery_id')
+    .executeTakeFirst();
+  return row === undefined ? undefined : recoveryCodec.decode(row);
+}
