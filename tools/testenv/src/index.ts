@@ -32,3 +32,24 @@ export {
   type MariaDbTemplateOptions,
 } from './mariadb/mariadb-template.js';
 export { TEMPLATE_USERS, ORC_USER_PRIVILEGES, type DbCredentials } from './mariadb/mariadb-users.js';
+export {
+  startZooKeeper,
+  validateZooKeeperOptions,
+  ZooKeeperServer,
+  type ZooKeeperOptions,
+} from './zookeeper/zookeeper-server.js';
+export { startEtcd, validateEtcdOptions, EtcdServer, type EtcdOptions } from './etcd/etcd-server.js';
+export {
+  startHaproxy,
+  validateHaproxyOptions,
+  HaproxyServer,
+  type HaproxyOptions,
+  type HaproxyConfigContext,
+  type HaproxyStat,
+} from './haproxy/haproxy-server.js';
+export {
+  leaderCheckHaproxyConfig,
+  type LeaderCheckBackend,
+  type LeaderCheckConfigOptions,
+} from './haproxy/haproxy-config.js';
+export type { ServerOptions } from './core/server-options.js';
