@@ -18,31 +18,72 @@ export interface ConfChange {
   readonly context: Uint8Array;
 }
 
+/**
+ * A membership change as carried in the log: the change, plus the whole configuration it
+ * produces. Every node adopts `result` when the entry is applied, so a node that joins with an
+ * empty configuration learns the full membership from the first change it applies.
+ */
+export interface ConfChangeEntry extends ConfChange {
+  /** Null only for entries written without it (e.g. bootstrap entries): applied as a delta. */
+  readonly result: ConfState | null;
+}
+
 const typeCodes: readonly ConfChangeType[] = ['addVoter', 'addLearner', 'removeNode'];
 const utf8 = new TextEncoder();
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 
-/** Encodes a change as the data of a ConfChange entry: [type:u8][idLen:u16][id utf8][context]. */
-export function encodeConfChange(cc: ConfChange): Uint8Array {
+/**
+ * Encodes a change as the data of a ConfChange entry:
+ * [type:u8][idLen:u16][id][ctxLen:u32][context][result as JSON { v: voters, l: learners }, or nothing].
+ */
+export function encodeConfChange(cc: ConfChange & { readonly result?: ConfState | null }): Uint8Array {
   const id = utf8.encode(cc.node);
-  const out = new Uint8Array(3 + id.length + cc.context.length);
+  const result =
+    cc.result === undefined || cc.result === null
+      ? new Uint8Array(0)
+      : utf8.encode(JSON.stringify({ v: cc.result.voters, l: cc.result.learners }));
+  const out = new Uint8Array(7 + id.length + cc.context.length + result.length);
+  const view = new DataView(out.buffer);
   out[0] = typeCodes.indexOf(cc.type);
-  out[1] = (id.length >> 8) & 0xff;
-  out[2] = id.length & 0xff;
+  view.setUint16(1, id.length);
   out.set(id, 3);
-  out.set(cc.context, 3 + id.length);
+  view.setUint32(3 + id.length, cc.context.length);
+  out.set(cc.context, 7 + id.length);
+  out.set(result, 7 + id.length + cc.context.length);
   return out;
 }
 
 /** Decodes a ConfChange entry's data; throws a TypeError naming the problem on garbage. */
-export function decodeConfChange(data: Uint8Array): ConfChange {
-  if (data.length < 3) throw new TypeError('conf change: entry data shorter than its header');
+export function decodeConfChange(data: Uint8Array): ConfChangeEntry {
+  if (data.length < 7) throw new TypeError('conf change: entry data shorter than its header');
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   const type = typeCodes[data[0] ?? 255];
   if (type === undefined) throw new TypeError(`conf change: unknown change type ${String(data[0])}`);
-  const idLen = ((data[1] ?? 0) << 8) | (data[2] ?? 0);
-  if (idLen === 0 || 3 + idLen > data.length) throw new TypeError('conf change: bad node id length');
+  const idLen = view.getUint16(1);
+  if (idLen === 0 || 7 + idLen > data.length) throw new TypeError('conf change: bad node id length');
   const node = nodeId(utf8Decoder.decode(data.subarray(3, 3 + idLen)));
-  return { type, node, context: data.slice(3 + idLen) };
+  const ctxLen = view.getUint32(3 + idLen);
+  const ctxEnd = 7 + idLen + ctxLen;
+  if (ctxEnd > data.length) throw new TypeError('conf change: bad context length');
+  const context = data.slice(7 + idLen, ctxEnd);
+  if (ctxEnd === data.length) return { type, node, context, result: null };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(utf8Decoder.decode(data.subarray(ctxEnd)));
+  } catch (err) {
+    throw new TypeError('conf change: resulting configuration is not valid JSON', { cause: err });
+  }
+  const isIds = (x: unknown): x is string[] => Array.isArray(x) && x.every((y) => typeof y === 'string');
+  const obj = parsed as { v?: unknown; l?: unknown } | null;
+  if (obj === null || typeof obj !== 'object' || !isIds(obj.v) || !isIds(obj.l)) {
+    throw new TypeError('conf change: resulting configuration is malformed');
+  }
+  return {
+    type,
+    node,
+    context,
+    result: { voters: obj.v.map(nodeId), learners: obj.l.map(nodeId), votersOutgoing: [] },
+  };
 }
 
 /**
@@ -66,7 +107,7 @@ export function confChangeProblem(conf: ConfState, cc: ConfChange): string | nul
   }
 }
 
-/** Applies a single-server change (assumed valid; see `confChangeProblem`). */
+/** The configuration a single-server change produces (assumed valid; see `confChangeProblem`). */
 export function applyConfChange(conf: ConfState, cc: ConfChange): ConfState {
   const voters = conf.voters.filter((v) => v !== cc.node);
   const learners = conf.learners.filter((l) => l !== cc.node);

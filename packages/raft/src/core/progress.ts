@@ -59,8 +59,10 @@ export class Progress {
   snapshotOffset = 0;
   /** Heartbeat rounds since the last snapshot chunk was acknowledged (retransmission). */
   snapshotStall = 0;
-  /** Heard from within the current check-quorum period. */
+  /** Heard from recently (within an election timeout, as of the last check). */
   recentActive = false;
+  /** The leader's tick count when this peer was last heard from (check-quorum). */
+  lastActiveTick = 0;
   isLearner: boolean;
   readonly inflights: Inflights;
 
@@ -141,6 +143,9 @@ export class Progress {
       return true;
     }
     if (this.next - 1 !== rejected) return false;
+    // Rejecting an index it had acknowledged means the follower lost its log (a wiped disk):
+    // forget what it acknowledged so that it is brought back, by a snapshot if need be.
+    if (rejected <= this.match) this.match = Math.max(0, Math.min(this.match, probeAt));
     this.next = Math.max(Math.min(rejected, probeAt + 1), this.match + 1, 1);
     this.probeSent = false;
     return true;

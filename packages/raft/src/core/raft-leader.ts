@@ -82,14 +82,14 @@ export function bcastHeartbeat(r: Raft): void {
 export function tickHeartbeat(r: Raft): void {
   r.heartbeatElapsed++;
   r.electionElapsed++;
+  // Checked every tick, so a leader cut off from its quorum steps down exactly one election
+  // timeout after it last heard from a quorum.
+  if (r.cfg.checkQuorum && !quorumActive(r)) {
+    r.becomeFollower(r.term, null);
+    return;
+  }
   if (r.electionElapsed >= r.cfg.electionTickMin) {
     r.electionElapsed = 0;
-    if (r.cfg.checkQuorum) {
-      if (!quorumActive(r)) {
-        r.becomeFollower(r.term, null);
-        return;
-      }
-    }
     // A transfer that did not complete within an election timeout is abandoned.
     if (r.leadTransferee !== null) r.leadTransferee = null;
   }
@@ -99,14 +99,16 @@ export function tickHeartbeat(r: Raft): void {
   }
 }
 
-/** Whether a quorum of voters was heard from in this period; resets the marks for the next one. */
+/** Whether a quorum of voters was heard from within the last election timeout. */
 function quorumActive(r: Raft): boolean {
   let active = 0;
+  const since = r.ticks - r.cfg.electionTickMin;
   for (const v of r.conf.voters) {
     const pr = r.prs.get(v);
-    if (v === r.id || pr?.recentActive === true) active++;
+    if (pr === undefined) continue;
+    pr.recentActive = v === r.id || pr.lastActiveTick > since;
+    if (pr.recentActive) active++;
   }
-  for (const [id, pr] of r.prs) if (id !== r.id) pr.recentActive = false;
   return isMajority(active, r.conf.voters.length);
 }
 
@@ -214,6 +216,7 @@ function handleAppendResponse(r: Raft, m: AppendResponse): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
   pr.recentActive = true;
+  pr.lastActiveTick = r.ticks;
   if (m.reject) {
     let probeAt = m.hintIndex as number;
     if (m.hintTerm > 0) probeAt = r.log.findConflictByTerm(m.hintIndex, m.hintTerm).index;
@@ -252,6 +255,7 @@ function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
   pr.recentActive = true;
+  pr.lastActiveTick = r.ticks;
   if (pr.state === 'snapshot') {
     // Chunks are acknowledged one by one; resend the current one if it seems lost.
     pr.snapshotStall++;
@@ -271,6 +275,7 @@ function handleSnapshotResponse(r: Raft, m: SnapshotResponse): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
   pr.recentActive = true;
+  pr.lastActiveTick = r.ticks;
   if (pr.state !== 'snapshot' || m.index !== pr.pendingSnapshot) return;
   if (m.reject) {
     pr.becomeProbe();

@@ -2,7 +2,7 @@
 // plumbing every role shares. Role behaviour lives in step functions swapped on each transition
 // (raft-leader.ts, raft-follower.ts). Internal to the core: drivers use RawNode.
 import type { RaftCoreConfig } from './config.js';
-import type { ConfChange } from './conf-change.js';
+import type { ConfChangeEntry } from './conf-change.js';
 import { applyConfChange, confChangeProblem } from './conf-change.js';
 import type { Message } from './messages.js';
 import { isMajority, Progress, quorumIndex } from './progress.js';
@@ -195,9 +195,7 @@ export class Raft {
     this.lead = this.id;
     this.role = 'leader';
     const last = this.log.lastIndex();
-    for (const id of [...this.conf.voters, ...this.conf.learners]) {
-      this.prs.set(id, new Progress(last + 1, this.conf.learners.includes(id), this.cfg.maxInflightMsgs));
-    }
+    for (const id of [...this.conf.voters, ...this.conf.learners]) this.#addProgress(id, last);
     const self = this.prs.get(this.id);
     if (self !== undefined) {
       self.match = last;
@@ -208,6 +206,14 @@ export class Raft {
     // Conservatively assume the tail of the log may hold an unapplied membership change.
     this.pendingConfIndex = last;
     this.appendEntries([{ type: EntryType.Noop, data: new Uint8Array(0) }]);
+  }
+
+  #addProgress(id: NodeId, last: number): void {
+    const pr = new Progress(last + 1, this.conf.learners.includes(id), this.cfg.maxInflightMsgs);
+    // A new peer gets a full election timeout of grace before check-quorum counts it as silent.
+    pr.lastActiveTick = this.ticks;
+    pr.recentActive = true;
+    this.prs.set(id, pr);
   }
 
   // ---- elections -----------------------------------------------------------------------------
@@ -332,17 +338,23 @@ export class Raft {
 
   // ---- membership ----------------------------------------------------------------------------
 
-  /** Applies a committed membership change (called as it is handed to the driver). */
-  applyConfChange(cc: ConfChange): void {
-    if (confChangeProblem(this.conf, cc) !== null) return; // deterministic no-op on every node
-    this.conf = applyConfChange(this.conf, cc);
+  /** Adopts the configuration of a committed membership change (as it is handed to the driver). */
+  applyConfChange(cc: ConfChangeEntry): void {
+    let next = cc.result;
+    if (next === null) {
+      // An entry without its result (bootstrap): apply the change to our configuration.
+      if (confChangeProblem(this.conf, cc) !== null) return;
+      next = applyConfChange(this.conf, cc);
+    }
+    if (next.voters.length === 0) return; // never produced by a leader; refuse to brick the group
+    this.conf = next;
     this.confChanged = true;
     if (this.role !== 'leader') return;
     const last = this.log.lastIndex();
     for (const id of [...this.conf.voters, ...this.conf.learners]) {
       const isLearner = this.conf.learners.includes(id);
       const pr = this.prs.get(id);
-      if (pr === undefined) this.prs.set(id, new Progress(last + 1, isLearner, this.cfg.maxInflightMsgs));
+      if (pr === undefined) this.#addProgress(id, last);
       else pr.isLearner = isLearner;
     }
     for (const id of [...this.prs.keys()]) {

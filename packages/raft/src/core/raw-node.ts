@@ -6,7 +6,7 @@ import type { RandomSource } from '../ports.js';
 import type { RaftCoreConfigInput } from './config.js';
 import { validateRaftCoreConfig } from './config.js';
 import type { ConfChange } from './conf-change.js';
-import { confChangeProblem, decodeConfChange, encodeConfChange } from './conf-change.js';
+import { applyConfChange, confChangeProblem, decodeConfChange, encodeConfChange } from './conf-change.js';
 import type { Message } from './messages.js';
 import { messageTypes } from './messages.js';
 import { Raft } from './raft.js';
@@ -157,10 +157,9 @@ export class RawNode {
     }
     const problem = confChangeProblem(r.conf, cc);
     if (problem !== null) return { ok: false, reason: 'invalidConfChange', leader: r.id, detail: problem };
-    const res = this.#append(
-      EntryType.ConfChange,
-      encodeConfChange({ ...cc, context: cc.context ?? new Uint8Array(0) }),
-    );
+    const context = cc.context ?? new Uint8Array(0);
+    const result = applyConfChange(r.conf, cc);
+    const res = this.#append(EntryType.ConfChange, encodeConfChange({ type: cc.type, node: cc.node, context, result }));
     if (res.ok) r.pendingConfIndex = res.index;
     return res;
   }

@@ -1,0 +1,218 @@
+// One simulated server: a RawNode driven the way a real driver drives it, over an in-memory
+// "disk" (log, hard state, snapshots) that survives crashes, and a KV state machine that does not.
+import type { RaftCoreConfigInput } from '../core/config.js';
+import type { Message, SnapshotChunk } from '../core/messages.js';
+import { fillSnapshotChunk } from '../core/messages.js';
+import { RawNode } from '../core/raw-node.js';
+import type { ReadState, Ready, SoftState } from '../core/ready-types.js';
+import { MemoryStorage } from '../core/storage.js';
+import type { ConfState, Entry, NodeId, SnapshotMeta, Term } from '../core/types.js';
+import { logIndex, term as toTerm } from '../core/types.js';
+import type { Prng } from './prng.js';
+import { KvStateMachine } from './kv-state-machine.js';
+
+/** A snapshot on the simulated disk. */
+export interface StoredSnapshot {
+  readonly meta: SnapshotMeta;
+  readonly data: Uint8Array;
+}
+
+/** What survives a crash: the log and hard state (as persisted), and the snapshots. */
+export interface SimDisk {
+  readonly storage: MemoryStorage;
+  latestSnapshot: StoredSnapshot | null;
+}
+
+/** Something a node did while processing a Ready, for checkers and golden output. */
+export type SimEvent =
+  | { readonly kind: 'softState'; readonly soft: SoftState; readonly term: Term }
+  | { readonly kind: 'persisted'; readonly entries: readonly Entry[] }
+  | { readonly kind: 'applied'; readonly entry: Entry }
+  | { readonly kind: 'read'; readonly read: ReadState }
+  | { readonly kind: 'snapshotInstalled'; readonly meta: SnapshotMeta }
+  | { readonly kind: 'conf'; readonly conf: ConfState };
+
+/** Options of a simulated node. */
+export interface SimNodeOptions {
+  readonly id: NodeId;
+  /** Core config (id is filled in). */
+  readonly config?: Omit<RaftCoreConfigInput, 'id' | 'applied'>;
+  /** The membership a fresh disk starts with (empty for a node that joins later). */
+  readonly initialConf: ConfState;
+  readonly rng: Prng;
+  /** Bytes per snapshot chunk sent (small in simulations to exercise chunking). */
+  readonly snapshotChunkSize?: number;
+}
+
+function emptyDisk(conf: ConfState): SimDisk {
+  return { storage: new MemoryStorage({ conf }), latestSnapshot: null };
+}
+
+/**
+ * A simulated server. `processReady` runs the driver loop: persist, then hand out messages,
+ * then apply; a crash loses everything but the disk.
+ */
+export class SimNode {
+  readonly id: NodeId;
+  readonly #opts: SimNodeOptions;
+  #disk: SimDisk;
+  #node: RawNode | null = null;
+  #kv = new KvStateMachine();
+  #incoming: { meta: SnapshotMeta; parts: Uint8Array[]; size: number } | null = null;
+  /** The membership a restart without a snapshot falls back to. */
+  #restartConf: ConfState;
+
+  constructor(opts: SimNodeOptions) {
+    this.id = opts.id;
+    this.#opts = opts;
+    this.#restartConf = opts.initialConf;
+    this.#disk = emptyDisk(opts.initialConf);
+    this.start();
+  }
+
+  get isUp(): boolean {
+    return this.#node !== null;
+  }
+
+  /** The running core; throws when the node is down. */
+  get raw(): RawNode {
+    if (this.#node === null) throw new Error(`sim: node ${this.id} is down`);
+    return this.#node;
+  }
+
+  get kv(): KvStateMachine {
+    return this.#kv;
+  }
+
+  get disk(): SimDisk {
+    return this.#disk;
+  }
+
+  /** Builds the core from the disk, as a restarted process would. */
+  start(): void {
+    const snap = this.#disk.latestSnapshot;
+    this.#kv = new KvStateMachine();
+    if (snap !== null) {
+      this.#kv.restore(snap.data);
+      this.#disk.storage.setConf(snap.meta.conf);
+    } else {
+      this.#disk.storage.setConf(this.#restartConf);
+    }
+    this.#incoming = null;
+    this.#node = new RawNode(
+      { ...this.#opts.config, id: this.id, applied: snap?.meta.index ?? 0 },
+      this.#disk.storage,
+      this.#opts.rng.next,
+    );
+  }
+
+  /** Stops the process: only the disk remains. */
+  crash(): void {
+    this.#node = null;
+    this.#incoming = null;
+  }
+
+  /** Crashes and loses the disk too (a replaced machine); restarts with an empty membership. */
+  wipe(conf: ConfState = { voters: [], learners: [], votersOutgoing: [] }): void {
+    this.crash();
+    this.#disk = emptyDisk(conf);
+    this.#restartConf = conf;
+  }
+
+  /**
+   * Takes a snapshot of the state machine at its applied index and compacts the log, keeping
+   * `keep` entries before it for slow followers. Returns the snapshot's metadata, or null when
+   * there is nothing new to snapshot.
+   */
+  takeSnapshot(keep: number): SnapshotMeta | null {
+    const node = this.raw;
+    const applied = this.#kv.applied;
+    const prev = this.#disk.latestSnapshot;
+    if (applied === 0 || (prev !== null && prev.meta.index >= applied)) return null;
+    const t = this.#disk.storage.term(logIndex(applied));
+    if (t === undefined) return null;
+    const meta: SnapshotMeta = { index: logIndex(applied), term: t, conf: node.status().conf };
+    this.#disk.latestSnapshot = { meta, data: this.#kv.snapshot() };
+    this.#disk.storage.setSnapshot(meta);
+    const compactTo = applied - keep;
+    if (compactTo >= this.#disk.storage.firstIndex()) this.#disk.storage.compact(logIndex(compactTo));
+    return meta;
+  }
+
+  /** Runs the driver loop until the core has nothing more; returns messages to send and events. */
+  processReady(): { messages: Message[]; events: SimEvent[] } {
+    const messages: Message[] = [];
+    const events: SimEvent[] = [];
+    const node = this.#node;
+    if (node === null) return { messages, events };
+    while (node.hasReady()) {
+      const rd = node.ready();
+      this.#handle(node, rd, messages, events);
+      node.advance(rd);
+    }
+    return { messages, events };
+  }
+
+  #handle(node: RawNode, rd: Ready, messages: Message[], events: SimEvent[]): void {
+    const storage = this.#disk.storage;
+    for (const c of rd.snapshotChunks) {
+      if (c.offset === 0) this.#incoming = { meta: c.meta, parts: [], size: 0 };
+      const inc = this.#incoming;
+      if (inc === null || inc.size !== c.offset || inc.meta.index !== c.meta.index) {
+        throw new Error(`sim: snapshot chunk at ${c.offset} does not follow what was written`);
+      }
+      inc.parts.push(c.data);
+      inc.size += c.data.length;
+      if (c.done) {
+        const data = new Uint8Array(inc.size);
+        let off = 0;
+        for (const p of inc.parts) {
+          data.set(p, off);
+          off += p.length;
+        }
+        this.#disk.latestSnapshot = { meta: inc.meta, data };
+        this.#incoming = null;
+      }
+    }
+    if (rd.snapshot !== null) {
+      const snap = this.#disk.latestSnapshot;
+      if (snap === null || snap.meta.index !== rd.snapshot.index)
+        throw new Error('sim: installing a snapshot that was not received');
+      this.#kv.restore(snap.data);
+      storage.applySnapshot(rd.snapshot);
+      events.push({ kind: 'snapshotInstalled', meta: rd.snapshot });
+    }
+    if (rd.entries.length > 0) {
+      storage.append(rd.entries);
+      events.push({ kind: 'persisted', entries: rd.entries });
+    }
+    if (rd.hardState !== null) storage.setHardState(rd.hardState);
+    if (rd.softState !== null) events.push({ kind: 'softState', soft: rd.softState, term: toTerm(node.status().term) });
+    for (const m of rd.messages) {
+      if (m.type === 'snapshot') {
+        const filled = this.#fillChunk(m);
+        if (filled === null) node.reportSnapshot(m.to, false);
+        else messages.push(filled);
+      } else {
+        messages.push(m);
+      }
+    }
+    for (const e of rd.committedEntries) {
+      if (e.index <= this.#kv.applied) continue; // covered by a snapshot installed in this Ready
+      this.#kv.apply(e);
+      events.push({ kind: 'applied', entry: e });
+    }
+    for (const r of rd.readStates) events.push({ kind: 'read', read: r });
+    if (rd.confState !== null) {
+      storage.setConf(rd.confState);
+      events.push({ kind: 'conf', conf: rd.confState });
+    }
+  }
+
+  #fillChunk(m: SnapshotChunk): SnapshotChunk | null {
+    const snap = this.#disk.latestSnapshot;
+    if (snap === null || snap.meta.index !== m.meta.index) return null;
+    const size = this.#opts.snapshotChunkSize ?? 64;
+    return fillSnapshotChunk(m, snap.data.subarray(m.offset, m.offset + size), snap.data.length);
+  }
+}
