@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 /** Polls `check` until it returns a value other than undefined, or throws after `timeoutMs` with the last error. */
 export async function eventually<T>(
@@ -21,13 +21,13 @@ export async function eventually<T>(
   }
 }
 
-/** Whether a live (non-zombie) process has this pid. */
+/** Whether a live process has this pid (a zombie waiting for its parent counts as gone). */
 export function isAlive(pid: number): boolean {
-  if (!existsSync(`/proc/${pid}/stat`)) return false;
   try {
-    process.kill(pid, 0);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    return state !== 'Z' && state !== 'X';
   } catch {
     return false;
   }
-  return true;
 }
