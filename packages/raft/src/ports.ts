@@ -104,3 +104,49 @@ export interface Transport {
   removePeer(id: NodeId): void;
   close(): Promise<void>;
 }
+
+/** A committed command as the state machine sees it. */
+export interface AppliedEntry {
+  readonly index: LogIndex;
+  readonly term: Term;
+  readonly data: Uint8Array;
+}
+
+/** A point-in-time capture of the state machine, written out while applies continue. */
+export interface StateMachineSnapshot {
+  /** Streams the captured state into `sink` (do not commit or abort it: the driver does). */
+  persist(sink: SnapshotWriter): Promise<void>;
+  /** Frees what the capture holds; called after `persist`, whether it succeeded or not. */
+  release?(): void;
+}
+
+/** Where a state machine writes its snapshot bytes. */
+export interface SnapshotWriter {
+  write(chunk: Uint8Array): Promise<void>;
+}
+
+/**
+ * The user's replicated state machine. It must be deterministic: every node applies the same
+ * entries in the same order and must reach the same state and results.
+ *
+ * @example
+ * ```ts
+ * const kv = new Map<string, string>();
+ * const sm: StateMachine<string | null> = {
+ *   apply: (e) => { const { k, v } = JSON.parse(Buffer.from(e.data).toString()); const old = kv.get(k) ?? null; kv.set(k, v); return old; },
+ *   snapshot: () => { const copy = JSON.stringify([...kv]); return { persist: (w) => w.write(Buffer.from(copy)) }; },
+ *   restore: async (src) => { kv.clear(); for (const [k, v] of JSON.parse(Buffer.from(await src.read(0, src.size)).toString())) kv.set(k, v); },
+ * };
+ * ```
+ */
+export interface StateMachine<R = unknown> {
+  /**
+   * Applies one committed command; its return value settles the `apply()` call that proposed
+   * it. A throw is deterministic too: it rejects that call with the thrown value.
+   */
+  apply(entry: AppliedEntry): R | Promise<R>;
+  /** Captures the state as of the last applied entry; no apply runs until this returns. */
+  snapshot(): StateMachineSnapshot | Promise<StateMachineSnapshot>;
+  /** Replaces the whole state with a snapshot's. */
+  restore(source: SnapshotSource): Promise<void>;
+}

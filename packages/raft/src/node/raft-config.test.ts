@@ -5,14 +5,33 @@ import type { RaftError } from '../errors.js';
 describe('validateRaftConfig', () => {
   it('fills defaults', () => {
     const c = validateRaftConfig({ id: 'a', peers: { b: '127.0.0.1:2' } });
-    expect(c).toMatchObject({ id: 'a', tickMs: 10, heartbeatMs: 50, electionTimeoutMs: 300, preVote: true, checkQuorum: true, bootstrap: true, snapshotThreshold: 8192 });
+    expect(c).toMatchObject({
+      id: 'a',
+      tickMs: 10,
+      heartbeatMs: 50,
+      electionTimeoutMs: 300,
+      preVote: true,
+      checkQuorum: true,
+      bootstrap: true,
+      snapshotThreshold: 8192,
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
 
   it('reports every problem at once, with paths and cross-field checks', () => {
     let err: RaftError | undefined;
     try {
-      validateRaftConfig({ id: '', heartbeatMs: 500, electionTimeoutMs: 300, tickMs: 7, leaseRead: true, checkQuorum: false, peers: { b: '' }, snapshotThreshold: -1, colour: 'red' } as never);
+      validateRaftConfig({
+        id: '',
+        heartbeatMs: 500,
+        electionTimeoutMs: 300,
+        tickMs: 7,
+        leaseRead: true,
+        checkQuorum: false,
+        peers: { b: '' },
+        snapshotThreshold: -1,
+        colour: 'red',
+      } as never);
     } catch (e) {
       err = e as RaftError;
     }

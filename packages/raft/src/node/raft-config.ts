@@ -94,7 +94,9 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
     problems.push({ path, message });
   };
   if (typeof input !== 'object' || input === null) {
-    throw new RaftError('INVALID_CONFIG', 'invalid raft config: config must be an object', { details: [{ path: '', message: 'must be an object' }] });
+    throw new RaftError('INVALID_CONFIG', 'invalid raft config: config must be an object', {
+      details: [{ path: '', message: 'must be an object' }],
+    });
   }
   const raw = input as unknown as Record<string, unknown>;
   for (const k of Object.keys(raw)) if (!KNOWN.has(k)) bad(k, 'is not a known option');
@@ -120,7 +122,8 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
   const peers: Record<string, string> = {};
   const rawPeers = raw['peers'];
   if (rawPeers !== undefined) {
-    if (typeof rawPeers !== 'object' || rawPeers === null || Array.isArray(rawPeers)) bad('peers', 'must be an object of id → address');
+    if (typeof rawPeers !== 'object' || rawPeers === null || Array.isArray(rawPeers))
+      bad('peers', 'must be an object of id → address');
     else
       for (const [id, addr] of Object.entries(rawPeers)) {
         if (typeof addr !== 'string' || addr.length === 0) bad(`peers.${id}`, 'must be a non-empty address string');
@@ -134,7 +137,8 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
   const leaseRead = bool('leaseRead', false);
   const snapshotThreshold = int('snapshotThreshold', 8192, 0);
   const snapshotTrailing = int('snapshotTrailing', 1024, 0);
-  if (heartbeatMs >= electionTimeoutMs) bad('heartbeatMs', `must be less than electionTimeoutMs (${electionTimeoutMs})`);
+  if (heartbeatMs >= electionTimeoutMs)
+    bad('heartbeatMs', `must be less than electionTimeoutMs (${electionTimeoutMs})`);
   if (tickMs > heartbeatMs) bad('tickMs', `must be at most heartbeatMs (${heartbeatMs})`);
   if (heartbeatMs % tickMs !== 0) bad('heartbeatMs', `must be a multiple of tickMs (${tickMs})`);
   if (electionTimeoutMs % tickMs !== 0) bad('electionTimeoutMs', `must be a multiple of tickMs (${tickMs})`);
@@ -158,7 +162,11 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
     maxInflightAppends: int('maxInflightAppends', 256, 1),
   };
   if (problems.length > 0) {
-    throw new RaftError('INVALID_CONFIG', `invalid raft config: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, { details: problems });
+    throw new RaftError(
+      'INVALID_CONFIG',
+      `invalid raft config: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { details: problems },
+    );
   }
   return Object.freeze(config);
 }

@@ -13,6 +13,8 @@ export interface Hello {
   readonly cluster: string;
   readonly from: string;
   readonly nonce: string;
+  /** The dialer's own listening address, so the listener can answer a peer it did not know. */
+  readonly addr?: string;
 }
 /** The listener's answer when a secret is configured. */
 export interface Challenge {

@@ -21,6 +21,8 @@ import { parseAddress, type ResolvedTcpOptions, type TcpTlsOptions } from './tcp
 /** What every peer connection of a transport shares. */
 export interface DialContext {
   readonly localId: NodeId;
+  /** This node's listening address, announced in HELLO. */
+  localAddress(): string;
   readonly clusterId: string;
   readonly secret: string | Buffer | undefined;
   readonly tls: TcpTlsOptions | undefined;
@@ -149,7 +151,13 @@ export class PeerConnection {
       socket.write(
         encodeFrame(
           FrameKind.Hello,
-          encodeJson({ v: PROTOCOL_VERSION, cluster: ctx.clusterId, from: ctx.localId, nonce }),
+          encodeJson({
+            v: PROTOCOL_VERSION,
+            cluster: ctx.clusterId,
+            from: ctx.localId,
+            nonce,
+            addr: ctx.localAddress(),
+          }),
         ),
       );
     });

@@ -118,6 +118,16 @@ describe('TcpTransport', () => {
     expect(await a.next()).toEqual({ from: 'b', text: 'back' });
   });
 
+  it('learns the address of a dialer it did not know, to answer it', async () => {
+    const a = await start('a');
+    const b = await start('b');
+    send(a, b, 'hello b');
+    await b.next();
+    b.t.send(a.t.localId, Buffer.from('hello a'));
+    expect(await a.next()).toEqual({ from: 'b', text: 'hello a' });
+    expect(b.t.peerAddress(a.t.localId)).toBe(a.t.localAddress);
+  });
+
   it('authenticates with a shared secret', async () => {
     const secret = 'correct horse battery staple';
     const a = await start('a', { secret });

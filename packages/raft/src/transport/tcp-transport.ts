@@ -21,7 +21,7 @@ import {
   type Hello,
 } from './handshake.js';
 import { PeerConnection, type DialContext } from './peer-connection.js';
-import { resolveTcpOptions, type ResolvedTcpOptions, type TcpTransportOptions } from './tcp-options.js';
+import { parseAddress, resolveTcpOptions, type ResolvedTcpOptions, type TcpTransportOptions } from './tcp-options.js';
 
 /** Counters a transport reports. */
 export interface TcpTransportStats {
@@ -68,6 +68,7 @@ export class TcpTransport implements Transport {
     const logger = options.logger ?? noopLogger;
     this.#ctx = {
       localId: options.localId,
+      localAddress: () => this.#address,
       clusterId: options.clusterId,
       secret: options.secret,
       tls: options.tls,
@@ -256,6 +257,16 @@ export class TcpTransport implements Transport {
               return;
             }
             peer = h.from as NodeId;
+            // Learn how to answer a dialer we had no address for (e.g. a new leader or member).
+            if (
+              typeof h.addr === 'string' &&
+              parseAddress(h.addr) !== null &&
+              !this.#addresses.has(peer) &&
+              peer !== this.localId
+            ) {
+              this.setPeer(peer, h.addr);
+              ctx.logger.info('raft transport: learned peer address', { peer, address: h.addr });
+            }
             if (ctx.secret === undefined) {
               state = 'open';
               handshakeTimer.cancel();
