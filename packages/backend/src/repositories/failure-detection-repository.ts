@@ -82,29 +82,36 @@ export class FailureDetectionRepository {
         countAffectedSlaves: input.countAffectedReplicas,
         slaveHosts: input.replicaHosts,
         isActionable: input.isActionable,
+        activeLock: 1,
       },
       'input',
     );
-    return inTransaction(this.#ctx, 'register failure detection', async (trx, dialect) => {
-      await trx
-        .updateTable('topology_failure_detection')
-        .set({ in_active_period: 0, end_active_period_unixtime: now })
-        .where('in_active_period', '=', 1)
-        .where('hostname', '=', input.key.hostname)
-        .where('port', '=', input.key.port)
-        .where('start_active_period', '<', now - options.blockPeriodMinutes * 60_000)
-        .execute();
-      if (!(await dialect.insertIgnore(trx, 'topology_failure_detection', row))) return { registered: false } as const;
-      const got = await trx
-        .selectFrom('topology_failure_detection')
-        .selectAll()
-        .where('hostname', '=', input.key.hostname)
-        .where('port', '=', input.key.port)
-        .where('in_active_period', '=', 1)
-        .where('is_actionable', '=', input.isActionable ? 1 : 0)
-        .executeTakeFirstOrThrow();
-      return { registered: true, detection: failureDetectionCodec.decode(got) } as const;
-    });
+    return inTransaction(
+      this.#ctx,
+      'register failure detection',
+      async (trx, dialect) => {
+        await trx
+          .updateTable('topology_failure_detection')
+          .set({ in_active_period: 0, active_lock: null, end_active_period_unixtime: now })
+          .where('in_active_period', '=', 1)
+          .where('hostname', '=', input.key.hostname)
+          .where('port', '=', input.key.port)
+          .where('start_active_period', '<', now - options.blockPeriodMinutes * 60_000)
+          .execute();
+        if (!(await dialect.insertIgnore(trx, 'topology_failure_detection', row)))
+          return { registered: false } as const;
+        const got = await trx
+          .selectFrom('topology_failure_detection')
+          .selectAll()
+          .where('hostname', '=', input.key.hostname)
+          .where('port', '=', input.key.port)
+          .where('in_active_period', '=', 1)
+          .where('is_actionable', '=', input.isActionable ? 1 : 0)
+          .executeTakeFirstOrThrow();
+        return { registered: true, detection: failureDetectionCodec.decode(got) } as const;
+      },
+      { serializeAs: 'register-failure-detection' },
+    );
   }
 
   /** Ends active periods older than `blockPeriodMinutes`. Returns how many. */
@@ -115,7 +122,7 @@ export class FailureDetectionRepository {
       affected(
         await db
           .updateTable('topology_failure_detection')
-          .set({ in_active_period: 0, end_active_period_unixtime: now })
+          .set({ in_active_period: 0, active_lock: null, end_active_period_unixtime: now })
           .where('in_active_period', '=', 1)
           .where('start_active_period', '<', now - blockPeriodMinutes * 60_000)
           .executeTakeFirst(),
@@ -129,7 +136,7 @@ export class FailureDetectionRepository {
     return run(this.#ctx, 'clear failure detections', async (db) => {
       let q = db
         .updateTable('topology_failure_detection')
-        .set({ in_active_period: 0, end_active_period_unixtime: now })
+        .set({ in_active_period: 0, active_lock: null, end_active_period_unixtime: now })
         .where('in_active_period', '=', 1);
       if ('key' in target) {
         checkKey(target.key, 'target.key');

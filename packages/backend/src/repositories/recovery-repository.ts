@@ -128,36 +128,43 @@ export class RecoveryRepository {
         acknowledgedBy: '',
         acknowledgeComment: '',
         lastDetectionId: input.lastDetectionId,
+        activeLock: 1,
       },
       'input',
     );
-    const outcome = await inTransaction(this.#ctx, 'register recovery', async (trx, dialect) => {
-      await endExpiredPeriods(trx, now, options.blockPeriodSeconds);
-      if (options.force === true) {
-        await trx
-          .updateTable('topology_recovery')
-          .set({
-            in_active_period: 0,
-            end_active_period_unixtime: now,
-            acknowledged: 1,
-            acknowledged_at: now,
-            acknowledged_by: input.processingNodeHostname,
-            acknowledge_comment: `superseded by forced recovery ${uid}`,
-          })
-          .where('in_active_period', '=', 1)
-          .where((eb) =>
-            eb.or([
-              eb.and([eb('hostname', '=', input.key.hostname), eb('port', '=', input.key.port)]),
-              eb('cluster_name', '=', input.clusterName),
-            ]),
-          )
-          .execute();
-      } else {
-        const blocker = await findBlocker(trx, input);
-        if (blocker !== undefined) return { inserted: false, blocker };
-      }
-      return { inserted: await dialect.insertIgnore(trx, 'topology_recovery', row), blocker: undefined };
-    });
+    const outcome = await inTransaction(
+      this.#ctx,
+      'register recovery',
+      async (trx, dialect) => {
+        await endExpiredPeriods(trx, now, options.blockPeriodSeconds);
+        if (options.force === true) {
+          await trx
+            .updateTable('topology_recovery')
+            .set({
+              in_active_period: 0,
+              active_lock: null,
+              end_active_period_unixtime: now,
+              acknowledged: 1,
+              acknowledged_at: now,
+              acknowledged_by: input.processingNodeHostname,
+              acknowledge_comment: `superseded by forced recovery ${uid}`,
+            })
+            .where('in_active_period', '=', 1)
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('hostname', '=', input.key.hostname), eb('port', '=', input.key.port)]),
+                eb('cluster_name', '=', input.clusterName),
+              ]),
+            )
+            .execute();
+        } else {
+          const blocker = await findBlocker(trx, input);
+          if (blocker !== undefined) return { inserted: false, blocker };
+        }
+        return { inserted: await dialect.insertIgnore(trx, 'topology_recovery', row), blocker: undefined };
+      },
+      { serializeAs: 'register-recovery' },
+    );
     if (outcome.inserted) {
       const recovery = await this.readByUid(uid);
       if (recovery === undefined)
@@ -271,8 +278,10 @@ export class RecoveryRepository {
       let q = trx
         .updateTable('topology_recovery')
         .set({
+          // Before in_active_period in the list: MySQL assigns left to right and would see the new value.
           end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
           in_active_period: 0,
+          active_lock: null,
           acknowledged: 1,
           acknowledged_at: now,
           acknowledged_by: by.owner,
@@ -281,7 +290,7 @@ export class RecoveryRepository {
         .where('acknowledged', '=', 0);
       let detections = trx
         .updateTable('topology_failure_detection')
-        .set({ in_active_period: 0, end_active_period_unixtime: now })
+        .set({ in_active_period: 0, active_lock: null, end_active_period_unixtime: now })
         .where('in_active_period', '=', 1);
       let clearDetections = true;
       if ('uid' in target) {
@@ -314,6 +323,7 @@ export class RecoveryRepository {
         .set({
           end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
           in_active_period: 0,
+          active_lock: null,
           acknowledged: 1,
           acknowledged_at: now,
           acknowledged_by: 'orc',
@@ -382,7 +392,7 @@ export class RecoveryRepository {
 async function endExpiredPeriods(db: OrcDb, now: number, blockPeriodSeconds: number): Promise<number> {
   const res = await db
     .updateTable('topology_recovery')
-    .set({ in_active_period: 0, end_active_period_unixtime: now })
+    .set({ in_active_period: 0, active_lock: null, end_active_period_unixtime: now })
     .where('in_active_period', '=', 1)
     .where('start_active_period', '<', now - blockPeriodSeconds * 1000)
     .executeTakeFirst();

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { WallClock } from '../clock.js';
 import type { OrcDb, SqlDialect } from '../dialect/sql-dialect.js';
 import { BackendError, toBackendError } from '../errors.js';
@@ -25,13 +26,58 @@ export async function run<T>(
   }
 }
 
-/** Runs `fn` in one transaction. */
+const DEADLOCK_RETRIES = 5;
+const LOCK_WAIT_SECONDS = 10;
+
+/**
+ * Runs `fn` in one transaction. A transaction the server chose as a deadlock victim (rolled back
+ * whole) is run again, a few times, after a short random pause. With `serializeAs`, MySQL writers
+ * of the same kind also take turns on a named lock (see {@link serialized}).
+ */
 export async function inTransaction<T>(
   ctx: RepositoryContext,
   what: string,
   fn: (trx: OrcDb, dialect: SqlDialect) => Promise<T>,
+  options: { serializeAs?: string } = {},
 ): Promise<T> {
-  return run(ctx, what, (db, dialect) => db.transaction().execute((trx) => fn(trx, dialect)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run(ctx, what, (db, dialect) =>
+        options.serializeAs !== undefined && dialect.name === 'mysql'
+          ? serialized(db, options.serializeAs, (conn) => conn.transaction().execute((trx) => fn(trx, dialect)))
+          : db.transaction().execute((trx) => fn(trx, dialect)),
+      );
+    } catch (err) {
+      if (!(err instanceof BackendError) || !isDeadlock(err) || attempt > DEADLOCK_RETRIES) throw err;
+      ctx.logger.debug('transaction was a deadlock victim; running it again', { what, attempt });
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * attempt));
+    }
+  }
+}
+
+/**
+ * Runs `fn` on one connection holding a named server lock (MySQL `GET_LOCK`, scoped to the
+ * database), so writers of the same kind on every node sharing the backend take turns instead of
+ * deadlocking on InnoDB gap locks. The unique keys still decide who wins; the lock only avoids
+ * needless aborts. The lock dies with the connection if the node does.
+ */
+async function serialized<T>(db: OrcDb, name: string, fn: (conn: OrcDb) => Promise<T>): Promise<T> {
+  return db.connection().execute(async (conn) => {
+    const lockName = sql`left(concat(database(), ':', ${name}), 64)`;
+    const got = await sql<{ l: number | null }>`select get_lock(${lockName}, ${LOCK_WAIT_SECONDS}) as l`.execute(conn);
+    if (Number(got.rows[0]?.l) !== 1)
+      throw new BackendError('busy', `lock ${name}: not obtained within ${LOCK_WAIT_SECONDS} s`);
+    try {
+      return await fn(conn);
+    } finally {
+      await sql`select release_lock(${lockName})`.execute(conn);
+    }
+  });
+}
+
+function isDeadlock(err: BackendError): boolean {
+  const code = (err.cause as { code?: unknown } | undefined)?.code;
+  return code === 'ER_LOCK_DEADLOCK' || code === 'SQLITE_BUSY';
 }
 
 /** An instance's identity: host name and port. */

@@ -162,7 +162,10 @@ export const candidateDatabaseInstance = table(
   { primaryKey: ['hostname', 'port'], indexes: [{ name: 'cdi_last_suggested_idx', columns: ['last_suggested'] }] },
 );
 
-/** Failure detections; the unique key allows one active detection per instance and actionability. */
+/**
+ * Failure detections. A unique key over `active_lock` (1 while active, NULL after) allows one active
+ * detection per instance and actionability.
+ */
 export const topologyFailureDetection = table(
   'topology_failure_detection',
   {
@@ -180,22 +183,19 @@ export const topologyFailureDetection = table(
     count_affected_slaves: int(),
     slave_hosts: longtext(),
     is_actionable: bool(),
+    // orc: 1 while in_active_period, NULL after; carries the uniqueness (see ADR 0300).
+    active_lock: nullable(int()),
   },
   {
     primaryKey: ['detection_id'],
-    uniques: [
-      {
-        name: 'tfd_instance_active_uidx',
-        columns: ['hostname', 'port', 'in_active_period', 'end_active_period_unixtime', 'is_actionable'],
-      },
-    ],
+    uniques: [{ name: 'tfd_instance_active_uidx', columns: ['hostname', 'port', 'is_actionable', 'active_lock'] }],
     indexes: [{ name: 'tfd_active_start_idx', columns: ['in_active_period', 'start_active_period'] }],
   },
 );
 
 /**
- * Recoveries. Two unique keys carry orchestrator's anti-flapping rule: while `in_active_period` is 1,
- * `end_active_period_unixtime` is 0, so there can be one active recovery per instance and one per cluster.
+ * Recoveries. Two unique keys over `active_lock` (1 while in the active period, NULL after) carry
+ * orchestrator's anti-flapping rule: one active recovery per instance and one per cluster.
  */
 export const topologyRecovery = table(
   'topology_recovery',
@@ -227,16 +227,15 @@ export const topologyRecovery = table(
     acknowledged_by: text(255),
     acknowledge_comment: longtext(),
     last_detection_id: bigint(),
+    // orc: 1 while in_active_period, NULL after; carries the uniqueness (see ADR 0300).
+    active_lock: nullable(int()),
   },
   {
     primaryKey: ['recovery_id'],
     uniques: [
       { name: 'tr_uid_uidx', columns: ['uid'] },
-      {
-        name: 'tr_instance_active_uidx',
-        columns: ['hostname', 'port', 'in_active_period', 'end_active_period_unixtime'],
-      },
-      { name: 'tr_cluster_active_uidx', columns: ['cluster_name', 'in_active_period', 'end_active_period_unixtime'] },
+      { name: 'tr_instance_active_uidx', columns: ['hostname', 'port', 'active_lock'] },
+      { name: 'tr_cluster_active_uidx', columns: ['cluster_name', 'active_lock'] },
     ],
     indexes: [
       { name: 'tr_start_active_period_idx', columns: ['start_active_period'] },

@@ -1,0 +1,222 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import type { Backend, FailureDetectionInput, RecoveryInput } from '../src/index.js';
+import { DIALECTS, DialectHarness, TestClock } from './support/backends.js';
+
+const detection = (hostname: string, overrides: Partial<FailureDetectionInput> = {}): FailureDetectionInput => ({
+  key: { hostname, port: 3306 },
+  analysis: 'DeadMaster',
+  clusterName: `${hostname}:3306`,
+  clusterAlias: 'orders',
+  countAffectedReplicas: 2,
+  replicaHosts: 'r1:3306,r2:3306',
+  isActionable: true,
+  processingNodeHostname: 'orc1',
+  processingNodeToken: 'tok1',
+  ...overrides,
+});
+
+const recovery = (hostname: string, overrides: Partial<RecoveryInput> = {}): RecoveryInput => ({
+  key: { hostname, port: 3306 },
+  analysis: 'DeadMaster',
+  clusterName: `${hostname}:3306`,
+  clusterAlias: 'orders',
+  countAffectedReplicas: 2,
+  replicaHosts: 'r1:3306,r2:3306',
+  processingNodeHostname: 'orc1',
+  processingNodeToken: 'tok1',
+  lastDetectionId: 1,
+  ...overrides,
+});
+
+describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => {
+  const h = new DialectHarness(dialect);
+  beforeAll(() => h.start(), 120_000);
+  afterAll(() => h.stop(), 60_000);
+
+  it('registers one active failure detection per instance until the block period ends', async () => {
+    const clock = new TestClock();
+    const b = await h.open({ clock: clock.read });
+    const first = await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 });
+    expect(first.registered).toBe(true);
+    if (first.registered)
+      expect(first.detection).toMatchObject({
+        hostname: 'm1',
+        analysis: 'DeadMaster',
+        inActivePeriod: true,
+        endActivePeriodUnixtime: 0,
+      });
+    expect((await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 })).registered).toBe(false);
+    // A non-actionable detection of the same instance is a different kind.
+    expect(
+      (
+        await b.failureDetections.register(detection('m1', { isActionable: false, analysis: 'UnreachableMaster' }), {
+          blockPeriodMinutes: 60,
+        })
+      ).registered,
+    ).toBe(true);
+    expect((await b.failureDetections.register(detection('m2'), { blockPeriodMinutes: 60 })).registered).toBe(true);
+    clock.advance(61 * 60_000);
+    expect((await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 })).registered).toBe(true);
+    clock.advance(1000);
+    // The expiry above ended both older m1 detections; only the new one is active.
+    expect(await b.failureDetections.clear({ key: { hostname: 'm1', port: 3306 } })).toBe(1);
+    expect((await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 })).registered).toBe(true);
+    expect((await b.failureDetections.readRecent({ limit: 10 })).map((d) => d.hostname)).toEqual([
+      'm1',
+      'm1',
+      'm2',
+      'm1',
+      'm1',
+    ]);
+  });
+
+  it('lets only one of many concurrent detections of an instance win', async () => {
+    const b = await h.open();
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, () => b.failureDetections.register(detection('c1'), { blockPeriodMinutes: 60 })),
+    );
+    expect(outcomes.filter((o) => o.registered)).toHaveLength(1);
+  });
+
+  it('blocks a second recovery of the instance, of its cluster, and of the instance it promoted', async () => {
+    const clock = new TestClock();
+    const b = await h.open({ clock: clock.read });
+    const r1 = await b.recoveries.register(recovery('m1', { uid: 'u1' }), { blockPeriodSeconds: 3600 });
+    expect(r1.registered).toBe(true);
+    if (!r1.registered) return;
+    expect(r1.recovery).toMatchObject({
+      uid: 'u1',
+      hostname: 'm1',
+      inActivePeriod: true,
+      acknowledged: false,
+      endRecovery: null,
+      successorHostname: null,
+    });
+
+    const sameInstance = await b.recoveries.register(recovery('m1'), { blockPeriodSeconds: 3600 });
+    expect(sameInstance).toMatchObject({ registered: false, blockedBy: { uid: 'u1' } });
+    const sameCluster = await b.recoveries.register(recovery('r9', { clusterName: 'm1:3306' }), {
+      blockPeriodSeconds: 3600,
+    });
+    expect(sameCluster).toMatchObject({ registered: false, blockedBy: { uid: 'u1' } });
+
+    await b.recoveries.resolve('u1', {
+      isSuccessful: true,
+      successor: { key: { hostname: 'r1', port: 3306 }, alias: 'r1' },
+      lostReplicas: '',
+      participatingInstances: 'm1:3306,r1:3306',
+      allErrors: '',
+    });
+    // r1 is now the primary of a cluster named after it; it cannot be failed over while u1 is active.
+    const promoted = await b.recoveries.register(recovery('r1'), { blockPeriodSeconds: 3600 });
+    expect(promoted).toMatchObject({ registered: false, blockedBy: { uid: 'u1' } });
+    expect((await b.recoveries.readBlocked()).map((x) => [x.hostname, x.blockingRecoveryId])).toEqual(
+      expect.arrayContaining([
+        ['m1', r1.recovery.recoveryId],
+        ['r9', r1.recovery.recoveryId],
+        ['r1', r1.recovery.recoveryId],
+      ]),
+    );
+    // Another cluster is not affected.
+    expect((await b.recoveries.register(recovery('x1'), { blockPeriodSeconds: 3600 })).registered).toBe(true);
+
+    // After the block period, the same instance may be recovered again.
+    clock.advance(3601_000);
+    expect((await b.recoveries.register(recovery('m1', { uid: 'u2' }), { blockPeriodSeconds: 3600 })).registered).toBe(
+      true,
+    );
+    expect((await b.recoveries.readByUid('u1'))?.inActivePeriod).toBe(false);
+  });
+
+  it('lets one of many concurrent recoveries of one cluster win', async () => {
+    const b = await h.open();
+    const outcomes = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        b.recoveries.register(recovery(`n${i}`, { clusterName: 'shared:3306' }), { blockPeriodSeconds: 3600 }),
+      ),
+    );
+    expect(outcomes.filter((o) => o.registered)).toHaveLength(1);
+    expect(await b.recoveries.readRecent({ limit: 20, activeOnly: true })).toHaveLength(1);
+  });
+
+  it('acknowledges by uid, instance, cluster and all, which unblocks new recoveries', async () => {
+    const clock = new TestClock();
+    const b = await h.open({ clock: clock.read });
+    await register(b, 'a', 'ua');
+    await register(b, 'b', 'ub');
+    await register(b, 'c', 'uc');
+    await b.failureDetections.register(detection('b'), { blockPeriodMinutes: 60 });
+    clock.advance(5);
+    await expect(b.recoveries.acknowledge({ uid: 'ua' }, { owner: 'ops', comment: '' })).rejects.toMatchObject({
+      code: 'invalid-argument',
+    });
+    expect(await b.recoveries.acknowledge({ uid: 'ua' }, { owner: 'ops', comment: 'seen' })).toBe(1);
+    expect(await b.recoveries.readByUid('ua')).toMatchObject({
+      acknowledged: true,
+      acknowledgedBy: 'ops',
+      acknowledgeComment: 'seen',
+      acknowledgedAt: clock.now,
+      inActivePeriod: false,
+    });
+    expect(await b.recoveries.acknowledge({ key: { hostname: 'b', port: 3306 } }, { owner: 'ops', comment: 'x' })).toBe(
+      1,
+    );
+    // The instance acknowledgement also ended b's failure detection.
+    expect((await b.failureDetections.register(detection('b'), { blockPeriodMinutes: 60 })).registered).toBe(true);
+    expect(await b.recoveries.acknowledge({ clusterName: 'c:3306' }, { owner: 'ops', comment: 'x' })).toBe(1);
+    expect(await b.recoveries.acknowledge({ all: true }, { owner: 'ops', comment: 'x' })).toBe(0);
+    clock.advance(5);
+    expect((await b.recoveries.register(recovery('a'), { blockPeriodSeconds: 3600 })).registered).toBe(true);
+    expect(await b.recoveries.acknowledge({ all: true }, { owner: 'ops', comment: 'x' })).toBe(1);
+  });
+
+  it('forces a recovery past an active one, acknowledging it', async () => {
+    const b = await h.open();
+    await register(b, 'm', 'first');
+    const forced = await b.recoveries.register(recovery('m', { uid: 'forced' }), {
+      blockPeriodSeconds: 3600,
+      force: true,
+    });
+    expect(forced.registered).toBe(true);
+    expect(await b.recoveries.readByUid('first')).toMatchObject({ inActivePeriod: false, acknowledged: true });
+  });
+
+  it('records steps, resolution, crashed recoveries and the global switch', async () => {
+    const clock = new TestClock();
+    const b = await h.open({ clock: clock.read });
+    await register(b, 'm', 'u');
+    await b.recoveries.appendStep('u', 'will recover m:3306');
+    await b.recoveries.appendStep('u', 'promoted r1:3306');
+    expect((await b.recoveries.readSteps('u')).map((s) => s.message)).toEqual([
+      'will recover m:3306',
+      'promoted r1:3306',
+    ]);
+    expect(
+      await b.recoveries.resolve('nope', {
+        isSuccessful: false,
+        lostReplicas: '',
+        participatingInstances: '',
+        allErrors: 'x',
+      }),
+    ).toBe(false);
+
+    await register(b, 'n', 'orphan');
+    await b.nodeHealth.upsert({ hostname: 'orc1', token: 'tok1', appVersion: '1' });
+    expect(await b.recoveries.acknowledgeCrashed(10)).toBe(0);
+    clock.advance(20_000);
+    expect(await b.recoveries.acknowledgeCrashed(10)).toBe(2);
+    expect(await b.recoveries.readByUid('orphan')).toMatchObject({ acknowledged: true, acknowledgedBy: 'orc' });
+
+    expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(false);
+    await b.recoveries.setGlobalRecoveryDisabled(true);
+    await b.recoveries.setGlobalRecoveryDisabled(true);
+    expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(true);
+    await b.recoveries.setGlobalRecoveryDisabled(false);
+    expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(false);
+  });
+});
+
+async function register(b: Backend, hostname: string, uid: string): Promise<void> {
+  const r = await b.recoveries.register(recovery(hostname, { uid }), { blockPeriodSeconds: 3600 });
+  if (!r.registered) throw new Error(`registration of ${hostname} was blocked`);
+}
