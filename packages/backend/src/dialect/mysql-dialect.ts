@@ -112,18 +112,29 @@ export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> 
   return { db, dialect: mysqlDialect(collation) };
 }
 
-// mysql2 bounds the handshake by connectTimeout; this is a second bound in case a step after it hangs.
-async function withDeadline<T>(promise: Promise<T>, ms: number, config: MysqlBackendConfig): Promise<T> {
+// mysql2 bounds the handshake by connectTimeout; this is a second bound in case a step after it
+// hangs. A connection that arrives after the deadline is closed.
+async function withDeadline<T extends { destroy(): void }>(
+  promise: Promise<T>,
+  ms: number,
+  config: MysqlBackendConfig,
+): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let late = false;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new BackendError('unreachable', `connect to MySQL ${config.host}:${config.port}: no answer within ${ms} ms`),
-        ),
-      ms,
-    );
+    timer = setTimeout(() => {
+      late = true;
+      reject(
+        new BackendError('unreachable', `connect to MySQL ${config.host}:${config.port}: no answer within ${ms} ms`),
+      );
+    }, ms);
   });
+  promise.then(
+    (conn) => {
+      if (late) conn.destroy();
+    },
+    () => undefined,
+  );
   try {
     return await Promise.race([promise, deadline]);
   } finally {

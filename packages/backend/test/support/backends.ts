@@ -1,6 +1,10 @@
 // Runs the same repository tests on SQLite and on a real MariaDB from @orc/testenv. Each test gets
 // a fresh database (a new :memory: SQLite, or a new MariaDB database on one shared server per file).
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { startMariaDb, type MariaDbInstance } from '@orc/testenv';
 import { createConnection } from 'mysql2/promise';
 import { Backend, validateBackendConfig, type BackendConfig, type BackendOptions } from '../../src/index.js';
@@ -27,6 +31,7 @@ export class DialectHarness {
   #server: MariaDbInstance | undefined;
   readonly #databases: string[] = [];
   readonly #backends: Backend[] = [];
+  readonly #dirs: string[] = [];
 
   constructor(dialect: TestDialect) {
     this.dialect = dialect;
@@ -58,12 +63,64 @@ export class DialectHarness {
     });
   }
 
+  /**
+   * A config several backends can share: a temporary SQLite file, or one MariaDB database.
+   * Call once and pass the result to each open().
+   */
+  sharedConfig(): BackendConfig {
+    if (this.dialect === 'mariadb') return this.config();
+    const dir = mkdtempSync(join(tmpdir(), 'orc-backend-test-'));
+    this.#dirs.push(dir);
+    return validateBackendConfig({ dialect: 'sqlite', sqlite: { file: join(dir, 'orc.sqlite3') } });
+  }
+
   /** A new open backend on a fresh database; closed by stop(). */
   async open(options: BackendOptions = {}, config: BackendConfig = this.config()): Promise<Backend> {
     const backend = new Backend(config, options);
     await backend.open();
     this.#backends.push(backend);
     return backend;
+  }
+
+  /** The server (MariaDB only). */
+  get server(): MariaDbInstance {
+    if (this.#server === undefined) throw new Error('not a started MariaDB harness');
+    return this.#server;
+  }
+
+  /** Table names and each table's columns in the database `config` points at, read outside orc. */
+  async inspect(config: BackendConfig): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    if (config.dialect === 'sqlite') {
+      const Database = createRequire(import.meta.url)('better-sqlite3') as new (file: string) => {
+        prepare(q: string): { all(...p: unknown[]): Record<string, unknown>[] };
+        close(): void;
+      };
+      const db = new Database(config.sqlite.file);
+      try {
+        for (const t of db
+          .prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%'")
+          .all()) {
+          const name = String(t.name);
+          out.set(
+            name,
+            db
+              .prepare(`select name from pragma_table_info(?)`)
+              .all(name)
+              .map((c) => String(c.name)),
+          );
+        }
+      } finally {
+        db.close();
+      }
+      return out;
+    }
+    const rows = (await this.mysqlQuery(
+      config.mysql.database,
+      'select table_name as t, column_name as c from information_schema.columns where table_schema = database() order by table_name, ordinal_position',
+    )) as { t: string; c: string }[];
+    for (const r of rows) out.set(r.t, [...(out.get(r.t) ?? []), r.c]);
+    return out;
   }
 
   /** Runs raw SQL on the MariaDB server (root), in `database`. */
@@ -90,5 +147,6 @@ export class DialectHarness {
     for (const b of this.#backends.splice(0)) await b.close();
     await this.#server?.destroy();
     this.#server = undefined;
+    for (const dir of this.#dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   }
 }

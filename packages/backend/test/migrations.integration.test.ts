@@ -1,0 +1,166 @@
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { createServer, type Server, type Socket } from 'node:net';
+import { Backend, BackendError, currentSchemaVersion, validateBackendConfig } from '../src/index.js';
+import type { Migration } from '../src/migrations/migration.js';
+import { migrations as builtin } from '../src/migrations/migrations.js';
+import { int, table, text } from '../src/schema/column.js';
+import { DIALECTS, DialectHarness } from './support/backends.js';
+
+const extraTable = table('orc_test_extra', { id: int(), note: text(32) }, { primaryKey: ['id'] });
+
+/** Version 2 that makes a table, a column and an index, then fails. */
+const failingV2: Migration = {
+  version: 2,
+  name: 'fails halfway',
+  steps: [
+    { kind: 'create-table', table: extraTable },
+    { kind: 'add-column', table: 'kv_store', column: 'extra', def: int(), defaultValue: 0 },
+    { kind: 'create-index', table: 'kv_store', index: { name: 'kv_extra_idx', columns: ['extra'] } },
+    {
+      kind: 'run',
+      description: 'fails',
+      run: () => Promise.reject(new Error('boom')),
+    },
+  ],
+};
+const goodV2: Migration = { version: 2, name: 'extra table', steps: [{ kind: 'create-table', table: extraTable }] };
+
+describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
+  const h = new DialectHarness(dialect);
+  beforeAll(() => h.start(), 120_000);
+  afterAll(() => h.stop(), 60_000);
+
+  it('migrates a new database once and records the version', async () => {
+    const config = h.sharedConfig();
+    const first = await h.open({}, config);
+    expect(first.schemaVersion).toBe(currentSchemaVersion);
+    await first.kv.put([{ key: 'k', value: 'v' }]);
+    const again = await h.open({}, config);
+    expect(again.schemaVersion).toBe(currentSchemaVersion);
+    expect(await again.kv.get('k')).toBe('v');
+    const tables = await h.inspect(config);
+    for (const name of ['database_instance', 'topology_recovery', 'active_node', 'kv_store', 'orc_schema_migrations'])
+      expect(tables.has(name)).toBe(true);
+    expect(tables.get('database_instance')).toEqual(
+      expect.arrayContaining([
+        'gtid_current_pos',
+        'gtid_slave_pos',
+        'semi_sync_master_status',
+        'suggested_cluster_alias',
+        'last_attempted_check',
+      ]),
+    );
+  });
+
+  it('keeps the previous schema and data when a migration fails', async () => {
+    const config = h.sharedConfig();
+    const b = await h.open({}, config);
+    await b.kv.put([{ key: 'kept', value: 'yes' }]);
+    const before = await h.inspect(config);
+
+    const failing = new Backend(config, { migrations: [...builtin, failingV2] });
+    const err = await failing.open().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(BackendError);
+    expect(err).toMatchObject({ code: 'migration-failed', retryable: false, message: expect.stringContaining('boom') });
+    expect(await h.inspect(config)).toEqual(before);
+
+    const reopened = await h.open({}, config);
+    expect(reopened.schemaVersion).toBe(1);
+    expect(await reopened.kv.get('kept')).toBe('yes');
+
+    // The fixed migration then applies.
+    const upgraded = await h.open({ migrations: [...builtin, goodV2] }, config);
+    expect(upgraded.schemaVersion).toBe(2);
+    expect((await h.inspect(config)).get('orc_test_extra')).toEqual(['id', 'note']);
+  });
+
+  it('refuses a database written by a newer version', async () => {
+    const config = h.sharedConfig();
+    await h.open({ migrations: [...builtin, goodV2] }, config);
+    const older = new Backend(config);
+    await expect(older.open()).rejects.toMatchObject({
+      code: 'schema-too-new',
+      message: expect.stringContaining('newer'),
+    });
+  });
+
+  it('opens once, and refuses use before open and after close', async () => {
+    const b = new Backend(h.config());
+    await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'closed' });
+    await b.open();
+    await expect(b.open()).rejects.toMatchObject({ code: 'closed' });
+    await b.close();
+    await b.close();
+    await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'closed', message: expect.stringContaining('closed') });
+    expect(() => b.election({ hostname: 'h', token: 't' }).isLeader()).not.toThrow();
+    await expect(b.exportSnapshot()).rejects.toMatchObject({ code: 'closed' });
+  });
+
+  if (dialect === 'mariadb') {
+    it('reports an unreachable server as a retryable error within the connect timeout', async () => {
+      const closedPort = await freePort();
+      const refused = new Backend(
+        validateBackendConfig({
+          dialect: 'mysql',
+          mysql: { host: '127.0.0.1', port: closedPort, user: 'root', database: 'orc', connectTimeoutMs: 500 },
+        }),
+      );
+      await expect(refused.open()).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+
+      // A server that accepts TCP and never speaks: bounded by the connect timeout, not a hang.
+      const silent = await silentServer();
+      try {
+        const hung = new Backend(
+          validateBackendConfig({
+            dialect: 'mysql',
+            mysql: { host: '127.0.0.1', port: silent.port, user: 'root', database: 'orc', connectTimeoutMs: 500 },
+          }),
+        );
+        const started = Date.now();
+        await expect(hung.open()).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+        expect(Date.now() - started).toBeLessThan(5000);
+        // A failed open may be retried.
+        await expect(hung.open()).rejects.toMatchObject({ code: 'unreachable' });
+      } finally {
+        await silent.close();
+      }
+    }, 20_000);
+
+    it('turns a server that goes away into retryable errors, and recovers when it is back', async () => {
+      const b = await h.open();
+      await b.kv.put([{ key: 'k', value: 'v' }]);
+      await h.server.stop();
+      try {
+        await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+      } finally {
+        await h.server.start();
+      }
+      let value: string | undefined;
+      const deadline = Date.now() + 10_000;
+      while (value === undefined && Date.now() < deadline) value = await b.kv.get('k').catch(() => undefined);
+      expect(value).toBe('v');
+    }, 60_000);
+  }
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function silentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets: Socket[] = [];
+  const server: Server = createServer((s) => sockets.push(s));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    port,
+    close: async () => {
+      sockets.forEach((s) => s.destroy());
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
