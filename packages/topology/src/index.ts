@@ -52,3 +52,26 @@ export type {
   PlacementPatterns,
 } from './cluster/cluster-resolver.js';
 export { mappedClusterNameToAlias, placementFromHostname, resolveClusters } from './cluster/cluster-resolver.js';
+export type { AnalysisStateSource } from './analysis/analysis-state.js';
+export { InMemoryAnalysisState } from './analysis/analysis-state.js';
+export type { ProbeFindings, ProbeOutcome, Prober } from './probe/instance-prober.js';
+export { InstanceProber } from './probe/instance-prober.js';
+export type { ProbeSettings } from './probe/probe-settings.js';
+export type { ServerVersion, ReportedReplica } from './probe/probe-dialect.js';
+export {
+  binlogStatusStatements,
+  parseReplicationStatus,
+  parseServerVersion,
+  replicaHostsStatements,
+  replicaStatusStatements,
+} from './probe/probe-dialect.js';
+export { classifyDriverError } from './probe/probe-errors.js';
+export type { InstanceRepository } from './discovery/instance-repository.js';
+export { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+export type { DiscoveryLoopParts, ProbeEvent } from './discovery/discovery-loop.js';
+export { DiscoveryLoop } from './discovery/discovery-loop.js';
+export type { TopologyConfig, TopologyConfigInput } from './topology-config.js';
+export { validateTopologyConfig } from './topology-config.js';
+export type { OrcTopologyParts } from './orc-topology.js';
+export { OrcTopology } from './orc-topology.js';
+export { ManualClock } from './manual-clock.js';

@@ -1,0 +1,180 @@
+import { describe, it, expect } from '@jest/globals';
+import { DiscoveryLoop } from './discovery-loop.js';
+import { InMemoryInstanceRepository } from './instance-repository.js';
+import { ManualClock } from '../manual-clock.js';
+import { validateTopologyConfig } from '../topology-config.js';
+import type { TopologyConfigInput } from '../topology-config.js';
+import { FakeWorld, k } from '../../test/fake-world.js';
+
+const LOST = "error reconnecting to master 'repl@p:3306' - retry-time: 60 message: Can't connect";
+
+function setup(world: FakeWorld, config: TopologyConfigInput = {}) {
+  const clock = new ManualClock();
+  const repository = new InMemoryInstanceRepository();
+  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, repository, clock });
+  return { clock, repository, loop };
+}
+
+function chain(): FakeWorld {
+  return new FakeWorld()
+    .add('p:3306', null)
+    .add('im:3306', 'p:3306')
+    .add('r1:3306', 'p:3306')
+    .add('r2:3306', 'im:3306');
+}
+
+describe('DiscoveryLoop', () => {
+  it('finds a whole chained topology from one replica and names the cluster after the primary', async () => {
+    const world = chain();
+    const { clock, repository, loop } = setup(world, { DiscoverySeeds: ['r2:3306'] });
+    await loop.start();
+    await clock.advance(200);
+    const stored = await repository.readInstances();
+    expect(stored.map((i) => i.key).sort()).toEqual(['im:3306', 'p:3306', 'r1:3306', 'r2:3306']);
+    expect(new Set(stored.map((i) => i.clusterName))).toEqual(new Set(['p:3306']));
+    expect(loop.instance(k('r2:3306'))?.replicationDepth).toBe(2);
+    expect(repository.batchCount).toBeLessThanOrEqual(3);
+    await loop.stop();
+  });
+
+  it('re-probes each server every InstancePollSeconds, and de-duplicates queued keys', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306', 'p:3306', 'r1:3306'], InstancePollSeconds: 5 });
+    await loop.start();
+    await clock.advance(100);
+    expect(world.count('p:3306')).toBe(1);
+    await clock.advance(5000);
+    expect(world.count('p:3306')).toBe(2);
+    await clock.advance(10_000);
+    expect(world.count('p:3306')).toBe(4);
+    await loop.stop();
+  });
+
+  it('keeps the last known state of a server that stops answering, marked not checked', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    await loop.start();
+    await clock.advance(100);
+    world.server('p:3306').failWith = 'connection_refused';
+    await clock.advance(5000);
+    const p = loop.instance(k('p:3306'))!;
+    expect(p.serverId).toBe(3306);
+    expect(p.replicaKeys.length).toBe(2);
+    expect(p.lastCheckedAt! > p.lastSeenAt!).toBe(true);
+    expect(p.lastProbeError?.code).toBe('connection_refused');
+    await loop.stop();
+  });
+
+  it('re-probes the replicas of a primary whose probe fails at once, then at the emergent interval', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], EmergentPollMilliseconds: 250 });
+    await loop.start();
+    await clock.advance(100);
+    const before = world.count('r1:3306');
+    await clock.advance(2000); // mid-poll: no regular probe of r1 is due
+    world.server('p:3306').failWith = 'connection_refused';
+    expect(world.count('r1:3306')).toBe(before);
+    await loop.discover(k('p:3306')); // p fails now
+    await clock.advance(1);
+    expect(world.count('r1:3306')).toBe(before + 1); // r1 re-probed at once, not at its next poll
+    await clock.advance(1000);
+    expect(world.count('r1:3306')).toBeGreaterThanOrEqual(before + 4); // every 250 ms while p is suspected
+    expect(world.count('p:3306')).toBeGreaterThanOrEqual(5);
+    await loop.stop();
+  });
+
+  it('probes a primary at once when a replica reports it lost it', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
+    await loop.start();
+    await clock.advance(100); // p probed at 0, r1 at ~0
+    const before = world.count('p:3306');
+    Object.assign(world.server('r1:3306'), { io: 'Connecting', ioError: LOST });
+    await clock.advance(4990); // r1's next poll shows the lost primary
+    expect(world.count('p:3306')).toBeGreaterThan(before);
+    await loop.stop();
+  });
+
+  it('records a probe error for a seed that does not exist and goes on; survives a prober that throws', async () => {
+    const world = chain();
+    world.throwOn = k('r1:3306');
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['nowhere:3306', 'p:3306'] });
+    await loop.start();
+    await clock.advance(100);
+    expect(loop.instance(k('nowhere:3306'))?.lastProbeError?.code).toBe('unresolvable_host');
+    expect(loop.instance(k('nowhere:3306'))?.lastSeenAt).toBeNull();
+    expect(loop.instance(k('r1:3306'))?.lastProbeError?.code).toBe('unexpected_response');
+    expect(loop.instance(k('r2:3306'))?.lastSeenAt).not.toBeNull();
+    await clock.advance(5000);
+    expect(world.count('p:3306')).toBe(2);
+    await loop.stop();
+  });
+
+  it('honours DiscoveryIgnoreHostnameFilters and bounds concurrency', async () => {
+    const world = new FakeWorld().add('p:3306', null);
+    for (let i = 0; i < 20; i++) world.add(`r${i}:3306`, 'p:3306', { hang: true });
+    world.add('skip-me:3306', 'p:3306');
+    const { clock, loop } = setup(world, {
+      DiscoverySeeds: ['p:3306'],
+      DiscoveryMaxConcurrency: 4,
+      DiscoveryIgnoreHostnameFilters: ['^skip-'],
+    });
+    await loop.start();
+    await clock.advance(10);
+    expect(world.maxInFlight).toBe(4);
+    for (let i = 0; i < 10; i++) {
+      world.releaseAll();
+      await clock.advance(10);
+    }
+    expect(world.maxInFlight).toBe(4);
+    expect(world.count('skip-me:3306')).toBe(0);
+    expect(loop.instances().length).toBe(21);
+    world.releaseAll();
+    await loop.stop();
+  });
+
+  it('forgets a server and does not rediscover it for three polls', async () => {
+    const world = chain();
+    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    await loop.start();
+    await clock.advance(200);
+    await loop.forget([k('r1:3306')]);
+    expect(loop.instance(k('r1:3306'))).toBeUndefined();
+    expect((await repository.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
+    await clock.advance(10_000);
+    expect(loop.instance(k('r1:3306'))).toBeUndefined();
+    await clock.advance(10_000);
+    expect(loop.instance(k('r1:3306'))).toBeDefined();
+    await loop.stop();
+  });
+
+  it('discover() probes now and resolves with the instance', async () => {
+    const world = chain();
+    const { loop, clock } = setup(world);
+    await loop.start();
+    const pending = loop.discover(k('im:3306'));
+    await clock.advance(1);
+    const im = await pending;
+    expect(im.masterKey).toBe('p:3306');
+    await loop.stop();
+    await expect(loop.discover(k('p:3306'))).rejects.toMatchObject({ code: 'stopped' });
+  });
+
+  it('keeps going when the repository fails, and writes later', async () => {
+    const world = chain();
+    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const original = repository.upsertInstances.bind(repository);
+    let fail = true;
+    repository.upsertInstances = async (rows) => {
+      if (fail) throw new Error('backend down');
+      return original(rows);
+    };
+    await loop.start();
+    await clock.advance(500);
+    expect((await repository.readInstances()).length).toBe(0);
+    fail = false;
+    await clock.advance(500);
+    expect((await repository.readInstances()).length).toBe(4);
+    await loop.stop();
+  });
+});

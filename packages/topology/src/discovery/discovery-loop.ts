@@ -1,0 +1,489 @@
+import type { TimerHandle, TopologyClock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { TopologyError } from '../errors.js';
+import { resolveClusters } from '../cluster/cluster-resolver.js';
+import type { Instance } from '../instance/instance.js';
+import { isIoThreadRunning, unseenInstance } from '../instance/instance.js';
+import type { InstanceKey } from '../instance/instance-key.js';
+import { splitInstanceKey } from '../instance/instance-key.js';
+import type { TopologyLogger } from '../logger.js';
+import { noopLogger } from '../logger.js';
+import type { ProbeOutcome, Prober } from '../probe/instance-prober.js';
+import type { TopologyConfig } from '../topology-config.js';
+import { DueHeap } from './due-heap.js';
+import type { InstanceRepository } from './instance-repository.js';
+
+/** What the loop reports after each probe. */
+export interface ProbeEvent {
+  readonly key: InstanceKey;
+  readonly ok: boolean;
+  readonly instance: Instance;
+}
+
+/** Parts of a {@link DiscoveryLoop}. */
+export interface DiscoveryLoopParts {
+  readonly config: TopologyConfig;
+  readonly prober: Prober;
+  readonly repository: InstanceRepository;
+  readonly clock?: TopologyClock;
+  readonly logger?: TopologyLogger;
+}
+
+const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['selfBinlogCoordinates']): boolean =>
+  a !== null && b !== null && a.file === b.file && a.position === b.position;
+
+/**
+ * Continuous discovery: a de-duplicating queue of keys, at most `DiscoveryMaxConcurrency` probes
+ * at once, every known server re-probed every `InstancePollSeconds`, the primary and replicas of
+ * each probed server followed, results written to the repository in batches.
+ *
+ * Faster detection: when a probe of a server fails, when a kept connection to it drops, or when a
+ * replica reports that it lost its primary, that server is *suspected*: it and its replicas are
+ * probed at once and then every `EmergentPollMilliseconds` until the suspicion clears or
+ * `EmergentWindowSeconds` pass, so a dead primary is confirmed by its replicas within a fraction
+ * of a second instead of a poll interval.
+ *
+ * A failed probe never throws out of the loop: it is recorded on the instance (`lastProbeError`,
+ * `lastCheckedAt` past `lastSeenAt`), which keeps its last known state.
+ */
+export class DiscoveryLoop {
+  readonly #config: TopologyConfig;
+  readonly #prober: Prober;
+  readonly #repository: InstanceRepository;
+  readonly #clock: TopologyClock;
+  readonly #logger: TopologyLogger;
+  readonly #instances = new Map<InstanceKey, Instance>();
+  readonly #queue = new Set<InstanceKey>();
+  readonly #urgent = new Set<InstanceKey>();
+  readonly #inFlight = new Map<InstanceKey, Promise<void>>();
+  readonly #again = new Set<InstanceKey>();
+  readonly #schedule = new DueHeap<InstanceKey>();
+  readonly #scheduled = new Map<InstanceKey, number>();
+  readonly #suspects = new Map<InstanceKey, number>();
+  readonly #lastUrgent = new Map<InstanceKey, number>();
+  readonly #forgotten = new Map<InstanceKey, number>();
+  readonly #dirty = new Set<InstanceKey>();
+  readonly #waiters = new Map<InstanceKey, { resolve: (i: Instance) => void; reject: (e: Error) => void }[]>();
+  readonly #listeners = new Set<(e: ProbeEvent) => void>();
+  readonly #ignore: RegExp[];
+  readonly #ignoreReplica: RegExp[];
+  readonly #ignoreMaster: RegExp[];
+  #tick: { at: number; handle: TimerHandle } | null = null;
+  #flushTimer: TimerHandle | null = null;
+  #flushing: Promise<void> | null = null;
+  #topologyChanged = false;
+  #running = false;
+  #stopped = false;
+
+  constructor(parts: DiscoveryLoopParts) {
+    this.#config = parts.config;
+    this.#prober = parts.prober;
+    this.#repository = parts.repository;
+    this.#clock = parts.clock ?? systemClock;
+    this.#logger = parts.logger ?? noopLogger;
+    this.#ignore = this.#config.DiscoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
+    this.#ignoreReplica = this.#config.DiscoveryIgnoreReplicaHostnameFilters.map((f) => new RegExp(f));
+    this.#ignoreMaster = this.#config.DiscoveryIgnoreMasterHostnameFilters.map((f) => new RegExp(f));
+  }
+
+  /** Whether the loop runs. */
+  get isRunning(): boolean {
+    return this.#running;
+  }
+
+  /** Probes waiting, probes running, servers known. */
+  get stats(): { queued: number; inFlight: number; known: number; suspects: number } {
+    return {
+      queued: this.#queue.size + this.#urgent.size,
+      inFlight: this.#inFlight.size,
+      known: this.#instances.size,
+      suspects: this.#suspects.size,
+    };
+  }
+
+  /** Loads the instances the repository holds (keeping their last known state), queues them and the seeds, and starts probing. */
+  async start(): Promise<void> {
+    if (this.#stopped) throw new TopologyError('stopped', 'discovery loop was stopped; create a new one');
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      for (const i of await this.#repository.readInstances()) {
+        if (!this.#instances.has(i.key)) this.#instances.set(i.key, i);
+      }
+    } catch (error) {
+      this.#logger.error('discovery could not read stored instances', { error: String(error) });
+    }
+    this.#topologyChanged = true;
+    for (const key of this.#instances.keys()) this.#enqueue(key);
+    for (const seed of this.#config.DiscoverySeeds) this.#enqueue(seed);
+    this.#pump();
+  }
+
+  /** Stops probing, waits for running probes (bounded by the probe timeouts), writes what is pending. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#running = false;
+    this.#stopped = true;
+    this.#tick?.handle.cancel();
+    this.#tick = null;
+    this.#flushTimer?.cancel();
+    this.#flushTimer = null;
+    await Promise.allSettled([...this.#inFlight.values()]);
+    await this.#flush();
+    for (const waiters of this.#waiters.values()) {
+      for (const w of waiters)
+        w.reject(new TopologyError('stopped', 'discovery loop stopped before the probe finished'));
+    }
+    this.#waiters.clear();
+    await this.#prober.close();
+  }
+
+  /** Every known instance (the loop's current view, cluster names resolved at the last write). */
+  instances(): Instance[] {
+    return [...this.#instances.values()];
+  }
+
+  /** One known instance, or undefined. */
+  instance(key: InstanceKey): Instance | undefined {
+    return this.#instances.get(key);
+  }
+
+  /** Subscribes to probe results; returns the unsubscribe function. */
+  onProbe(listener: (e: ProbeEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Probes `key` now (ahead of the queue) and resolves with the resulting instance, whether the
+   * probe succeeded or not (see `lastProbeError`). Throws `invalid_argument` for an ignored host
+   * and `stopped` after {@link stop}.
+   */
+  discover(key: InstanceKey): Promise<Instance> {
+    if (this.#stopped || !this.#running) {
+      return Promise.reject(new TopologyError('stopped', 'discovery loop is not running'));
+    }
+    if (this.#isIgnored(key, this.#ignore)) {
+      return Promise.reject(new TopologyError('invalid_argument', `${key} matches DiscoveryIgnoreHostnameFilters`));
+    }
+    this.#forgotten.delete(key);
+    return new Promise((resolve, reject) => {
+      const list = this.#waiters.get(key) ?? [];
+      list.push({ resolve, reject });
+      this.#waiters.set(key, list);
+      this.#probeNow(key, true);
+    });
+  }
+
+  /**
+   * Forgets servers: drops them from memory and the repository and does not rediscover them for
+   * three poll intervals (a primary that still lists one as its replica brings it back after that).
+   */
+  async forget(keys: readonly InstanceKey[]): Promise<void> {
+    const until = this.#clock.now() + 3 * this.#config.InstancePollSeconds * 1000;
+    for (const key of keys) {
+      this.#instances.delete(key);
+      this.#queue.delete(key);
+      this.#urgent.delete(key);
+      this.#scheduled.delete(key);
+      this.#suspects.delete(key);
+      this.#dirty.delete(key);
+      this.#forgotten.set(key, until);
+      this.#prober.forget(key);
+    }
+    this.#topologyChanged = true;
+    await this.#repository.deleteInstances(keys);
+  }
+
+  /** Marks `key` suspected: it and its replicas are probed now and then at the emergent interval. */
+  suspect(key: InstanceKey, reason: string, options: { probeSelf?: boolean } = {}): void {
+    if (!this.#running) return;
+    const now = this.#clock.now();
+    const wasSuspected = (this.#suspects.get(key) ?? 0) > now;
+    this.#suspects.set(key, now + this.#config.EmergentWindowSeconds * 1000);
+    if (!wasSuspected) this.#logger.info('suspecting instance', { key, reason });
+    if (options.probeSelf !== false) this.#probeNow(key, false);
+    for (const r of this.#replicasOf(key)) this.#probeNow(r, false);
+  }
+
+  // ---- queue and schedule -------------------------------------------------------------------
+
+  #isIgnored(key: InstanceKey, filters: readonly RegExp[]): boolean {
+    if (filters.length === 0) return false;
+    const { host } = splitInstanceKey(key);
+    return filters.some((f) => f.test(host));
+  }
+
+  #enqueue(key: InstanceKey): void {
+    if (this.#isIgnored(key, this.#ignore)) return;
+    const forgottenUntil = this.#forgotten.get(key);
+    if (forgottenUntil !== undefined) {
+      if (forgottenUntil > this.#clock.now()) return;
+      this.#forgotten.delete(key);
+    }
+    if (this.#inFlight.has(key) || this.#urgent.has(key) || this.#queue.has(key)) return;
+    if (this.#queue.size >= this.#config.DiscoveryQueueCapacity) {
+      this.#logger.warn('discovery queue full; key dropped until its next poll', { key });
+      return;
+    }
+    this.#queue.add(key);
+  }
+
+  /** Probes `key` ahead of the queue, at most once per emergent interval unless `force`. */
+  #probeNow(key: InstanceKey, force: boolean): void {
+    const now = this.#clock.now();
+    if (!force && now - (this.#lastUrgent.get(key) ?? -Infinity) < this.#config.EmergentPollMilliseconds) return;
+    this.#lastUrgent.set(key, now);
+    if (this.#inFlight.has(key)) {
+      this.#again.add(key);
+      return;
+    }
+    this.#queue.delete(key);
+    this.#urgent.add(key);
+    this.#pump();
+  }
+
+  #replicasOf(key: InstanceKey): InstanceKey[] {
+    const out: InstanceKey[] = [];
+    for (const i of this.#instances.values()) if (i.masterKey === key && i.key !== key) out.push(i.key);
+    return out;
+  }
+
+  #isSuspected(key: InstanceKey | null, now: number): boolean {
+    if (key === null) return false;
+    const until = this.#suspects.get(key);
+    if (until === undefined) return false;
+    if (until <= now) {
+      this.#suspects.delete(key);
+      return false;
+    }
+    return true;
+  }
+
+  #scheduleNext(key: InstanceKey, startedAt: number): void {
+    if (!this.#running || !this.#instances.has(key)) return;
+    const now = this.#clock.now();
+    const inst = this.#instances.get(key);
+    const emergent = this.#isSuspected(key, now) || this.#isSuspected(inst?.masterKey ?? null, now);
+    const interval = emergent ? this.#config.EmergentPollMilliseconds : this.#config.InstancePollSeconds * 1000;
+    const due = Math.max(now, startedAt + interval);
+    this.#scheduled.set(key, this.#schedule.push(due, key));
+    this.#armTick();
+  }
+
+  #armTick(): void {
+    const due = this.#schedule.peekDue();
+    if (due === undefined || !this.#running) return;
+    if (this.#tick !== null && this.#tick.at <= due) return;
+    this.#tick?.handle.cancel();
+    const at = due;
+    this.#tick = { at, handle: this.#clock.setTimer(Math.max(0, at - this.#clock.now()), () => this.#onTick()) };
+  }
+
+  #onTick(): void {
+    this.#tick = null;
+    if (!this.#running) return;
+    const now = this.#clock.now();
+    for (;;) {
+      const due = this.#schedule.peekDue();
+      if (due === undefined || due > now) break;
+      const item = this.#schedule.pop()!;
+      if (this.#scheduled.get(item.key) !== item.seq) continue;
+      this.#scheduled.delete(item.key);
+      this.#enqueue(item.key);
+    }
+    this.#pump();
+    this.#armTick();
+  }
+
+  #pump(): void {
+    if (!this.#running) return;
+    while (this.#inFlight.size < this.#config.DiscoveryMaxConcurrency) {
+      const next = this.#urgent.values().next();
+      const key = next.done === true ? this.#queue.values().next().value : next.value;
+      if (key === undefined) break;
+      this.#urgent.delete(key);
+      this.#queue.delete(key);
+      this.#launch(key);
+    }
+  }
+
+  // ---- probing ------------------------------------------------------------------------------
+
+  #launch(key: InstanceKey): void {
+    const startedAt = this.#clock.now();
+    const prev = this.#instances.get(key);
+    if (prev !== undefined) this.#instances.set(key, { ...prev, lastAttemptedCheckAt: startedAt });
+    this.#scheduled.delete(key);
+    const run = (async () => {
+      let outcome: ProbeOutcome;
+      try {
+        outcome = await this.#prober.probe(key);
+      } catch (error) {
+        // A prober must not throw; if one does, it is a failed probe like any other.
+        const e =
+          error instanceof TopologyError
+            ? error
+            : new TopologyError('unexpected_response', String(error), { cause: error });
+        outcome = { ok: false, key, error: e, isPartialSuccess: false };
+      }
+      try {
+        if (this.#instances.has(key) || !this.#forgotten.has(key)) this.#record(key, startedAt, outcome);
+      } catch (error) {
+        this.#logger.error('discovery could not record a probe', { key, error: String(error) });
+      }
+    })();
+    this.#inFlight.set(key, run);
+    void run.finally(() => {
+      this.#inFlight.delete(key);
+      if (this.#again.delete(key)) {
+        this.#urgent.add(key);
+      } else {
+        this.#scheduleNext(key, startedAt);
+      }
+      this.#pump();
+    });
+  }
+
+  #record(key: InstanceKey, startedAt: number, outcome: ProbeOutcome): void {
+    const now = this.#clock.now();
+    const prev = this.#instances.get(key);
+    let inst: Instance;
+    if (outcome.ok) {
+      const f = outcome.findings;
+      const unchanged = prev !== undefined && sameCoordinates(prev.selfBinlogCoordinates, f.selfBinlogCoordinates);
+      inst = {
+        key,
+        ...f,
+        clusterName: prev?.clusterName ?? '',
+        replicationDepth: prev?.replicationDepth ?? 0,
+        isCoMaster: prev?.isCoMaster ?? false,
+        binlogCoordinatesUnchangedSince: unchanged ? (prev.binlogCoordinatesUnchangedSince ?? now) : now,
+        lastCheckedAt: now,
+        lastSeenAt: now,
+        lastAttemptedCheckAt: startedAt,
+        isLastCheckPartialSuccess: false,
+        lastProbeError: null,
+      };
+      if (
+        prev === undefined ||
+        prev.masterKey !== inst.masterKey ||
+        prev.isReadOnly !== inst.isReadOnly ||
+        prev.suggestedClusterAlias !== inst.suggestedClusterAlias ||
+        prev.lastSeenAt === null
+      ) {
+        this.#topologyChanged = true;
+      }
+      if (outcome.warnings.length > 0) this.#logger.debug('probe warnings', { key, warnings: outcome.warnings });
+      this.#suspects.delete(key);
+    } else {
+      const base = prev ?? unseenInstance(key);
+      inst = {
+        ...base,
+        lastCheckedAt: now,
+        lastAttemptedCheckAt: startedAt,
+        isLastCheckPartialSuccess: outcome.isPartialSuccess,
+        lastProbeError: { code: outcome.error.code, message: outcome.error.message, at: now },
+      };
+      this.#logger.debug('probe failed', { key, code: outcome.error.code, message: outcome.error.message });
+    }
+    this.#instances.set(key, inst);
+    this.#markDirty(key);
+
+    if (outcome.ok) {
+      if (inst.masterKey !== null && !this.#isIgnored(inst.masterKey, this.#ignoreMaster)) {
+        if (!this.#instances.has(inst.masterKey)) this.#enqueue(inst.masterKey);
+      }
+      for (const r of inst.replicaKeys) {
+        if (!this.#instances.has(r) && !this.#isIgnored(r, this.#ignoreReplica)) this.#enqueue(r);
+      }
+      // Faster detection: a replica that just lost its primary makes the primary suspect.
+      const lostMaster =
+        inst.masterKey !== null &&
+        inst.replication !== null &&
+        !isIoThreadRunning(inst) &&
+        (prev === undefined || prev.lastSeenAt === null || prev.replication === null || isIoThreadRunning(prev));
+      if (lostMaster && inst.masterKey !== null && this.#instances.has(inst.masterKey)) {
+        if (!this.#isSuspected(inst.masterKey, now)) this.suspect(inst.masterKey, 'a replica lost it');
+      }
+    } else if (prev !== undefined && prev.lastSeenAt !== null) {
+      // Faster detection: a server that answered before and now does not.
+      if (!this.#isSuspected(key, now)) this.suspect(key, outcome.error.code, { probeSelf: false });
+    }
+
+    for (const l of this.#listeners) {
+      try {
+        l({ key, ok: outcome.ok, instance: inst });
+      } catch (error) {
+        this.#logger.error('probe listener threw', { key, error: String(error) });
+      }
+    }
+    const waiters = this.#waiters.get(key);
+    if (waiters !== undefined) {
+      this.#waiters.delete(key);
+      for (const w of waiters) w.resolve(inst);
+    }
+  }
+
+  // ---- writing ------------------------------------------------------------------------------
+
+  #markDirty(key: InstanceKey): void {
+    this.#dirty.add(key);
+    if (this.#flushTimer === null && this.#running) {
+      this.#flushTimer = this.#clock.setTimer(this.#config.WriteBatchMilliseconds, () => {
+        this.#flushTimer = null;
+        void this.#flush();
+      });
+    }
+  }
+
+  /** Resolves cluster names when the topology changed, then writes dirty instances in batches. */
+  #flush(): Promise<void> {
+    if (this.#flushing !== null) return this.#flushing.then(() => this.#flush());
+    const work = (async () => {
+      if (this.#topologyChanged) {
+        this.#topologyChanged = false;
+        const { placements } = resolveClusters([...this.#instances.values()].filter((i) => i.lastSeenAt !== null));
+        for (const [key, p] of placements) {
+          const i = this.#instances.get(key);
+          if (i === undefined) continue;
+          if (
+            i.clusterName !== p.clusterName ||
+            i.replicationDepth !== p.replicationDepth ||
+            i.isCoMaster !== p.isCoMaster
+          ) {
+            this.#instances.set(key, { ...i, ...p });
+            this.#dirty.add(key);
+          }
+        }
+      }
+      const keys = [...this.#dirty];
+      this.#dirty.clear();
+      for (let i = 0; i < keys.length; i += this.#config.WriteBatchMaxSize) {
+        const chunk = keys.slice(i, i + this.#config.WriteBatchMaxSize);
+        const rows = chunk.map((k) => this.#instances.get(k)).filter((x): x is Instance => x !== undefined);
+        try {
+          await this.#repository.upsertInstances(rows);
+        } catch (error) {
+          this.#logger.error('instance write failed; will retry', { count: rows.length, error: String(error) });
+          for (const k of chunk) this.#dirty.add(k);
+        }
+      }
+    })();
+    this.#flushing = work;
+    return work.finally(() => {
+      this.#flushing = null;
+      if (this.#dirty.size > 0 && this.#running && this.#flushTimer === null) {
+        this.#flushTimer = this.#clock.setTimer(this.#config.WriteBatchMilliseconds, () => {
+          this.#flushTimer = null;
+          void this.#flush();
+        });
+      }
+    });
+  }
+
+  /** Writes pending instances now (tests and shutdown). */
+  flush(): Promise<void> {
+    return this.#flush();
+  }
+}

@@ -1,0 +1,223 @@
+import type { TopologyClock } from './clock.js';
+import { systemClock } from './clock.js';
+import { TopologyError } from './errors.js';
+import type { AnalysisOptions } from './analysis/analysis-input.js';
+import type { AnalysisStateSource } from './analysis/analysis-state.js';
+import { InMemoryAnalysisState } from './analysis/analysis-state.js';
+import { analyzeReplication } from './analysis/analyze-replication.js';
+import type { ReplicationAnalysis } from './analysis/replication-analysis.js';
+import type { ClusterInfo } from './cluster/cluster-resolver.js';
+import { resolveClusters } from './cluster/cluster-resolver.js';
+import type { ProbeEvent } from './discovery/discovery-loop.js';
+import { DiscoveryLoop } from './discovery/discovery-loop.js';
+import type { InstanceRepository } from './discovery/instance-repository.js';
+import { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+import type { Instance } from './instance/instance.js';
+import type { InstanceKey } from './instance/instance-key.js';
+import { parseInstanceKey } from './instance/instance-key.js';
+import type { TopologyLogger } from './logger.js';
+import { noopLogger } from './logger.js';
+import type { Prober } from './probe/instance-prober.js';
+import { InstanceProber } from './probe/instance-prober.js';
+import type { TopologyConfig, TopologyConfigInput } from './topology-config.js';
+import { validateTopologyConfig } from './topology-config.js';
+
+/** Everything an {@link OrcTopology} is built from; only `config` is required. */
+export interface OrcTopologyParts {
+  /** orchestrator-style keys; validated (every problem reported at once). */
+  readonly config: TopologyConfigInput;
+  /** Where instances are written. Default: in memory. */
+  readonly repository?: InstanceRepository;
+  /** Downtimes, maintenances, candidates, alias overrides. Default: in memory. */
+  readonly state?: AnalysisStateSource;
+  /** Default: an {@link InstanceProber} over mysql2 with the config's credentials and timeouts. */
+  readonly prober?: Prober;
+  readonly clock?: TopologyClock;
+  readonly logger?: TopologyLogger;
+}
+
+/**
+ * The entry point of @orc/topology: discovery (start/stop, discover, forget), the clusters and
+ * instances it found, and the failure analysis of what it sees. No HTTP here: @orc/api serves it.
+ *
+ * @example
+ * const topology = new OrcTopology({
+ *   config: { DiscoverySeeds: ['127.0.0.1:3306'], MySQLTopologyUser: 'orc', MySQLTopologyPassword: 'orc' },
+ * });
+ * await topology.start();
+ * const entries = await topology.analysis();
+ * await topology.stop();
+ */
+export class OrcTopology {
+  readonly config: TopologyConfig;
+  readonly #loop: DiscoveryLoop;
+  readonly #state: AnalysisStateSource;
+  readonly #clock: TopologyClock;
+  #started = false;
+  #stopped = false;
+
+  constructor(parts: OrcTopologyParts) {
+    this.config = validateTopologyConfig(parts.config);
+    const c = this.config;
+    this.#clock = parts.clock ?? systemClock;
+    this.#state = parts.state ?? new InMemoryAnalysisState();
+    const logger = parts.logger ?? noopLogger;
+    let loop: DiscoveryLoop | null = null;
+    const prober =
+      parts.prober ??
+      new InstanceProber(
+        {
+          user: c.MySQLTopologyUser,
+          password: c.MySQLTopologyPassword,
+          connectTimeoutMs: c.MySQLConnectTimeoutSeconds * 1000,
+          readTimeoutMs: c.MySQLDiscoveryReadTimeoutSeconds * 1000,
+          detectClusterAliasQuery: c.DetectClusterAliasQuery,
+          detectClusterDomainQuery: c.DetectClusterDomainQuery,
+          detectDataCenterQuery: c.DetectDataCenterQuery,
+          detectRegionQuery: c.DetectRegionQuery,
+          detectPhysicalEnvironmentQuery: c.DetectPhysicalEnvironmentQuery,
+          detectPromotionRuleQuery: c.DetectPromotionRuleQuery,
+          detectInstanceAliasQuery: c.DetectInstanceAliasQuery,
+          dataCenterPattern: c.DataCenterPattern,
+          regionPattern: c.RegionPattern,
+          physicalEnvironmentPattern: c.PhysicalEnvironmentPattern,
+          replicationLagQuery: c.ReplicationLagQuery,
+        },
+        {
+          logger,
+          onConnectionLost: (key) => loop?.suspect(key, 'probe connection lost'),
+        },
+      );
+    loop = new DiscoveryLoop({
+      config: c,
+      prober,
+      repository: parts.repository ?? new InMemoryInstanceRepository(),
+      clock: this.#clock,
+      logger,
+    });
+    this.#loop = loop;
+  }
+
+  /** Starts the discovery loop (from the stored instances and `DiscoverySeeds`). Starting twice is a no-op. */
+  async start(): Promise<void> {
+    this.#assertNotStopped();
+    this.#started = true;
+    await this.#loop.start();
+  }
+
+  /** Stops discovery and closes every connection. Idempotent. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    await this.#loop.stop();
+  }
+
+  /** Probes a server now and returns what orc knows about it (see `lastProbeError` on failure). */
+  async discover(key: string): Promise<Instance> {
+    this.#assertRunning();
+    return this.#loop.discover(parseInstanceKey(key, this.config.DefaultInstancePort));
+  }
+
+  /** Forgets one server (it may be rediscovered later through its primary or replicas). */
+  async forget(key: string): Promise<void> {
+    this.#assertNotStopped();
+    await this.#loop.forget([parseInstanceKey(key, this.config.DefaultInstancePort)]);
+  }
+
+  /** Forgets every server of a cluster (by name or alias); returns the keys forgotten. */
+  async forgetCluster(clusterNameOrAlias: string): Promise<InstanceKey[]> {
+    this.#assertNotStopped();
+    const cluster = await this.cluster(clusterNameOrAlias);
+    if (cluster === undefined) {
+      throw new TopologyError('invalid_argument', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
+    }
+    await this.#loop.forget(cluster.instanceKeys);
+    return [...cluster.instanceKeys];
+  }
+
+  /** Every known instance with its cluster name. */
+  instances(): Instance[] {
+    return this.#loop.instances();
+  }
+
+  /** One instance, or undefined. */
+  instance(key: string): Instance | undefined {
+    return this.#loop.instance(parseInstanceKey(key, this.config.DefaultInstancePort));
+  }
+
+  /** Every cluster: name, alias (or the name), domain, primary and members. */
+  async clusters(): Promise<ClusterInfo[]> {
+    const overrides = await this.#state.readClusterAliasOverrides();
+    const seen = this.#loop.instances().filter((i) => i.lastSeenAt !== null);
+    const { clusters } = resolveClusters(seen, {
+      aliasOverrides: overrides,
+      clusterNameToAlias: this.config.ClusterNameToAlias,
+    });
+    return [...clusters.values()].sort((a, b) => (a.clusterName < b.clusterName ? -1 : 1));
+  }
+
+  /** The cluster with this name or alias. */
+  async cluster(nameOrAlias: string): Promise<ClusterInfo | undefined> {
+    const all = await this.clusters();
+    return all.find((c) => c.clusterName === nameOrAlias) ?? all.find((c) => c.clusterAlias === nameOrAlias);
+  }
+
+  /** The replication analysis of everything known now (see `analyzeReplication`). */
+  async analysis(
+    options: Pick<AnalysisOptions, 'includeNoProblem' | 'includeDowntimed'> = {},
+  ): Promise<ReplicationAnalysis[]> {
+    const [downtimes, maintenance, candidates, overrides] = await Promise.all([
+      this.#state.readDowntimes(),
+      this.#state.readMaintenance(),
+      this.#state.readCandidates(),
+      this.#state.readClusterAliasOverrides(),
+    ]);
+    const c = this.config;
+    return analyzeReplication(
+      {
+        now: this.#clock.now(),
+        instances: this.#loop.instances(),
+        downtimes,
+        maintenance,
+        candidates,
+        clusterAliasOverrides: overrides,
+      },
+      {
+        instancePollSeconds: c.InstancePollSeconds,
+        reasonableInstanceCheckSeconds: c.ReasonableInstanceCheckSeconds,
+        reasonableReplicationLagSeconds: c.ReasonableReplicationLagSeconds,
+        reasonableLockedSemiSyncMasterSeconds: c.ReasonableLockedSemiSyncMasterSeconds,
+        recoverNonWriteableMaster: c.RecoverNonWriteableMaster,
+        enforceExactSemiSyncReplicas: c.EnforceExactSemiSyncReplicas,
+        recoveryIgnoreHostnameFilters: c.RecoveryIgnoreHostnameFilters,
+        recoverMasterClusterFilters: c.RecoverMasterClusterFilters,
+        recoverIntermediateMasterClusterFilters: c.RecoverIntermediateMasterClusterFilters,
+        clusterNameToAlias: c.ClusterNameToAlias,
+        ...options,
+      },
+    );
+  }
+
+  /** Subscribes to every probe result; returns the unsubscribe function. */
+  onProbe(listener: (e: ProbeEvent) => void): () => void {
+    return this.#loop.onProbe(listener);
+  }
+
+  /** Queue and probe counters. */
+  get stats(): DiscoveryLoop['stats'] {
+    return this.#loop.stats;
+  }
+
+  /** Writes pending instance changes to the repository now. */
+  flush(): Promise<void> {
+    return this.#loop.flush();
+  }
+
+  #assertNotStopped(): void {
+    if (this.#stopped) throw new TopologyError('stopped', 'OrcTopology was stopped; create a new one');
+  }
+
+  #assertRunning(): void {
+    this.#assertNotStopped();
+    if (!this.#started) throw new TopologyError('stopped', 'OrcTopology is not started: call start() first');
+  }
+}

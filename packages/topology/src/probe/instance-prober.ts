@@ -1,0 +1,396 @@
+import { createConnection } from 'mysql2';
+import type { Connection } from 'mysql2';
+import type { TopologyClock } from '../clock.js';
+import { systemClock } from '../clock.js';
+import { TopologyError } from '../errors.js';
+import type { Instance, PromotionRule } from '../instance/instance.js';
+import type { InstanceKey } from '../instance/instance-key.js';
+import { instanceKey, splitInstanceKey } from '../instance/instance-key.js';
+import type { TopologyLogger } from '../logger.js';
+import { noopLogger } from '../logger.js';
+import { placementFromHostname } from '../cluster/cluster-resolver.js';
+import {
+  PROCESSLIST_REPLICAS_QUERY,
+  STATUS_QUERY,
+  VARIABLES_QUERY,
+  binlogStatusStatements,
+  isOn,
+  nameValueRows,
+  parseBinlogStatus,
+  parseReplicaHosts,
+  parseReplicationStatus,
+  parseServerVersion,
+  replicaHostsStatements,
+  replicaStatusStatements,
+} from './probe-dialect.js';
+import { isUnusableStatement, probeError } from './probe-errors.js';
+import type { ProbeSettings } from './probe-settings.js';
+
+/** What one successful probe learns: the instance fields a server can tell about itself. */
+export type ProbeFindings = Omit<
+  Instance,
+  | 'key'
+  | 'clusterName'
+  | 'replicationDepth'
+  | 'isCoMaster'
+  | 'lastCheckedAt'
+  | 'lastSeenAt'
+  | 'lastAttemptedCheckAt'
+  | 'isLastCheckPartialSuccess'
+  | 'lastProbeError'
+  | 'binlogCoordinatesUnchangedSince'
+>;
+
+/** The outcome of probing one server. Never thrown: a failed probe is a value. */
+export type ProbeOutcome =
+  | {
+      readonly ok: true;
+      readonly key: InstanceKey;
+      readonly findings: ProbeFindings;
+      readonly warnings: readonly string[];
+    }
+  | {
+      readonly ok: false;
+      readonly key: InstanceKey;
+      readonly error: TopologyError;
+      /** The server answered the identity query before failing (orchestrator's partial success). */
+      readonly isPartialSuccess: boolean;
+    };
+
+/** Something that probes servers: {@link InstanceProber} on real servers, fakes in tests. */
+export interface Prober {
+  probe(key: InstanceKey): Promise<ProbeOutcome>;
+  /** Drops any connection kept to the server. */
+  forget(key: InstanceKey): void;
+  close(): Promise<void>;
+}
+
+type Row = Record<string, unknown>;
+const PROMOTION_RULES: readonly PromotionRule[] = ['must', 'prefer', 'neutral', 'prefer_not', 'must_not'];
+
+/**
+ * Probes servers over mysql2 under connect and read timeouts, keeping one idle connection per
+ * server between probes. When a kept connection closes by itself (the server died or restarted),
+ * `onConnectionLost` fires at once: the discovery loop uses it to re-probe without waiting for the
+ * next poll.
+ */
+export class InstanceProber implements Prober {
+  readonly #settings: ProbeSettings;
+  readonly #logger: TopologyLogger;
+  readonly #clock: TopologyClock;
+  readonly #onConnectionLost: (key: InstanceKey) => void;
+  readonly #idle = new Map<InstanceKey, Connection>();
+  #closed = false;
+
+  constructor(
+    settings: ProbeSettings,
+    options: { logger?: TopologyLogger; clock?: TopologyClock; onConnectionLost?: (key: InstanceKey) => void } = {},
+  ) {
+    this.#settings = Object.freeze({ ...settings });
+    this.#logger = options.logger ?? noopLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#onConnectionLost = options.onConnectionLost ?? (() => {});
+  }
+
+  async probe(key: InstanceKey): Promise<ProbeOutcome> {
+    if (this.#closed)
+      return { ok: false, key, error: new TopologyError('stopped', 'prober closed'), isPartialSuccess: false };
+    let conn: Connection;
+    try {
+      conn = this.#idle.get(key) ?? (await this.#connect(key));
+      this.#idle.delete(key);
+    } catch (error) {
+      return { ok: false, key, error: probeError(error, key, 'connect'), isPartialSuccess: false };
+    }
+    const deadline = this.#clock.now() + this.#settings.connectTimeoutMs + this.#settings.readTimeoutMs;
+    let identified = false;
+    try {
+      const vars = nameValueRows(await this.#query(conn, VARIABLES_QUERY, deadline));
+      if (!vars.has('server_id') || !vars.has('version')) {
+        throw new TopologyError('unexpected_response', `probe of ${key}: server_id/version missing from variables`);
+      }
+      identified = true;
+      const warnings: string[] = [];
+      const findings = await this.#readAll(conn, key, vars, deadline, warnings);
+      this.#keep(key, conn);
+      return { ok: true, key, findings, warnings };
+    } catch (error) {
+      conn.destroy();
+      return {
+        ok: false,
+        key,
+        error: probeError(error, key, identified ? 'query' : 'identity'),
+        isPartialSuccess: identified,
+      };
+    }
+  }
+
+  forget(key: InstanceKey): void {
+    const conn = this.#idle.get(key);
+    this.#idle.delete(key);
+    conn?.destroy();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const conn of this.#idle.values()) conn.destroy();
+    this.#idle.clear();
+  }
+
+  #keep(key: InstanceKey, conn: Connection): void {
+    if (this.#closed) {
+      conn.destroy();
+      return;
+    }
+    this.#idle.set(key, conn);
+  }
+
+  #connect(key: InstanceKey): Promise<Connection> {
+    const { host, port } = splitInstanceKey(key);
+    return new Promise((resolve, reject) => {
+      const conn = createConnection({
+        host,
+        port,
+        user: this.#settings.user,
+        password: this.#settings.password,
+        connectTimeout: this.#settings.connectTimeoutMs,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        dateStrings: true,
+      });
+      let settled = false;
+      // A hard bound in case the driver's own timer does not fire (e.g. DNS that never answers).
+      const timer = this.#clock.setTimer(this.#settings.connectTimeoutMs + 100, () => {
+        if (settled) return;
+        settled = true;
+        conn.destroy();
+        reject(
+          Object.assign(new Error(`connect timed out after ${this.#settings.connectTimeoutMs} ms`), {
+            code: 'ETIMEDOUT',
+          }),
+        );
+      });
+      conn.on('error', (error: unknown) => {
+        // An idle kept connection that breaks: the server went away. Errors during a query reach
+        // the query's callback too; this handler only has to notice idle losses.
+        if (this.#idle.get(key) === conn) {
+          this.#idle.delete(key);
+          conn.destroy();
+          this.#logger.info('probe connection lost', { key, error: String(error) });
+          this.#onConnectionLost(key);
+        }
+      });
+      conn.on('end', () => {
+        if (this.#idle.get(key) === conn) {
+          this.#idle.delete(key);
+          this.#onConnectionLost(key);
+        }
+      });
+      conn.connect((error: unknown) => {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        if (error) {
+          conn.destroy();
+          reject(error);
+        } else resolve(conn);
+      });
+    });
+  }
+
+  #query(conn: Connection, sql: string, deadline: number): Promise<Row[]> {
+    const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, deadline - this.#clock.now()));
+    return new Promise((resolve, reject) => {
+      let settled = false;
+      const timer = this.#clock.setTimer(timeout + 50, () => {
+        if (settled) return;
+        settled = true;
+        conn.destroy();
+        reject(Object.assign(new Error(`query timed out after ${timeout} ms: ${sql}`), { code: 'ORC_PROBE_TIMEOUT' }));
+      });
+      conn.query({ sql, timeout }, (error: unknown, rows: unknown) => {
+        if (settled) return;
+        settled = true;
+        timer.cancel();
+        if (error) reject(error);
+        else resolve(Array.isArray(rows) ? (rows as Row[]) : []);
+      });
+    });
+  }
+
+  /** Runs the first statement the server accepts; [] (and a warning) when it accepts none. */
+  async #firstUsable(
+    conn: Connection,
+    statements: readonly string[],
+    deadline: number,
+    warnings: string[],
+  ): Promise<Row[]> {
+    let last: unknown;
+    for (const sql of statements) {
+      try {
+        return await this.#query(conn, sql, deadline);
+      } catch (error) {
+        if (!isUnusableStatement(error)) throw error;
+        last = error;
+      }
+    }
+    warnings.push(`none of [${statements.join('; ')}] usable: ${last instanceof Error ? last.message : String(last)}`);
+    return [];
+  }
+
+  async #singleValue(conn: Connection, sql: string | undefined, deadline: number, warnings: string[]): Promise<string> {
+    if (sql === undefined || sql.trim() === '') return '';
+    try {
+      const rows = await this.#query(conn, sql, deadline);
+      const first = rows[0];
+      const value = first === undefined ? undefined : Object.values(first)[0];
+      return value === null || value === undefined ? '' : String(value);
+    } catch (error) {
+      if (!isUnusableStatement(error) && (error as { fatal?: unknown }).fatal === true) throw error;
+      warnings.push(`detection query failed (${sql}): ${error instanceof Error ? error.message : String(error)}`);
+      return '';
+    }
+  }
+
+  async #readAll(
+    conn: Connection,
+    key: InstanceKey,
+    vars: Map<string, string>,
+    deadline: number,
+    warnings: string[],
+  ): Promise<ProbeFindings> {
+    const s = this.#settings;
+    const version = parseServerVersion(vars.get('version') ?? '', vars.get('version_comment') ?? '');
+    const status = nameValueRows(await this.#firstUsable(conn, [STATUS_QUERY], deadline, warnings));
+    const hasLogBin = isOn(vars.get('log_bin'));
+    const binlogRows = hasLogBin
+      ? await this.#firstUsable(conn, binlogStatusStatements(version), deadline, warnings)
+      : [];
+    const replRows = await this.#firstUsable(conn, replicaStatusStatements(version), deadline, warnings);
+    const replication = replRows[0] === undefined ? null : parseReplicationStatus(replRows[0]);
+    let masterKey: InstanceKey | null = null;
+    if (replication !== null && replication.masterHost !== '' && replication.masterPort > 0) {
+      try {
+        masterKey = instanceKey(replication.masterHost, replication.masterPort);
+      } catch {
+        warnings.push(`unusable source host ${JSON.stringify(replication.masterHost)}`);
+      }
+    }
+    if (replication !== null && s.replicationLagQuery) {
+      const lag = await this.#singleValue(conn, s.replicationLagQuery, deadline, warnings);
+      if (lag !== '' && Number.isFinite(Number(lag))) {
+        Object.assign(replication, { secondsBehindMaster: Number(lag) });
+      }
+    }
+    const replicaKeys = await this.#replicas(conn, key, version, deadline, warnings);
+
+    const { host } = splitInstanceKey(key);
+    const byPattern = placementFromHostname(host, s);
+    const dataCenter =
+      (await this.#singleValue(conn, s.detectDataCenterQuery, deadline, warnings)) || byPattern.dataCenter;
+    const region = (await this.#singleValue(conn, s.detectRegionQuery, deadline, warnings)) || byPattern.region;
+    const physicalEnvironment =
+      (await this.#singleValue(conn, s.detectPhysicalEnvironmentQuery, deadline, warnings)) ||
+      byPattern.physicalEnvironment;
+    const rule = await this.#singleValue(conn, s.detectPromotionRuleQuery, deadline, warnings);
+    if (rule !== '' && !PROMOTION_RULES.includes(rule as PromotionRule)) {
+      warnings.push(`DetectPromotionRuleQuery answered ${JSON.stringify(rule)}: not a promotion rule`);
+    }
+    const suggestedClusterAlias = await this.#singleValue(conn, s.detectClusterAliasQuery, deadline, warnings);
+    const clusterDomain =
+      replication === null ? await this.#singleValue(conn, s.detectClusterDomainQuery, deadline, warnings) : '';
+    const instanceAlias = await this.#singleValue(conn, s.detectInstanceAliasQuery, deadline, warnings);
+
+    const isMaria = version.flavor === 'mariadb';
+    const semiMasterEnabled = isOn(
+      vars.get('rpl_semi_sync_master_enabled') ?? vars.get('rpl_semi_sync_source_enabled'),
+    );
+    const waitCount = Number(
+      vars.get('rpl_semi_sync_master_wait_for_slave_count') ??
+        vars.get('rpl_semi_sync_source_wait_for_replica_count') ??
+        '1',
+    );
+    return {
+      hostname: vars.get('hostname') ?? '',
+      reportHost: vars.get('report_host') ?? '',
+      serverId: Number(vars.get('server_id') ?? 0),
+      serverUuid: vars.get('server_uuid') ?? '',
+      version: vars.get('version') ?? '',
+      versionComment: vars.get('version_comment') ?? '',
+      flavor: version.flavor,
+      majorVersion: version.majorVersion,
+      uptimeSeconds: Number(status.get('uptime') ?? 0),
+      isReadOnly: isOn(vars.get('read_only')),
+      hasLogBin,
+      hasLogReplicaUpdates: isOn(vars.get('log_slave_updates') ?? vars.get('log_replica_updates')),
+      binlogFormat: (vars.get('binlog_format') ?? '').toUpperCase(),
+      selfBinlogCoordinates: parseBinlogStatus(binlogRows[0]),
+      gtidMode: isMaria ? '' : (vars.get('gtid_mode') ?? ''),
+      executedGtidSet: isMaria ? (vars.get('gtid_binlog_state') ?? '') : (vars.get('gtid_executed') ?? ''),
+      gtidPurged: vars.get('gtid_purged') ?? '',
+      gtidCurrentPos: vars.get('gtid_current_pos') ?? '',
+      semiSync: {
+        isMasterEnabled: semiMasterEnabled,
+        isMasterActive: isOn(status.get('rpl_semi_sync_master_status') ?? status.get('rpl_semi_sync_source_status')),
+        masterWaitForReplicaCount: semiMasterEnabled ? (Number.isFinite(waitCount) ? waitCount : 1) : 0,
+        masterClients: Number(
+          status.get('rpl_semi_sync_master_clients') ?? status.get('rpl_semi_sync_source_clients') ?? 0,
+        ),
+        isReplicaEnabled: isOn(vars.get('rpl_semi_sync_slave_enabled') ?? vars.get('rpl_semi_sync_replica_enabled')),
+        isReplicaActive: isOn(status.get('rpl_semi_sync_slave_status') ?? status.get('rpl_semi_sync_replica_status')),
+      },
+      masterKey,
+      replication,
+      replicaKeys,
+      isBinlogServer: false,
+      dataCenter,
+      region,
+      physicalEnvironment,
+      promotionRule: PROMOTION_RULES.includes(rule as PromotionRule) ? (rule as PromotionRule) : 'neutral',
+      instanceAlias,
+      suggestedClusterAlias,
+      clusterDomain,
+    };
+  }
+
+  /**
+   * Replicas by SHOW SLAVE HOSTS / SHOW REPLICAS (report_host, report_port). Replicas that do not
+   * report a host, or a server that refuses the statement, fall back to the processlist, where
+   * only the address is known: the replica's port is assumed to be this server's, and this
+   * server's own key is never listed as its replica (all servers on one address would otherwise
+   * make the primary its own replica).
+   */
+  async #replicas(
+    conn: Connection,
+    key: InstanceKey,
+    version: ReturnType<typeof parseServerVersion>,
+    deadline: number,
+    warnings: string[],
+  ): Promise<InstanceKey[]> {
+    const out = new Set<InstanceKey>();
+    const reported = parseReplicaHosts(
+      await this.#firstUsable(conn, replicaHostsStatements(version), deadline, warnings),
+    );
+    let needFallback = reported.length === 0 || reported.some((r) => r.host === '');
+    for (const r of reported) {
+      if (r.host === '' || r.port <= 0) continue;
+      try {
+        out.add(instanceKey(r.host, r.port));
+      } catch {
+        needFallback = true;
+      }
+    }
+    if (needFallback) {
+      const { port } = splitInstanceKey(key);
+      const rows = await this.#firstUsable(conn, [PROCESSLIST_REPLICAS_QUERY], deadline, warnings);
+      for (const row of rows) {
+        const host = String(row['host'] ?? row['HOST'] ?? '');
+        if (host === '') continue;
+        const candidate = instanceKey(host, port);
+        if (candidate !== key && ![...out].some((k) => splitInstanceKey(k).host === host)) out.add(candidate);
+      }
+    }
+    out.delete(key);
+    return [...out].sort();
+  }
+}
