@@ -133,8 +133,7 @@ async function up(o: UpOptions): Promise<number> {
   const stopAll = async (): Promise<void> => {
     await Promise.allSettled([started.topology?.stop(), started.zk?.destroy(), started.etcd?.destroy()]);
   };
-  // Registered before starting so that a Ctrl-C during the start is ours too (the library's
-  // own handler steps aside when another listener exists).
+  // Registered before starting so that a Ctrl-C during the start is handled in order too.
   let wake: () => void = () => {};
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) {

@@ -5,7 +5,6 @@ export interface SyncReapable {
 
 const live = new Set<SyncReapable>();
 let installed = false;
-const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 function reapAllSync(): void {
   for (const item of live) {
@@ -18,24 +17,19 @@ function reapAllSync(): void {
   live.clear();
 }
 
-function onSignal(signal: NodeJS.Signals): void {
-  // Someone else (the CLI, a test runner) handles this signal: let it shut down in order.
-  // The 'exit' hook still catches what it leaves.
-  if (process.listenerCount(signal) > 1) return;
-  reapAllSync();
-  process.removeListener(signal, onSignal);
-  process.kill(process.pid, signal);
-}
-
 /**
- * Tracks a server so that it is killed and its directory removed when this process exits or is
- * ended by SIGINT/SIGTERM/SIGHUP. Returns the function that stops tracking it.
+ * Tracks a server so that it is killed and its directory removed when this process exits
+ * normally. Returns the function that stops tracking it.
+ *
+ * No SIGINT/SIGTERM handlers are installed: a library that listens to a signal changes what the
+ * signal does to its host (inside jest's sandbox it would even make a worker ignore SIGTERM). A
+ * signal, or any death of the owner, reaches the servers through their parent-death signal
+ * (see ServerProcess), and the registry removes their directories on the next start.
  */
 export function trackForExit(item: SyncReapable): () => void {
   if (!installed) {
     installed = true;
     process.once('exit', reapAllSync);
-    for (const signal of SIGNALS) process.on(signal, onSignal);
   }
   live.add(item);
   return () => {

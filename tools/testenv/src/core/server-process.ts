@@ -1,6 +1,21 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, openSync, readFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, openSync, readFileSync } from 'node:fs';
 import { TestEnvError } from '../errors.js';
+
+const SETPRIV = '/usr/bin/setpriv';
+let setprivUsable: boolean | undefined;
+
+function hasSetpriv(): boolean {
+  if (setprivUsable === undefined) {
+    try {
+      accessSync(SETPRIV, constants.X_OK);
+      setprivUsable = true;
+    } catch {
+      setprivUsable = false;
+    }
+  }
+  return setprivUsable;
+}
 
 /** How one server process is launched. */
 export interface ProcessSpec {
@@ -21,7 +36,9 @@ export interface ExitInfo {
 /**
  * One spawned server process. It runs in its own process group (detached) so that a Ctrl-C at a
  * terminal reaches only the owner, which then stops its servers in order; it is unref'd so a test
- * process that forgot a server can still exit (the exit hook and the registry reap it).
+ * process that forgot a server can still exit. Through `setpriv --pdeathsig SIGKILL` (util-linux,
+ * always on Debian; it execs, so the pid and command line are the server's own) the kernel kills
+ * the server when its owner dies, even by SIGKILL: exit handlers do not run inside jest's sandbox.
  */
 export class ServerProcess {
   readonly pid: number;
@@ -42,7 +59,10 @@ export class ServerProcess {
   static async spawn(spec: ProcessSpec): Promise<ServerProcess> {
     const fd = openSync(spec.logFile, 'a');
     try {
-      const child = spawn(spec.command, [...spec.args], {
+      const [command, args] = hasSetpriv()
+        ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', spec.command, ...spec.args]]
+        : [spec.command, [...spec.args]];
+      const child = spawn(command, args, {
         cwd: spec.cwd,
         env: spec.env ?? process.env,
         stdio: ['ignore', fd, fd],

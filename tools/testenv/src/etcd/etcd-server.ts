@@ -95,6 +95,9 @@ export class EtcdServer {
               `--initial-cluster=${options.name}=${peer}`,
               '--initial-cluster-state=new',
               `--initial-cluster-token=testenv-${options.name}`,
+              // One member never waits for peers: short timers make a restart serve sooner.
+              '--heartbeat-interval=50',
+              '--election-timeout=250',
               '--logger=zap',
               '--log-outputs=stderr',
               ...options.extraArgs,
