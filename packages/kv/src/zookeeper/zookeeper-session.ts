@@ -1,4 +1,4 @@
-import zookeeper, { type ZkClient, type ZkException } from 'node-zookeeper-client';
+import { zookeeper, type ZkClient, type ZkException } from './zk-client.js';
 import { KvError, errorMessage } from '../errors.js';
 import type { KvLogger } from '../logger.js';
 

@@ -1,4 +1,4 @@
-import zookeeper, { type ZkException, type ZkStat } from 'node-zookeeper-client';
+import { zookeeper, type ZkException, type ZkStat } from './zk-client.js';
 import { forEachConcurrently, transactionBatches } from '../batching.js';
 import { KvError, errorMessage } from '../errors.js';
 import { byteLength, validateKey, validatePairs, validatePrefix } from '../key-validation.js';
@@ -195,11 +195,7 @@ export class ZooKeeperKvStore implements KvStore {
       for (let i = 1; i <= parts.length; i++) ancestors.add(`/${parts.slice(0, i).join('/')}`);
     }
     const keySet = new Set(keyPaths);
-    const toCheck = [...ancestors, ...keyPaths].filter((p) => !this.#known.has(p));
-    const exists = new Map<string, boolean>();
-    await forEachConcurrently(toCheck, 64, async (path) => {
-      exists.set(path, await this.#exists(path));
-    });
+    const exists = await this.#existence([...ancestors, ...keyPaths].filter((p) => !this.#known.has(p)));
     const present = (p: string): boolean => this.#known.has(p) || exists.get(p) === true;
     const ops: { path: string; data: Buffer; create: boolean }[] = [];
     for (const a of [...ancestors].sort((x, y) => x.split('/').length - y.split('/').length)) {
@@ -236,15 +232,31 @@ export class ZooKeeperKvStore implements KvStore {
     for (const op of ops) this.#known.add(op.path);
   }
 
-  async #exists(path: string): Promise<boolean> {
-    try {
-      const stat = await this.#session.call<ZkStat | null>(`checking ${path}`, (c, done) =>
-        c.exists(path, (e, s) => done(e, s)),
-      );
-      return stat !== null && stat !== undefined;
-    } catch (err) {
-      throw this.#wrap(err, `checking ${path}`);
+  /**
+   * Which of `paths` exist, found top-down by listing parents: the children of a parent that does
+   * not exist need no request, so writing 1,000 new clusters costs a few listings, not thousands
+   * of existence checks.
+   */
+  async #existence(paths: readonly string[]): Promise<Map<string, boolean>> {
+    const exists = new Map<string, boolean>();
+    const byDepth = new Map<number, string[]>();
+    for (const p of new Set(paths)) {
+      const depth = p.split('/').length;
+      byDepth.set(depth, [...(byDepth.get(depth) ?? []), p]);
     }
+    for (const depth of [...byDepth.keys()].sort((a, b) => a - b)) {
+      const byParent = new Map<string, string[]>();
+      for (const p of byDepth.get(depth) ?? []) {
+        const parent = p.slice(0, p.lastIndexOf('/')) || '/';
+        byParent.set(parent, [...(byParent.get(parent) ?? []), p]);
+      }
+      await forEachConcurrently([...byParent], 64, async ([parent, children]) => {
+        const parentExists = parent === '/' || this.#known.has(parent) || exists.get(parent) !== false;
+        const names = parentExists ? new Set(await this.#children(parent)) : new Set<string>();
+        for (const child of children) exists.set(child, names.has(child.slice(child.lastIndexOf('/') + 1)));
+      });
+    }
+    return exists;
   }
 
   async #getData(path: string): Promise<{ data: string; stat: ZkStat } | undefined> {

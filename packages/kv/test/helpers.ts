@@ -1,0 +1,34 @@
+import { isKvError, type KvError } from '../src/index.js';
+
+/** Polls `check` until it returns true or the deadline passes (then fails naming `what`). */
+export async function eventually(
+  check: () => Promise<boolean> | boolean,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      if (await check()) return;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(
+        `timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`,
+      );
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** The KvError a promise rejects with (fails when it resolves or rejects with something else). */
+export async function rejection(p: Promise<unknown>): Promise<KvError> {
+  try {
+    await p;
+  } catch (err) {
+    if (isKvError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a KvError');
+}

@@ -1,0 +1,132 @@
+// The ZooKeeper store against a real ZooKeeper started by @orc/testenv.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { zookeeper, type ZkClient } from '../src/zookeeper/zk-client.js';
+import { startZooKeeper, type ZooKeeperServer } from '@orc/testenv';
+import { ZooKeeperKvStore, clusterMasterPairs } from '../src/index.js';
+import { eventually, rejection } from './helpers.js';
+
+const shop = clusterMasterPairs({ alias: 'shop', host: 'db2.example', port: 3306, ipv4: '10.0.0.2', ipv6: 'fe80::2' });
+
+let server: ZooKeeperServer;
+let store: ZooKeeperKvStore;
+
+/** A raw client to look behind the store's back. */
+function rawClient(): Promise<ZkClient> {
+  const c = zookeeper.createClient(server.connectString, { sessionTimeout: 4000 });
+  return new Promise((resolve) => {
+    c.once('connected', () => resolve(c));
+    c.connect();
+  });
+}
+
+beforeAll(async () => {
+  server = await startZooKeeper({ tickTimeMs: 500 });
+  store = new ZooKeeperKvStore({ connectString: server.connectString, sessionTimeoutMs: 4000, requestTimeoutMs: 3000 });
+}, 90_000);
+
+afterAll(async () => {
+  await store?.close();
+  await server?.destroy();
+}, 30_000);
+
+describe('ZooKeeperKvStore (real ZooKeeper)', () => {
+  it('writes orchestrator znodes, creating parents, and reads them back', async () => {
+    await store.putMany(shop);
+    expect(await store.get('mysql/master/shop')).toBe('db2.example:3306');
+    expect(await store.get('mysql/master/shop/port')).toBe('3306');
+    expect(await store.get('mysql/master')).toBeUndefined();
+    expect(await store.list('mysql/master/')).toEqual([...shop].sort((a, b) => (a.key < b.key ? -1 : 1)));
+    const raw = await rawClient();
+    const data = await new Promise<string>((resolve, reject) =>
+      raw.getData('/mysql/master/shop/hostname', (e, d) => (e ? reject(e) : resolve(String(d)))),
+    );
+    raw.close();
+    expect(data).toBe('db2.example');
+  });
+
+  it('overwrites, deletes, and treats a missing key as absent', async () => {
+    await store.put('deep/a/b/c', 'one');
+    await store.put('deep/a/b/c', 'two');
+    expect(await store.get('deep/a/b/c')).toBe('two');
+    await store.delete('deep/a/b/c');
+    await store.delete('deep/a/b/c');
+    expect(await store.get('deep/a/b/c')).toBeUndefined();
+    await store.put('deep/x', 'parent');
+    await store.put('deep/x/child', 'c');
+    await store.delete('deep/x');
+    expect(await store.get('deep/x')).toBeUndefined();
+    expect(await store.list('deep/x')).toEqual([{ key: 'deep/x/child', value: 'c' }]);
+  });
+
+  it("a cluster's pairs are one multi: when one op fails nothing is written", async () => {
+    const raw = await rawClient();
+    await new Promise<void>((resolve, reject) =>
+      raw.create('/mysql/master/eph', Buffer.from('old:1'), zookeeper.ACL.OPEN_ACL_UNSAFE, 1 /* EPHEMERAL */, (e) =>
+        e ? reject(e) : resolve(),
+      ),
+    );
+    const err = await rejection(store.putMany(clusterMasterPairs({ alias: 'eph', host: 'new', port: 2 })));
+    expect(err.store).toBe('zookeeper');
+    expect(err.key).toBe('mysql/master/eph');
+    expect(await store.get('mysql/master/eph')).toBe('old:1');
+    expect(await store.get('mysql/master/eph/hostname')).toBeUndefined();
+    raw.close();
+  });
+
+  it('refuses a value over the limit before sending anything', async () => {
+    const err = await rejection(
+      store.putMany([
+        { key: 'big/ok', value: 'x' },
+        { key: 'big/blob', value: 'x'.repeat(1024 * 1024) },
+      ]),
+    );
+    expect(err).toMatchObject({ code: 'VALUE_TOO_LARGE', key: 'big/blob' });
+    expect(await store.get('big/ok')).toBeUndefined();
+  });
+
+  it('opens a new session after its session expires, and keeps writing', async () => {
+    await store.put('expiry/before', '1');
+    const client = store.session.client;
+    if (client === undefined) throw new Error('no session');
+    const opened = store.session.sessionsOpened;
+    const oldId = store.session.sessionId;
+    // A second connection that takes over the session and closes it: the server expires it,
+    // which is how ZooKeeper's own tests expire a client's session.
+    const clone = zookeeper.createClient(server.connectString, {
+      sessionTimeout: 4000,
+      sessionId: client.getSessionId(),
+      sessionPassword: client.getSessionPassword(),
+    });
+    await new Promise<void>((resolve) => {
+      clone.once('connected', () => resolve());
+      clone.connect();
+    });
+    clone.close();
+    await eventually(
+      async () => {
+        await store.put('expiry/after', '2');
+        return store.session.sessionsOpened > opened;
+      },
+      20_000,
+      'a new session',
+    );
+    expect(store.session.sessionId).not.toBe(oldId);
+    expect(await store.get('expiry/after')).toBe('2');
+  }, 30_000);
+
+  it('reports the server down within the request bound, and reconnects when it returns', async () => {
+    await server.stop();
+    const err = await rejection(store.put('outage/k', 'v'));
+    expect(['UNAVAILABLE', 'TIMEOUT']).toContain(err.code);
+    await server.start();
+    await eventually(
+      async () => {
+        await store.put('outage/k', 'v');
+        return true;
+      },
+      20_000,
+      'a write after the restart',
+    );
+    expect(await store.get('outage/k')).toBe('v');
+  }, 60_000);
+});
