@@ -55,7 +55,10 @@ function bodyBytes(m: Message): number {
 
 class Writer {
   at = 0;
-  constructor(readonly buf: Buffer) {}
+  readonly buf: Buffer;
+  constructor(buf: Buffer) {
+    this.buf = buf;
+  }
   u8(v: number): void {
     this.buf[this.at++] = v;
   }

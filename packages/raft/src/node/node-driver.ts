@@ -62,6 +62,7 @@ export class NodeDriver {
   #unsavedHardState: HardState | null = null;
   #fatal: unknown = null;
   #capturing: Promise<void> | null = null;
+  #again = false;
 
   constructor(deps: DriverDeps) {
     this.d = deps;
@@ -74,14 +75,23 @@ export class NodeDriver {
     this.schedule();
   }
 
-  /** Runs the Ready loop on a later event-loop turn (once, however often it is asked). */
+  /**
+   * Runs the Ready loop soon (a microtask: inputs stepped in the same synchronous run share one
+   * Ready), once however often it is asked; a request during a pass makes that pass look again.
+   */
   schedule(): void {
-    if (this.#scheduled || this.stopped) return;
+    if (this.stopped) return;
+    if (this.#processing !== null) {
+      this.#again = true;
+      return;
+    }
+    if (this.#scheduled) return;
     this.#scheduled = true;
-    setImmediate(() => {
+    queueMicrotask(() => {
       this.#scheduled = false;
       if (this.#processing === null && !this.stopped)
         this.#processing = this.#run().finally(() => (this.#processing = null));
+      else this.#again = true;
     });
   }
 
@@ -130,11 +140,14 @@ export class NodeDriver {
   async #run(): Promise<void> {
     const core = this.d.core;
     try {
-      while (!this.stopped && core.hasReady()) {
-        const rd = core.ready();
-        await this.#handle(rd);
-        core.advance(rd);
-      }
+      do {
+        this.#again = false;
+        while (!this.stopped && core.hasReady()) {
+          const rd = core.ready();
+          await this.#handle(rd);
+          core.advance(rd);
+        }
+      } while (this.#again && !this.stopped);
     } catch (err) {
       // A store failed or the state is inconsistent: continuing could break Raft's promises.
       this.#fatal = err;

@@ -1,5 +1,5 @@
 // The Raft log and stable state in one SQLite database file of their own (WAL, synchronous=FULL).
-// Writes are group-committed: every write requested during one event-loop turn goes into one
+// Writes are group-committed: every write requested in one synchronous run (flushed in a microtask) goes into one
 // transaction, so one WAL sync covers many entries; each promise resolves once that sync is done.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -235,8 +235,8 @@ export class SqliteLogStore implements LogStore, StableStore {
       this.#waiters.push({ resolve, reject });
       if (!this.#scheduled) {
         this.#scheduled = true;
-        // One turn's worth of writes share a transaction and its sync.
-        setImmediate(() => this.#flush());
+        // Writes requested together (e.g. a Ready's entries and hard state) share a transaction and its sync.
+        queueMicrotask(() => this.#flush());
       }
     });
   }

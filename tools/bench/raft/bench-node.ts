@@ -1,0 +1,125 @@
+// One Raft node of the benchmark, in its own process: TCP transport, SQLite log (sync on unless
+// --nofsync), file snapshots. The parent drives it over the IPC channel; load loops run here,
+// next to the leader's apply(), as the hashicorp/raft harness does in-process.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileSnapshotStore, Raft, SqliteLogStore, TcpTransport, nodeId } from '../../../packages/raft/src/index.ts';
+import type { SnapshotSource, SnapshotWriter } from '../../../packages/raft/src/index.ts';
+
+interface NodeArgs {
+  readonly id: string;
+  readonly port: number;
+  readonly peers: Record<string, string>;
+  readonly dir: string;
+  readonly fsync: boolean;
+  readonly snapshotThreshold: number;
+}
+
+const args = JSON.parse(process.argv[2] ?? '{}') as NodeArgs;
+const send = (msg: Record<string, unknown>): void => {
+  process.send?.(msg);
+};
+const now = (): number => performance.timeOrigin + performance.now();
+
+// The state machine: counts applied commands and bytes; its snapshot is those two numbers.
+let count = 0;
+let bytes = 0;
+const stateMachine = {
+  apply(e: { data: Uint8Array }): number {
+    count++;
+    bytes += e.data.byteLength;
+    return count;
+  },
+  snapshot() {
+    const state = Buffer.from(JSON.stringify({ count, bytes }));
+    return { persist: (w: SnapshotWriter) => w.write(state) };
+  },
+  async restore(src: SnapshotSource): Promise<void> {
+    const s = JSON.parse(Buffer.from(await src.read(0, src.size)).toString()) as { count: number; bytes: number };
+    count = s.count;
+    bytes = s.bytes;
+  },
+};
+
+mkdirSync(args.dir, { recursive: true });
+const store = SqliteLogStore.open({ dir: args.dir, synchronous: args.fsync ? 'FULL' : 'OFF' });
+const raft = await Raft.create<number>({
+  config: { id: args.id, peers: args.peers, snapshotThreshold: args.snapshotThreshold },
+  stateMachine,
+  logStore: store,
+  stableStore: store,
+  snapshotStore: new FileSnapshotStore({ dir: join(args.dir, 'snapshots') }),
+  transport: new TcpTransport({
+    localId: nodeId(args.id),
+    bind: { host: '127.0.0.1', port: args.port },
+    clusterId: 'bench',
+    peers: args.peers,
+  }),
+});
+raft.on('stateChanged', (e) => send({ t: 'state', state: e.state, at: now() }));
+
+const payload = (): Buffer => Buffer.alloc(100, 0x61);
+
+function percentile(sorted: number[], p: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function seq(n: number): Promise<Record<string, number>> {
+  for (let i = 0; i < 20; i++) await raft.apply(payload());
+  const lat: number[] = [];
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    await raft.apply(payload());
+    lat.push(performance.now() - s);
+  }
+  const total = performance.now() - t0;
+  lat.sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), ops: (n / total) * 1000 };
+}
+
+async function pipe(n: number, conc: number): Promise<Record<string, number>> {
+  const lat: number[] = [];
+  let issued = 0;
+  const t0 = performance.now();
+  const worker = async (): Promise<void> => {
+    while (issued < n) {
+      issued++;
+      const s = performance.now();
+      await raft.apply(payload());
+      lat.push(performance.now() - s);
+    }
+  };
+  await Promise.all(Array.from({ length: conc }, worker));
+  const total = performance.now() - t0;
+  lat.sort((a, b) => a - b);
+  return { p50: percentile(lat, 50), p99: percentile(lat, 99), ops: (n / total) * 1000 };
+}
+
+process.on('message', (m: { t: string; id: number; n?: number; conc?: number }) => {
+  const reply = (body: Record<string, unknown>): void => send({ t: 'reply', id: m.id, ...body });
+  const fail = (err: unknown): void =>
+    reply({ error: err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : String(err) });
+  switch (m.t) {
+    case 'seq':
+      seq(m.n ?? 2000).then((r) => reply(r), fail);
+      break;
+    case 'pipe':
+      pipe(m.n ?? 20000, m.conc ?? 64).then((r) => reply(r), fail);
+      break;
+    case 'apply':
+      raft.apply(payload(), { timeoutMs: 5000 }).then(() => reply({ at: now() }), fail);
+      break;
+    case 'stats':
+      reply({ stats: raft.stats(), rss: process.memoryUsage().rss, count });
+      break;
+    case 'stop':
+      void raft.stop().then(() => {
+        store.close().catch(() => undefined);
+        reply({});
+        process.exit(0);
+      });
+      break;
+  }
+});
+send({ t: 'ready', at: now() });
