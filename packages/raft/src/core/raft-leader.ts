@@ -112,12 +112,14 @@ function quorumActive(r: Raft): boolean {
   return isMajority(active, r.conf.voters.length);
 }
 
-/** Whether the leader lease holds: a quorum acknowledged a heartbeat sent less than an election timeout ago. */
+/** Whether the leader lease holds: a quorum acknowledged a heartbeat sent recently enough. */
 export function leaseValid(r: Raft): boolean {
-  if (!r.cfg.leaseRead || r.leadTransferee !== null) return false;
+  if (!r.cfg.leaseRead || r.leaseBroken) return false;
   const sentAt = r.roundTick.get(r.quorumRound());
   if (sentAt === undefined) return false;
-  return r.ticks - sentAt < r.cfg.electionTickMin;
+  // Followers promise not to help elect anyone for electionTickMin of THEIR ticks after hearing
+  // from us; the leader trusts 80% of that, so clock rates may differ by about 10%.
+  return r.ticks - sentAt < Math.floor(r.cfg.electionTickMin * 0.8);
 }
 
 /** Leader side of a linearizable read (local or forwarded). */
@@ -177,8 +179,17 @@ export function stepDownAfterRemoval(r: Raft): void {
       bestMatch = pr.match;
     }
   }
-  if (best !== null && bestMatch === r.log.lastIndex()) r.send({ type: 'timeoutNow', to: best });
+  if (best !== null && bestMatch === r.log.lastIndex()) sendTimeoutNow(r, best);
   r.becomeFollower(r.term, null);
+}
+
+/**
+ * Tells `to` to campaign now. Its campaign bypasses the followers' lease, so from here on this
+ * leader may not serve lease reads for the rest of its term.
+ */
+function sendTimeoutNow(r: Raft, to: NodeId): void {
+  r.leaseBroken = true;
+  r.send({ type: 'timeoutNow', to });
 }
 
 /** Starts a leadership transfer to `to` (which must be a voter). */
@@ -188,7 +199,7 @@ export function transferLeadership(r: Raft, to: NodeId): void {
   r.electionElapsed = 0;
   const pr = r.prs.get(to);
   if (pr === undefined) return;
-  if (pr.match === r.log.lastIndex()) r.send({ type: 'timeoutNow', to });
+  if (pr.match === r.log.lastIndex()) sendTimeoutNow(r, to);
   else sendAppend(r, to);
 }
 
@@ -246,9 +257,7 @@ function handleAppendResponse(r: Raft, m: AppendResponse): void {
   while (sendAppend(r, m.from, false)) {
     /* loop */
   }
-  if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) {
-    r.send({ type: 'timeoutNow', to: m.from });
-  }
+  if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) sendTimeoutNow(r, m.from);
 }
 
 function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse): void {

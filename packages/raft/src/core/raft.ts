@@ -75,6 +75,8 @@ export class Raft {
   pendingReads: PendingRead[] = [];
   readsAwaitingCommit: { context: Uint8Array; from: NodeId }[] = [];
   readStates: ReadState[] = [];
+  /** A timeoutNow was sent in this term: lease reads are off until the next term. */
+  leaseBroken = false;
 
   // Snapshot reception (follower).
   incoming: IncomingSnapshot | null = null;
@@ -203,6 +205,7 @@ export class Raft {
     }
     this.ackedRound.clear();
     this.roundTick.clear();
+    this.leaseBroken = false;
     // Conservatively assume the tail of the log may hold an unapplied membership change.
     this.pendingConfIndex = last;
     this.appendEntries([{ type: EntryType.Noop, data: new Uint8Array(0) }]);
