@@ -1,0 +1,99 @@
+// Bad servers to probe: each one becomes a recorded probe error within the timeouts, and the loop
+// goes on discovering the good server next to them.
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { createServer } from 'node:net';
+import type { Server, Socket } from 'node:net';
+import { startMariaDbTopology } from '@orc/testenv';
+import type { MariaDbTopology } from '@orc/testenv';
+import { OrcTopology, instanceKey } from '../src/index.js';
+import { waitFor } from './wait-for.js';
+
+let topo: MariaDbTopology;
+let silent: Server;
+const sockets: Socket[] = [];
+let silentPort = 0;
+let closedPort = 0;
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+beforeAll(async () => {
+  topo = await startMariaDbTopology({ shape: '1+1' });
+  await topo.waitReplicating();
+  // A server that accepts the connection and never says a word.
+  silent = createServer((socket) => sockets.push(socket));
+  silentPort = await listen(silent);
+  // A port with nothing listening: bind one, then close it.
+  const probe = createServer();
+  closedPort = await listen(probe);
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+}, 90_000);
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((resolve) => silent?.close(() => resolve()));
+  await topo?.stop();
+});
+
+describe('probe errors', () => {
+  it('records unresolvable, refused and silent servers, and still discovers the good one', async () => {
+    const good = instanceKey(topo.primary.host, topo.primary.port);
+    const topology = new OrcTopology({
+      config: {
+        DiscoverySeeds: ['no-such-host.invalid:3306', `127.0.0.1:${closedPort}`, `127.0.0.1:${silentPort}`, good],
+        MySQLTopologyUser: topo.orcUser.user,
+        MySQLTopologyPassword: topo.orcUser.password,
+        MySQLConnectTimeoutSeconds: 1,
+        MySQLDiscoveryReadTimeoutSeconds: 1,
+      },
+    });
+    await topology.start();
+    try {
+      const errorOf = (key: string) => topology.instance(key)?.lastProbeError?.code;
+      await waitFor(
+        'every probe error recorded',
+        () =>
+          [
+            errorOf('no-such-host.invalid:3306'),
+            errorOf(`127.0.0.1:${closedPort}`),
+            errorOf(`127.0.0.1:${silentPort}`),
+          ].every((c) => c !== undefined),
+        10_000,
+      );
+      expect(['unresolvable_host', 'timeout']).toContain(errorOf('no-such-host.invalid:3306'));
+      expect(errorOf(`127.0.0.1:${closedPort}`)).toBe('connection_refused');
+      expect(errorOf(`127.0.0.1:${silentPort}`)).toBe('timeout');
+      await waitFor(
+        'the good primary and its replica discovered',
+        () => topology.instances().filter((i) => i.lastSeenAt !== null).length === 2,
+      );
+      // Servers never reached are not analysed as dead primaries.
+      expect(await topology.analysis()).toEqual([]);
+    } finally {
+      await topology.stop();
+    }
+  });
+
+  it('records wrong credentials as auth_failed', async () => {
+    const key = instanceKey(topo.primary.host, topo.primary.port);
+    const topology = new OrcTopology({
+      config: {
+        MySQLTopologyUser: topo.orcUser.user,
+        MySQLTopologyPassword: 'wrong-password',
+        MySQLConnectTimeoutSeconds: 1,
+      },
+    });
+    await topology.start();
+    try {
+      const instance = await topology.discover(key);
+      expect(instance.lastProbeError?.code).toBe('auth_failed');
+      expect(instance.lastSeenAt).toBeNull();
+    } finally {
+      await topology.stop();
+    }
+  });
+});
