@@ -1,0 +1,155 @@
+// Starts the kv-http example as separate node processes on 127.0.0.1 for process-level tests,
+// and talks to them over HTTP. Every process is tracked by PID and killed in `destroy`.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export async function freePorts(n: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const s = createServer();
+          s.once('error', reject);
+          s.listen(0, '127.0.0.1', () => resolve(s));
+        }),
+    ),
+  );
+  const ports = servers.map((s) => (s.address() as { port: number }).port);
+  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  return ports;
+}
+
+export interface KvNode {
+  readonly id: string;
+  readonly raftPort: number;
+  readonly httpPort: number;
+  readonly dataDir: string;
+  proc: ChildProcess | null;
+}
+
+export class KvCluster {
+  readonly root = mkdtempSync(join(tmpdir(), 'orc-raft-proc-'));
+  readonly nodes: KvNode[] = [];
+  readonly #extraArgs: string[];
+
+  private constructor(extraArgs: string[]) {
+    this.#extraArgs = extraArgs;
+  }
+
+  static async create(ids: string[], extraArgs: string[] = []): Promise<KvCluster> {
+    const c = new KvCluster(extraArgs);
+    const ports = await freePorts(ids.length * 2);
+    ids.forEach((id, i) =>
+      c.nodes.push({ id, raftPort: ports[2 * i]!, httpPort: ports[2 * i + 1]!, dataDir: join(c.root, id), proc: null }),
+    );
+    return c;
+  }
+
+  node(id: string): KvNode {
+    const n = this.nodes.find((x) => x.id === id);
+    if (n === undefined) throw new Error(`no node ${id}`);
+    return n;
+  }
+
+  start(id: string): void {
+    const n = this.node(id);
+    const peers = this.nodes.map((x) => `${x.id}=127.0.0.1:${x.raftPort}`).join(',');
+    const log = createWriteStream(join(this.root, `${id}.log`), { flags: 'a' });
+    const proc = spawn(
+      process.execPath,
+      [
+        '--conditions=@orc/source',
+        '--import',
+        join(pkgRoot, 'test', 'support', 'ts-hooks.mjs'),
+        '--no-warnings',
+        join(pkgRoot, 'examples', 'kv-http', 'server.ts'),
+        ...[
+          '--id',
+          id,
+          '--raft',
+          `127.0.0.1:${n.raftPort}`,
+          '--http',
+          `127.0.0.1:${n.httpPort}`,
+          '--peers',
+          peers,
+          '--data',
+          n.dataDir,
+        ],
+        ...this.#extraArgs,
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    proc.stdout?.pipe(log);
+    proc.stderr?.pipe(log);
+    n.proc = proc;
+  }
+
+  /** SIGKILL, then wait for the exit. */
+  async kill(id: string): Promise<void> {
+    const n = this.node(id);
+    const p = n.proc;
+    n.proc = null;
+    if (p === null || p.exitCode !== null || p.signalCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+  }
+
+  wipe(id: string): void {
+    rmSync(this.node(id).dataDir, { recursive: true, force: true });
+  }
+
+  async request(
+    id: string,
+    method: string,
+    path: string,
+    body?: string,
+  ): Promise<{ status: number; json: Record<string, unknown> }> {
+    const res = await fetch(`http://127.0.0.1:${this.node(id).httpPort}${path}`, {
+      method,
+      body,
+      signal: AbortSignal.timeout(5000),
+    });
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  }
+
+  async status(id: string): Promise<Record<string, unknown> | null> {
+    try {
+      return (await this.request(id, 'GET', '/status')).json;
+    } catch {
+      return null;
+    }
+  }
+
+  async leader(): Promise<string | null> {
+    for (const n of this.nodes) {
+      if (n.proc === null) continue;
+      const s = await this.status(n.id);
+      if (s?.['state'] === 'leader') return n.id;
+    }
+    return null;
+  }
+
+  async destroy(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => this.kill(n.id)));
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+/** Polls `fn` until it returns a non-null value, or throws after `ms`. */
+export async function eventually<T>(what: string, fn: () => Promise<T | null>, ms = 20_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => null);
+    if (v !== null) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
