@@ -5,7 +5,7 @@ import type { MysqlBackendConfig } from '../backend-config.js';
 import { BackendError, toBackendError } from '../errors.js';
 import type { ColumnDef } from '../schema/column.js';
 import type { OrcDatabase } from '../schema/database.js';
-import { mysqlUpsert, type OrcDb, type SqlDialect } from './sql-dialect.js';
+import { upsertRows, type OrcDb, type SqlDialect } from './sql-dialect.js';
 
 // Binary, NO PAD collations compare strings exactly as SQLite's BINARY does (code point order,
 // trailing spaces significant), so both dialects order and match keys alike. Most preferred first.
@@ -22,15 +22,15 @@ const MYSQL_TYPES: Record<ColumnDef['kind'], string> = {
 
 /** Builds the MySQL/MariaDB dialect for tables created with `collation`. */
 export function mysqlDialect(collation: string): SqlDialect {
-  return Object.freeze({
-    name: 'mysql' as const,
+  return Object.freeze<SqlDialect>({
+    name: 'mysql',
     // Sessions run with time_zone = '+00:00' (see openMysql), so NOW(3) has no DST ambiguity.
     nowMs: () => sql<number>`cast(unix_timestamp(now(3)) * 1000 as signed)`,
     columnType: (def: ColumnDef) => sql.raw(def.kind === 'text' ? `varchar(${def.length})` : MYSQL_TYPES[def.kind]),
     tableOptions: () => sql.raw(`engine=InnoDB default charset=utf8mb4 collate=${collation}`),
     maxParameters: 60000,
     transactionalDdl: false,
-    upsert: mysqlUpsert,
+    upsert: (db, table, rows, conflict, update) => upsertRows(db, 'mysql', table, rows, conflict, update),
     async insertIgnore(db: OrcDb, table: string, row: Record<string, unknown>): Promise<boolean> {
       const res = await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
         .insertInto(table)

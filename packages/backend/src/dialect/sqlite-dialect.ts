@@ -4,7 +4,7 @@ import type { SqliteBackendConfig } from '../backend-config.js';
 import { toBackendError } from '../errors.js';
 import type { ColumnDef } from '../schema/column.js';
 import type { OrcDatabase } from '../schema/database.js';
-import { sqliteUpsert, type OrcDb, type SqlDialect } from './sql-dialect.js';
+import { upsertRows, type OrcDb, type SqlDialect } from './sql-dialect.js';
 
 /** The slice of better-sqlite3's `Database` this package uses. */
 interface BetterSqliteDatabase {
@@ -23,15 +23,15 @@ type BetterSqliteConstructor = new (file: string, options?: { timeout?: number }
 let ctor: BetterSqliteConstructor | undefined;
 
 /** The SQLite dialect: one connection (kysely serialises every use of it), WAL, one writer. */
-export const sqliteDialect: SqlDialect = Object.freeze({
-  name: 'sqlite' as const,
+export const sqliteDialect: SqlDialect = Object.freeze<SqlDialect>({
+  name: 'sqlite',
   nowMs: () => sql<number>`cast(unixepoch('subsec') * 1000 as integer)`,
   columnType: (def: ColumnDef) => sql.raw(def.kind === 'text' || def.kind === 'longtext' ? 'text' : 'integer'),
   tableOptions: () => undefined,
   // SQLite's compiled-in limit is 32766 host parameters.
   maxParameters: 32000,
   transactionalDdl: true,
-  upsert: sqliteUpsert,
+  upsert: (db, table, rows, conflict, update) => upsertRows(db, 'sqlite', table, rows, conflict, update),
   async insertIgnore(db: OrcDb, table: string, row: Record<string, unknown>): Promise<boolean> {
     const res = await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
       .insertInto(table)

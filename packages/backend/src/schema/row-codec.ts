@@ -14,10 +14,12 @@ interface Field {
 export class RowCodec<T extends TableDef> {
   readonly table: T;
   readonly #fields: readonly Field[];
+  readonly #decode: (row: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 
   constructor(table: T) {
     this.table = table;
     this.#fields = Object.entries(table.columns).map(([column, def]) => ({ column, property: camel(column), def }));
+    this.#decode = compileDecoder(this.#fields);
   }
 
   /** The table's column names, in definition order. */
@@ -27,9 +29,7 @@ export class RowCodec<T extends TableDef> {
 
   /** A database row to a record. */
   decode(row: Readonly<Record<string, unknown>>): RecordOf<T> {
-    const out: Record<string, unknown> = {};
-    for (const f of this.#fields) out[f.property] = decodeValue(f.def, row[f.column]);
-    return out as RecordOf<T>;
+    return this.#decode(row) as RecordOf<T>;
   }
 
   /**
@@ -46,23 +46,37 @@ export class RowCodec<T extends TableDef> {
   }
 }
 
-function decodeValue(def: ColumnDef, value: unknown): unknown {
-  if (value === null || value === undefined) return def.nullable ? null : defaultFor(def);
-  switch (def.kind) {
-    case 'bool':
-      return value === 1 || value === true || value === '1' || (typeof value === 'bigint' && value !== 0n);
-    case 'text':
-    case 'longtext':
-      return typeof value === 'string' ? value : String(value);
-    default:
-      return typeof value === 'number' ? value : Number(value);
-  }
+/**
+ * Builds a decoder specialised to the table: one object literal, no per-field dispatch. Reading the
+ * analysis input decodes ~800,000 fields; a generic loop costs more than the query. The generated
+ * code only contains column names from the static schema definition.
+ */
+function compileDecoder(fields: readonly Field[]): (row: Readonly<Record<string, unknown>>) => Record<string, unknown> {
+  const props = fields.map(
+    (f) => `${JSON.stringify(f.property)}: ${decodeExpression(f.def, `r[${JSON.stringify(f.column)}]`)}`,
+  );
+  return new Function('r', `let v;\nreturn {\n${props.join(',\n')}\n};`) as (
+    row: Readonly<Record<string, unknown>>,
+  ) => Record<string, unknown>;
 }
 
-function defaultFor(def: ColumnDef): unknown {
-  if (def.kind === 'bool') return false;
-  if (def.kind === 'text' || def.kind === 'longtext') return '';
-  return 0;
+function decodeExpression(def: ColumnDef, read: string): string {
+  const missing = def.nullable
+    ? 'null'
+    : def.kind === 'bool'
+      ? 'false'
+      : def.kind === 'text' || def.kind === 'longtext'
+        ? "''"
+        : '0';
+  switch (def.kind) {
+    case 'bool':
+      return `((v = ${read}) == null ? ${missing} : v === 1 || v === true || v === '1' || v === 1n)`;
+    case 'text':
+    case 'longtext':
+      return `(typeof (v = ${read}) === 'string' ? v : v == null ? ${missing} : String(v))`;
+    default:
+      return `(typeof (v = ${read}) === 'number' ? v : v == null ? ${missing} : Number(v))`;
+  }
 }
 
 function encodeValue(f: Field, value: unknown, what: string): unknown {
