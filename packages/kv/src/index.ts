@@ -42,3 +42,13 @@ export {
   DEFAULT_RECONCILER_SETTINGS,
   type KvReconcilerSettings,
 } from './reconcile/reconciler-config.js';
+export {
+  validateKvConfig,
+  type KvConfig,
+  type KvConfigInput,
+  type ConsulConfig,
+  type ZooKeeperConfig,
+  type EtcdConfig,
+} from './kv-config.js';
+export { kvConfigFromOrchestrator, type OrchestratorKvKeys } from './orchestrator-config.js';
+export { createKvPublisher, type KvPublisher, type KvPublisherDeps } from './kv-publisher.js';

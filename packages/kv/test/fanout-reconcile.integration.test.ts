@@ -24,11 +24,21 @@ let etcd: EtcdKvStore;
 let reconciler: KvReconciler;
 let fanout: KvFanout;
 const reports: KvReconcileReport[] = [];
+// Kept for the failure message of a test that times out.
+const log: string[] = [];
+const record = (level: string) => (msg: string, fields?: object) =>
+  void log.push(`${new Date().toISOString()} ${level} ${msg} ${JSON.stringify(fields ?? {})}`);
+const logger = { debug: record('debug'), info: record('info'), warn: record('warn'), error: record('error') };
 
 beforeAll(async () => {
   [zkServer, etcdServer] = await Promise.all([startZooKeeper({ tickTimeMs: 500 }), startEtcd()]);
   internal = new InternalKvStore({ table: new MemoryKvTable() });
-  zk = new ZooKeeperKvStore({ connectString: zkServer.connectString, sessionTimeoutMs: 4000, requestTimeoutMs: 2000 });
+  zk = new ZooKeeperKvStore({
+    connectString: zkServer.connectString,
+    sessionTimeoutMs: 4000,
+    requestTimeoutMs: 2000,
+    logger,
+  });
   etcd = new EtcdKvStore({ endpoints: [etcdServer.endpoint], requestTimeoutMs: 2000 });
   reconciler = new KvReconciler({
     desired: internal,
@@ -73,7 +83,12 @@ describe.each([
 
     await serverOf().start();
     const store = name === 'zookeeper' ? zk : etcd;
-    await eventually(() => holds(store, pairs), 30_000, `${name} repaired by the reconciler`);
+    await eventually(
+      () => holds(store, pairs),
+      30_000,
+      `${name} repaired by the reconciler`,
+      () => ({ health: reconciler.health(), log: log.slice(-20) }),
+    );
     await eventually(
       () => reconciler.health().find((h) => h.store === name)?.state === 'healthy',
       10_000,

@@ -1,10 +1,14 @@
 import { isKvError, type KvError } from '../src/index.js';
 
-/** Polls `check` until it returns true or the deadline passes (then fails naming `what`). */
+/**
+ * Polls `check` until it returns true or the deadline passes; then fails naming `what`, the last
+ * error `check` threw and whatever `diagnose` returns.
+ */
 export async function eventually(
   check: () => Promise<boolean> | boolean,
   timeoutMs: number,
   what: string,
+  diagnose: () => unknown = () => undefined,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
@@ -14,10 +18,13 @@ export async function eventually(
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline)
+    if (Date.now() > deadline) {
+      const facts = diagnose();
+      const lastError = last === undefined ? '' : ` (last error: ${String(last)})`;
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${what}${last === undefined ? '' : ` (last error: ${String(last)})`}`,
+        `timed out after ${timeoutMs} ms waiting for ${what}${lastError}${facts === undefined ? '' : `; ${JSON.stringify(facts)}`}`,
       );
+    }
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
