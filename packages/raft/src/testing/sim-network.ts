@@ -10,7 +10,7 @@ export interface SimNetworkOptions {
   readonly lossRate?: number;
   /** Probability that a message is delivered twice. Default 0.01. */
   readonly duplicateRate?: number;
-  /** Delivery delay in steps, uniform in [minDelay, maxDelay]. Default 0..3. */
+  /** Extra delivery delay in steps, uniform in [minDelay, maxDelay], after the next step. Default 0..3. */
   readonly minDelay?: number;
   readonly maxDelay?: number;
 }
@@ -83,7 +83,8 @@ export class SimNetwork {
   }
 
   #enqueue(m: Message, now: number): void {
-    const at = now + this.#minDelay + this.#rng.int(this.#maxDelay - this.#minDelay + 1);
+    // Delivered at the earliest on the next step: `due(now)` has already run for this one.
+    const at = now + 1 + this.#minDelay + this.#rng.int(this.#maxDelay - this.#minDelay + 1);
     const bucket = this.#buckets.get(at);
     if (bucket === undefined) this.#buckets.set(at, [m]);
     else bucket.push(m);
