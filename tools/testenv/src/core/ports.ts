@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, Socket } from 'node:net';
 
 /** The only address servers bind: loopback. */
@@ -21,19 +22,46 @@ function bindOnce(port: number, host: string): Promise<number> {
   });
 }
 
+const LOW_PORT = 20_000;
+
 /**
- * Returns a TCP port that was free on `host` a moment ago (bind port 0, close). A server can
- * still lose it to another process before binding it, so callers retry on a bind failure.
+ * The ports to pick from: below the kernel's ephemeral range (where outgoing connections take
+ * their local port) when there is room, so that a stopped server's port is not taken by some
+ * client's connection before the server starts again on it. Null: use port 0 (the kernel's pick).
+ */
+function quietRange(): { low: number; high: number } | null {
+  try {
+    const [ephemeralLow] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    if (ephemeralLow !== undefined && ephemeralLow - LOW_PORT >= 2000) return { low: LOW_PORT, high: ephemeralLow };
+  } catch {
+    // not Linux, or /proc unreadable: fall back to the kernel's pick
+  }
+  return null;
+}
+
+/**
+ * Returns a TCP port that was free on `host` a moment ago: a random port below the ephemeral
+ * range that binds, or else whatever binding port 0 gives. A server can still lose it to another
+ * process before binding it, so callers retry on a bind failure.
  */
 export async function allocatePort(host: string = LOOPBACK): Promise<number> {
   const now = Date.now();
   for (const [port, at] of recentlyAllocated) if (now - at > RECENT_MS) recentlyAllocated.delete(port);
+  const range = quietRange();
   for (let attempt = 0; attempt < 50; attempt++) {
-    const port = await bindOnce(0, host);
-    if (!recentlyAllocated.has(port)) {
-      recentlyAllocated.set(port, now);
-      return port;
+    let port: number;
+    if (range !== null && attempt < 40) {
+      port = range.low + Math.floor(Math.random() * (range.high - range.low));
+      if (recentlyAllocated.has(port) || !(await isPortFree(port, host))) continue;
+    } else {
+      port = await bindOnce(0, host);
+      if (recentlyAllocated.has(port)) continue;
     }
+    recentlyAllocated.set(port, now);
+    return port;
   }
   throw new Error(`no free port found on ${host} after 50 attempts`);
 }

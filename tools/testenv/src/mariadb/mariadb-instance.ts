@@ -164,7 +164,17 @@ export class MariaDbInstance {
   async #closePool(): Promise<void> {
     const pool = this.#pool;
     this.#pool = null;
-    if (pool !== null) await pool.end().catch(() => undefined);
+    // A server that no longer answers (SIGSTOP, a cut network) must not hang a stop: give up after 2 s.
+    if (pool !== null) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        pool.end().catch(() => undefined),
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, 2000);
+        }),
+      ]);
+      clearTimeout(timer);
+    }
   }
 
   #spawnSpec(): ProcessSpec {
