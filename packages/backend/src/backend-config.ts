@@ -22,6 +22,11 @@ export interface MysqlBackendConfig {
   readonly poolSize: number;
   /** Bound on establishing one connection (TCP and handshake). Default 5000. */
   readonly connectTimeoutMs: number;
+  /**
+   * Bound on one statement (orchestrator: `MySQLOrchestratorReadTimeoutSeconds`). A statement that
+   * takes longer fails `unreachable` and its connection is dropped. Default 30000.
+   */
+  readonly queryTimeoutMs: number;
 }
 
 /** A validated backend configuration: exactly one dialect's settings, defaults filled in. */
@@ -41,6 +46,7 @@ export interface BackendConfigInput {
     database?: unknown;
     poolSize?: unknown;
     connectTimeoutMs?: unknown;
+    queryTimeoutMs?: unknown;
   };
 }
 
@@ -81,6 +87,7 @@ export function validateBackendConfig(input: BackendConfigInput): BackendConfig 
     }
     const poolSize = positiveInt(m.poolSize, 10, 'mysql.poolSize', problems);
     const connectTimeoutMs = positiveInt(m.connectTimeoutMs, 5000, 'mysql.connectTimeoutMs', problems);
+    const queryTimeoutMs = positiveInt(m.queryTimeoutMs, 30_000, 'mysql.queryTimeoutMs', problems);
     fail(problems);
     return Object.freeze({
       dialect,
@@ -92,6 +99,7 @@ export function validateBackendConfig(input: BackendConfigInput): BackendConfig 
         database: m.database as string,
         poolSize,
         connectTimeoutMs,
+        queryTimeoutMs,
       }),
     });
   }

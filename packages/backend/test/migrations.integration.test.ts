@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
+import { createConnection } from 'mysql2/promise';
 import { Backend, BackendError, currentSchemaVersion, validateBackendConfig } from '../src/index.js';
 import type { Migration } from '../src/migrations/migration.js';
 import { migrations as builtin } from '../src/migrations/migrations.js';
@@ -125,6 +126,36 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
         await silent.close();
       }
     }, 20_000);
+
+    it('bounds a stuck statement by the query timeout, then keeps working', async () => {
+      const base = h.config();
+      if (base.dialect !== 'mysql') throw new Error('expected a MySQL config');
+      const b = await h.open({}, { dialect: 'mysql', mysql: { ...base.mysql, queryTimeoutMs: 500 } });
+      await b.kv.put([{ key: 'k', value: '1' }]);
+      const { server } = h;
+      const locker = await createConnection({
+        host: server.host,
+        port: server.port,
+        user: server.rootUser.user,
+        password: server.rootUser.password,
+        database: base.mysql.database,
+      });
+      try {
+        await locker.query('begin');
+        await locker.query("select * from kv_store where store_key = 'k' for update");
+        const started = Date.now();
+        await expect(b.kv.put([{ key: 'k', value: '2' }])).rejects.toMatchObject({
+          code: 'unreachable',
+          retryable: true,
+        });
+        expect(Date.now() - started).toBeLessThan(5000);
+      } finally {
+        await locker.query('rollback');
+        await locker.end();
+      }
+      await b.kv.put([{ key: 'k', value: '3' }]);
+      expect(await b.kv.get('k')).toBe('3');
+    }, 30_000);
 
     it('turns a server that goes away into retryable errors, and recovers when it is back', async () => {
       const b = await h.open();

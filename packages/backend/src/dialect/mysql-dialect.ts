@@ -1,6 +1,6 @@
-import { createPool, type PoolOptions } from 'mysql2';
+import { createPool, type PoolConnection, type PoolOptions } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
-import { CompiledQuery, Kysely, MysqlDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, MysqlDialect, sql, type MysqlPool } from 'kysely';
 import type { MysqlBackendConfig } from '../backend-config.js';
 import { BackendError, toBackendError } from '../errors.js';
 import type { ColumnDef } from '../schema/column.js';
@@ -97,9 +97,14 @@ export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> 
     waitForConnections: true,
     queueLimit: 0,
   });
+  const timed: MysqlPool = {
+    getConnection: (callback) =>
+      pool.getConnection((err, conn) => callback(err, err ? conn : withQueryTimeout(conn, config.queryTimeoutMs))),
+    end: (callback) => pool.end(callback),
+  };
   const db = new Kysely<OrcDatabase>({
     dialect: new MysqlDialect({
-      pool,
+      pool: timed,
       async onCreateConnection(connection) {
         await connection.executeQuery(
           CompiledQuery.raw(
@@ -110,6 +115,31 @@ export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> 
     }),
   });
   return { db, dialect: mysqlDialect(collation) };
+}
+
+const TIMED = Symbol('orc.queryTimeout');
+type QueryFn = (sql: unknown, params: unknown, callback?: (err: unknown, result: unknown) => void) => unknown;
+
+/**
+ * Gives every statement on a pooled connection mysql2's per-query timeout (kysely passes no options
+ * of its own). A statement that times out leaves the connection mid-protocol, so the connection is
+ * destroyed and the pool opens a new one. Patched once per connection; kysely keeps one wrapper
+ * per raw connection, so returning the same object keeps its session set-up.
+ */
+function withQueryTimeout(conn: PoolConnection, timeoutMs: number): PoolConnection {
+  const target = conn as unknown as { [TIMED]?: true; query: QueryFn };
+  if (target[TIMED]) return conn;
+  const original = target.query.bind(conn);
+  const timed: QueryFn = (sql, params, callback) =>
+    typeof sql === 'string'
+      ? original({ sql, timeout: timeoutMs }, params, (err, result) => {
+          if ((err as { code?: unknown } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') conn.destroy();
+          callback?.(err, result);
+        })
+      : original(sql, params, callback);
+  target.query = timed;
+  target[TIMED] = true;
+  return conn;
 }
 
 // mysql2 bounds the handshake by connectTimeout; this is a second bound in case a step after it

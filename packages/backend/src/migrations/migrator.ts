@@ -37,9 +37,9 @@ export async function migrate(
     return await db.connection().execute(async (conn) => {
       await ensureLedger(conn, dialect);
       if (dialect.name === 'mysql') {
-        const got = await sql<{ l: number | null }>`select get_lock('orc_schema_migrate', 60) as l`.execute(conn);
+        const got = await sql<{ l: number | null }>`select get_lock('orc_schema_migrate', 20) as l`.execute(conn);
         if (Number(got.rows[0]?.l) !== 1)
-          throw new BackendError('busy', 'migrate: another node holds the migration lock for over 60 s');
+          throw new BackendError('busy', 'migrate: another node holds the migration lock for over 20 s');
       }
       try {
         const from = await appliedVersion(conn);
