@@ -20,6 +20,7 @@ describe('validateBackendConfig', () => {
         database: 'orchestrator',
         poolSize: 10,
         connectTimeoutMs: 5000,
+        queryTimeoutMs: 30_000,
       },
     });
   });
