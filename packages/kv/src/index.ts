@@ -4,7 +4,7 @@ export { noopKvLogger, type KvLogger, type KvLogFields } from './logger.js';
 export { systemKvClock, type KvClock, type KvTimer } from './clock.js';
 export { ManualKvClock } from './testing/manual-clock.js';
 export type { KvPair, KvStore, KvStoreKind, KvStoreLimits } from './kv-store.js';
-export { validateKey, validatePairs, validatePrefix, validateValue } from './key-validation.js';
+export { validateKey, validateKeyLength, validatePairs, validatePrefix, validateValue } from './key-validation.js';
 export {
   DEFAULT_MASTER_PREFIX,
   clusterMasterPairs,

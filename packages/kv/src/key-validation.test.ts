@@ -103,3 +103,12 @@ describe('validatePairs', () => {
     ).toBe('b ');
   });
 });
+
+describe('validatePairs with a key limit', () => {
+  it('refuses a key longer than the store takes, naming it', () => {
+    const long = `mysql/master/${'x'.repeat(300)}`;
+    const err = errorOf(() => validatePairs([{ key: long, value: 'v' }], { ...limits, maxKeyBytes: 255 }, 'internal'));
+    expect(err).toMatchObject({ code: 'INVALID_KEY', key: long, store: 'internal' });
+    expect(err.message).toContain('255 bytes');
+  });
+});

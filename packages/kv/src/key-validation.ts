@@ -56,6 +56,7 @@ export function validatePairs(pairs: readonly KvPair[], limits: KvStoreLimits, s
     if (pair === null || typeof pair !== 'object')
       throw new KvError('INVALID_BATCH', 'each pair must be an object { key, value }', storeOption(store));
     validateKey(pair.key, store);
+    validateKeyLength(pair.key, limits, store);
     validateValue(pair.key, pair.value, limits, store);
     if (seen.has(pair.key))
       throw new KvError(
@@ -64,6 +65,20 @@ export function validatePairs(pairs: readonly KvPair[], limits: KvStoreLimits, s
         keyOptions(pair.key, store),
       );
     seen.add(pair.key);
+  }
+}
+
+/** Throws INVALID_KEY when `key` is longer than the store's `maxKeyBytes`. */
+export function validateKeyLength(key: string, limits: KvStoreLimits, store?: string): void {
+  if (limits.maxKeyBytes === undefined) return;
+  const bytes = byteLength(key);
+  if (bytes > limits.maxKeyBytes) {
+    const where = store === undefined ? '' : ` of store ${store}`;
+    throw new KvError(
+      'INVALID_KEY',
+      `invalid key ${JSON.stringify(key)}: ${bytes} bytes, over the limit${where} of ${limits.maxKeyBytes} bytes`,
+      keyOptions(key, store),
+    );
   }
 }
 

@@ -12,6 +12,8 @@ export interface KvStoreLimits {
   readonly maxRequestBytes: number;
   /** Most operations in one transaction. */
   readonly maxTransactionOps: number;
+  /** Longest key in bytes (UTF-8), when the store has a limit (the internal table's key is varchar(255)). */
+  readonly maxKeyBytes?: number;
 }
 
 /** The kinds of store this package ships; other implementations name themselves. */

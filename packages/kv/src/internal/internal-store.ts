@@ -1,5 +1,5 @@
 import { KvError, errorMessage } from '../errors.js';
-import { validateKey, validatePairs, validatePrefix, validateValue } from '../key-validation.js';
+import { validateKey, validatePairs, validatePrefix } from '../key-validation.js';
 import type { KvPair, KvStore, KvStoreLimits } from '../kv-store.js';
 import type { KvTable } from './kv-table.js';
 
@@ -9,13 +9,14 @@ export interface InternalKvStoreOptions {
   readonly table: KvTable;
   /** Defaults to `internal`. */
   readonly name?: string;
-  /** Defaults to 64 KiB values (a MySQL TEXT column) and 10,000 pairs per put. */
+  /** Defaults: keys up to 255 bytes, values up to 1 MiB, 10,000 pairs per table call. */
   readonly limits?: Partial<KvStoreLimits>;
 }
 
-/** Default limits of the internal store. */
+/** Default limits of the internal store: keys fit the backend's varchar(255) `store_key`. */
 export const INTERNAL_LIMITS: KvStoreLimits = Object.freeze({
-  maxValueBytes: 65_535,
+  maxKeyBytes: 255,
+  maxValueBytes: 1024 * 1024,
   maxRequestBytes: 64 * 1024 * 1024,
   maxTransactionOps: 10_000,
 });
@@ -53,8 +54,7 @@ export class InternalKvStore implements KvStore {
 
   async put(key: string, value: string): Promise<void> {
     this.#open();
-    validateKey(key, this.name);
-    validateValue(key, value, this.limits, this.name);
+    this.validate([{ key, value }]);
     await this.#call(() => this.#table.put([{ key, value }]));
   }
 
