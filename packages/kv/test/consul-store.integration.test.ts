@@ -185,6 +185,43 @@ describe('ConsulKvStore (against the Consul test server)', () => {
     server.hang(false);
   });
 
+  describe('the Consul test server itself', () => {
+    it('answers ?keys with a separator, a failing txn get with 409 and Errors, and delete-cas by ModifyIndex', async () => {
+      const { server } = await setup();
+      server.seed('dc1', 'mysql/master/a', 'x:1');
+      server.seed('dc1', 'mysql/master/a/port', '1');
+      server.seed('dc1', 'mysql/master/b', 'y:2');
+      const base = `http://${server.address}`;
+      const keys = await request(`${base}/v1/kv/mysql/master/?keys&separator=/`);
+      expect(await keys.body.json()).toEqual(['mysql/master/a', 'mysql/master/a/', 'mysql/master/b']);
+      const entry = (await (await request(`${base}/v1/kv/mysql/master/b`)).body.json()) as {
+        ModifyIndex: number;
+        Value: string;
+      }[];
+      expect(Buffer.from(entry[0]?.Value ?? '', 'base64').toString()).toBe('y:2');
+      const txn = (ops: unknown[]) => request(`${base}/v1/txn`, { method: 'PUT', body: JSON.stringify(ops) });
+      const failed = await txn([
+        { KV: { Verb: 'set', Key: 'z', Value: Buffer.from('1').toString('base64') } },
+        { KV: { Verb: 'get', Key: 'missing' } },
+      ]);
+      expect(failed.statusCode).toBe(409);
+      expect(((await failed.body.json()) as { Errors: { OpIndex: number }[] }).Errors[0]?.OpIndex).toBe(1);
+      expect(server.values().has('z')).toBe(false);
+      const stale = await txn([
+        { KV: { Verb: 'delete-cas', Key: 'mysql/master/b', Index: (entry[0]?.ModifyIndex ?? 0) + 1 } },
+      ]);
+      expect(stale.statusCode).toBe(409);
+      await stale.body.dump();
+      const ok = await txn([{ KV: { Verb: 'delete-cas', Key: 'mysql/master/b', Index: entry[0]?.ModifyIndex ?? 0 } }]);
+      expect(ok.statusCode).toBe(200);
+      await ok.body.dump();
+      expect(server.values().has('mysql/master/b')).toBe(false);
+      const unknownDc = await request(`${base}/v1/kv/a?dc=nowhere`);
+      expect(unknownDc.statusCode).toBe(500);
+      await unknownDc.body.dump();
+    });
+  });
+
   describe('stopped while pairs are written, then restarted', () => {
     let server: ConsulTestServer;
     let consul: ConsulKvStore;
