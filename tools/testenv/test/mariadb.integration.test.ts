@@ -163,6 +163,13 @@ describe('startMariaDb', () => {
     expect((err as TestEnvError).message).toMatch(/unknown variable|unknown option/);
   }, 30_000);
 
+  it('fails with dir-not-writable when its directory cannot be created', async () => {
+    const err = await startMariaDb({ baseDir: '/proc/version/testenv' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TestEnvError);
+    expect((err as TestEnvError).code).toBe('dir-not-writable');
+    expect((err as TestEnvError).message).toContain('/proc/version/testenv');
+  }, 30_000);
+
   it('rejects a bad shape with every problem listed', async () => {
     const err = await startMariaDbTopology({
       shape: [{ name: 'a' }, { name: 'a', source: 'x' }, { name: 'b c' }],
