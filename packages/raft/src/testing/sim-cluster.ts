@@ -35,6 +35,8 @@ export interface SimOptions {
   readonly clients?: number;
   /** Take a snapshot once this many entries were applied since the last one. Default 25. */
   readonly snapshotEvery?: number;
+  /** See `SimNodeOptions.persistChance`. Default: 1 or 0.5, drawn from the seed. */
+  readonly persistChance?: number;
 }
 
 /** Per-step fault probabilities. */
@@ -123,6 +125,7 @@ export class SimCluster {
     const ids = Array.from({ length: n }, (_, i) => nodeId(String(i + 1)));
     const voters = ids.slice(0, opts.initialVoters ?? 3);
     const core = opts.core ?? coreFor(this.#rng);
+    const persistChance = opts.persistChance ?? (this.#rng.chance(0.5) ? 1 : 0.5);
     this.network = new SimNetwork(this.#rng.fork(), opts.network);
     this.nodes = ids.map(
       (id) =>
@@ -132,6 +135,7 @@ export class SimCluster {
           rng: this.#rng.fork(),
           config: core,
           snapshotChunkSize: 48,
+          persistChance,
         }),
     );
     const drift = opts.drift ?? 0.1;

@@ -42,6 +42,12 @@ export interface SimNodeOptions {
   readonly rng: Prng;
   /** Bytes per snapshot chunk sent (small in simulations to exercise chunking). */
   readonly snapshotChunkSize?: number;
+  /**
+   * Probability that a Ready's writes complete within the step it was taken in; below 1 the
+   * node keeps stepping and ticking while a Ready is outstanding (as a driver with asynchronous
+   * fsync does), and a crash loses the outstanding Ready. Default 1.
+   */
+  readonly persistChance?: number;
 }
 
 function emptyDisk(conf: ConfState): SimDisk {
@@ -61,11 +67,18 @@ export class SimNode {
   #incoming: { meta: SnapshotMeta; parts: Uint8Array[]; size: number } | null = null;
   /** The membership a restart without a snapshot falls back to. */
   #restartConf: ConfState;
+  /** A Ready taken but not yet persisted (asynchronous persistence). */
+  #pending: Ready | null = null;
+  /** The membership as of the state machine's applied index (for snapshots). */
+  #appliedConf: ConfState;
+  readonly #persistRng: Prng;
 
   constructor(opts: SimNodeOptions) {
     this.id = opts.id;
     this.#opts = opts;
     this.#restartConf = opts.initialConf;
+    this.#appliedConf = opts.initialConf;
+    this.#persistRng = opts.rng.fork();
     this.#disk = emptyDisk(opts.initialConf);
     this.start();
   }
@@ -92,12 +105,9 @@ export class SimNode {
   start(): void {
     const snap = this.#disk.latestSnapshot;
     this.#kv = new KvStateMachine();
-    if (snap !== null) {
-      this.#kv.restore(snap.data);
-      this.#disk.storage.setConf(snap.meta.conf);
-    } else {
-      this.#disk.storage.setConf(this.#restartConf);
-    }
+    this.#appliedConf = snap?.meta.conf ?? this.#restartConf;
+    if (snap !== null) this.#kv.restore(snap.data);
+    this.#disk.storage.setConf(this.#appliedConf);
     this.#incoming = null;
     this.#node = new RawNode(
       { ...this.#opts.config, id: this.id, applied: snap?.meta.index ?? 0 },
@@ -110,6 +120,7 @@ export class SimNode {
   crash(): void {
     this.#node = null;
     this.#incoming = null;
+    this.#pending = null; // never made durable: lost with the process
   }
 
   /** Crashes and loses the disk too (a replaced machine); restarts with an empty membership. */
@@ -125,13 +136,14 @@ export class SimNode {
    * there is nothing new to snapshot.
    */
   takeSnapshot(keep: number): SnapshotMeta | null {
-    const node = this.raw;
     const applied = this.#kv.applied;
     const prev = this.#disk.latestSnapshot;
     if (applied === 0 || (prev !== null && prev.meta.index >= applied)) return null;
     const t = this.#disk.storage.term(logIndex(applied));
     if (t === undefined) return null;
-    const meta: SnapshotMeta = { index: logIndex(applied), term: t, conf: node.status().conf };
+    // The membership as of `applied`, not the core's (which may include changes handed out in a
+    // Ready still being persisted).
+    const meta: SnapshotMeta = { index: logIndex(applied), term: t, conf: this.#appliedConf };
     this.#disk.latestSnapshot = { meta, data: this.#kv.snapshot() };
     this.#disk.storage.setSnapshot(meta);
     const compactTo = applied - keep;
@@ -139,14 +151,25 @@ export class SimNode {
     return meta;
   }
 
-  /** Runs the driver loop until the core has nothing more; returns messages to send and events. */
+  /**
+   * Runs the driver loop: takes Readies and completes them (persist, send, apply, advance)
+   * until the core has nothing more, or, with `persistChance` below 1, until a Ready's writes
+   * are still "in flight" at the end of this step. Returns messages to send and events.
+   */
   processReady(): { messages: Message[]; events: SimEvent[] } {
     const messages: Message[] = [];
     const events: SimEvent[] = [];
     const node = this.#node;
     if (node === null) return { messages, events };
-    while (node.hasReady()) {
-      const rd = node.ready();
+    const chance = this.#opts.persistChance ?? 1;
+    for (;;) {
+      if (this.#pending === null) {
+        if (!node.hasReady()) break;
+        this.#pending = node.ready();
+      }
+      if (chance < 1 && !this.#persistRng.chance(chance)) break;
+      const rd = this.#pending;
+      this.#pending = null;
       this.#handle(node, rd, messages, events);
       node.advance(rd);
     }
@@ -179,6 +202,7 @@ export class SimNode {
       if (snap === null || snap.meta.index !== rd.snapshot.index)
         throw new Error('sim: installing a snapshot that was not received');
       this.#kv.restore(snap.data);
+      this.#appliedConf = rd.snapshot.conf;
       storage.applySnapshot(rd.snapshot);
       events.push({ kind: 'snapshotInstalled', meta: rd.snapshot });
     }
@@ -204,6 +228,7 @@ export class SimNode {
     }
     for (const r of rd.readStates) events.push({ kind: 'read', read: r });
     if (rd.confState !== null) {
+      this.#appliedConf = rd.confState;
       storage.setConf(rd.confState);
       events.push({ kind: 'conf', conf: rd.confState });
     }
