@@ -149,8 +149,11 @@ async function run(
 ): Promise<void> {
   const fd = openSync(log, 'a');
   try {
-    const child = spawn(command, args, { stdio: ['pipe', fd, fd] });
-    child.stdin?.end(stdin ?? '');
+    const child = spawn(command, args, { stdio: [stdin === undefined ? 'ignore' : 'pipe', fd, fd] });
+    // A program that dies before reading its input makes the write fail with EPIPE: its exit
+    // code and log say why, which is what the error below reports.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(stdin);
     const code = await new Promise<number | null>((resolve, reject) => {
       child.once('error', reject);
       child.once('exit', resolve);
