@@ -44,16 +44,16 @@ export {
   type FailureDetectionRecord,
   type FailureDetectionRegistration,
 } from './repositories/failure-detection-repository.js';
-export {
-  RecoveryRepository,
-  type AcknowledgeTarget,
-  type BlockedRecoveryRecord,
-  type RecoveryInput,
-  type RecoveryRecord,
-  type RecoveryRegistration,
-  type RecoveryResolution,
-  type RecoveryStepRecord,
-} from './repositories/recovery-repository.js';
+export { RecoveryRepository } from './repositories/recovery-repository.js';
+export type {
+  AcknowledgeTarget,
+  BlockedRecoveryRecord,
+  RecoveryInput,
+  RecoveryRecord,
+  RecoveryRegistration,
+  RecoveryResolution,
+  RecoveryStepRecord,
+} from './repositories/recovery-records.js';
 export { AuditRepository, type AuditEntry, type AuditPage, type AuditRecord } from './repositories/audit-repository.js';
 export { KvRepository, type KvPair } from './repositories/kv-repository.js';
 export {

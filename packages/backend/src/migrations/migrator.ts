@@ -37,7 +37,9 @@ export async function migrate(
     return await db.connection().execute(async (conn) => {
       await ensureLedger(conn, dialect);
       if (dialect.name === 'mysql') {
-        const got = await sql<{ l: number | null }>`select get_lock('orc_schema_migrate', 20) as l`.execute(conn);
+        const got = await sql<{
+          l: number | null;
+        }>`select get_lock(left(concat('orc_schema_migrate:', database()), 64), 20) as l`.execute(conn);
         if (Number(got.rows[0]?.l) !== 1)
           throw new BackendError('busy', 'migrate: another node holds the migration lock for over 20 s');
       }
@@ -57,7 +59,8 @@ export async function migrate(
         }
         return { from, to: Math.max(from, latest) };
       } finally {
-        if (dialect.name === 'mysql') await sql`select release_lock('orc_schema_migrate')`.execute(conn);
+        if (dialect.name === 'mysql')
+          await sql`select release_lock(left(concat('orc_schema_migrate:', database()), 64))`.execute(conn);
       }
     });
   } catch (err) {

@@ -1,9 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { OrcDb } from '../dialect/sql-dialect.js';
-import type { RecordOf } from '../schema/column.js';
-import { RowCodec } from '../schema/row-codec.js';
-import { blockedTopologyRecovery, topologyRecovery, topologyRecoverySteps } from '../schema/tables.js';
+import {
+  blockedRecoveryCodec,
+  endExpiredPeriods,
+  findBlocker,
+  recoveryCodec,
+  recoveryStepCodec,
+  type AcknowledgeTarget,
+  type BlockedRecoveryRecord,
+  type RecoveryInput,
+  type RecoveryRecord,
+  type RecoveryRegistration,
+  type RecoveryResolution,
+  type RecoveryStepRecord,
+} from './recovery-records.js';
 import { BackendError } from '../errors.js';
 import {
   affected,
@@ -12,57 +22,8 @@ import {
   checkString,
   inTransaction,
   run,
-  type InstanceKey,
   type RepositoryContext,
 } from './repository-context.js';
-
-/** A `topology_recovery` row. */
-export type RecoveryRecord = RecordOf<typeof topologyRecovery>;
-/** A `topology_recovery_steps` row. */
-export type RecoveryStepRecord = RecordOf<typeof topologyRecoverySteps>;
-/** A `blocked_topology_recovery` row. */
-export type BlockedRecoveryRecord = RecordOf<typeof blockedTopologyRecovery>;
-
-/** @internal */
-export const recoveryCodec = new RowCodec(topologyRecovery);
-/** @internal */
-export const recoveryStepCodec = new RowCodec(topologyRecoverySteps);
-/** @internal */
-export const blockedRecoveryCodec = new RowCodec(blockedTopologyRecovery);
-
-/** What a recovery registration records. */
-export interface RecoveryInput {
-  readonly key: InstanceKey;
-  readonly analysis: string;
-  readonly clusterName: string;
-  readonly clusterAlias: string;
-  readonly countAffectedReplicas: number;
-  readonly replicaHosts: string;
-  readonly processingNodeHostname: string;
-  readonly processingNodeToken: string;
-  readonly lastDetectionId: number;
-  /** Defaults to a random UUID. */
-  readonly uid?: string;
-}
-
-/** The outcome of {@link RecoveryRepository.register}. */
-export type RecoveryRegistration =
-  | { readonly registered: true; readonly recovery: RecoveryRecord }
-  /** Anti-flapping refused it; `blockedBy` is the active recovery in the way (when still found). */
-  | { readonly registered: false; readonly blockedBy: RecoveryRecord | undefined };
-
-/** Whose recoveries an acknowledgement covers. */
-export type AcknowledgeTarget =
-  { readonly uid: string } | { readonly key: InstanceKey } | { readonly clusterName: string } | { readonly all: true };
-
-/** How a recovery ended. */
-export interface RecoveryResolution {
-  readonly isSuccessful: boolean;
-  readonly successor?: { readonly key: InstanceKey; readonly alias: string };
-  readonly lostReplicas: string;
-  readonly participatingInstances: string;
-  readonly allErrors: string;
-}
 
 /**
  * `topology_recovery`, its steps, blocked recoveries and the global switch. Anti-flapping as in
@@ -387,32 +348,4 @@ export class RecoveryRepository {
         (await db.selectFrom('global_recovery_disable').select('disable_recovery').executeTakeFirst()) !== undefined,
     );
   }
-}
-
-async function endExpiredPeriods(db: OrcDb, now: number, blockPeriodSeconds: number): Promise<number> {
-  const res = await db
-    .updateTable('topology_recovery')
-    .set({ in_active_period: 0, active_lock: null, end_active_period_unixtime: now })
-    .where('in_active_period', '=', 1)
-    .where('start_active_period', '<', now - blockPeriodSeconds * 1000)
-    .executeTakeFirst();
-  return affected(res);
-}
-
-/** The active recovery that blocks a new one for `input`: same instance, same cluster, or one that promoted this instance. */
-async function findBlocker(db: OrcDb, input: RecoveryInput): Promise<RecoveryRecord | undefined> {
-  const row = await db
-    .selectFrom('topology_recovery')
-    .selectAll()
-    .where('in_active_period', '=', 1)
-    .where((eb) =>
-      eb.or([
-        eb.and([eb('hostname', '=', input.key.hostname), eb('port', '=', input.key.port)]),
-        eb('cluster_name', '=', input.clusterName),
-        eb.and([eb('successor_hostname', '=', input.key.hostname), eb('successor_port', '=', input.key.port)]),
-      ]),
-    )
-    .orderBy('recovery_id')
-    .executeTakeFirst();
-  return row === undefined ? undefined : recoveryCodec.decode(row);
 }
