@@ -44,6 +44,17 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
     expect(data).toBe('db2.example');
   });
 
+  it('creates a missing parent under a key of the same batch, in order', async () => {
+    await store.putMany([
+      { key: 'mixed', value: '1' },
+      { key: 'mixed/x/y', value: '2' },
+    ]);
+    expect(await store.list('mixed')).toEqual([
+      { key: 'mixed', value: '1' },
+      { key: 'mixed/x/y', value: '2' },
+    ]);
+  });
+
   it('overwrites, deletes, and treats a missing key as absent', async () => {
     await store.put('deep/a/b/c', 'one');
     await store.put('deep/a/b/c', 'two');

@@ -197,16 +197,12 @@ export class ZooKeeperKvStore implements KvStore {
     const keySet = new Set(keyPaths);
     const exists = await this.#existence([...ancestors, ...keyPaths].filter((p) => !this.#known.has(p)));
     const present = (p: string): boolean => this.#known.has(p) || exists.get(p) === true;
-    const ops: { path: string; data: Buffer; create: boolean }[] = [];
-    for (const a of [...ancestors].sort((x, y) => x.split('/').length - y.split('/').length)) {
-      if (present(a) || keySet.has(a)) continue;
-      ops.push({ path: a, data: Buffer.alloc(0), create: true });
-    }
-    // Keys that are also ancestors of other keys must be created before their children.
-    const ordered = batch
-      .map((p, i) => ({ p, path: keyPaths[i] as string }))
-      .sort((x, y) => x.path.split('/').length - y.path.split('/').length);
-    for (const { p, path } of ordered) ops.push({ path, data: Buffer.from(p.value, 'utf8'), create: !present(path) });
+    // Parents before children: missing ancestors (empty znodes) and the keys themselves, by depth.
+    const data = new Map(batch.map((p, i) => [keyPaths[i] as string, Buffer.from(p.value, 'utf8')]));
+    const ops: { path: string; data: Buffer; create: boolean }[] = [...new Set([...ancestors, ...keyPaths])]
+      .filter((path) => keySet.has(path) || !present(path))
+      .sort((x, y) => x.split('/').length - y.split('/').length)
+      .map((path) => ({ path, data: data.get(path) ?? Buffer.alloc(0), create: !present(path) }));
     const first = batch[0]?.key ?? '';
     try {
       await this.#session.call<unknown[]>(
