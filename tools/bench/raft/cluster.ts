@@ -1,6 +1,8 @@
 // `pnpm bench:raft`: a fresh 3-node @orc/raft cluster per trial (each node its own process) on
 // 127.0.0.1 over TCP, SQLite log with sync on, 100-byte commands. Prints one JSON line per trial.
-// Flags: --seq 2000 --pipe 20000 --conc 64 --trials 3 [--nofsync] [--label x] [--memory N]
+// Flags: --seq 2000 --pipe 20000 --conc 64 --trials 3 [--nofsync] [--label x] [--memory N] [--debug].
+// Node processes run the BUILT package (packages/raft/dist): run `pnpm --filter @orc/raft build` first
+// (the bench:raft script does).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -28,6 +30,10 @@ const FSYNC = !flags.has('nofsync');
 const LABEL = flags.get('label') ?? (FSYNC ? 'default' : 'nofsync');
 const MEMORY = flags.has('memory') ? num('memory', 1_000_000) : 0;
 const now = (): number => performance.timeOrigin + performance.now();
+// V8's default young generation lets the heap balloon under a high allocation rate (RSS 150-250 MB
+// after 1M entries, of which ~10 MB live); 8 MB semi-spaces keep it near 100-140 MB at the same
+// throughput. This is the setting docs/adr/0212 recommends for nodes; BENCH_NODE_FLAGS="" measures V8's defaults.
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '--max-semi-space-size=8').split(' ').filter(Boolean);
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(
@@ -67,8 +73,8 @@ class Cluster {
     const peers = Object.fromEntries(ids.map((id, i) => [id, `127.0.0.1:${ports[i]}`]));
     for (const [i, id] of ids.entries()) {
       const args = { id, port: ports[i], peers, dir: join(this.dir, id), fsync: FSYNC, snapshotThreshold };
-      const proc = fork(join(here, 'bench-node.ts'), [JSON.stringify(args)], {
-        execArgv: ['--import', join(here, 'hooks.mjs'), '--no-warnings'],
+      const proc = fork(join(here, 'bench-node.mjs'), [JSON.stringify(args)], {
+        execArgv: ['--no-warnings', '--expose-gc', ...NODE_FLAGS],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       const node: Node = { id, proc, state: 'follower', exited: false, events: [] };
@@ -166,15 +172,23 @@ async function memory(total: number): Promise<Record<string, unknown>> {
     for (let done = 0; done < total; done += 100_000)
       await c.call(node, { t: 'pipe', n: Math.min(100_000, total - done), conc: CONC });
     const seconds = (now() - t0) / 1000;
+    const before = await Promise.all(c.nodes.map((n) => c.call(n, { t: 'stats' })));
+    // Then a full collection, so that RSS shows what is retained rather than garbage not yet collected.
+    await Promise.all(c.nodes.map((n) => c.call(n, { t: 'gc' })));
     const stats = await Promise.all(c.nodes.map((n) => c.call(n, { t: 'stats' })));
     return {
       impl: 'orc-raft',
       label: 'memory',
+      node_flags: NODE_FLAGS.join(' '),
       entries: total,
       seconds: round(seconds, 1),
       ops_s: Math.round(total / seconds),
+      rss_mb_before_gc: before.map((s) => round(Number(s['rss']) / 2 ** 20, 1)),
       rss_mb: stats.map((s) => round(Number(s['rss']) / 2 ** 20, 1)),
       applied: stats.map((s) => Number(s['count'])),
+      heap_used_mb: stats.map((s) => round(Number((s['memory'] as { heapUsed: number }).heapUsed) / 2 ** 20, 1)),
+      heap_total_mb: stats.map((s) => round(Number((s['memory'] as { heapTotal: number }).heapTotal) / 2 ** 20, 1)),
+      external_mb: stats.map((s) => round(Number((s['memory'] as { external: number }).external) / 2 ** 20, 1)),
       log_entries_held: stats.map((s) => {
         const st = s['stats'] as { lastLogIndex: number; firstLogIndex: number };
         return st.lastLogIndex - st.firstLogIndex + 1;

@@ -1,41 +1,36 @@
 // One Raft node of the benchmark, in its own process: TCP transport, SQLite log (sync on unless
 // --nofsync), file snapshots. The parent drives it over the IPC channel; load loops run here,
 // next to the leader's apply(), as the hashicorp/raft harness does in-process.
+// Plain JavaScript on the BUILT package (dist): a node measured for memory must not carry
+// Node's TypeScript stripper (about 55 MB of resident memory), as no production node would.
 import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
-import { FileSnapshotStore, Raft, SqliteLogStore, TcpTransport, nodeId } from '../../../packages/raft/src/index.ts';
-import type { SnapshotSource, SnapshotWriter } from '../../../packages/raft/src/index.ts';
+import { FileSnapshotStore, Raft, SqliteLogStore, TcpTransport, nodeId } from '../../../packages/raft/dist/index.js';
 
-interface NodeArgs {
-  readonly id: string;
-  readonly port: number;
-  readonly peers: Record<string, string>;
-  readonly dir: string;
-  readonly fsync: boolean;
-  readonly snapshotThreshold: number;
-}
-
-const args = JSON.parse(process.argv[2] ?? '{}') as NodeArgs;
-const send = (msg: Record<string, unknown>): void => {
+/** @type {{ id: string, port: number, peers: Record<string, string>, dir: string, fsync: boolean, snapshotThreshold: number }} */
+const args = JSON.parse(process.argv[2] ?? '{}');
+/** @param {Record<string, unknown>} msg */
+const send = (msg) => {
   process.send?.(msg);
 };
-const now = (): number => performance.timeOrigin + performance.now();
+const now = () => performance.timeOrigin + performance.now();
 
 // The state machine: counts applied commands and bytes; its snapshot is those two numbers.
 let count = 0;
 let bytes = 0;
 const stateMachine = {
-  apply(e: { data: Uint8Array }): number {
+  apply(e) {
     count++;
     bytes += e.data.byteLength;
     return count;
   },
   snapshot() {
     const state = Buffer.from(JSON.stringify({ count, bytes }));
-    return { persist: (w: SnapshotWriter) => w.write(state) };
+    return { persist: (w) => w.write(state) };
   },
-  async restore(src: SnapshotSource): Promise<void> {
-    const s = JSON.parse(Buffer.from(await src.read(0, src.size)).toString()) as { count: number; bytes: number };
+  async restore(src) {
+    const s = JSON.parse(Buffer.from(await src.read(0, src.size)).toString());
     count = s.count;
     bytes = s.bytes;
   },
@@ -43,7 +38,7 @@ const stateMachine = {
 
 mkdirSync(args.dir, { recursive: true });
 const store = SqliteLogStore.open({ dir: args.dir, synchronous: args.fsync ? 'FULL' : 'OFF' });
-const raft = await Raft.create<number>({
+const raft = await Raft.create({
   config: { id: args.id, peers: args.peers, snapshotThreshold: args.snapshotThreshold },
   stateMachine,
   logStore: store,
@@ -58,15 +53,15 @@ const raft = await Raft.create<number>({
 });
 raft.on('stateChanged', (e) => send({ t: 'state', state: e.state, at: now() }));
 
-const payload = (): Buffer => Buffer.alloc(100, 0x61);
+const payload = () => Buffer.alloc(100, 0x61);
 
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+function percentile(sorted, p) {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-async function seq(n: number): Promise<Record<string, number>> {
+async function seq(n) {
   for (let i = 0; i < 20; i++) await raft.apply(payload());
-  const lat: number[] = [];
+  const lat = [];
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const s = performance.now();
@@ -78,11 +73,11 @@ async function seq(n: number): Promise<Record<string, number>> {
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), ops: (n / total) * 1000 };
 }
 
-async function pipe(n: number, conc: number): Promise<Record<string, number>> {
-  const lat: number[] = [];
+async function pipe(n, conc) {
+  const lat = [];
   let issued = 0;
   const t0 = performance.now();
-  const worker = async (): Promise<void> => {
+  const worker = async () => {
     while (issued < n) {
       issued++;
       const s = performance.now();
@@ -96,10 +91,9 @@ async function pipe(n: number, conc: number): Promise<Record<string, number>> {
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), ops: (n / total) * 1000 };
 }
 
-process.on('message', (m: { t: string; id: number; n?: number; conc?: number }) => {
-  const reply = (body: Record<string, unknown>): void => send({ t: 'reply', id: m.id, ...body });
-  const fail = (err: unknown): void =>
-    reply({ error: err instanceof Error ? `${(err as { code?: string }).code ?? ''} ${err.message}` : String(err) });
+process.on('message', (m) => {
+  const reply = (body) => send({ t: 'reply', id: m.id, ...body });
+  const fail = (err) => reply({ error: err instanceof Error ? `${err.code ?? ''} ${err.message}` : String(err) });
   switch (m.t) {
     case 'seq':
       seq(m.n ?? 2000).then((r) => reply(r), fail);
@@ -110,8 +104,12 @@ process.on('message', (m: { t: string; id: number; n?: number; conc?: number }) 
     case 'apply':
       raft.apply(payload(), { timeoutMs: 5000 }).then(() => reply({ at: now() }), fail);
       break;
+    case 'gc':
+      globalThis.gc?.();
+      reply({ collected: typeof globalThis.gc === 'function' });
+      break;
     case 'stats':
-      reply({ stats: raft.stats(), rss: process.memoryUsage().rss, count });
+      reply({ stats: raft.stats(), rss: process.memoryUsage().rss, memory: process.memoryUsage(), count });
       break;
     case 'stop':
       void raft.stop().then(() => {
