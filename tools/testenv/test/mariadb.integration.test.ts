@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { createConnection } from 'mysql2/promise';
 import {
@@ -9,6 +10,9 @@ import {
   type MariaDbInstance,
   type MariaDbTopology,
 } from '../src/index.js';
+import { createMariaDbInstance } from '../src/mariadb/mariadb-instance.js';
+import { validateMariaDbOptions } from '../src/mariadb/mariadb-config.js';
+import { defaultBaseDir, readEntries } from '../src/index.js';
 import { eventually, isAlive } from './helpers.js';
 
 async function hasRow(instance: MariaDbInstance, id: number): Promise<true | undefined> {
@@ -132,6 +136,29 @@ describe('startMariaDb', () => {
     }
     expect(existsSync(db.dir)).toBe(false);
   }, 60_000);
+
+  it.each([0, 40, 120])(
+    'destroy() %i ms into a start leaves no process, directory or registry entry',
+    async (delayMs) => {
+      const instance = await createMariaDbInstance(validateMariaDbOptions({ name: 'raced' }), { sourceName: null });
+      const starting = instance.start().then(
+        () => 'started',
+        (e: unknown) => e,
+      );
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      await instance.destroy();
+      const outcome = await starting;
+      // Either the start finished before destroy() (then destroy ended it) or it failed as destroyed.
+      if (outcome !== 'started') expect((outcome as TestEnvError).code).toBe('invalid-state');
+      expect(instance.pid).toBeNull();
+      expect(instance.isRunning()).toBe(false);
+      expect(existsSync(instance.dir)).toBe(false);
+      expect(readEntries(join(defaultBaseDir(), 'registry')).some((e) => e.dir === instance.dir)).toBe(false);
+      const leftovers = (await import('node:child_process')).execFileSync('ps', ['-eo', 'args']).toString();
+      expect(leftovers.includes(instance.dir)).toBe(false);
+    },
+    30_000,
+  );
 
   it('fails with binary-missing, naming the Debian package, when mariadbd is absent', async () => {
     const err = await startMariaDb({ mariadbdPath: '/nonexistent/mariadbd' }).catch((e: unknown) => e);

@@ -88,6 +88,10 @@ export class ServerLifecycle {
       for (let attempt = 1; ; attempt++) {
         try {
           await this.#startOnce();
+          if (this.#isDestroyed()) {
+            await this.#proc?.killHard();
+            throw this.#stateError('start', 'it was destroyed while starting');
+          }
           this.#hasStarted = true;
           this.#state = 'running';
           return;
@@ -98,7 +102,7 @@ export class ServerLifecycle {
         }
       }
     } catch (err) {
-      this.#state = 'stopped';
+      if (!this.#isDestroyed()) this.#state = 'stopped';
       throw err;
     }
   }
@@ -116,8 +120,15 @@ export class ServerLifecycle {
   /** Kills the process if it runs, removes the directory and the registry entry. Idempotent. */
   async destroy(): Promise<void> {
     if (this.#state === 'destroyed') return;
-    await this.#end('kill');
-    this.#state = 'destroyed';
+    if (this.#state === 'starting' || this.#state === 'stopping') {
+      // Another call is in flight: end the process under it; that call then fails or returns.
+      const proc = this.#proc;
+      this.#state = 'destroyed';
+      await proc?.killHard();
+    } else {
+      await this.#end('kill');
+      this.#state = 'destroyed';
+    }
     this.#untrack();
     if (removeDirQuietly(this.#s.dir)) {
       removeEntry(this.#s.registryDir, this.#id);
@@ -137,7 +148,7 @@ export class ServerLifecycle {
       this.#s.logger.debug(`${how} done`, { kind: this.#s.kind, name: this.#s.name, pid: proc.pid });
     } finally {
       this.#proc = null;
-      this.#state = 'stopped';
+      if (!this.#isDestroyed()) this.#state = 'stopped';
       this.#record();
     }
   }
@@ -155,11 +166,18 @@ export class ServerLifecycle {
         );
       }
     }
+    // From here to the child's creation all is synchronous: a destroy() cannot slip in between.
+    if (this.#isDestroyed()) throw this.#stateError('start', 'it was destroyed while starting');
     const spec = this.#hooks.spawnSpec();
     const logOffset = fileSize(this.#s.logFile);
     const startedAt = Date.now();
     const proc = await ServerProcess.spawn(spec);
     this.#proc = proc;
+    if (this.#isDestroyed()) {
+      // destroy() ran while the process was being spawned and could not see it.
+      await proc.killHard();
+      throw this.#stateError('start', 'it was destroyed while starting');
+    }
     this.#record();
     const abort = new AbortController();
     let timer: NodeJS.Timeout | undefined;
@@ -187,6 +205,7 @@ export class ServerLifecycle {
     }
     if (!proc.hasExited) await proc.killHard();
     this.#proc = null;
+    if (this.#isDestroyed()) throw this.#stateError('start', 'it was destroyed while starting');
     this.#record();
     const tail = tailOfFile(this.#s.logFile, 25, logOffset);
     if (this.#s.portTakenPattern.test(tail)) {
@@ -224,6 +243,7 @@ export class ServerLifecycle {
   }
 
   #record(): void {
+    if (this.#state === 'destroyed') return;
     const entry: RegistryEntry = {
       id: this.#id,
       kind: this.#s.kind,
@@ -244,6 +264,11 @@ export class ServerLifecycle {
       removeEntry(this.#s.registryDir, this.#id);
       removeIfEmpty(dirname(this.#s.dir));
     }
+  }
+
+  // A method, not an inline comparison: the state changes across awaits, which narrowing ignores.
+  #isDestroyed(): boolean {
+    return this.#state === 'destroyed';
   }
 
   #label(): string {

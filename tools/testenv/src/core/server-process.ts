@@ -57,7 +57,15 @@ export class ServerProcess {
 
   /** Spawns the process; resolves once it runs (or rejects when the program cannot be executed). */
   static async spawn(spec: ProcessSpec): Promise<ServerProcess> {
-    const fd = openSync(spec.logFile, 'a');
+    let fd: number;
+    try {
+      fd = openSync(spec.logFile, 'a');
+    } catch (cause) {
+      throw new TestEnvError('dir-not-writable', `cannot open the log file ${spec.logFile}: ${String(cause)}`, {
+        cause,
+        details: { logFile: spec.logFile },
+      });
+    }
     try {
       const [command, args] = hasSetpriv()
         ? [SETPRIV, ['--pdeathsig', 'SIGKILL', '--', spec.command, ...spec.args]]
