@@ -155,6 +155,11 @@ export class HaproxyServer {
     return this.#ports.frontend ?? 0;
   }
 
+  /** The port allocated as `stats` (ask with `portNames: ['stats']` and bind `stats enable` there), else null. */
+  get statsPort(): number | null {
+    return this.#ports.stats ?? null;
+  }
+
   /** Every allocated port by name. */
   get ports(): Readonly<Record<string, number>> {
     return { ...this.#ports };
