@@ -53,5 +53,36 @@ export function openSqlite(config: SqliteBackendConfig): OrcDb {
   } catch (err) {
     throw toBackendError(err, `open SQLite database ${config.file}`);
   }
-  return new Kysely<OrcDatabase>({ dialect: new SqliteDialect({ database }) });
+  return new Kysely<OrcDatabase>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) });
+}
+
+const STATEMENT_CACHE_SIZE = 128;
+type Statement = ReturnType<BetterSqliteDatabase['prepare']>;
+
+/**
+ * kysely prepares every statement anew; a batch upsert of 400 rows is a long statement to parse.
+ * This keeps the most recently used prepared statements by their SQL text. Safe because kysely
+ * runs one query at a time on the connection and always finishes a statement (`all`/`run`)
+ * before the next; orc never streams.
+ */
+function withStatementCache(database: BetterSqliteDatabase): BetterSqliteDatabase {
+  const cache = new Map<string, Statement>();
+  return {
+    prepare(source: string): Statement {
+      let stmt = cache.get(source);
+      if (stmt !== undefined) {
+        cache.delete(source);
+      } else {
+        stmt = database.prepare(source);
+        if (cache.size >= STATEMENT_CACHE_SIZE) {
+          const oldest = cache.keys().next();
+          if (oldest.done !== true) cache.delete(oldest.value);
+        }
+      }
+      cache.set(source, stmt);
+      return stmt;
+    },
+    pragma: (source, options) => database.pragma(source, options),
+    close: () => database.close(),
+  };
 }
