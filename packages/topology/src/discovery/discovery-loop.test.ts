@@ -5,6 +5,7 @@ import { ManualClock } from '../manual-clock.js';
 import { validateTopologyConfig } from '../topology-config.js';
 import type { TopologyConfigInput } from '../topology-config.js';
 import { FakeWorld, k } from '../../test/fake-world.js';
+import { isLastCheckValid } from '../analysis/analyze-replication.js';
 
 const LOST = "error reconnecting to master 'repl@p:3306' - retry-time: 60 message: Can't connect";
 
@@ -175,6 +176,22 @@ describe('DiscoveryLoop', () => {
     fail = false;
     await clock.advance(500);
     expect((await repository.readInstances()).length).toBe(4);
+    await loop.stop();
+  });
+
+  it('stamps an attempt that hangs past ReasonableInstanceCheckSeconds, turning the server invalid before any timeout', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    await loop.start();
+    await clock.advance(100);
+    world.server('p:3306').hang = true;
+    await clock.advance(4900 + 1000); // the poll at 5000 hangs; stamped at ~6000: still within poll + 1 s
+    expect(isLastCheckValid(loop.instance(k('p:3306'))!)).toBe(true);
+    await clock.advance(1500);
+    const p = loop.instance(k('p:3306'))!;
+    expect(p.lastAttemptedCheckAt! > p.lastSeenAt! + 6000).toBe(true);
+    expect(isLastCheckValid(p)).toBe(false);
+    world.releaseAll();
     await loop.stop();
   });
 });

@@ -57,6 +57,8 @@ export class DiscoveryLoop {
   readonly #urgent = new Set<InstanceKey>();
   readonly #inFlight = new Map<InstanceKey, Promise<void>>();
   readonly #again = new Set<InstanceKey>();
+  readonly #inFlightSince = new Map<InstanceKey, number>();
+  #pendingSweep: TimerHandle | null = null;
   readonly #schedule = new DueHeap<InstanceKey>();
   readonly #scheduled = new Map<InstanceKey, number>();
   readonly #suspects = new Map<InstanceKey, number>();
@@ -128,6 +130,8 @@ export class DiscoveryLoop {
     this.#tick = null;
     this.#flushTimer?.cancel();
     this.#flushTimer = null;
+    this.#pendingSweep?.cancel();
+    this.#pendingSweep = null;
     await Promise.allSettled([...this.#inFlight.values()]);
     await this.#flush();
     for (const waiters of this.#waiters.values()) {
@@ -310,10 +314,31 @@ export class DiscoveryLoop {
 
   // ---- probing ------------------------------------------------------------------------------
 
+  /**
+   * orchestrator's `last_attempted_check`: a probe still running after ReasonableInstanceCheckSeconds
+   * stamps the attempt on the instance, so a server that accepts connections but does not answer
+   * turns invalid (`lastAttemptedCheckAt` past `lastSeenAt` + poll + that margin) even before the
+   * probe times out. A probe that simply started late does not count against the server.
+   */
+  #armPendingSweep(): void {
+    if (this.#pendingSweep !== null || !this.#running) return;
+    const every = Math.max(100, this.#config.ReasonableInstanceCheckSeconds * 1000);
+    this.#pendingSweep = this.#clock.setTimer(every, () => {
+      this.#pendingSweep = null;
+      const now = this.#clock.now();
+      for (const [key, since] of this.#inFlightSince) {
+        if (now - since < every) continue;
+        const inst = this.#instances.get(key);
+        if (inst !== undefined) this.#instances.set(key, { ...inst, lastAttemptedCheckAt: now });
+      }
+      if (this.#inFlightSince.size > 0) this.#armPendingSweep();
+    });
+  }
+
   #launch(key: InstanceKey): void {
     const startedAt = this.#clock.now();
-    const prev = this.#instances.get(key);
-    if (prev !== undefined) this.#instances.set(key, { ...prev, lastAttemptedCheckAt: startedAt });
+    this.#inFlightSince.set(key, startedAt);
+    this.#armPendingSweep();
     this.#scheduled.delete(key);
     const run = (async () => {
       let outcome: ProbeOutcome;
@@ -336,6 +361,7 @@ export class DiscoveryLoop {
     this.#inFlight.set(key, run);
     void run.finally(() => {
       this.#inFlight.delete(key);
+      this.#inFlightSince.delete(key);
       if (this.#again.delete(key)) {
         this.#urgent.add(key);
       } else {

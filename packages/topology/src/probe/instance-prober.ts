@@ -66,6 +66,14 @@ export interface Prober {
 }
 
 type Row = Record<string, unknown>;
+
+/** One probe's connection, deadline, and how to fail the query in flight when the deadline passes. */
+interface ProbeSession {
+  readonly conn: Connection;
+  readonly deadline: number;
+  abort: ((error: unknown) => void) | null;
+  abortedWith: Error | null;
+}
 const PROMOTION_RULES: readonly PromotionRule[] = ['must', 'prefer', 'neutral', 'prefer_not', 'must_not'];
 
 /**
@@ -102,19 +110,33 @@ export class InstanceProber implements Prober {
     } catch (error) {
       return { ok: false, key, error: probeError(error, key, 'connect'), isPartialSuccess: false };
     }
-    const deadline = this.#clock.now() + this.#settings.connectTimeoutMs + this.#settings.readTimeoutMs;
+    const session: ProbeSession = {
+      conn,
+      deadline: this.#clock.now() + this.#settings.connectTimeoutMs + this.#settings.readTimeoutMs,
+      abort: null,
+      abortedWith: null,
+    };
+    // The hard bound of the whole probe: whatever the driver does, the probe ends by the deadline.
+    const timer = this.#clock.setTimer(session.deadline - this.#clock.now() + 50, () => {
+      const error = Object.assign(new Error(`probe of ${key} exceeded its deadline`), { code: 'ORC_PROBE_TIMEOUT' });
+      session.abortedWith = error;
+      conn.destroy();
+      session.abort?.(error);
+    });
     let identified = false;
     try {
-      const vars = nameValueRows(await this.#query(conn, VARIABLES_QUERY, deadline));
+      const vars = nameValueRows(await this.#query(session, VARIABLES_QUERY));
       if (!vars.has('server_id') || !vars.has('version')) {
         throw new TopologyError('unexpected_response', `probe of ${key}: server_id/version missing from variables`);
       }
       identified = true;
       const warnings: string[] = [];
-      const findings = await this.#readAll(conn, key, vars, deadline, warnings);
+      const findings = await this.#readAll(session, key, vars, warnings);
+      timer.cancel();
       this.#keep(key, conn);
       return { ok: true, key, findings, warnings };
     } catch (error) {
+      timer.cancel();
       conn.destroy();
       return {
         ok: false,
@@ -157,6 +179,9 @@ export class InstanceProber implements Prober {
         supportBigNumbers: true,
         bigNumberStrings: true,
         dateStrings: true,
+        // The probe never prepares statements; mysql2's per-connection statement cache would
+        // otherwise preallocate about half a megabyte per connection (16,000 slots).
+        maxPreparedStatements: 1,
       });
       let settled = false;
       // A hard bound in case the driver's own timer does not fire (e.g. DNS that never answers).
@@ -198,20 +223,15 @@ export class InstanceProber implements Prober {
     });
   }
 
-  #query(conn: Connection, sql: string, deadline: number): Promise<Row[]> {
-    const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, deadline - this.#clock.now()));
+  /** One query under mysql2's per-query timeout; the session's deadline timer is the hard bound. */
+  #query(session: ProbeSession, sql: string): Promise<Row[]> {
+    if (session.abortedWith !== null) return Promise.reject(session.abortedWith);
+    const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, session.deadline - this.#clock.now()));
     return new Promise((resolve, reject) => {
-      let settled = false;
-      const timer = this.#clock.setTimer(timeout + 50, () => {
-        if (settled) return;
-        settled = true;
-        conn.destroy();
-        reject(Object.assign(new Error(`query timed out after ${timeout} ms: ${sql}`), { code: 'ORC_PROBE_TIMEOUT' }));
-      });
-      conn.query({ sql, timeout }, (error: unknown, rows: unknown) => {
-        if (settled) return;
-        settled = true;
-        timer.cancel();
+      session.abort = reject;
+      session.conn.query({ sql, timeout }, (error: unknown, rows: unknown) => {
+        if (session.abort !== reject) return;
+        session.abort = null;
         if (error) reject(error);
         else resolve(Array.isArray(rows) ? (rows as Row[]) : []);
       });
@@ -219,16 +239,11 @@ export class InstanceProber implements Prober {
   }
 
   /** Runs the first statement the server accepts; [] (and a warning) when it accepts none. */
-  async #firstUsable(
-    conn: Connection,
-    statements: readonly string[],
-    deadline: number,
-    warnings: string[],
-  ): Promise<Row[]> {
+  async #firstUsable(session: ProbeSession, statements: readonly string[], warnings: string[]): Promise<Row[]> {
     let last: unknown;
     for (const sql of statements) {
       try {
-        return await this.#query(conn, sql, deadline);
+        return await this.#query(session, sql);
       } catch (error) {
         if (!isUnusableStatement(error)) throw error;
         last = error;
@@ -238,10 +253,10 @@ export class InstanceProber implements Prober {
     return [];
   }
 
-  async #singleValue(conn: Connection, sql: string | undefined, deadline: number, warnings: string[]): Promise<string> {
+  async #singleValue(session: ProbeSession, sql: string | undefined, warnings: string[]): Promise<string> {
     if (sql === undefined || sql.trim() === '') return '';
     try {
-      const rows = await this.#query(conn, sql, deadline);
+      const rows = await this.#query(session, sql);
       const first = rows[0];
       const value = first === undefined ? undefined : Object.values(first)[0];
       return value === null || value === undefined ? '' : String(value);
@@ -253,20 +268,17 @@ export class InstanceProber implements Prober {
   }
 
   async #readAll(
-    conn: Connection,
+    session: ProbeSession,
     key: InstanceKey,
     vars: Map<string, string>,
-    deadline: number,
     warnings: string[],
   ): Promise<ProbeFindings> {
     const s = this.#settings;
     const version = parseServerVersion(vars.get('version') ?? '', vars.get('version_comment') ?? '');
-    const status = nameValueRows(await this.#firstUsable(conn, [STATUS_QUERY], deadline, warnings));
+    const status = nameValueRows(await this.#firstUsable(session, [STATUS_QUERY], warnings));
     const hasLogBin = isOn(vars.get('log_bin'));
-    const binlogRows = hasLogBin
-      ? await this.#firstUsable(conn, binlogStatusStatements(version), deadline, warnings)
-      : [];
-    const replRows = await this.#firstUsable(conn, replicaStatusStatements(version), deadline, warnings);
+    const binlogRows = hasLogBin ? await this.#firstUsable(session, binlogStatusStatements(version), warnings) : [];
+    const replRows = await this.#firstUsable(session, replicaStatusStatements(version), warnings);
     const replication = replRows[0] === undefined ? null : parseReplicationStatus(replRows[0]);
     let masterKey: InstanceKey | null = null;
     if (replication !== null && replication.masterHost !== '' && replication.masterPort > 0) {
@@ -277,29 +289,27 @@ export class InstanceProber implements Prober {
       }
     }
     if (replication !== null && s.replicationLagQuery) {
-      const lag = await this.#singleValue(conn, s.replicationLagQuery, deadline, warnings);
+      const lag = await this.#singleValue(session, s.replicationLagQuery, warnings);
       if (lag !== '' && Number.isFinite(Number(lag))) {
         Object.assign(replication, { secondsBehindMaster: Number(lag) });
       }
     }
-    const replicaKeys = await this.#replicas(conn, key, version, deadline, warnings);
+    const replicaKeys = await this.#replicas(session, key, version, status.get('slaves_connected'), warnings);
 
     const { host } = splitInstanceKey(key);
     const byPattern = placementFromHostname(host, s);
-    const dataCenter =
-      (await this.#singleValue(conn, s.detectDataCenterQuery, deadline, warnings)) || byPattern.dataCenter;
-    const region = (await this.#singleValue(conn, s.detectRegionQuery, deadline, warnings)) || byPattern.region;
+    const dataCenter = (await this.#singleValue(session, s.detectDataCenterQuery, warnings)) || byPattern.dataCenter;
+    const region = (await this.#singleValue(session, s.detectRegionQuery, warnings)) || byPattern.region;
     const physicalEnvironment =
-      (await this.#singleValue(conn, s.detectPhysicalEnvironmentQuery, deadline, warnings)) ||
-      byPattern.physicalEnvironment;
-    const rule = await this.#singleValue(conn, s.detectPromotionRuleQuery, deadline, warnings);
+      (await this.#singleValue(session, s.detectPhysicalEnvironmentQuery, warnings)) || byPattern.physicalEnvironment;
+    const rule = await this.#singleValue(session, s.detectPromotionRuleQuery, warnings);
     if (rule !== '' && !PROMOTION_RULES.includes(rule as PromotionRule)) {
       warnings.push(`DetectPromotionRuleQuery answered ${JSON.stringify(rule)}: not a promotion rule`);
     }
-    const suggestedClusterAlias = await this.#singleValue(conn, s.detectClusterAliasQuery, deadline, warnings);
+    const suggestedClusterAlias = await this.#singleValue(session, s.detectClusterAliasQuery, warnings);
     const clusterDomain =
-      replication === null ? await this.#singleValue(conn, s.detectClusterDomainQuery, deadline, warnings) : '';
-    const instanceAlias = await this.#singleValue(conn, s.detectInstanceAliasQuery, deadline, warnings);
+      replication === null ? await this.#singleValue(session, s.detectClusterDomainQuery, warnings) : '';
+    const instanceAlias = await this.#singleValue(session, s.detectInstanceAliasQuery, warnings);
 
     const isMaria = version.flavor === 'mariadb';
     const semiMasterEnabled = isOn(
@@ -361,16 +371,17 @@ export class InstanceProber implements Prober {
    * make the primary its own replica).
    */
   async #replicas(
-    conn: Connection,
+    session: ProbeSession,
     key: InstanceKey,
     version: ReturnType<typeof parseServerVersion>,
-    deadline: number,
+    slavesConnected: string | undefined,
     warnings: string[],
   ): Promise<InstanceKey[]> {
+    // MariaDB's Slaves_connected says when no replica is connected: then neither SHOW SLAVE HOSTS
+    // nor the processlist can list one, and the probe saves a query on every leaf replica.
+    if (slavesConnected === '0') return [];
     const out = new Set<InstanceKey>();
-    const reported = parseReplicaHosts(
-      await this.#firstUsable(conn, replicaHostsStatements(version), deadline, warnings),
-    );
+    const reported = parseReplicaHosts(await this.#firstUsable(session, replicaHostsStatements(version), warnings));
     let needFallback = reported.length === 0 || reported.some((r) => r.host === '');
     for (const r of reported) {
       if (r.host === '' || r.port <= 0) continue;
@@ -382,7 +393,7 @@ export class InstanceProber implements Prober {
     }
     if (needFallback) {
       const { port } = splitInstanceKey(key);
-      const rows = await this.#firstUsable(conn, [PROCESSLIST_REPLICAS_QUERY], deadline, warnings);
+      const rows = await this.#firstUsable(session, [PROCESSLIST_REPLICAS_QUERY], warnings);
       for (const row of rows) {
         const host = String(row['host'] ?? row['HOST'] ?? '');
         if (host === '') continue;

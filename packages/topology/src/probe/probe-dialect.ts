@@ -96,6 +96,7 @@ export const PROBE_STATUS = [
   'Rpl_semi_sync_source_clients',
   'Rpl_semi_sync_slave_status',
   'Rpl_semi_sync_replica_status',
+  'Slaves_connected',
 ] as const;
 
 const inList = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
