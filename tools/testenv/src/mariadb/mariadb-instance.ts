@@ -36,7 +36,7 @@ export class MariaDbInstance {
   readonly name: string;
   /** Always `127.0.0.1`. */
   readonly host: string = LOOPBACK;
-  /** The instance's source in its topology, or null for a primary or a standalone server. */
+  /** The source this instance was created to replicate from (null for a primary or a standalone server); later repointing is not tracked. */
   readonly sourceName: string | null;
   /** The server's own directory (removed by `destroy()`). */
   readonly dir: string;
