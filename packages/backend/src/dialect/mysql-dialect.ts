@@ -5,7 +5,7 @@ import type { MysqlBackendConfig } from '../backend-config.js';
 import { BackendError, toBackendError } from '../errors.js';
 import type { ColumnDef } from '../schema/column.js';
 import type { OrcDatabase } from '../schema/database.js';
-import { upsertRows, type OrcDb, type SqlDialect } from './sql-dialect.js';
+import { upsertRows, upsertValues, type OrcDb, type SqlDialect } from './sql-dialect.js';
 
 // Binary, NO PAD collations compare strings exactly as SQLite's BINARY does (code point order,
 // trailing spaces significant), so both dialects order and match keys alike. Most preferred first.
@@ -31,6 +31,8 @@ export function mysqlDialect(collation: string): SqlDialect {
     maxParameters: 60000,
     transactionalDdl: false,
     upsert: (db, table, rows, conflict, update) => upsertRows(db, 'mysql', table, rows, conflict, update),
+    upsertValues: (db, table, columns, values, rowCount, conflict, update) =>
+      upsertValues(db, 'mysql', table, columns, values, rowCount, conflict, update),
     async insertIgnore(db: OrcDb, table: string, row: Record<string, unknown>): Promise<boolean> {
       const res = await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
         .insertInto(table)

@@ -35,6 +35,16 @@ export interface SqlDialect {
     conflictColumns: readonly string[],
     updateColumns: readonly string[],
   ): Promise<void>;
+  /** {@link upsert} with rows flattened into `values` (row after row, in `columns` order). */
+  upsertValues(
+    db: OrcDb,
+    table: string,
+    columns: readonly string[],
+    values: unknown[],
+    rowCount: number,
+    conflictColumns: readonly string[],
+    updateColumns: readonly string[],
+  ): Promise<void>;
   /** Inserts one row unless a unique key refuses it; returns whether it was inserted. */
   insertIgnore(db: OrcDb, table: string, row: Record<string, unknown>): Promise<boolean>;
 }
@@ -54,7 +64,7 @@ export function chunkRows<R>(rows: readonly R[], columnCount: number, maxParamet
  */
 export async function upsertRows(
   db: OrcDb,
-  dialect: 'sqlite' | 'mysql',
+  dialect: DialectName,
   table: string,
   rows: readonly Record<string, unknown>[],
   conflict: readonly string[],
@@ -63,30 +73,58 @@ export async function upsertRows(
   const first = rows[0];
   if (first === undefined) return;
   const columns = Object.keys(first);
-  const q = dialect === 'sqlite' ? (id: string) => `"${id}"` : (id: string) => `\`${id}\``;
-  const cacheKey = `${dialect}|${table}|${rows.length}|${columns.join(',')}|${conflict.join(',')}|${update.join(',')}`;
-  let text = statementCache.get(cacheKey);
-  if (text === undefined) {
-    const tuple = `(${columns.map(() => '?').join(',')})`;
-    const head = `insert into ${q(table)} (${columns.map(q).join(',')}) values ${Array.from({ length: rows.length }, () => tuple).join(',')}`;
-    let tail: string;
-    if (dialect === 'sqlite') {
-      tail =
-        update.length === 0
-          ? ` on conflict (${conflict.map(q).join(',')}) do nothing`
-          : ` on conflict (${conflict.map(q).join(',')}) do update set ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
-    } else {
-      const cols = update.length > 0 ? update : conflict.slice(0, 1);
-      tail = ` on duplicate key update ${cols.map((c) => `${q(c)} = values(${q(c)})`).join(', ')}`;
-    }
-    text = head + tail;
-    if (statementCache.size > 256) statementCache.clear();
-    statementCache.set(cacheKey, text);
-  }
-  const params: unknown[] = new Array(rows.length * columns.length);
+  const values: unknown[] = new Array(rows.length * columns.length);
   let k = 0;
-  for (const row of rows) for (const c of columns) params[k++] = row[c];
-  await db.executeQuery(CompiledQuery.raw(text, params));
+  for (const row of rows) for (const c of columns) values[k++] = row[c];
+  await upsertValues(db, dialect, table, columns, values, rows.length, conflict, update);
+}
+
+/**
+ * The same, with the rows already flattened into `values` (row after row, in `columns` order): the
+ * hot path of discovery, where the codec writes straight into the parameter array.
+ */
+export async function upsertValues(
+  db: OrcDb,
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  values: unknown[],
+  rowCount: number,
+  conflict: readonly string[],
+  update: readonly string[],
+): Promise<void> {
+  if (rowCount === 0) return;
+  await db.executeQuery(CompiledQuery.raw(upsertSql(dialect, table, columns, rowCount, conflict, update), values));
+}
+
+function upsertSql(
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+  rowCount: number,
+  conflict: readonly string[],
+  update: readonly string[],
+): string {
+  const cacheKey = `${dialect}|${table}|${rowCount}|${columns.join(',')}|${conflict.join(',')}|${update.join(',')}`;
+  const cached = statementCache.get(cacheKey);
+  if (cached !== undefined) return cached;
+  const q = dialect === 'sqlite' ? (id: string) => `"${id}"` : (id: string) => `\`${id}\``;
+  const tuple = `(${columns.map(() => '?').join(',')})`;
+  const head = `insert into ${q(table)} (${columns.map(q).join(',')}) values ${Array.from({ length: rowCount }, () => tuple).join(',')}`;
+  let tail: string;
+  if (dialect === 'sqlite') {
+    tail =
+      update.length === 0
+        ? ` on conflict (${conflict.map(q).join(',')}) do nothing`
+        : ` on conflict (${conflict.map(q).join(',')}) do update set ${update.map((c) => `${q(c)} = excluded.${q(c)}`).join(', ')}`;
+  } else {
+    const cols = update.length > 0 ? update : conflict.slice(0, 1);
+    tail = ` on duplicate key update ${cols.map((c) => `${q(c)} = values(${q(c)})`).join(', ')}`;
+  }
+  const text = head + tail;
+  if (statementCache.size > 256) statementCache.clear();
+  statementCache.set(cacheKey, text);
+  return text;
 }
 
 const statementCache = new Map<string, string>();

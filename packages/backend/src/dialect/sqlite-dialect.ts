@@ -4,7 +4,7 @@ import type { SqliteBackendConfig } from '../backend-config.js';
 import { toBackendError } from '../errors.js';
 import type { ColumnDef } from '../schema/column.js';
 import type { OrcDatabase } from '../schema/database.js';
-import { upsertRows, type OrcDb, type SqlDialect } from './sql-dialect.js';
+import { upsertRows, upsertValues, type OrcDb, type SqlDialect } from './sql-dialect.js';
 
 /** The slice of better-sqlite3's `Database` this package uses. */
 interface BetterSqliteDatabase {
@@ -32,6 +32,8 @@ export const sqliteDialect: SqlDialect = Object.freeze<SqlDialect>({
   maxParameters: 32000,
   transactionalDdl: true,
   upsert: (db, table, rows, conflict, update) => upsertRows(db, 'sqlite', table, rows, conflict, update),
+  upsertValues: (db, table, columns, values, rowCount, conflict, update) =>
+    upsertValues(db, 'sqlite', table, columns, values, rowCount, conflict, update),
   async insertIgnore(db: OrcDb, table: string, row: Record<string, unknown>): Promise<boolean> {
     const res = await (db as unknown as Kysely<Record<string, Record<string, unknown>>>)
       .insertInto(table)

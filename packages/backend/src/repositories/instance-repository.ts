@@ -1,5 +1,4 @@
 import { sql } from 'kysely';
-import { chunkRows } from '../dialect/sql-dialect.js';
 import type { RecordOf } from '../schema/column.js';
 import { RowCodec } from '../schema/row-codec.js';
 import { databaseInstance } from '../schema/tables.js';
@@ -37,8 +36,8 @@ export interface AnalysisInput {
 
 /** @internal */
 export const instanceCodec = new RowCodec(databaseInstance);
-const INSTANCE_COLUMNS = instanceCodec.columns;
-const NON_KEY_COLUMNS = INSTANCE_COLUMNS.filter((c) => c !== 'hostname' && c !== 'port');
+const INSERT_COLUMNS = instanceCodec.insertColumns;
+const NON_KEY_COLUMNS = INSERT_COLUMNS.filter((c) => c !== 'hostname' && c !== 'port');
 
 /**
  * `database_instance`: what discovery writes and analysis reads.
@@ -61,13 +60,30 @@ export class InstanceRepository {
   async upsert(instances: readonly InstanceRecord[]): Promise<void> {
     if (!Array.isArray(instances)) throw new BackendError('invalid-argument', 'instances: expected an array');
     if (instances.length === 0) return;
-    const rows = instances.map((r, i) => {
-      checkKey(r, `instances[${i}]`);
-      return instanceCodec.encode(r as unknown as Record<string, unknown>, `instances[${i}]`);
-    });
+    instances.forEach((r, i) => checkKey(r, `instances[${i}]`));
     await inTransaction(this.#ctx, 'upsert instances', async (trx, dialect) => {
-      for (const chunk of chunkRows(rows, INSTANCE_COLUMNS.length, dialect.maxParameters)) {
-        await dialect.upsert(trx, 'database_instance', chunk, ['hostname', 'port'], NON_KEY_COLUMNS);
+      const perChunk = Math.max(1, Math.floor(dialect.maxParameters / INSERT_COLUMNS.length));
+      for (let start = 0; start < instances.length; start += perChunk) {
+        const count = Math.min(perChunk, instances.length - start);
+        const values: unknown[] = new Array(count * INSERT_COLUMNS.length);
+        let at = 0;
+        for (let i = start; i < start + count; i++) {
+          at = instanceCodec.encodeInto(
+            instances[i] as unknown as Record<string, unknown>,
+            `instances[${i}]`,
+            values,
+            at,
+          );
+        }
+        await dialect.upsertValues(
+          trx,
+          'database_instance',
+          INSERT_COLUMNS,
+          values,
+          count,
+          ['hostname', 'port'],
+          NON_KEY_COLUMNS,
+        );
       }
     });
   }

@@ -38,6 +38,21 @@ describe('RowCodec', () => {
     expect(() => codec.encode({ ...ok, note: undefined }, 'r')).toThrow(BackendError);
   });
 
+  it('encodeInto writes the same values as encode, flat, with the same checks', () => {
+    const record = { tId: 9, hostName: 'db1', isUp: false, seenAt: 5, note: 'n', lag: null };
+    const out: unknown[] = ['x'];
+    expect(codec.insertColumns).toEqual(['host_name', 'is_up', 'seen_at', 'note', 'lag']);
+    expect(codec.encodeInto(record, 'r', out, 1)).toBe(6);
+    expect(out).toEqual(['x', 'db1', 0, 5, 'n', null]);
+    expect(Object.values(codec.encode(record, 'r'))).toEqual(out.slice(1));
+    const ok = { hostName: 'db1', isUp: true, seenAt: 5, note: '', lag: null };
+    expect(() => codec.encodeInto({ ...ok, isUp: 1 }, 'r', [], 0)).toThrow(/r\.isUp: expected a boolean/);
+    expect(() => codec.encodeInto({ ...ok, hostName: 'toolong' }, 'r', [], 0)).toThrow(/r\.hostName: longer than 5/);
+    expect(() => codec.encodeInto({ ...ok, seenAt: 1.5 }, 'r', [], 0)).toThrow(/r\.seenAt: expected a safe integer/);
+    expect(() => codec.encodeInto({ ...ok, lag: 2 ** 40 }, 'r', [], 0)).toThrow(/32-bit/);
+    expect(() => codec.encodeInto({ ...ok, note: undefined }, 'r', [], 0)).toThrow(/r\.note: required/);
+  });
+
   it('camel() matches the type-level conversion', () => {
     expect(camel('semi_sync_master_wait_for_slave_count')).toBe('semiSyncMasterWaitForSlaveCount');
     expect(camel('hostname')).toBe('hostname');
