@@ -75,3 +75,9 @@ export { validateTopologyConfig } from './topology-config.js';
 export type { OrcTopologyParts } from './orc-topology.js';
 export { OrcTopology } from './orc-topology.js';
 export { ManualClock } from './manual-clock.js';
+export {
+  BackendInstanceRepository,
+  fromInstanceRecord,
+  toInstanceRecord,
+} from './backend/backend-instance-repository.js';
+export { BackendAnalysisState } from './backend/backend-analysis-state.js';
