@@ -360,7 +360,7 @@ export class RawNode {
   }
 
   #softState(): SoftState {
-    return { lead: this.#r.lead, role: this.#r.role };
+    return { lead: this.#r.lead, role: this.#r.role, term: toTerm(this.#r.term) };
   }
 
   #hardState(): HardState {
@@ -370,7 +370,7 @@ export class RawNode {
 }
 
 function sameSoft(a: SoftState, b: SoftState): boolean {
-  return a.lead === b.lead && a.role === b.role;
+  return a.lead === b.lead && a.role === b.role && a.term === b.term;
 }
 
 function sameHard(a: HardState, b: HardState): boolean {

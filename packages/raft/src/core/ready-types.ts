@@ -9,6 +9,8 @@ export type RaftRole = 'follower' | 'preCandidate' | 'candidate' | 'leader';
 export interface SoftState {
   readonly lead: NodeId | null;
   readonly role: RaftRole;
+  /** The term these hold in (a leader's term of office). */
+  readonly term: Term;
 }
 
 /**

@@ -68,16 +68,19 @@ export class SafetyChecker {
     }
   }
 
-  /** A node made entries durable. */
-  onPersisted(node: SimNode, entries: readonly Entry[]): void {
-    const storage = node.disk.storage;
+  /**
+   * A node made contiguous entries durable; `prevTerm` is the term of the entry before the
+   * first one at that moment (undefined when compacted away).
+   */
+  onPersisted(node: SimNode, entries: readonly Entry[], prevTerm0: number | undefined): void {
+    let prevTerm = prevTerm0 ?? -1;
     for (const e of entries) {
       const k = `${e.index}:${e.term}`;
-      const prevTerm = storage.term(logIndex(e.index - 1)) ?? -1;
       const content = entryKey(e);
       const seen = this.#entries.get(k);
       if (seen === undefined) {
         this.#entries.set(k, { key: content, prevTerm });
+        prevTerm = e.term;
         continue;
       }
       if (seen.key !== content) {
@@ -87,6 +90,7 @@ export class SafetyChecker {
       } else if (seen.prevTerm === -1 && prevTerm !== -1) {
         this.#entries.set(k, { key: content, prevTerm });
       }
+      prevTerm = e.term;
     }
   }
 

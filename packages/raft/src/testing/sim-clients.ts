@@ -42,11 +42,17 @@ export class SimClients {
   readonly #ops: KvOperation[] = [];
   #time = 0;
   #counter = 0;
+  #paused = false;
 
   constructor(rng: Prng, count: number, rate: number) {
     this.#rng = rng;
     this.#rate = rate;
     this.#clients = Array.from({ length: count }, (_, id) => ({ id, busy: null, leaderHint: null }));
+  }
+
+  /** Stops starting new operations (those in flight still complete). */
+  pause(): void {
+    this.#paused = true;
   }
 
   /** Starts operations on idle clients and gives up on overdue ones. */
@@ -57,7 +63,7 @@ export class SimClients {
         if (now > c.busy.deadline) this.#giveUp(c);
         continue;
       }
-      if (up.length === 0 || !this.#rng.chance(this.#rate)) continue;
+      if (this.#paused || up.length === 0 || !this.#rng.chance(this.#rate)) continue;
       const key = this.#rng.pick(keys);
       if (this.#rng.chance(0.5)) {
         const hinted = up.find((n) => n.id === c.leaderHint);

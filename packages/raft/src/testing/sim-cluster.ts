@@ -6,6 +6,7 @@ import type { ConfState, NodeId } from '../core/types.js';
 import { nodeId } from '../core/types.js';
 import type { KvOperation } from './linearizability.js';
 import { checkKvLinearizable } from './linearizability.js';
+import { encodeKvPut } from './kv-state-machine.js';
 import type { Prng } from './prng.js';
 import { createPrng } from './prng.js';
 import type { SafetyViolation } from './safety-checker.js';
@@ -35,6 +36,8 @@ export interface SimOptions {
   readonly clients?: number;
   /** Take a snapshot once this many entries were applied since the last one. Default 25. */
   readonly snapshotEvery?: number;
+  /** Steps allowed for the cluster to recover once faults stop. Default 400. */
+  readonly settleSteps?: number;
   /** See `SimNodeOptions.persistChance`. Default: 1 or 0.5, drawn from the seed. */
   readonly persistChance?: number;
 }
@@ -65,6 +68,12 @@ export interface SimResult {
   readonly seed: number;
   readonly violations: readonly SafetyViolation[];
   readonly linearizable: { ok: true } | { ok: false; key: string; reason: string };
+  /**
+   * After the faulty phase the network is healed and made reliable and every node restarted:
+   * null when a leader then commits a new entry on every member within `settleSteps`, else what
+   * was stuck.
+   */
+  readonly liveness: string | null;
   readonly history: readonly KvOperation[];
   readonly stats: {
     readonly steps: number;
@@ -116,6 +125,7 @@ export class SimCluster {
   #leadersElected = 0;
   #snapshotsSent = 0;
   #lastSnapshot = new Map<NodeId, number>();
+  #faultsOn = true;
 
   constructor(opts: SimOptions) {
     this.#opts = opts;
@@ -151,11 +161,13 @@ export class SimCluster {
       this.step();
       if (this.checker.violations.length > 0) break;
     }
+    const liveness = this.checker.violations.length > 0 ? null : this.#settle();
     const history = this.#clients.history();
     return {
       seed: this.#opts.seed,
       violations: this.checker.violations,
       linearizable: checkKvLinearizable(history),
+      liveness,
       history,
       stats: {
         steps: this.#now,
@@ -185,8 +197,43 @@ export class SimCluster {
       if (target?.isUp === true) target.raw.step(m);
     }
     this.#clients.step(now, this.nodes);
-    this.#injectFaults();
+    if (this.#faultsOn) this.#injectFaults();
     for (const node of this.nodes) this.#process(node);
+  }
+
+  /** Stops every fault, restarts every node, and waits for a leader to commit on every member. */
+  #settle(): string | null {
+    this.#faultsOn = false;
+    this.#clients.pause();
+    this.network.heal();
+    this.network.calm();
+    for (const n of this.nodes) {
+      if (!n.isUp) {
+        n.start();
+        this.#lastSnapshot.set(n.id, n.kv.applied);
+      }
+    }
+    const limit = this.#opts.settleSteps ?? 400;
+    let marker: { leader: SimNode; index: number } | null = null;
+    for (let i = 0; i < limit; i++) {
+      this.step();
+      if (this.checker.violations.length > 0) return null;
+      const leader = this.nodes.find((n) => n.raw.status().role === 'leader');
+      if (leader === undefined) continue;
+      if (marker === null || marker.leader !== leader) {
+        const res = leader.raw.propose(encodeKvPut({ key: 'settle', value: `${i}`, id: `settle-${i}` }));
+        if (res.ok) marker = { leader, index: res.index };
+        continue;
+      }
+      const conf = leader.raw.status().conf;
+      const members = this.nodes.filter((n) => conf.voters.includes(n.id) || conf.learners.includes(n.id));
+      if (members.every((n) => n.kv.applied >= (marker?.index ?? 0))) return null;
+    }
+    const states = this.nodes.map((n) => {
+      const s = n.raw.status();
+      return `${n.id}:${s.role}/t${s.term}/c${s.commit}/a${n.kv.applied}/v=${s.conf.voters.join(',')}`;
+    });
+    return `no leader committed a new entry on every member within ${limit} steps of calm: ${states.join(' ')}`;
   }
 
   #byId(id: NodeId): SimNode | undefined {
@@ -198,6 +245,8 @@ export class SimCluster {
     const { messages, events } = node.processReady();
     for (const m of messages) {
       if (m.type === 'snapshot' && m.offset === 0) this.#snapshotsSent++;
+      // A cut link looks to a real transport like a failed connection: report it.
+      if (this.network.isCut(m.from, m.to)) node.raw.reportUnreachable(m.to);
       this.network.send(m, this.#now);
     }
     for (const ev of events) {
@@ -205,11 +254,11 @@ export class SimCluster {
         case 'softState':
           if (ev.soft.role === 'leader') {
             this.#leadersElected++;
-            this.checker.onLeader(node, ev.term);
+            this.checker.onLeader(node, ev.soft.term);
           }
           break;
         case 'persisted':
-          this.checker.onPersisted(node, ev.entries);
+          this.checker.onPersisted(node, ev.entries, ev.prevTerm);
           break;
         case 'applied':
           this.checker.onApplied(node, ev.entry);

@@ -27,8 +27,8 @@ export interface SimNetworkOptions {
  */
 export class SimNetwork {
   readonly #rng: Prng;
-  readonly #loss: number;
-  readonly #dup: number;
+  #loss: number;
+  #dup: number;
   readonly #minDelay: number;
   readonly #maxDelay: number;
   readonly #buckets = new Map<number, Message[]>();
@@ -70,6 +70,12 @@ export class SimNetwork {
 
   heal(): void {
     this.#cut.clear();
+  }
+
+  /** Makes the network reliable from now on (no loss, no duplication); delays stay. */
+  calm(): void {
+    this.#loss = 0;
+    this.#dup = 0;
   }
 
   send(m: Message, now: number): void {

@@ -6,8 +6,8 @@ import { fillSnapshotChunk } from '../core/messages.js';
 import { RawNode } from '../core/raw-node.js';
 import type { ReadState, Ready, SoftState } from '../core/ready-types.js';
 import { MemoryStorage } from '../core/storage.js';
-import type { ConfState, Entry, NodeId, SnapshotMeta, Term } from '../core/types.js';
-import { logIndex, term as toTerm } from '../core/types.js';
+import type { ConfState, Entry, NodeId, SnapshotMeta } from '../core/types.js';
+import { logIndex } from '../core/types.js';
 import type { Prng } from './prng.js';
 import { KvStateMachine } from './kv-state-machine.js';
 
@@ -25,8 +25,8 @@ export interface SimDisk {
 
 /** Something a node did while processing a Ready, for checkers and golden output. */
 export type SimEvent =
-  | { readonly kind: 'softState'; readonly soft: SoftState; readonly term: Term }
-  | { readonly kind: 'persisted'; readonly entries: readonly Entry[] }
+  | { readonly kind: 'softState'; readonly soft: SoftState }
+  | { readonly kind: 'persisted'; readonly entries: readonly Entry[]; readonly prevTerm: number | undefined }
   | { readonly kind: 'applied'; readonly entry: Entry }
   | { readonly kind: 'read'; readonly read: ReadState }
   | { readonly kind: 'snapshotInstalled'; readonly meta: SnapshotMeta }
@@ -206,12 +206,14 @@ export class SimNode {
       storage.applySnapshot(rd.snapshot);
       events.push({ kind: 'snapshotInstalled', meta: rd.snapshot });
     }
-    if (rd.entries.length > 0) {
+    const first = rd.entries[0];
+    if (first !== undefined) {
       storage.append(rd.entries);
-      events.push({ kind: 'persisted', entries: rd.entries });
+      // The term before them as of this write (a later Ready may overwrite it).
+      events.push({ kind: 'persisted', entries: rd.entries, prevTerm: storage.term(logIndex(first.index - 1)) });
     }
     if (rd.hardState !== null) storage.setHardState(rd.hardState);
-    if (rd.softState !== null) events.push({ kind: 'softState', soft: rd.softState, term: toTerm(node.status().term) });
+    if (rd.softState !== null) events.push({ kind: 'softState', soft: rd.softState });
     for (const m of rd.messages) {
       if (m.type === 'snapshot') {
         const filled = this.#fillChunk(m);
