@@ -1,0 +1,55 @@
+// Runnable: node --conditions=@orc/source packages/topology/examples/quickstart.ts
+// (from the repository root; Node 24 runs the TypeScript sources directly). Starts a MariaDB
+// primary with two replicas (@orc/testenv), discovers them from one replica, kills the primary
+// with SIGKILL and prints the DeadMaster entry.
+import { registerHooks } from 'node:module';
+
+// Sources import './x.js' (NodeNext); on disk there is './x.ts'.
+registerHooks({
+  resolve(specifier, context, nextResolve) {
+    try {
+      return nextResolve(specifier, context);
+    } catch (err) {
+      if (specifier.startsWith('.') && specifier.endsWith('.js'))
+        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
+      throw err;
+    }
+  },
+});
+const { OrcTopology, instanceKey } = await import('@orc/topology');
+const { startMariaDbTopology } = await import('@orc/testenv');
+
+const until = async (check: () => Promise<boolean> | boolean): Promise<void> => {
+  const deadline = Date.now() + 30_000;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const servers = await startMariaDbTopology({ shape: '1+2', name: 'topology-example' });
+const replica = servers.replicas[0]!;
+const topology = new OrcTopology({
+  config: {
+    DiscoverySeeds: [instanceKey(replica.host, replica.port)],
+    MySQLTopologyUser: servers.orcUser.user,
+    MySQLTopologyPassword: servers.orcUser.password,
+    ClusterNameToAlias: { '.*': 'example' },
+  },
+});
+try {
+  await servers.waitReplicating();
+  await topology.start();
+  await until(() => topology.instances().filter((i) => i.lastSeenAt !== null).length === 3);
+  for (const c of await topology.clusters())
+    console.log('cluster', c.clusterName, 'alias', c.clusterAlias, c.instanceKeys);
+
+  const killedAt = Date.now();
+  await servers.primary.kill();
+  await until(async () => (await topology.analysis()).some((e) => e.Analysis === 'DeadMaster'));
+  const [dead] = (await topology.analysis()).filter((e) => e.Analysis === 'DeadMaster');
+  console.log(`DeadMaster after ${Date.now() - killedAt} ms:`, JSON.stringify(dead, null, 2));
+} finally {
+  await topology.stop();
+  await servers.stop();
+}
