@@ -180,6 +180,7 @@ export class Raft<R = unknown> {
       conf: state.conf,
     });
     driver.term = state.hardState.term;
+    driver.vote = state.hardState.vote;
     // Like etcd's initial election tick advance: a starting node does not sit out a whole
     // election timeout before its first campaign (pre-vote keeps this from disturbing a leader).
     for (let i = 0; i < Math.floor(ticks(config.electionTimeoutMs) / 2); i++) core.tick();

@@ -137,6 +137,17 @@ async function trial(trialNo: number): Promise<Record<string, unknown>> {
     if (flags.has('debug')) console.error(c.nodes.map((n) => `${n.id}: ${n.events.join(' ')}`).join(' | '));
     const s = await c.call(first.node, { t: 'seq', n: SEQ });
     const p = await c.call(first.node, { t: 'pipe', n: PIPE, conc: CONC });
+    if (flags.has('profile')) {
+      // Graceful exits so that --cpu-prof (in BENCH_NODE_FLAGS) writes its profiles.
+      await Promise.all(c.nodes.map((n) => c.call(n, { t: 'stop' }).catch(() => undefined)));
+      await Promise.all(c.nodes.map((n) => (n.exited ? undefined : new Promise((r) => n.proc.once('exit', r)))));
+      return {
+        impl: 'orc-raft',
+        label: 'profile',
+        seq_p50_ms: round(Number(s['p50'])),
+        pipe_ops_s: Math.round(Number(p['ops'])),
+      };
+    }
     await new Promise((r) => setTimeout(r, 300));
     const killedAt = now();
     first.node.proc.kill('SIGKILL');

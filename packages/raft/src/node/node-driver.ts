@@ -63,6 +63,7 @@ export class NodeDriver {
   #fatal: unknown = null;
   #capturing: Promise<void> | null = null;
   #again = false;
+  vote: NodeId | null = null;
 
   constructor(deps: DriverDeps) {
     this.d = deps;
@@ -167,7 +168,16 @@ export class NodeDriver {
       d.logger.info('raft snapshot installed', { index: rd.snapshot.index, term: rd.snapshot.term });
       d.events.emit('snapshotInstalled', { index: rd.snapshot.index, term: rd.snapshot.term });
     }
-    // Persist before sending: a vote or an ack must never precede the state it promises.
+    // Persist before sending: a vote or an ack must never precede the state it promises. A
+    // leader whose term and vote are unchanged may send its appends while its own write is in
+    // flight (Raft thesis 10.2.1): what it counts of itself becomes visible (commit index,
+    // applies, client answers) only through later Readies, handled after this write is durable.
+    const isLeaderFastPath =
+      this.role === 'leader' &&
+      rd.softState === null &&
+      rd.snapshot === null &&
+      (rd.hardState === null || (rd.hardState.term === this.term && rd.hardState.vote === this.vote));
+    if (isLeaderFastPath) for (const m of rd.messages) this.#send(m);
     if (rd.entries.length > 0 || rd.mustSync) {
       const hs = rd.hardState ?? this.#unsavedHardState;
       this.#unsavedHardState = null;
@@ -183,9 +193,10 @@ export class NodeDriver {
     if (rd.hardState !== null) {
       d.storage.setHardState(rd.hardState);
       this.term = rd.hardState.term;
+      this.vote = rd.hardState.vote;
       this.commit = rd.hardState.commit;
     }
-    for (const m of rd.messages) this.#send(m);
+    if (!isLeaderFastPath) for (const m of rd.messages) this.#send(m);
     if (rd.committedEntries.length > 0) await this.#apply(rd.committedEntries, rd.confState);
     else if (rd.confState !== null) this.appliedConf = rd.confState;
     for (const rs of rd.readStates) this.#settleRead(rs.context, rs.index);
