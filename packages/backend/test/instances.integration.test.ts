@@ -127,6 +127,13 @@ describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
     expect(await b.instances.forget({ hostname: 'a', port: 1 })).toBe(true);
     expect(await b.instances.forget({ hostname: 'a', port: 1 })).toBe(false);
     expect(await b.instances.readAll()).toEqual([]);
+    await b.instances.upsert([
+      instance('c1', 1, { clusterName: 'c:1' }),
+      instance('c2', 1, { clusterName: 'c:1' }),
+      instance('d', 1, { clusterName: 'd:1' }),
+    ]);
+    expect(await b.instances.forgetCluster('c:1')).toBe(2);
+    expect((await b.instances.readAll()).map((i) => i.hostname)).toEqual(['d']);
   });
 
   it('keeps suggested aliases and operator overrides, the override winning', async () => {

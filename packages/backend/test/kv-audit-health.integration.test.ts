@@ -77,6 +77,8 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
     expect(
       (await b.audit.page({ limit: 10, key: { hostname: 'odd', port: 1 } })).entries.map((e) => e.message),
     ).toEqual(['m5', 'm3', 'm1']);
+    expect((await b.audit.page({ limit: 3, offset: 3 })).entries.map((e) => e.message)).toEqual(['m3', 'm2', 'm1']);
+    expect((await b.audit.page({ limit: 3, offset: 6 })).entries.map((e) => e.message)).toEqual(['m0']);
     expect(await b.audit.purge(3)).toBe(4);
     expect((await b.audit.page({ limit: 10 })).entries).toHaveLength(3);
     await expect(b.audit.page({ limit: 0 })).rejects.toMatchObject({ code: 'invalid-argument' });

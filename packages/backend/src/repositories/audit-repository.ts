@@ -73,8 +73,11 @@ export class AuditRepository {
     });
   }
 
-  /** A page of entries, newest first, optionally for one instance, older than `before` (an id). */
-  async page(options: { limit: number; before?: number; key?: InstanceKey }): Promise<AuditPage> {
+  /**
+   * A page of entries, newest first, optionally for one instance: older than `before` (an id, for
+   * cursor paging), or skipping `offset` entries (orchestrator's `/api/audit/:page` pages).
+   */
+  async page(options: { limit: number; before?: number; offset?: number; key?: InstanceKey }): Promise<AuditPage> {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000) {
       throw new BackendError(
         'invalid-argument',
@@ -82,6 +85,12 @@ export class AuditRepository {
       );
     }
     if (options.before !== undefined) checkNonNegative(options.before, 'options.before');
+    if (options.offset !== undefined && (!Number.isInteger(options.offset) || options.offset < 0)) {
+      throw new BackendError(
+        'invalid-argument',
+        `options.offset: expected a non-negative integer, got ${String(options.offset)}`,
+      );
+    }
     if (options.key !== undefined) checkKey(options.key, 'options.key');
     return run(this.#ctx, 'page audit', async (db) => {
       let q = db.selectFrom('audit').selectAll();
@@ -91,6 +100,7 @@ export class AuditRepository {
       const rows = await q
         .orderBy('audit_id', 'desc')
         .limit(options.limit + 1)
+        .offset(options.offset ?? 0)
         .execute();
       const entries = rows.slice(0, options.limit).map((r) => auditCodec.decode(r));
       const last = entries[entries.length - 1];

@@ -11,6 +11,7 @@ import {
   affected,
   checkKey,
   checkNonNegative,
+  checkString,
   inTransaction,
   run,
   type InstanceKey,
@@ -242,6 +243,14 @@ export class InstanceRepository {
         .executeTakeFirst();
       return affected(res) > 0;
     });
+  }
+
+  /** Deletes every instance of a cluster (`forget-cluster`). Returns how many. */
+  async forgetCluster(clusterName: string): Promise<number> {
+    checkString(clusterName, 'clusterName', 300, false);
+    return run(this.#ctx, 'forget cluster', async (db) =>
+      affected(await db.deleteFrom('database_instance').where('cluster_name', '=', clusterName).executeTakeFirst()),
+    );
   }
 
   /** Deletes instances not seen for `hours` (`UnseenInstanceForgetHours`). Returns how many. */
