@@ -23,7 +23,7 @@ interface FakeConn {
   on(event: 'error', cb: (e: Error) => void): void;
   writeColumns(columns: unknown[]): void;
   writeTextRow(row: unknown[]): void;
-  writeEof(): void;
+  writeEof(warnings?: number, statusFlags?: number): void;
   writeError(args: { code: number; message: string }): void;
 }
 
@@ -45,10 +45,14 @@ const column = (name: string) => ({
   decimals: 0,
 });
 
+const SERVER_STATUS_AUTOCOMMIT = 0x0002;
+const SERVER_MORE_RESULTS_EXISTS = 0x0008;
+let moreResults = false; // set while answering all but the last statement of a multi-statement query
+
 function result(conn: FakeConn, names: string[], rows: unknown[][]): void {
   conn.writeColumns(names.map(column));
   for (const r of rows) conn.writeTextRow(r.map((v) => (v === null ? null : String(v))));
-  conn.writeEof();
+  conn.writeEof(0, SERVER_STATUS_AUTOCOMMIT | (moreResults ? SERVER_MORE_RESULTS_EXISTS : 0));
 }
 
 function answer(conn: FakeConn, i: number, sql: string): void {
@@ -180,7 +184,16 @@ for (let i = from; i < to; i++) {
       capabilityFlags: 0xffffff & ~0x800, // everything but TLS
     });
     conn.on('query', (sql) => {
-      answer(conn, idx, sql);
+      // orc batches its probe statements (multipleStatements): answer each, flagging all but the last.
+      const statements = sql
+        .split(';')
+        .map((x) => x.trim())
+        .filter((x) => x !== '');
+      statements.forEach((statement, n) => {
+        moreResults = n < statements.length - 1;
+        answer(conn, idx, statement);
+      });
+      moreResults = false;
       conn.sequenceId = 0;
     });
   });

@@ -118,6 +118,10 @@ try {
       // Not a target: whether the 5 s poll kept up (10,000 servers need 2,000 probes/s).
       steady_probes_per_s: Math.round((probes / wallMs) * 1000),
       steady_cpu_us_per_probe: probes === 0 ? null : Math.round((cpu.user + cpu.system) / probes),
+      // When the machine is shared and the poll cannot keep up, steady_cpu_cores is capped by the
+      // CPU the process gets; this is the cost per probe scaled to a full 5 s poll of every server.
+      projected_cpu_cores_at_full_poll:
+        probes === 0 ? null : Number(((((cpu.user + cpu.system) / probes) * (servers / 5)) / 1e6).toFixed(3)),
       fleet_cpu_cores: Number(fleetCores.toFixed(2)),
     }),
   );

@@ -67,12 +67,29 @@ export interface Prober {
 
 type Row = Record<string, unknown>;
 
+/**
+ * The batch tried on a server's first probe, before its version is known: statements every MariaDB
+ * and MySQL up to 8.0 understands. A server that rejects one (MySQL 8.4) is probed statement by
+ * statement instead, and its own plan is learned from that.
+ */
+const FIRST_PROBE_PLAN: readonly string[] = [
+  VARIABLES_QUERY,
+  STATUS_QUERY,
+  'SHOW MASTER STATUS',
+  'SHOW SLAVE STATUS',
+  'SHOW SLAVE HOSTS',
+];
+
 /** One probe's connection, deadline, and how to fail the query in flight when the deadline passes. */
 interface ProbeSession {
   readonly conn: Connection;
   readonly deadline: number;
   abort: ((error: unknown) => void) | null;
   abortedWith: Error | null;
+  /** Results fetched ahead in one round trip, by statement. */
+  readonly prefetched: Map<string, Row[]>;
+  /** Statements that succeeded in this probe, in order: the next probe's batch. */
+  readonly used: string[];
 }
 const PROMOTION_RULES: readonly PromotionRule[] = ['must', 'prefer', 'neutral', 'prefer_not', 'must_not'];
 
@@ -88,6 +105,8 @@ export class InstanceProber implements Prober {
   readonly #clock: TopologyClock;
   readonly #onConnectionLost: (key: InstanceKey) => void;
   readonly #idle = new Map<InstanceKey, Connection>();
+  /** Per server, the statements its last probe ran successfully: sent as one batch next time. */
+  readonly #plans = new Map<InstanceKey, readonly string[]>();
   #closed = false;
 
   constructor(
@@ -115,6 +134,8 @@ export class InstanceProber implements Prober {
       deadline: this.#clock.now() + this.#settings.connectTimeoutMs + this.#settings.readTimeoutMs,
       abort: null,
       abortedWith: null,
+      prefetched: new Map(),
+      used: [],
     };
     // The hard bound of the whole probe: whatever the driver does, the probe ends by the deadline.
     const timer = this.#clock.setTimer(session.deadline - this.#clock.now() + 50, () => {
@@ -125,6 +146,7 @@ export class InstanceProber implements Prober {
     });
     let identified = false;
     try {
+      await this.#prefetch(session, key);
       const vars = nameValueRows(await this.#query(session, VARIABLES_QUERY));
       if (!vars.has('server_id') || !vars.has('version')) {
         throw new TopologyError('unexpected_response', `probe of ${key}: server_id/version missing from variables`);
@@ -133,6 +155,7 @@ export class InstanceProber implements Prober {
       const warnings: string[] = [];
       const findings = await this.#readAll(session, key, vars, warnings);
       timer.cancel();
+      this.#plans.set(key, session.used.length >= 2 ? session.used : []);
       this.#keep(key, conn);
       return { ok: true, key, findings, warnings };
     } catch (error) {
@@ -150,6 +173,7 @@ export class InstanceProber implements Prober {
   forget(key: InstanceKey): void {
     const conn = this.#idle.get(key);
     this.#idle.delete(key);
+    this.#plans.delete(key);
     conn?.destroy();
   }
 
@@ -182,6 +206,8 @@ export class InstanceProber implements Prober {
         // The probe never prepares statements; mysql2's per-connection statement cache would
         // otherwise preallocate about half a megabyte per connection (16,000 slots).
         maxPreparedStatements: 1,
+        // Only for the probe's own batch of constant statements (see #prefetch).
+        multipleStatements: true,
       });
       let settled = false;
       // A hard bound in case the driver's own timer does not fire (e.g. DNS that never answers).
@@ -223,8 +249,34 @@ export class InstanceProber implements Prober {
     });
   }
 
-  /** One query under mysql2's per-query timeout; the session's deadline timer is the hard bound. */
-  #query(session: ProbeSession, sql: string): Promise<Row[]> {
+  /**
+   * Sends the statements the server answered last time as one multi-statement round trip, so a
+   * steady-state probe costs one round trip instead of five. Any statement error drops the plan
+   * and the probe goes on statement by statement (the connection stays usable); a connection
+   * error fails the probe as usual.
+   */
+  async #prefetch(session: ProbeSession, key: InstanceKey): Promise<void> {
+    const plan = this.#plans.get(key) ?? FIRST_PROBE_PLAN;
+    if (plan.length < 2) return;
+    let results: unknown;
+    try {
+      results = await this.#rawQuery(session, plan.join(';\n'));
+    } catch (error) {
+      if (!isUnusableStatement(error)) throw error;
+      this.#plans.set(key, []);
+      return;
+    }
+    if (!Array.isArray(results) || results.length < plan.length) {
+      this.#plans.set(key, []);
+      return;
+    }
+    plan.forEach((sql, i) => {
+      const rows: unknown = results[i];
+      session.prefetched.set(sql, Array.isArray(rows) ? (rows as Row[]) : []);
+    });
+  }
+
+  #rawQuery(session: ProbeSession, sql: string): Promise<unknown> {
     if (session.abortedWith !== null) return Promise.reject(session.abortedWith);
     const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, session.deadline - this.#clock.now()));
     return new Promise((resolve, reject) => {
@@ -233,7 +285,31 @@ export class InstanceProber implements Prober {
         if (session.abort !== reject) return;
         session.abort = null;
         if (error) reject(error);
-        else resolve(Array.isArray(rows) ? (rows as Row[]) : []);
+        else resolve(rows);
+      });
+    });
+  }
+
+  /** One query under mysql2's per-query timeout; the session's deadline timer is the hard bound. */
+  #query(session: ProbeSession, sql: string): Promise<Row[]> {
+    if (session.abortedWith !== null) return Promise.reject(session.abortedWith);
+    const ahead = session.prefetched.get(sql);
+    if (ahead !== undefined) {
+      session.prefetched.delete(sql);
+      session.used.push(sql);
+      return Promise.resolve(ahead);
+    }
+    const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, session.deadline - this.#clock.now()));
+    return new Promise((resolve, reject) => {
+      session.abort = reject;
+      session.conn.query({ sql, timeout }, (error: unknown, rows: unknown) => {
+        if (session.abort !== reject) return;
+        session.abort = null;
+        if (error) reject(error);
+        else {
+          if (!sql.includes(';')) session.used.push(sql);
+          resolve(Array.isArray(rows) ? (rows as Row[]) : []);
+        }
       });
     });
   }
