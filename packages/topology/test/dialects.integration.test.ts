@@ -78,7 +78,6 @@ describe('probe dialects', () => {
   });
 
   it('falls back to the processlist when SHOW SLAVE HOSTS is denied, never listing the server itself', async () => {
-    let port = 0;
     server = await startFakeMysqlServer('10.11.6-MariaDB', (sql) => {
       if (sql.startsWith('SHOW GLOBAL VARIABLES')) {
         return vars({ hostname: 'p', server_id: 1, version: '10.11.6-MariaDB-log', read_only: 'OFF', log_bin: 'ON' });
@@ -96,7 +95,7 @@ describe('probe dialects', () => {
         return { columns: ['host'], rows: [['127.0.0.1'], ['10.0.0.7']] };
       return undefined;
     });
-    port = server.port;
+    const port = server.port;
     const prober = new InstanceProber({ user: 'orc', password: 'x', connectTimeoutMs: 1000, readTimeoutMs: 1000 });
     const outcome = await prober.probe(instanceKey('127.0.0.1', port));
     if (!outcome.ok) throw outcome.error;
