@@ -42,15 +42,9 @@ export async function startFakeMysqlServer(
   version: string,
   answer: (sql: string) => Answer | undefined,
 ): Promise<FakeMysqlServer> {
-  const server = createServer() as unknown as {
-    listen(port: number, host: string, cb: () => void): void;
-    on(event: 'connection', cb: (conn: ServerConn) => void): void;
-    close(cb: () => void): void;
-    _server: { address(): { port: number } };
-  };
   const statements: string[] = [];
   const conns: ServerConn[] = [];
-  server.on('connection', (conn) => {
+  const onConnection = (conn: ServerConn): void => {
     conns.push(conn);
     conn.on('error', () => {});
     conn.stream.on('error', () => {});
@@ -90,7 +84,12 @@ export async function startFakeMysqlServer(
       }
       conn.sequenceId = 0;
     });
-  });
+  };
+  const server = createServer((c) => onConnection(c as unknown as ServerConn)) as unknown as {
+    listen(port: number, host: string, cb: () => void): void;
+    close(cb: () => void): void;
+    _server: { address(): { port: number } };
+  };
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = server._server.address().port;
   return {
