@@ -121,7 +121,13 @@ export class Raft<R = unknown> {
       onFrame: (from, payload) => driver?.receive(from, payload),
       onPeerUnreachable: (peer, reason) => driver?.peerUnreachable(peer, reason),
     });
-    const state = await loadState(config, options, logger);
+    let state;
+    try {
+      state = await loadState(config, options, logger);
+    } catch (err) {
+      await options.transport.close().catch(() => undefined);
+      throw err;
+    }
     const storage = new MemoryStorage({
       hardState: state.hardState,
       conf: state.conf,

@@ -6,6 +6,7 @@ import type { LogFields, RaftLogger } from '../logger.js';
 import type { TransportHandlers } from '../ports.js';
 import { encodeFrame, FrameKind } from './frame.js';
 import { TcpTransport } from './tcp-transport.js';
+import { ManualClock } from '../node/manual-clock.js';
 import type { TcpTransportOptions } from './tcp-options.js';
 
 const open: TcpTransport[] = [];
@@ -228,6 +229,20 @@ describe('TcpTransport', () => {
     await a.log.waitFor((l) => l.msg === 'raft transport: peer unreachable');
     a.t.send(nodeId('nobody'), Buffer.from('x'));
     expect(a.unreachable).toContain('no address known for peer');
+  });
+
+  it('closes idle connections on the injected clock and reconnects on the next send', async () => {
+    const clock = new ManualClock();
+    const a = await start('a', { clock, idleTimeoutMs: 1000 });
+    const b = await start('b');
+    send(a, b, 'one');
+    await b.next();
+    expect(a.t.stats.peers['b']?.state).toBe('open');
+    clock.advance(2000);
+    expect(a.t.stats.peers['b']?.state).toBe('idle');
+    await a.log.waitFor((l) => l.msg === 'raft transport: idle connection closed');
+    send(a, b, 'two');
+    expect((await b.next()).text).toBe('two');
   });
 
   it('validates its options, reporting every problem', () => {
