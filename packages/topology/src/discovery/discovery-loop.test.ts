@@ -194,4 +194,19 @@ describe('DiscoveryLoop', () => {
     world.releaseAll();
     await loop.stop();
   });
+
+  it('probes a server that stays down at the emergent pace only for the suspicion window', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
+    await loop.start();
+    await clock.advance(100);
+    world.server('r1:3306').failWith = 'connection_refused';
+    await clock.advance(5000); // r1 fails at its poll: suspected for 10 s
+    await clock.advance(10_000);
+    const during = world.count('r1:3306');
+    expect(during).toBeGreaterThan(20);
+    await clock.advance(20_000); // back on the 5 s poll
+    expect(world.count('r1:3306') - during).toBeLessThanOrEqual(5);
+    await loop.stop();
+  });
 });

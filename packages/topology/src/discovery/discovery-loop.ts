@@ -432,8 +432,9 @@ export class DiscoveryLoop {
       if (lostMaster && inst.masterKey !== null && this.#instances.has(inst.masterKey)) {
         if (!this.#isSuspected(inst.masterKey, now)) this.suspect(inst.masterKey, 'a replica lost it');
       }
-    } else if (prev !== undefined && prev.lastSeenAt !== null) {
-      // Faster detection: a server that answered before and now does not.
+    } else if (prev !== undefined && prev.lastSeenAt !== null && prev.lastProbeError === null) {
+      // Faster detection: a server whose last probe succeeded and this one failed. Only the
+      // transition counts: a server that stays down is back on the normal poll after the window.
       if (!this.#isSuspected(key, now)) this.suspect(key, outcome.error.code, { probeSelf: false });
     }
 
