@@ -13,6 +13,8 @@ export function optionsForSeed(seed: number): SimOptions {
     nodes: 5,
     initialVoters: seed % 3 === 0 ? 5 : 3,
     drift: 0.1,
+    // One seed in four changes membership and transfers leadership often.
+    ...(seed % 4 === 1 ? { faults: { confChange: 0.03, transfer: 0.01 } } : {}),
     network: harsh
       ? { lossRate: 0.1, duplicateRate: 0.05, minDelay: 0, maxDelay: 6 }
       : { lossRate: 0.02, duplicateRate: 0.01, minDelay: 0, maxDelay: 3 },

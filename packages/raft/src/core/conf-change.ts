@@ -115,3 +115,18 @@ export function applyConfChange(conf: ConfState, cc: ConfChange): ConfState {
   if (cc.type === 'addLearner') learners.push(cc.node);
   return { voters: voters.sort(), learners: learners.sort(), votersOutgoing: [] };
 }
+
+/**
+ * The configuration that follows `prev` once the change in `data` (a ConfChange entry's data)
+ * takes effect: the entry's recorded result, or for entries without one the change applied as a
+ * delta (ignored when it does not apply). Never a configuration without voters.
+ */
+export function nextConf(prev: ConfState, data: Uint8Array): ConfState {
+  const cc = decodeConfChange(data);
+  let next = cc.result;
+  if (next === null) {
+    if (confChangeProblem(prev, cc) !== null) return prev;
+    next = applyConfChange(prev, cc);
+  }
+  return next.voters.length === 0 ? prev : next;
+}

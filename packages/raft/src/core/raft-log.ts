@@ -2,8 +2,9 @@
 // unstable tail (entries and possibly a snapshot) not yet handed to the driver to persist.
 import type { RaftStorage } from './storage.js';
 import { limitSize } from './storage.js';
-import type { Entry, LogIndex, SnapshotMeta, Term } from './types.js';
-import { logIndex, term as toTerm } from './types.js';
+import { nextConf } from './conf-change.js';
+import type { ConfState, Entry, LogIndex, SnapshotMeta, Term } from './types.js';
+import { EntryType, logIndex, term as toTerm } from './types.js';
 
 /** The unstable part: a received snapshot to install and/or entries to persist. */
 class Unstable {
@@ -66,12 +67,20 @@ class Unstable {
   }
 }
 
-/** The core's log: durable storage plus the unstable tail, with commit and apply positions. */
+/**
+ * The core's log: durable storage plus the unstable tail, with commit and apply positions, and
+ * the membership: the configuration in force is the one of the LAST membership change in the
+ * log, committed or not (Raft dissertation, 4.1). A node whose commit index lags therefore
+ * never campaigns or counts votes with a configuration older than its log shows.
+ */
 export class RaftLog {
   readonly storage: RaftStorage;
   readonly unstable: Unstable;
   committed: number;
   applied: number;
+  /** The configuration before the first change below; the changes found in the log, by index. */
+  #confBase: ConfState;
+  #confs: { readonly index: number; readonly conf: ConfState }[] = [];
 
   constructor(storage: RaftStorage, applied: number | null) {
     this.storage = storage;
@@ -79,6 +88,29 @@ export class RaftLog {
     const first = storage.firstIndex();
     this.committed = first - 1;
     this.applied = applied ?? first - 1;
+    this.#confBase = storage.snapshot()?.conf ?? storage.initialState().conf;
+    const last = storage.lastIndex();
+    if (last >= first) this.#trackConfs(storage.entries(logIndex(first), logIndex(last + 1), Infinity));
+  }
+
+  /** The configuration in force: the latest one in the log. */
+  latestConf(): ConfState {
+    return this.#confs[this.#confs.length - 1]?.conf ?? this.#confBase;
+  }
+
+  /** Index of the latest membership change in the log (0 when there is none after the base). */
+  latestConfIndex(): number {
+    return this.#confs[this.#confs.length - 1]?.index ?? 0;
+  }
+
+  #trackConfs(ents: readonly Entry[]): void {
+    const first = ents[0];
+    if (first === undefined) return;
+    while ((this.#confs[this.#confs.length - 1]?.index ?? 0) >= first.index) this.#confs.pop();
+    for (const e of ents) {
+      if (e.type === EntryType.ConfChange)
+        this.#confs.push({ index: e.index, conf: nextConf(this.latestConf(), e.data) });
+    }
   }
 
   firstIndex(): number {
@@ -183,6 +215,7 @@ export class RaftLog {
       throw new Error(`raft log: append at ${first.index} would overwrite committed ${this.committed}`);
     }
     this.unstable.truncateAndAppend(ents);
+    this.#trackConfs(ents);
     return this.lastIndex();
   }
 
@@ -217,6 +250,8 @@ export class RaftLog {
     this.committed = meta.index;
     this.applied = Math.max(this.applied, meta.index);
     this.unstable.restore(meta);
+    this.#confBase = meta.conf;
+    this.#confs = [];
   }
 
   /** The newest snapshot's metadata (an unstable one being installed first). */

@@ -2,8 +2,7 @@
 // plumbing every role shares. Role behaviour lives in step functions swapped on each transition
 // (raft-leader.ts, raft-follower.ts). Internal to the core: drivers use RawNode.
 import type { RaftCoreConfig } from './config.js';
-import type { ConfChangeEntry } from './conf-change.js';
-import { applyConfChange, confChangeProblem } from './conf-change.js';
+import { nextConf } from './conf-change.js';
 import type { Message } from './messages.js';
 import { isMajority, Progress, quorumIndex } from './progress.js';
 import { RaftLog } from './raft-log.js';
@@ -49,7 +48,10 @@ export class Raft {
   vote: NodeId | null = null;
   lead: NodeId | null = null;
   role: RaftRole = 'follower';
-  conf: ConfState;
+  /** The membership as of the entries handed to the driver (reported in Ready.confState). */
+  appliedConf: ConfState;
+  /** The configuration the leader's progress map was last built for. */
+  #prsConf: ConfState | null = null;
   /** Leader only: progress of every member, self included. */
   prs = new Map<NodeId, Progress>();
   votes = new Map<NodeId, boolean>();
@@ -97,7 +99,7 @@ export class Raft {
     const { hardState, conf } = storage.initialState();
     this.log = new RaftLog(storage, cfg.applied);
     const snap = storage.snapshot();
-    this.conf = conf.voters.length === 0 && conf.learners.length === 0 && snap !== null ? snap.conf : conf;
+    this.appliedConf = snap !== null && (conf.voters.length === 0 || snap.index >= this.log.applied) ? snap.conf : conf;
     if (hardState.commit > this.log.lastIndex()) {
       throw new RangeError(
         `raft: hard state commit ${hardState.commit} is beyond the last log index ${this.log.lastIndex()}`,
@@ -114,12 +116,21 @@ export class Raft {
 
   // ---- helpers -------------------------------------------------------------------------------
 
+  /** The configuration in force: the latest membership change in the log (see RaftLog). */
+  get conf(): ConfState {
+    return this.log.latestConf();
+  }
+
   isVoter(id: NodeId = this.id): boolean {
     return this.conf.voters.includes(id);
   }
 
-  /** Every member but self (voters and learners), in a stable order. */
+  /**
+   * Every member but self (voters and learners), in a stable order. A leader also keeps sending
+   * to a server it is removing until the removal is applied, so that the server learns of it.
+   */
   peers(): NodeId[] {
+    if (this.role === 'leader') return [...this.prs.keys()].filter((p) => p !== this.id);
     const all = [...this.conf.voters, ...this.conf.learners];
     return all.filter((p) => p !== this.id);
   }
@@ -198,6 +209,7 @@ export class Raft {
     this.role = 'leader';
     const last = this.log.lastIndex();
     for (const id of [...this.conf.voters, ...this.conf.learners]) this.#addProgress(id, last);
+    this.#prsConf = this.conf;
     const self = this.prs.get(this.id);
     if (self !== undefined) {
       self.match = last;
@@ -287,6 +299,7 @@ export class Raft {
     const entries: Entry[] = es.map((e) => ({ index: logIndex(++index), term: t, type: e.type, data: e.data }));
     this.log.append(entries);
     this.prs.get(this.id)?.maybeUpdate(this.log.lastIndex());
+    if (this.#prsConf !== null && this.#prsConf !== this.conf) this.#syncProgress();
     this.maybeCommit();
     return entries;
   }
@@ -341,38 +354,49 @@ export class Raft {
 
   // ---- membership ----------------------------------------------------------------------------
 
-  /** Adopts the configuration of a committed membership change (as it is handed to the driver). */
-  applyConfChange(cc: ConfChangeEntry): void {
-    let next = cc.result;
-    if (next === null) {
-      // An entry without its result (bootstrap): apply the change to our configuration.
-      if (confChangeProblem(this.conf, cc) !== null) return;
-      next = applyConfChange(this.conf, cc);
-    }
-    if (next.voters.length === 0) return; // never produced by a leader; refuse to brick the group
-    this.conf = next;
-    this.confChanged = true;
-    if (this.role !== 'leader') return;
+  /**
+   * Leader: the configuration changed (a membership change was appended). Tracks new members,
+   * forgets removed ones. The leader keeps leading even if it removed itself, without counting
+   * itself, until that change commits.
+   */
+  #syncProgress(): void {
+    const conf = this.conf;
+    this.#prsConf = conf;
     const last = this.log.lastIndex();
-    for (const id of [...this.conf.voters, ...this.conf.learners]) {
-      const isLearner = this.conf.learners.includes(id);
+    for (const id of [...conf.voters, ...conf.learners]) {
       const pr = this.prs.get(id);
       if (pr === undefined) this.#addProgress(id, last);
-      else pr.isLearner = isLearner;
+      else pr.isLearner = conf.learners.includes(id);
     }
+    this.#dropLeftMembers();
+    if (this.leadTransferee !== null && !this.isVoter(this.leadTransferee)) this.leadTransferee = null;
+  }
+
+  /** Forgets the progress of servers that are neither in the configuration nor still leaving it. */
+  #dropLeftMembers(): void {
+    const keep = (id: NodeId): boolean =>
+      id === this.id ||
+      this.conf.voters.includes(id) ||
+      this.conf.learners.includes(id) ||
+      this.appliedConf.voters.includes(id) ||
+      this.appliedConf.learners.includes(id);
     for (const id of [...this.prs.keys()]) {
-      if (!this.conf.voters.includes(id) && !this.conf.learners.includes(id)) {
+      if (!keep(id)) {
         this.prs.delete(id);
         this.ackedRound.delete(id);
       }
     }
-    if (this.leadTransferee !== null && !this.isVoter(this.leadTransferee)) this.leadTransferee = null;
-    if (!this.isVoter()) {
+  }
+
+  /** A committed membership change is handed to the driver: it is now applied. */
+  applyConfChange(data: Uint8Array): void {
+    this.appliedConf = nextConf(this.appliedConf, data);
+    this.confChanged = true;
+    if (this.role === 'leader') this.#dropLeftMembers();
+    // A leader that removed itself steps down once the removal is committed (and applied).
+    if (this.role === 'leader' && !this.isVoter() && !this.appliedConf.voters.includes(this.id)) {
       this.roles.stepDownAfterRemoval(this);
-      return;
     }
-    if (this.maybeCommit()) this.roles.bcastAppend(this);
-    else this.roles.bcastAppend(this, false);
   }
 
   // ---- snapshots -----------------------------------------------------------------------------
@@ -386,7 +410,7 @@ export class Raft {
       return false;
     }
     this.log.restore(meta);
-    this.conf = meta.conf;
+    this.appliedConf = meta.conf;
     this.confChanged = true;
     return true;
   }

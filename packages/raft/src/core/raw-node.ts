@@ -6,7 +6,7 @@ import type { RandomSource } from '../ports.js';
 import type { RaftCoreConfigInput } from './config.js';
 import { validateRaftCoreConfig } from './config.js';
 import type { ConfChange } from './conf-change.js';
-import { applyConfChange, confChangeProblem, decodeConfChange, encodeConfChange } from './conf-change.js';
+import { applyConfChange, confChangeProblem, encodeConfChange } from './conf-change.js';
 import type { Message } from './messages.js';
 import { messageTypes } from './messages.js';
 import { Raft } from './raft.js';
@@ -230,7 +230,7 @@ export class RawNode {
     this.#flush();
     const committedEntries = r.log.nextCommitted(r.cfg.maxCommittedSizePerReady);
     for (const e of committedEntries) {
-      if (e.type === EntryType.ConfChange) r.applyConfChange(decodeConfChange(e.data));
+      if (e.type === EntryType.ConfChange) r.applyConfChange(e.data);
     }
     if (r.role === 'leader') r.uncommittedSize = Math.max(0, r.uncommittedSize - entriesSize(committedEntries));
     this.#flush();
@@ -248,7 +248,7 @@ export class RawNode {
       messages: r.msgs,
       committedEntries,
       readStates: r.readStates,
-      confState: r.confChanged ? r.conf : null,
+      confState: r.confChanged ? r.appliedConf : null,
       mustSync:
         entries.length > 0 ||
         u.snapshot !== null ||
