@@ -55,7 +55,7 @@ export interface TopologyConfigInput {
   RecoverIntermediateMasterClusterFilters?: string[];
   RecoverNonWriteableMaster?: boolean;
   EnforceExactSemiSyncReplicas?: boolean;
-  /** orc: while a primary is suspected (its probe failed, or a replica lost it), it and its replicas are re-probed this often. Default 250. */
+  /** orc: while a primary is suspected (its probe failed, or a replica lost it), it and its replicas are re-probed this often. Default 100. */
   EmergentPollMilliseconds?: number;
   /** orc: how long a suspicion lasts without new evidence. Default 2 × InstancePollSeconds. */
   EmergentWindowSeconds?: number;
@@ -102,7 +102,7 @@ const DEFAULTS = {
   RecoverIntermediateMasterClusterFilters: [],
   RecoverNonWriteableMaster: false,
   EnforceExactSemiSyncReplicas: false,
-  EmergentPollMilliseconds: 250,
+  EmergentPollMilliseconds: 100,
   EmergentWindowSeconds: 0,
   WriteBatchMilliseconds: 100,
   WriteBatchMaxSize: 1000,
