@@ -127,6 +127,18 @@ export class GoldenEnv {
       case 'deliver':
         this.#deliver();
         return;
+      case 'run': {
+        // Ticks every live node, then delivers until quiet, N times; prints state changes only.
+        for (let i = 0; i < this.#times(args); i++) {
+          for (const n of this.nodes.values()) if (n.isUp) n.raw.tick();
+          for (let round = 0; round < 50; round++) {
+            this.#process();
+            if (this.#inflight.length === 0) break;
+            this.#deliver(true);
+          }
+        }
+        return;
+      }
       case 'stabilize':
         for (let round = 0; round < 50; round++) {
           this.#process();
@@ -143,6 +155,9 @@ export class GoldenEnv {
       case 'cut':
         this.#cut.add(`${args[0]}>${args[1]}`);
         this.#cut.add(`${args[1]}>${args[0]}`);
+        return;
+      case 'cut-one-way':
+        this.#cut.add(`${args[0]}>${args[1]}`);
         return;
       case 'heal':
         this.#cut.clear();
@@ -252,7 +267,7 @@ export class GoldenEnv {
     for (const ev of events) {
       switch (ev.kind) {
         case 'softState':
-          this.#out.push(`${id}: ${ev.soft.role} term=${ev.term} lead=${ev.soft.lead ?? '-'}`);
+          this.#out.push(`${id}: ${ev.soft.role} term=${ev.soft.term} lead=${ev.soft.lead ?? '-'}`);
           break;
         case 'applied':
           applied.push(describeEntry(ev.entry));
@@ -275,16 +290,16 @@ export class GoldenEnv {
     if (applied.length > 0) this.#out.push(`${id}: applied ${applied.join(', ')}`);
   }
 
-  #deliver(): void {
+  #deliver(quiet = false): void {
     const batch = this.#inflight;
     this.#inflight = [];
     for (const m of batch) {
       const target = this.nodes.get(m.to);
       if (this.#cut.has(`${m.from}>${m.to}`) || target === undefined || !target.isUp) {
-        this.#out.push(`${describeMessage(m)} (dropped)`);
+        if (!quiet) this.#out.push(`${describeMessage(m)} (dropped)`);
         continue;
       }
-      this.#out.push(describeMessage(m));
+      if (!quiet) this.#out.push(describeMessage(m));
       target.raw.step(m);
     }
     this.#process();

@@ -42,9 +42,11 @@ export function seedsFor(from: number, count: number): number[] {
 /** Runs the seeds and returns failures with replay instructions, plus totals for the log. */
 export function runSeeds(seeds: readonly number[]): { failures: string[]; totals: Record<string, number> } {
   const failures: string[] = [];
+  // ORC_SIM_TRACE=1 (with ORC_SIM_SEED) prints every node's state after each step.
+  const trace = process.env['ORC_SIM_TRACE'] === '1' ? (line: string) => console.log(line) : undefined;
   const totals = { seeds: 0, steps: 0, leaders: 0, committed: 0, ops: 0, snapshots: 0, messages: 0 };
   for (const seed of seeds) {
-    const res = new SimCluster(optionsForSeed(seed)).run();
+    const res = new SimCluster({ ...optionsForSeed(seed), ...(trace ? { trace } : {}) }).run();
     totals.seeds++;
     totals.steps += res.stats.steps;
     totals.leaders += res.stats.leadersElected;
@@ -54,7 +56,9 @@ export function runSeeds(seeds: readonly number[]): { failures: string[]; totals
     totals.messages += res.stats.messages;
     const failure = failureOf(res);
     if (failure !== null)
-      failures.push(`seed ${seed}: ${failure}\n  replay: ORC_SIM_SEED=${seed} pnpm test:unit -- sim`);
+      failures.push(
+        `seed ${seed}: ${failure}\n  replay: ORC_SIM_SEED=${seed} pnpm test:unit -- sim  (ORC_SIM_TRACE=1 prints every step)`,
+      );
   }
   return { failures, totals };
 }

@@ -40,6 +40,8 @@ export interface SimOptions {
   readonly settleSteps?: number;
   /** See `SimNodeOptions.persistChance`. Default: 1 or 0.5, drawn from the seed. */
   readonly persistChance?: number;
+  /** Receives one line per step describing every node (for replaying a failing seed). */
+  readonly trace?: (line: string) => void;
 }
 
 /** Per-step fault probabilities. */
@@ -199,6 +201,18 @@ export class SimCluster {
     this.#clients.step(now, this.nodes);
     if (this.#faultsOn) this.#injectFaults();
     for (const node of this.nodes) this.#process(node);
+    this.#opts.trace?.(`${now} ${this.describe()}`);
+  }
+
+  /** One line: each node's role, term, commit, applied index, last index and voters. */
+  describe(): string {
+    return this.nodes
+      .map((n) => {
+        if (!n.isUp) return `${n.id}:down`;
+        const s = n.raw.status();
+        return `${n.id}:${s.role}/t${s.term}/c${s.commit}/a${n.kv.applied}/l${s.lastIndex}/v=${s.conf.voters.join(',')}`;
+      })
+      .join(' ');
   }
 
   /** Stops every fault, restarts every node, and waits for a leader to commit on every member. */
@@ -229,11 +243,7 @@ export class SimCluster {
       const members = this.nodes.filter((n) => conf.voters.includes(n.id) || conf.learners.includes(n.id));
       if (members.every((n) => n.kv.applied >= (marker?.index ?? 0))) return null;
     }
-    const states = this.nodes.map((n) => {
-      const s = n.raw.status();
-      return `${n.id}:${s.role}/t${s.term}/c${s.commit}/a${n.kv.applied}/v=${s.conf.voters.join(',')}`;
-    });
-    return `no leader committed a new entry on every member within ${limit} steps of calm: ${states.join(' ')}`;
+    return `no leader committed a new entry on every member within ${limit} steps of calm: ${this.describe()}`;
   }
 
   #byId(id: NodeId): SimNode | undefined {
