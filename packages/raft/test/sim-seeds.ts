@@ -43,7 +43,7 @@ export function seedsFor(from: number, count: number): number[] {
 export function runSeeds(seeds: readonly number[]): { failures: string[]; totals: Record<string, number> } {
   const failures: string[] = [];
   // ORC_SIM_TRACE=1 (with ORC_SIM_SEED) prints every node's state after each step.
-  const trace = process.env['ORC_SIM_TRACE'] === '1' ? (line: string) => console.log(line) : undefined;
+  const trace = process.env['ORC_SIM_TRACE'] === '1' ? (line: string) => process.stdout.write(`${line}\n`) : undefined;
   const totals = { seeds: 0, steps: 0, leaders: 0, committed: 0, ops: 0, snapshots: 0, messages: 0 };
   for (const seed of seeds) {
     const res = new SimCluster({ ...optionsForSeed(seed), ...(trace ? { trace } : {}) }).run();
