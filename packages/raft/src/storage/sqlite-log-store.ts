@@ -8,6 +8,7 @@ import type { LogStore, StableStore, StoredState } from '../ports.js';
 import { RaftError } from '../errors.js';
 import { errorField, noopLogger, type RaftLogger } from '../logger.js';
 import { checkAppend, checkCompact } from './log-checks.js';
+import { SqliteCheckpointer } from './sqlite-checkpointer.js';
 import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-types.js';
 
 /** Options of {@link SqliteLogStore.open}. */
@@ -76,12 +77,12 @@ export class SqliteLogStore implements LogStore, StableStore {
     deleteAll: SqliteStatement;
     range: SqliteStatement;
     term: SqliteStatement;
-    minIdx: SqliteStatement;
     maxIdx: SqliteStatement;
     getMeta: SqliteStatement;
     putMeta: SqliteStatement;
   };
   readonly #flushTx: (ops: readonly Op[]) => void;
+  readonly #checkpointer: SqliteCheckpointer;
 
   private constructor(db: SqliteDatabase, file: string, logger: RaftLogger) {
     this.#db = db;
@@ -94,7 +95,6 @@ export class SqliteLogStore implements LogStore, StableStore {
       deleteAll: db.prepare('DELETE FROM raft_log'),
       range: db.prepare('SELECT idx, term, type, data FROM raft_log WHERE idx >= ? AND idx < ? ORDER BY idx').raw(true),
       term: db.prepare('SELECT term FROM raft_log WHERE idx = ?').pluck(true),
-      minIdx: db.prepare('SELECT MIN(idx) FROM raft_log').pluck(true),
       maxIdx: db.prepare('SELECT MAX(idx) FROM raft_log').pluck(true),
       getMeta: db.prepare('SELECT v FROM raft_meta WHERE k = ?').pluck(true),
       putMeta: db.prepare('INSERT OR REPLACE INTO raft_meta (k, v) VALUES (?, ?)'),
@@ -102,6 +102,7 @@ export class SqliteLogStore implements LogStore, StableStore {
     this.#flushTx = db.transaction((ops: readonly Op[]) => {
       for (const op of ops) this.#execute(op);
     });
+    this.#checkpointer = new SqliteCheckpointer(file, () => db.pragma('wal_checkpoint(PASSIVE)'), logger);
     const compacted = this.#getMeta<{ index: number; term: number }>('compacted');
     this.#compactedIndex = compacted?.index ?? 0;
     this.#compactedTerm = compacted?.term ?? 0;
@@ -120,6 +121,8 @@ export class SqliteLogStore implements LogStore, StableStore {
       const db = openSqlite(file);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+      // Checkpoints run on a worker thread (SqliteCheckpointer), not inside our commits.
+      db.pragma('wal_autocheckpoint = 0');
       db.exec(SCHEMA);
       const store = new SqliteLogStore(db, file, logger);
       logger.info('raft log store opened', {
@@ -136,6 +139,11 @@ export class SqliteLogStore implements LogStore, StableStore {
   /** How many transactions were committed and how many writes they carried (group commit). */
   get groupCommitStats(): { readonly transactions: number; readonly writes: number } {
     return { transactions: this.#groups, writes: this.#groupedOps };
+  }
+
+  /** WAL checkpoints done by the worker thread and (as a fallback) inline. */
+  get checkpointStats(): { readonly background: number; readonly inline: number } {
+    return { background: this.#checkpointer.checkpoints, inline: this.#checkpointer.inlineCheckpoints };
   }
 
   async firstIndex(): Promise<LogIndex> {
@@ -226,6 +234,7 @@ export class SqliteLogStore implements LogStore, StableStore {
     if (this.#closed) return;
     this.#flush();
     this.#closed = true;
+    await this.#checkpointer.close();
     this.#db.close();
   }
 
@@ -252,6 +261,7 @@ export class SqliteLogStore implements LogStore, StableStore {
       this.#flushTx(ops);
       this.#groups++;
       this.#groupedOps += ops.length;
+      this.#checkpointer.committed();
     } catch (err) {
       this.#logger.error('raft log store write failed', { file: this.#file, ops: ops.length, reason: errorField(err) });
       // Re-read what is on disk so later checks start from the truth.
