@@ -84,6 +84,17 @@ export class PeerConnection {
 
   send(payload: Uint8Array): void {
     if (this.#state === 'closed') return;
+    if (payload.byteLength > this.#ctx.options.maxFrameBytes) {
+      // The peer would refuse it and close the connection: never send it.
+      this.#droppedFrames++;
+      this.#ctx.logger.warn('raft transport: payload larger than the maximum frame size dropped', {
+        peer: this.#peer,
+        bytes: payload.byteLength,
+        maxFrameBytes: this.#ctx.options.maxFrameBytes,
+      });
+      this.#ctx.onUnreachable(this.#peer, 'payload larger than the maximum frame size: dropped');
+      return;
+    }
     if (this.#queueBytes + payload.byteLength > this.#ctx.options.maxQueueBytes) {
       this.#droppedFrames++;
       this.#ctx.onUnreachable(this.#peer, 'send queue full: payload dropped');

@@ -227,6 +227,9 @@ describe('TcpTransport', () => {
     a.t.send(nodeId('gone'), Buffer.from('123456'));
     expect(a.unreachable).toContain('send queue full: payload dropped');
     await a.log.waitFor((l) => l.msg === 'raft transport: peer unreachable');
+    a.t.setPeer(nodeId('big'), '127.0.0.1:1');
+    a.t.send(nodeId('big'), Buffer.alloc(17 * 1024 * 1024));
+    expect(a.unreachable).toContain('payload larger than the maximum frame size: dropped');
     a.t.send(nodeId('nobody'), Buffer.from('x'));
     expect(a.unreachable).toContain('no address known for peer');
   });
