@@ -4,6 +4,7 @@ import type { AppendResponse, HeartbeatResponse, Message, SnapshotResponse } fro
 import type { Progress } from './progress.js';
 import { isMajority } from './progress.js';
 import type { Raft } from './raft.js';
+import { answerRead, handleReadRequest, releaseReads } from './raft-reads.js';
 import type { NodeId } from './types.js';
 import { logIndex, term as toTerm } from './types.js';
 
@@ -112,58 +113,6 @@ function quorumActive(r: Raft): boolean {
   return isMajority(active, r.conf.voters.length);
 }
 
-/** Whether the leader lease holds: a quorum acknowledged a heartbeat sent recently enough. */
-export function leaseValid(r: Raft): boolean {
-  if (!r.cfg.leaseRead || r.leaseBroken) return false;
-  const sentAt = r.roundTick.get(r.quorumRound());
-  if (sentAt === undefined) return false;
-  // Followers promise not to help elect anyone for electionTickMin of THEIR ticks after hearing
-  // from us; the leader trusts 80% of that, so clock rates may differ by about 10%.
-  return r.ticks - sentAt < Math.floor(r.cfg.electionTickMin * 0.8);
-}
-
-/** Leader side of a linearizable read (local or forwarded). */
-export function handleReadRequest(r: Raft, context: Uint8Array, from: NodeId): void {
-  if (!r.committedInTerm()) {
-    // Our commit index may lag the previous leader's until our noop commits.
-    r.readsAwaitingCommit.push({ context, from });
-    return;
-  }
-  if (r.conf.voters.length === 1 && r.isVoter()) {
-    r.answerRead(from, context, r.log.committed);
-    return;
-  }
-  if (leaseValid(r)) {
-    r.answerRead(from, context, r.log.committed);
-    return;
-  }
-  r.pendingReads.push({ round: r.readRound + 1, index: r.log.committed, context, from });
-  r.readRoundNeeded = true;
-}
-
-/** Answers every pending read whose round a quorum confirmed; forgets rounds older than that. */
-function releaseReads(r: Raft): void {
-  const q = r.quorumRound();
-  for (const k of r.roundTick.keys()) {
-    if (k >= q) break;
-    r.roundTick.delete(k);
-  }
-  let n = 0;
-  while (n < r.pendingReads.length && (r.pendingReads[n]?.round ?? Infinity) <= q) {
-    const rd = r.pendingReads[n];
-    if (rd !== undefined) r.answerRead(rd.from, rd.context, rd.index);
-    n++;
-  }
-  if (n > 0) r.pendingReads.splice(0, n);
-}
-
-export function onCommitAdvanced(r: Raft): void {
-  if (r.role !== 'leader' || r.readsAwaitingCommit.length === 0 || !r.committedInTerm()) return;
-  const waiting = r.readsAwaitingCommit;
-  r.readsAwaitingCommit = [];
-  for (const w of waiting) handleReadRequest(r, w.context, w.from);
-}
-
 /**
  * The leader applied its own removal: tell everyone the commit index (so they apply it too),
  * hand leadership to the most caught-up voter, and step down.
@@ -216,7 +165,7 @@ export function stepLeader(r: Raft, m: Message): void {
       return;
     case 'readIndex':
       if (r.prs.has(m.from)) handleReadRequest(r, m.context, m.from);
-      else r.answerRead(m.from, m.context, null);
+      else answerRead(r, m.from, m.context, null);
       return;
     default:
       return;

@@ -6,6 +6,7 @@ import { nextConf } from './conf-change.js';
 import type { Message } from './messages.js';
 import { isMajority, Progress, quorumIndex } from './progress.js';
 import { RaftLog } from './raft-log.js';
+import { failPendingReads } from './raft-reads.js';
 import type { IncomingSnapshotChunk, RaftRole, ReadState } from './ready-types.js';
 import type { RaftStorage } from './storage.js';
 import type { ConfState, Entry, NodeId, SnapshotMeta } from './types.js';
@@ -171,7 +172,7 @@ export class Raft {
     this.prs.clear();
     this.pendingConfIndex = 0;
     this.uncommittedSize = 0;
-    this.failPendingReads();
+    failPendingReads(this);
   }
 
   becomeFollower(t: number, lead: NodeId | null): void {
@@ -317,39 +318,6 @@ export class Raft {
 
   committedInTerm(): boolean {
     return this.log.term(this.log.committed) === this.term;
-  }
-
-  // ---- reads ---------------------------------------------------------------------------------
-
-  /** Answers a read: locally as a ReadState, or to the follower that forwarded it. */
-  answerRead(from: NodeId, context: Uint8Array, index: number | null): void {
-    if (from === this.id) {
-      this.readStates.push({ context, index: index === null ? null : logIndex(index) });
-    } else {
-      this.send({
-        type: 'readIndexResp',
-        to: from,
-        index: logIndex(index ?? 0),
-        context,
-        reject: index === null,
-      });
-    }
-  }
-
-  failPendingReads(): void {
-    for (const r of this.pendingReads) this.answerRead(r.from, r.context, null);
-    for (const r of this.readsAwaitingCommit) this.answerRead(r.from, r.context, null);
-    this.pendingReads = [];
-    this.readsAwaitingCommit = [];
-    this.readRoundNeeded = false;
-  }
-
-  /** The newest heartbeat round a quorum of voters acknowledged (self acknowledges every round). */
-  quorumRound(): number {
-    const acks: number[] = [];
-    for (const v of this.conf.voters) acks.push(v === this.id ? this.readRound : (this.ackedRound.get(v) ?? 0));
-    const q = quorumIndex(acks);
-    return Number.isFinite(q) ? q : this.readRound;
   }
 
   // ---- membership ----------------------------------------------------------------------------

@@ -10,11 +10,10 @@ import { applyConfChange, confChangeProblem, encodeConfChange } from './conf-cha
 import type { Message } from './messages.js';
 import { messageTypes } from './messages.js';
 import { Raft } from './raft.js';
+import { handleReadRequest, onCommitAdvanced } from './raft-reads.js';
 import {
   bcastAppend,
   bcastHeartbeat,
-  handleReadRequest,
-  onCommitAdvanced,
   stepDownAfterRemoval,
   stepLeader,
   tickHeartbeat,
