@@ -156,7 +156,7 @@ export class InstanceProber implements Prober {
       const findings = await this.#readAll(session, key, vars, warnings);
       timer.cancel();
       this.#plans.set(key, session.used.length >= 2 ? session.used : []);
-      this.#keep(key, conn);
+      this.#keep(key, conn, findings.replication === null || findings.replicaKeys.length > 0);
       return { ok: true, key, findings, warnings };
     } catch (error) {
       timer.cancel();
@@ -183,9 +183,21 @@ export class InstanceProber implements Prober {
     this.#idle.clear();
   }
 
-  #keep(key: InstanceKey, conn: Connection): void {
+  /**
+   * Keeps the connection of a server whose death matters at once (a primary, or a server with
+   * replicas): its closing is the fastest failure signal there is. A leaf replica's connection is
+   * closed after the probe: one connection per server would cost memory (about 25 KB each in
+   * mysql2) for no faster detection, since no analysis waits on a leaf replica.
+   */
+  #keep(key: InstanceKey, conn: Connection, isWatched: boolean): void {
     if (this.#closed) {
       conn.destroy();
+      return;
+    }
+    if (!isWatched) {
+      conn.end((error: unknown) => {
+        if (error) conn.destroy();
+      });
       return;
     }
     this.#idle.set(key, conn);
