@@ -31,9 +31,9 @@ const LABEL = flags.get('label') ?? (FSYNC ? 'default' : 'nofsync');
 const MEMORY = flags.has('memory') ? num('memory', 1_000_000) : 0;
 const now = (): number => performance.timeOrigin + performance.now();
 // V8's default young generation lets the heap balloon under a high allocation rate (RSS 150-250 MB
-// after 1M entries, of which ~10 MB live); 8 MB semi-spaces keep it near 100-140 MB at the same
-// throughput. This is the setting docs/adr/0212 recommends for nodes; BENCH_NODE_FLAGS="" measures V8's defaults.
-const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '--max-semi-space-size=8').split(' ').filter(Boolean);
+// after 1M entries, of which ~10 MB live); 4 MB semi-spaces keep a node near 110-140 MB at the same
+// throughput. docs/adr/0212 recommends it for nodes; BENCH_NODE_FLAGS="" measures V8's defaults.
+const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(

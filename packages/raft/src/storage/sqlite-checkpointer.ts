@@ -76,6 +76,7 @@ export class SqliteCheckpointer {
     const w = this.#worker;
     if (w === null) return;
     const exited = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.ref(); // keep the process alive until the worker closed its connection
     w.postMessage('close');
     await Promise.race([exited, new Promise<void>((r) => setTimeout(r, 1000).unref())]);
     await w.terminate();

@@ -134,7 +134,7 @@ describe('SqliteLogStore', () => {
 
   it('checkpoints the WAL on a worker thread, keeping every entry', async () => {
     const dir = tempDir();
-    const s = SqliteLogStore.open({ dir });
+    const s = SqliteLogStore.open({ dir, backgroundCheckpoint: true });
     for (let i = 1; i <= 600; i++) await s.append([entry(i, 1)]);
     const deadline = Date.now() + 10_000;
     while (s.checkpointStats.background === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
