@@ -1,7 +1,6 @@
 import type { TimerHandle, TopologyClock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { TopologyError } from '../errors.js';
-import { resolveClusters } from '../cluster/cluster-resolver.js';
 import type { Instance } from '../instance/instance.js';
 import { isIoThreadRunning, unseenInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
@@ -10,8 +9,9 @@ import type { TopologyLogger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { ProbeOutcome, Prober } from '../probe/instance-prober.js';
 import type { TopologyConfig } from '../topology-config.js';
-import { DueHeap } from './due-heap.js';
+import { ProbeSchedule } from './probe-schedule.js';
 import type { InstanceRepository } from './instance-repository.js';
+import { InstanceWriter } from './instance-writer.js';
 
 /** What the loop reports after each probe. */
 export interface ProbeEvent {
@@ -59,21 +59,16 @@ export class DiscoveryLoop {
   readonly #again = new Set<InstanceKey>();
   readonly #inFlightSince = new Map<InstanceKey, number>();
   #pendingSweep: TimerHandle | null = null;
-  readonly #schedule = new DueHeap<InstanceKey>();
-  readonly #scheduled = new Map<InstanceKey, number>();
+  readonly #schedule: ProbeSchedule<InstanceKey>;
   readonly #suspects = new Map<InstanceKey, number>();
   readonly #lastUrgent = new Map<InstanceKey, number>();
   readonly #forgotten = new Map<InstanceKey, number>();
-  readonly #dirty = new Set<InstanceKey>();
   readonly #waiters = new Map<InstanceKey, { resolve: (i: Instance) => void; reject: (e: Error) => void }[]>();
   readonly #listeners = new Set<(e: ProbeEvent) => void>();
   readonly #ignore: RegExp[];
   readonly #ignoreReplica: RegExp[];
   readonly #ignoreMaster: RegExp[];
-  #tick: { at: number; handle: TimerHandle } | null = null;
-  #flushTimer: TimerHandle | null = null;
-  #flushing: Promise<void> | null = null;
-  #topologyChanged = false;
+  readonly #writer: InstanceWriter;
   #running = false;
   #stopped = false;
 
@@ -86,6 +81,19 @@ export class DiscoveryLoop {
     this.#ignore = this.#config.DiscoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
     this.#ignoreReplica = this.#config.DiscoveryIgnoreReplicaHostnameFilters.map((f) => new RegExp(f));
     this.#ignoreMaster = this.#config.DiscoveryIgnoreMasterHostnameFilters.map((f) => new RegExp(f));
+    this.#schedule = new ProbeSchedule<InstanceKey>(this.#clock, (keys) => {
+      if (!this.#running) return;
+      for (const key of keys) this.#enqueue(key);
+      this.#pump();
+    });
+    this.#writer = new InstanceWriter({
+      instances: this.#instances,
+      repository: this.#repository,
+      clock: this.#clock,
+      logger: this.#logger,
+      batchMs: this.#config.WriteBatchMilliseconds,
+      maxBatch: this.#config.WriteBatchMaxSize,
+    });
   }
 
   /** Whether the loop runs. */
@@ -115,7 +123,7 @@ export class DiscoveryLoop {
     } catch (error) {
       this.#logger.error('discovery could not read stored instances', { error: String(error) });
     }
-    this.#topologyChanged = true;
+    this.#writer.topologyChanged();
     for (const key of this.#instances.keys()) this.#enqueue(key);
     for (const seed of this.#config.DiscoverySeeds) this.#enqueue(seed);
     this.#pump();
@@ -126,14 +134,12 @@ export class DiscoveryLoop {
     if (this.#stopped) return;
     this.#running = false;
     this.#stopped = true;
-    this.#tick?.handle.cancel();
-    this.#tick = null;
-    this.#flushTimer?.cancel();
-    this.#flushTimer = null;
+    this.#schedule.stop();
+    this.#writer.disable();
     this.#pendingSweep?.cancel();
     this.#pendingSweep = null;
     await Promise.allSettled([...this.#inFlight.values()]);
-    await this.#flush();
+    await this.#writer.flush();
     for (const waiters of this.#waiters.values()) {
       for (const w of waiters)
         w.reject(new TopologyError('stopped', 'discovery loop stopped before the probe finished'));
@@ -189,13 +195,13 @@ export class DiscoveryLoop {
       this.#instances.delete(key);
       this.#queue.delete(key);
       this.#urgent.delete(key);
-      this.#scheduled.delete(key);
+      this.#schedule.cancel(key);
       this.#suspects.delete(key);
-      this.#dirty.delete(key);
+      this.#writer.drop(key);
       this.#forgotten.set(key, until);
       this.#prober.forget(key);
     }
-    this.#topologyChanged = true;
+    this.#writer.topologyChanged();
     await this.#repository.deleteInstances(keys);
   }
 
@@ -271,33 +277,7 @@ export class DiscoveryLoop {
     const emergent = this.#isSuspected(key, now) || this.#isSuspected(inst?.masterKey ?? null, now);
     const interval = emergent ? this.#config.EmergentPollMilliseconds : this.#config.InstancePollSeconds * 1000;
     const due = Math.max(now, startedAt + interval);
-    this.#scheduled.set(key, this.#schedule.push(due, key));
-    this.#armTick();
-  }
-
-  #armTick(): void {
-    const due = this.#schedule.peekDue();
-    if (due === undefined || !this.#running) return;
-    if (this.#tick !== null && this.#tick.at <= due) return;
-    this.#tick?.handle.cancel();
-    const at = due;
-    this.#tick = { at, handle: this.#clock.setTimer(Math.max(0, at - this.#clock.now()), () => this.#onTick()) };
-  }
-
-  #onTick(): void {
-    this.#tick = null;
-    if (!this.#running) return;
-    const now = this.#clock.now();
-    for (;;) {
-      const due = this.#schedule.peekDue();
-      if (due === undefined || due > now) break;
-      const item = this.#schedule.pop()!;
-      if (this.#scheduled.get(item.key) !== item.seq) continue;
-      this.#scheduled.delete(item.key);
-      this.#enqueue(item.key);
-    }
-    this.#pump();
-    this.#armTick();
+    this.#schedule.at(key, due);
   }
 
   #pump(): void {
@@ -339,7 +319,7 @@ export class DiscoveryLoop {
     const startedAt = this.#clock.now();
     this.#inFlightSince.set(key, startedAt);
     this.#armPendingSweep();
-    this.#scheduled.delete(key);
+    this.#schedule.cancel(key);
     const run = (async () => {
       let outcome: ProbeOutcome;
       try {
@@ -398,7 +378,7 @@ export class DiscoveryLoop {
         prev.suggestedClusterAlias !== inst.suggestedClusterAlias ||
         prev.lastSeenAt === null
       ) {
-        this.#topologyChanged = true;
+        this.#writer.topologyChanged();
       }
       if (outcome.warnings.length > 0) this.#logger.debug('probe warnings', { key, warnings: outcome.warnings });
       this.#suspects.delete(key);
@@ -414,7 +394,7 @@ export class DiscoveryLoop {
       this.#logger.debug('probe failed', { key, code: outcome.error.code, message: outcome.error.message });
     }
     this.#instances.set(key, inst);
-    this.#markDirty(key);
+    this.#writer.markDirty(key);
 
     if (outcome.ok) {
       if (inst.masterKey !== null && !this.#isIgnored(inst.masterKey, this.#ignoreMaster)) {
@@ -452,65 +432,8 @@ export class DiscoveryLoop {
     }
   }
 
-  // ---- writing ------------------------------------------------------------------------------
-
-  #markDirty(key: InstanceKey): void {
-    this.#dirty.add(key);
-    if (this.#flushTimer === null && this.#running) {
-      this.#flushTimer = this.#clock.setTimer(this.#config.WriteBatchMilliseconds, () => {
-        this.#flushTimer = null;
-        void this.#flush();
-      });
-    }
-  }
-
-  /** Resolves cluster names when the topology changed, then writes dirty instances in batches. */
-  #flush(): Promise<void> {
-    if (this.#flushing !== null) return this.#flushing.then(() => this.#flush());
-    const work = (async () => {
-      if (this.#topologyChanged) {
-        this.#topologyChanged = false;
-        const { placements } = resolveClusters([...this.#instances.values()].filter((i) => i.lastSeenAt !== null));
-        for (const [key, p] of placements) {
-          const i = this.#instances.get(key);
-          if (i === undefined) continue;
-          if (
-            i.clusterName !== p.clusterName ||
-            i.replicationDepth !== p.replicationDepth ||
-            i.isCoMaster !== p.isCoMaster
-          ) {
-            this.#instances.set(key, { ...i, ...p });
-            this.#dirty.add(key);
-          }
-        }
-      }
-      const keys = [...this.#dirty];
-      this.#dirty.clear();
-      for (let i = 0; i < keys.length; i += this.#config.WriteBatchMaxSize) {
-        const chunk = keys.slice(i, i + this.#config.WriteBatchMaxSize);
-        const rows = chunk.map((k) => this.#instances.get(k)).filter((x): x is Instance => x !== undefined);
-        try {
-          await this.#repository.upsertInstances(rows);
-        } catch (error) {
-          this.#logger.error('instance write failed; will retry', { count: rows.length, error: String(error) });
-          for (const k of chunk) this.#dirty.add(k);
-        }
-      }
-    })();
-    this.#flushing = work;
-    return work.finally(() => {
-      this.#flushing = null;
-      if (this.#dirty.size > 0 && this.#running && this.#flushTimer === null) {
-        this.#flushTimer = this.#clock.setTimer(this.#config.WriteBatchMilliseconds, () => {
-          this.#flushTimer = null;
-          void this.#flush();
-        });
-      }
-    });
-  }
-
   /** Writes pending instances now (tests and shutdown). */
   flush(): Promise<void> {
-    return this.#flush();
+    return this.#writer.flush();
   }
 }

@@ -23,7 +23,8 @@ import {
   replicaHostsStatements,
   replicaStatusStatements,
 } from './probe-dialect.js';
-import { isUnusableStatement, probeError } from './probe-errors.js';
+import { probeError } from './probe-errors.js';
+import { FIRST_PROBE_PLAN, ProbeSession } from './probe-session.js';
 import type { ProbeSettings } from './probe-settings.js';
 
 /** What one successful probe learns: the instance fields a server can tell about itself. */
@@ -65,32 +66,6 @@ export interface Prober {
   close(): Promise<void>;
 }
 
-type Row = Record<string, unknown>;
-
-/**
- * The batch tried on a server's first probe, before its version is known: statements every MariaDB
- * and MySQL up to 8.0 understands. A server that rejects one (MySQL 8.4) is probed statement by
- * statement instead, and its own plan is learned from that.
- */
-const FIRST_PROBE_PLAN: readonly string[] = [
-  VARIABLES_QUERY,
-  STATUS_QUERY,
-  'SHOW MASTER STATUS',
-  'SHOW SLAVE STATUS',
-  'SHOW SLAVE HOSTS',
-];
-
-/** One probe's connection, deadline, and how to fail the query in flight when the deadline passes. */
-interface ProbeSession {
-  readonly conn: Connection;
-  readonly deadline: number;
-  abort: ((error: unknown) => void) | null;
-  abortedWith: Error | null;
-  /** Results fetched ahead in one round trip, by statement. */
-  readonly prefetched: Map<string, Row[]>;
-  /** Statements that succeeded in this probe, in order: the next probe's batch. */
-  readonly used: string[];
-}
 const PROMOTION_RULES: readonly PromotionRule[] = ['must', 'prefer', 'neutral', 'prefer_not', 'must_not'];
 
 /**
@@ -129,37 +104,23 @@ export class InstanceProber implements Prober {
     } catch (error) {
       return { ok: false, key, error: probeError(error, key, 'connect'), isPartialSuccess: false };
     }
-    const session: ProbeSession = {
-      conn,
-      deadline: this.#clock.now() + this.#settings.connectTimeoutMs + this.#settings.readTimeoutMs,
-      abort: null,
-      abortedWith: null,
-      prefetched: new Map(),
-      used: [],
-    };
-    // The hard bound of the whole probe: whatever the driver does, the probe ends by the deadline.
-    const timer = this.#clock.setTimer(session.deadline - this.#clock.now() + 50, () => {
-      const error = Object.assign(new Error(`probe of ${key} exceeded its deadline`), { code: 'ORC_PROBE_TIMEOUT' });
-      session.abortedWith = error;
-      conn.destroy();
-      session.abort?.(error);
-    });
+    const session = new ProbeSession(conn, this.#clock, this.#settings);
     let identified = false;
     try {
-      await this.#prefetch(session, key);
-      const vars = nameValueRows(await this.#query(session, VARIABLES_QUERY));
+      if (!(await session.prefetch(this.#plans.get(key) ?? FIRST_PROBE_PLAN))) this.#plans.set(key, []);
+      const vars = nameValueRows(await session.query(VARIABLES_QUERY));
       if (!vars.has('server_id') || !vars.has('version')) {
         throw new TopologyError('unexpected_response', `probe of ${key}: server_id/version missing from variables`);
       }
       identified = true;
       const warnings: string[] = [];
       const findings = await this.#readAll(session, key, vars, warnings);
-      timer.cancel();
+      session.finish();
       this.#plans.set(key, session.used.length >= 2 ? session.used : []);
       this.#keep(key, conn, findings.replication === null || findings.replicaKeys.length > 0);
       return { ok: true, key, findings, warnings };
     } catch (error) {
-      timer.cancel();
+      session.finish();
       conn.destroy();
       return {
         ok: false,
@@ -261,100 +222,6 @@ export class InstanceProber implements Prober {
     });
   }
 
-  /**
-   * Sends the statements the server answered last time as one multi-statement round trip, so a
-   * steady-state probe costs one round trip instead of five. Any statement error drops the plan
-   * and the probe goes on statement by statement (the connection stays usable); a connection
-   * error fails the probe as usual.
-   */
-  async #prefetch(session: ProbeSession, key: InstanceKey): Promise<void> {
-    const plan = this.#plans.get(key) ?? FIRST_PROBE_PLAN;
-    if (plan.length < 2) return;
-    let results: unknown;
-    try {
-      results = await this.#rawQuery(session, plan.join(';\n'));
-    } catch (error) {
-      if (!isUnusableStatement(error)) throw error;
-      this.#plans.set(key, []);
-      return;
-    }
-    if (!Array.isArray(results) || results.length < plan.length) {
-      this.#plans.set(key, []);
-      return;
-    }
-    plan.forEach((sql, i) => {
-      const rows: unknown = results[i];
-      session.prefetched.set(sql, Array.isArray(rows) ? (rows as Row[]) : []);
-    });
-  }
-
-  #rawQuery(session: ProbeSession, sql: string): Promise<unknown> {
-    if (session.abortedWith !== null) return Promise.reject(session.abortedWith);
-    const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, session.deadline - this.#clock.now()));
-    return new Promise((resolve, reject) => {
-      session.abort = reject;
-      session.conn.query({ sql, timeout }, (error: unknown, rows: unknown) => {
-        if (session.abort !== reject) return;
-        session.abort = null;
-        if (error) reject(error);
-        else resolve(rows);
-      });
-    });
-  }
-
-  /** One query under mysql2's per-query timeout; the session's deadline timer is the hard bound. */
-  #query(session: ProbeSession, sql: string): Promise<Row[]> {
-    if (session.abortedWith !== null) return Promise.reject(session.abortedWith);
-    const ahead = session.prefetched.get(sql);
-    if (ahead !== undefined) {
-      session.prefetched.delete(sql);
-      session.used.push(sql);
-      return Promise.resolve(ahead);
-    }
-    const timeout = Math.max(1, Math.min(this.#settings.readTimeoutMs, session.deadline - this.#clock.now()));
-    return new Promise((resolve, reject) => {
-      session.abort = reject;
-      session.conn.query({ sql, timeout }, (error: unknown, rows: unknown) => {
-        if (session.abort !== reject) return;
-        session.abort = null;
-        if (error) reject(error);
-        else {
-          if (!sql.includes(';')) session.used.push(sql);
-          resolve(Array.isArray(rows) ? (rows as Row[]) : []);
-        }
-      });
-    });
-  }
-
-  /** Runs the first statement the server accepts; [] (and a warning) when it accepts none. */
-  async #firstUsable(session: ProbeSession, statements: readonly string[], warnings: string[]): Promise<Row[]> {
-    let last: unknown;
-    for (const sql of statements) {
-      try {
-        return await this.#query(session, sql);
-      } catch (error) {
-        if (!isUnusableStatement(error)) throw error;
-        last = error;
-      }
-    }
-    warnings.push(`none of [${statements.join('; ')}] usable: ${last instanceof Error ? last.message : String(last)}`);
-    return [];
-  }
-
-  async #singleValue(session: ProbeSession, sql: string | undefined, warnings: string[]): Promise<string> {
-    if (sql === undefined || sql.trim() === '') return '';
-    try {
-      const rows = await this.#query(session, sql);
-      const first = rows[0];
-      const value = first === undefined ? undefined : Object.values(first)[0];
-      return value === null || value === undefined ? '' : String(value);
-    } catch (error) {
-      if (!isUnusableStatement(error) && (error as { fatal?: unknown }).fatal === true) throw error;
-      warnings.push(`detection query failed (${sql}): ${error instanceof Error ? error.message : String(error)}`);
-      return '';
-    }
-  }
-
   async #readAll(
     session: ProbeSession,
     key: InstanceKey,
@@ -363,10 +230,10 @@ export class InstanceProber implements Prober {
   ): Promise<ProbeFindings> {
     const s = this.#settings;
     const version = parseServerVersion(vars.get('version') ?? '', vars.get('version_comment') ?? '');
-    const status = nameValueRows(await this.#firstUsable(session, [STATUS_QUERY], warnings));
+    const status = nameValueRows(await session.firstUsable([STATUS_QUERY], warnings));
     const hasLogBin = isOn(vars.get('log_bin'));
-    const binlogRows = hasLogBin ? await this.#firstUsable(session, binlogStatusStatements(version), warnings) : [];
-    const replRows = await this.#firstUsable(session, replicaStatusStatements(version), warnings);
+    const binlogRows = hasLogBin ? await session.firstUsable(binlogStatusStatements(version), warnings) : [];
+    const replRows = await session.firstUsable(replicaStatusStatements(version), warnings);
     const replication = replRows[0] === undefined ? null : parseReplicationStatus(replRows[0]);
     let masterKey: InstanceKey | null = null;
     if (replication !== null && replication.masterHost !== '' && replication.masterPort > 0) {
@@ -377,7 +244,7 @@ export class InstanceProber implements Prober {
       }
     }
     if (replication !== null && s.replicationLagQuery) {
-      const lag = await this.#singleValue(session, s.replicationLagQuery, warnings);
+      const lag = await session.singleValue(s.replicationLagQuery, warnings);
       if (lag !== '' && Number.isFinite(Number(lag))) {
         Object.assign(replication, { secondsBehindMaster: Number(lag) });
       }
@@ -386,18 +253,17 @@ export class InstanceProber implements Prober {
 
     const { host } = splitInstanceKey(key);
     const byPattern = placementFromHostname(host, s);
-    const dataCenter = (await this.#singleValue(session, s.detectDataCenterQuery, warnings)) || byPattern.dataCenter;
-    const region = (await this.#singleValue(session, s.detectRegionQuery, warnings)) || byPattern.region;
+    const dataCenter = (await session.singleValue(s.detectDataCenterQuery, warnings)) || byPattern.dataCenter;
+    const region = (await session.singleValue(s.detectRegionQuery, warnings)) || byPattern.region;
     const physicalEnvironment =
-      (await this.#singleValue(session, s.detectPhysicalEnvironmentQuery, warnings)) || byPattern.physicalEnvironment;
-    const rule = await this.#singleValue(session, s.detectPromotionRuleQuery, warnings);
+      (await session.singleValue(s.detectPhysicalEnvironmentQuery, warnings)) || byPattern.physicalEnvironment;
+    const rule = await session.singleValue(s.detectPromotionRuleQuery, warnings);
     if (rule !== '' && !PROMOTION_RULES.includes(rule as PromotionRule)) {
       warnings.push(`DetectPromotionRuleQuery answered ${JSON.stringify(rule)}: not a promotion rule`);
     }
-    const suggestedClusterAlias = await this.#singleValue(session, s.detectClusterAliasQuery, warnings);
-    const clusterDomain =
-      replication === null ? await this.#singleValue(session, s.detectClusterDomainQuery, warnings) : '';
-    const instanceAlias = await this.#singleValue(session, s.detectInstanceAliasQuery, warnings);
+    const suggestedClusterAlias = await session.singleValue(s.detectClusterAliasQuery, warnings);
+    const clusterDomain = replication === null ? await session.singleValue(s.detectClusterDomainQuery, warnings) : '';
+    const instanceAlias = await session.singleValue(s.detectInstanceAliasQuery, warnings);
 
     const isMaria = version.flavor === 'mariadb';
     const semiMasterEnabled = isOn(
@@ -469,7 +335,7 @@ export class InstanceProber implements Prober {
     // nor the processlist can list one, and the probe saves a query on every leaf replica.
     if (slavesConnected === '0') return [];
     const out = new Set<InstanceKey>();
-    const reported = parseReplicaHosts(await this.#firstUsable(session, replicaHostsStatements(version), warnings));
+    const reported = parseReplicaHosts(await session.firstUsable(replicaHostsStatements(version), warnings));
     let needFallback = reported.length === 0 || reported.some((r) => r.host === '');
     for (const r of reported) {
       if (r.host === '' || r.port <= 0) continue;
@@ -481,7 +347,7 @@ export class InstanceProber implements Prober {
     }
     if (needFallback) {
       const { port } = splitInstanceKey(key);
-      const rows = await this.#firstUsable(session, [PROCESSLIST_REPLICAS_QUERY], warnings);
+      const rows = await session.firstUsable([PROCESSLIST_REPLICAS_QUERY], warnings);
       for (const row of rows) {
         const host = String(row['host'] ?? row['HOST'] ?? '');
         if (host === '') continue;
