@@ -7,7 +7,7 @@ import {
   isReplicating,
 } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
-import { toOrchestratorKey } from '../instance/instance-key.js';
+import { splitInstanceKey, toOrchestratorKey } from '../instance/instance-key.js';
 import type { AnalysisCode, StructureAnalysisCode } from './analysis-codes.js';
 import type { AnalysisOptions, AnalysisSnapshot } from './analysis-input.js';
 import { DEFAULT_ANALYSIS_OPTIONS } from './analysis-input.js';
@@ -290,7 +290,7 @@ export function analyzeReplication(snapshot: AnalysisSnapshot, options: Analysis
     }
 
     if (code === 'NoProblem' && structure.length === 0 && !o.includeNoProblem) continue;
-    if (o.recoveryIgnoreHostnameFilters.some((f) => new RegExp(f).test(m.hostname || m.key))) continue;
+    if (o.recoveryIgnoreHostnameFilters.some((f) => new RegExp(f).test(splitInstanceKey(m.key).host))) continue;
 
     const downtimeEnd = downtimes.get(m.key);
     const isDowntimed = downtimeEnd !== undefined;
