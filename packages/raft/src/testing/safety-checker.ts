@@ -6,7 +6,6 @@
 //   leader completeness:  a new leader's log holds every entry committed so far
 //   state machine safety: no two nodes apply different entries at one index
 import type { Entry, NodeId } from '../core/types.js';
-import { logIndex } from '../core/types.js';
 import type { SimNode } from './sim-node.js';
 
 /** A broken safety property, with what proves it. */
@@ -45,19 +44,21 @@ export class SafetyChecker {
     this.violations.push({ property, detail });
   }
 
-  /** A node became leader of `term`. */
-  onLeader(node: SimNode, term: number): void {
+  /**
+   * A node became leader of `term`; `termAt` gives the term of each entry of its log then.
+   * Every entry of an earlier term already seen applied (so committed) must be in that log.
+   */
+  onLeader(node: SimNode, term: number, termAt: (index: number) => number | undefined): void {
     const prev = this.#leaders.get(term);
     if (prev !== undefined && prev !== node.id) {
       this.#fail('electionSafety', `term ${term} has two leaders: ${prev} and ${node.id}`);
     }
     this.#leaders.set(term, node.id);
-    const storage = node.disk.storage;
-    const first = storage.firstIndex();
+    const first = node.disk.storage.firstIndex();
     for (let i = Math.max(first, 1); i <= this.#maxCommitted; i++) {
       const c = this.#committed.get(i);
-      if (c === undefined) continue;
-      const t = storage.term(logIndex(i));
+      if (c === undefined || c.term >= term) continue;
+      const t = termAt(i);
       if (t !== c.term) {
         this.#fail(
           'leaderCompleteness',

@@ -40,6 +40,8 @@ export interface SimOptions {
   readonly settleSteps?: number;
   /** See `SimNodeOptions.persistChance`. Default: 1 or 0.5, drawn from the seed. */
   readonly persistChance?: number;
+  /** See `SimNodeOptions.leaderSendsBeforePersist`. Default: drawn from the seed. */
+  readonly leaderSendsBeforePersist?: boolean;
   /** Receives one line per step describing every node (for replaying a failing seed). */
   readonly trace?: (line: string) => void;
 }
@@ -138,6 +140,7 @@ export class SimCluster {
     const voters = ids.slice(0, opts.initialVoters ?? 3);
     const core = opts.core ?? coreFor(this.#rng);
     const persistChance = opts.persistChance ?? (this.#rng.chance(0.5) ? 1 : 0.5);
+    const leaderSendsBeforePersist = opts.leaderSendsBeforePersist ?? this.#rng.chance(0.5);
     this.network = new SimNetwork(this.#rng.fork(), opts.network);
     this.nodes = ids.map(
       (id) =>
@@ -148,6 +151,7 @@ export class SimCluster {
           config: core,
           snapshotChunkSize: 48,
           persistChance,
+          leaderSendsBeforePersist,
         }),
     );
     const drift = opts.drift ?? 0.1;
@@ -261,11 +265,11 @@ export class SimCluster {
     }
     for (const ev of events) {
       switch (ev.kind) {
+        case 'leaderElected':
+          this.#leadersElected++;
+          this.checker.onLeader(node, ev.term, ev.termAt);
+          break;
         case 'softState':
-          if (ev.soft.role === 'leader') {
-            this.#leadersElected++;
-            this.checker.onLeader(node, ev.soft.term);
-          }
           break;
         case 'persisted':
           this.checker.onPersisted(node, ev.entries, ev.prevTerm);

@@ -26,6 +26,11 @@ export interface SimDisk {
 /** Something a node did while processing a Ready, for checkers and golden output. */
 export type SimEvent =
   | { readonly kind: 'softState'; readonly soft: SoftState }
+  /**
+   * A Ready announcing leadership was taken (reported before it is persisted): `termAt` answers
+   * for the leader's whole log at that moment, durable part and the Ready's new entries.
+   */
+  | { readonly kind: 'leaderElected'; readonly term: number; readonly termAt: (index: number) => number | undefined }
   | { readonly kind: 'persisted'; readonly entries: readonly Entry[]; readonly prevTerm: number | undefined }
   | { readonly kind: 'applied'; readonly entry: Entry }
   | { readonly kind: 'read'; readonly read: ReadState }
@@ -48,6 +53,12 @@ export interface SimNodeOptions {
    * fsync does), and a crash loses the outstanding Ready. Default 1.
    */
   readonly persistChance?: number;
+  /**
+   * Let a leader whose term and vote are unchanged send a Ready's messages before its writes are
+   * durable (Raft thesis 10.2.1, as the node driver does); its own commit counting only becomes
+   * visible through later Readies. Default false.
+   */
+  readonly leaderSendsBeforePersist?: boolean;
 }
 
 function emptyDisk(conf: ConfState): SimDisk {
@@ -69,6 +80,12 @@ export class SimNode {
   #restartConf: ConfState;
   /** A Ready taken but not yet persisted (asynchronous persistence). */
   #pending: Ready | null = null;
+  /** The pending Ready's messages went out already (leader fast path). */
+  #pendingSent = false;
+  /** What the driver has seen made durable / reported: for the leader fast path. */
+  #knownRole: SoftState['role'] = 'follower';
+  #durableTerm = -1;
+  #durableVote: NodeId | null = null;
   /** The membership as of the state machine's applied index (for snapshots). */
   #appliedConf: ConfState;
   readonly #persistRng: Prng;
@@ -109,6 +126,10 @@ export class SimNode {
     if (snap !== null) this.#kv.restore(snap.data);
     this.#disk.storage.setConf(this.#appliedConf);
     this.#incoming = null;
+    const hs = this.#disk.storage.initialState().hardState;
+    this.#durableTerm = hs.term;
+    this.#durableVote = hs.vote;
+    this.#knownRole = 'follower';
     this.#node = new RawNode(
       { ...this.#opts.config, id: this.id, applied: snap?.meta.index ?? 0 },
       this.#disk.storage,
@@ -121,6 +142,7 @@ export class SimNode {
     this.#node = null;
     this.#incoming = null;
     this.#pending = null; // never made durable: lost with the process
+    this.#knownRole = 'follower';
   }
 
   /** Crashes and loses the disk too (a replaced machine); restarts with an empty membership. */
@@ -165,18 +187,58 @@ export class SimNode {
     for (;;) {
       if (this.#pending === null) {
         if (!node.hasReady()) break;
-        this.#pending = node.ready();
+        const rd = node.ready();
+        this.#pending = rd;
+        if (rd.softState?.role === 'leader') events.push(this.#leaderEvent(rd));
+        this.#pendingSent = false;
+        const unchanged =
+          rd.hardState === null || (rd.hardState.term === this.#durableTerm && rd.hardState.vote === this.#durableVote);
+        if (
+          this.#opts.leaderSendsBeforePersist === true &&
+          this.#knownRole === 'leader' &&
+          rd.softState === null &&
+          rd.snapshot === null &&
+          unchanged
+        ) {
+          this.#send(node, rd, messages);
+          this.#pendingSent = true;
+        }
       }
       if (chance < 1 && !this.#persistRng.chance(chance)) break;
       const rd = this.#pending;
+      const sent = this.#pendingSent;
       this.#pending = null;
-      this.#handle(node, rd, messages, events);
+      this.#handle(node, rd, messages, events, sent);
       node.advance(rd);
     }
     return { messages, events };
   }
 
-  #handle(node: RawNode, rd: Ready, messages: Message[], events: SimEvent[]): void {
+  #leaderEvent(rd: Ready): SimEvent {
+    const storage = this.#disk.storage;
+    const fresh = new Map<number, number>();
+    for (const e of rd.entries) fresh.set(e.index, e.term);
+    const first = rd.entries[0]?.index ?? Infinity;
+    return {
+      kind: 'leaderElected',
+      term: rd.softState?.term ?? 0,
+      termAt: (i) => (i >= first ? fresh.get(i) : storage.term(logIndex(i))),
+    };
+  }
+
+  #send(node: RawNode, rd: Ready, messages: Message[]): void {
+    for (const m of rd.messages) {
+      if (m.type === 'snapshot') {
+        const filled = this.#fillChunk(m);
+        if (filled === null) node.reportSnapshot(m.to, false);
+        else messages.push(filled);
+      } else {
+        messages.push(m);
+      }
+    }
+  }
+
+  #handle(node: RawNode, rd: Ready, messages: Message[], events: SimEvent[], alreadySent: boolean): void {
     const storage = this.#disk.storage;
     for (const c of rd.snapshotChunks) {
       if (c.offset === 0) this.#incoming = { meta: c.meta, parts: [], size: 0 };
@@ -212,17 +274,16 @@ export class SimNode {
       // The term before them as of this write (a later Ready may overwrite it).
       events.push({ kind: 'persisted', entries: rd.entries, prevTerm: storage.term(logIndex(first.index - 1)) });
     }
-    if (rd.hardState !== null) storage.setHardState(rd.hardState);
-    if (rd.softState !== null) events.push({ kind: 'softState', soft: rd.softState });
-    for (const m of rd.messages) {
-      if (m.type === 'snapshot') {
-        const filled = this.#fillChunk(m);
-        if (filled === null) node.reportSnapshot(m.to, false);
-        else messages.push(filled);
-      } else {
-        messages.push(m);
-      }
+    if (rd.hardState !== null) {
+      storage.setHardState(rd.hardState);
+      this.#durableTerm = rd.hardState.term;
+      this.#durableVote = rd.hardState.vote;
     }
+    if (rd.softState !== null) {
+      events.push({ kind: 'softState', soft: rd.softState });
+      this.#knownRole = rd.softState.role;
+    }
+    if (!alreadySent) this.#send(node, rd, messages);
     for (const e of rd.committedEntries) {
       if (e.index <= this.#kv.applied) continue; // covered by a snapshot installed in this Ready
       this.#kv.apply(e);
