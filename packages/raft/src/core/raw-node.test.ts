@@ -71,6 +71,7 @@ describe('RawNode', () => {
     n1.campaign();
     c.drain();
     expect(n1.status().role).toBe('leader');
+    expect([n1.role, n1.term, n1.leader, c.nodes.get(ids[1]!)!.leader]).toEqual(['leader', 1, ids[0], ids[0]]);
     const res = n1.propose(new TextEncoder().encode('hello'));
     expect(res.ok).toBe(true);
     c.drain();

@@ -20,10 +20,10 @@ import {
   transferLeadership,
 } from './raft-leader.js';
 import { stepCandidate, stepFollower, stepMessage, tickElection } from './raft-follower.js';
-import type { PeerProgress, ProposeResult, RaftStatus, Ready, SoftState } from './ready-types.js';
+import type { PeerProgress, ProposeResult, RaftRole, RaftStatus, Ready, SoftState } from './ready-types.js';
 import type { RaftStorage } from './storage.js';
 import { entriesSize } from './storage.js';
-import type { HardState, NodeId } from './types.js';
+import type { HardState, NodeId, Term } from './types.js';
 import { EntryType, logIndex, term as toTerm } from './types.js';
 
 const roles = Object.freeze({
@@ -87,6 +87,21 @@ export class RawNode {
   /** This node's id. */
   get id(): NodeId {
     return this.#r.id;
+  }
+
+  /** This node's role now (cheaper than `status()`). */
+  get role(): RaftRole {
+    return this.#r.role;
+  }
+
+  /** This node's current term. */
+  get term(): Term {
+    return toTerm(this.#r.term);
+  }
+
+  /** The leader this node knows of in its current term, or null. */
+  get leader(): NodeId | null {
+    return this.#r.lead;
   }
 
   /** Advances logical time by one tick (elections, heartbeats, check-quorum, lease). */
