@@ -99,7 +99,9 @@ try {
   const rssMb = process.memoryUsage().rss / 1024 / 1024;
   if (process.env['BENCH_DEBUG'] === '1') console.error(process.memoryUsage(), orc.stats);
   const clusterCount = (await orc.clusters()).length;
+  const analysisStart = performance.now();
   const analysis = await orc.analysis();
+  const analysisMs = performance.now() - analysisStart;
   const problems = analysis.length;
   await orc.stop();
   if (clusterCount !== clusters) console.error(`warning: ${clusterCount} clusters named, expected ${clusters}`);
@@ -123,6 +125,7 @@ try {
       projected_cpu_cores_at_full_poll:
         probes === 0 ? null : Number(((((cpu.user + cpu.system) / probes) * (servers / 5)) / 1e6).toFixed(3)),
       fleet_cpu_cores: Number(fleetCores.toFixed(2)),
+      analysis_ms: Math.round(analysisMs),
     }),
   );
 } finally {
