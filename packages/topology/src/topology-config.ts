@@ -28,6 +28,8 @@ export interface TopologyConfigInput {
   MySQLConnectTimeoutSeconds?: number;
   /** Each probe query. Default 10. */
   MySQLDiscoveryReadTimeoutSeconds?: number;
+  /** A server not seen for this long is forgotten. Default 240. */
+  UnseenInstanceForgetHours?: number;
   /** Port assumed for a key given without one. Default 3306. */
   DefaultInstancePort?: number;
   /** Regular expression on the cluster name -> alias. */
@@ -81,6 +83,7 @@ const DEFAULTS = {
   MySQLTopologyPassword: '',
   MySQLConnectTimeoutSeconds: 2,
   MySQLDiscoveryReadTimeoutSeconds: 10,
+  UnseenInstanceForgetHours: 240,
   DefaultInstancePort: 3306,
   ClusterNameToAlias: {},
   DetectClusterAliasQuery: '',
@@ -120,6 +123,7 @@ const KINDS: Record<keyof typeof DEFAULTS, Kind> = {
   MySQLTopologyPassword: 'string',
   MySQLConnectTimeoutSeconds: 'number',
   MySQLDiscoveryReadTimeoutSeconds: 'number',
+  UnseenInstanceForgetHours: 'number',
   DefaultInstancePort: 'integer',
   ClusterNameToAlias: 'aliasMap',
   DetectClusterAliasQuery: 'string',
@@ -154,6 +158,7 @@ const POSITIVE = new Set<string>([
   'MySQLConnectTimeoutSeconds',
   'MySQLDiscoveryReadTimeoutSeconds',
   'DefaultInstancePort',
+  'UnseenInstanceForgetHours',
   'EmergentPollMilliseconds',
   'WriteBatchMaxSize',
 ]);

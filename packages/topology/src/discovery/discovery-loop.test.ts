@@ -209,4 +209,17 @@ describe('DiscoveryLoop', () => {
     expect(world.count('r1:3306') - during).toBeLessThanOrEqual(5);
     await loop.stop();
   });
+
+  it('forgets a server unseen for UnseenInstanceForgetHours', async () => {
+    const world = chain();
+    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'], UnseenInstanceForgetHours: 0.01 });
+    await loop.start();
+    await clock.advance(200);
+    world.server('r1:3306').failWith = 'connection_refused';
+    world.server('p:3306').replicas = [k('im:3306')]; // p no longer lists r1
+    await clock.advance(40_000); // 36 s = 0.01 h
+    expect(loop.instance(k('r1:3306'))).toBeUndefined();
+    expect((await repository.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
+    await loop.stop();
+  });
 });

@@ -259,6 +259,11 @@ export class DiscoveryLoop {
     return out;
   }
 
+  /** orchestrator's `UnseenInstanceForgetHours`: a server not seen for that long is forgotten. */
+  #isLongUnseen(inst: Instance, now: number): boolean {
+    return inst.lastSeenAt !== null && now - inst.lastSeenAt > this.#config.UnseenInstanceForgetHours * 3_600_000;
+  }
+
   #isSuspected(key: InstanceKey | null, now: number): boolean {
     if (key === null) return false;
     const until = this.#suspects.get(key);
@@ -309,7 +314,10 @@ export class DiscoveryLoop {
       for (const [key, since] of this.#inFlightSince) {
         if (now - since < every) continue;
         const inst = this.#instances.get(key);
-        if (inst !== undefined) this.#instances.set(key, { ...inst, lastAttemptedCheckAt: now });
+        if (inst !== undefined) {
+          this.#instances.set(key, { ...inst, lastAttemptedCheckAt: now });
+          this.#writer.markDirty(key);
+        }
       }
       if (this.#inFlightSince.size > 0) this.#armPendingSweep();
     });
@@ -392,6 +400,13 @@ export class DiscoveryLoop {
         lastProbeError: { code: outcome.error.code, message: outcome.error.message, at: now },
       };
       this.#logger.debug('probe failed', { key, code: outcome.error.code, message: outcome.error.message });
+    }
+    if (this.#isLongUnseen(inst, now)) {
+      this.#logger.info('forgetting an instance unseen for UnseenInstanceForgetHours', { key });
+      void this.forget([key]).catch((error: unknown) =>
+        this.#logger.error('could not forget an unseen instance', { key, error: String(error) }),
+      );
+      return;
     }
     this.#instances.set(key, inst);
     this.#writer.markDirty(key);
