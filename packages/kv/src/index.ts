@@ -28,6 +28,7 @@ export {
   KvFanout,
   DEFAULT_FANOUT_TIMEOUT_MS,
   type KvFanoutOptions,
+  type KvFanoutObserver,
   type KvFanoutResult,
   type KvStoreOutcome,
 } from './fanout/kv-fanout.js';

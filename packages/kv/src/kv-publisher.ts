@@ -99,7 +99,7 @@ export function createKvPublisher(config: KvConfig, deps: KvPublisherDeps): KvPu
     timeoutMs: config.fanoutTimeoutMs,
     logger,
     ...clockOption,
-    onOutcome: (o) => reconciler.observe(o),
+    observers: [reconciler],
   });
   return {
     internal,

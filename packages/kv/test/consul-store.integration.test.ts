@@ -240,7 +240,7 @@ describe('ConsulKvStore (against the Consul test server)', () => {
       const fanout = new KvFanout({
         stores: [internal, consul],
         timeoutMs: 3000,
-        onOutcome: (o) => reconciler.observe(o),
+        observers: [reconciler],
       });
       reconciler.start();
       await server.stop();

@@ -47,7 +47,7 @@ beforeAll(async () => {
     backoff: { initialMs: 100, maxMs: 1000 },
     onReport: (r) => reports.push(r),
   });
-  fanout = new KvFanout({ stores: [internal, zk, etcd], timeoutMs: 5000, onOutcome: (o) => reconciler.observe(o) });
+  fanout = new KvFanout({ stores: [internal, zk, etcd], timeoutMs: 5000, observers: [reconciler] });
   reconciler.start();
 }, 90_000);
 

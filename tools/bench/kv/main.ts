@@ -41,7 +41,7 @@ const reconciler = new kv.KvReconciler({
 const fanout = new kv.KvFanout({
   stores: [internal, zk, etcd],
   timeoutMs: 30_000,
-  onOutcome: (o) => reconciler.observe(o),
+  observers: [reconciler],
 });
 
 try {

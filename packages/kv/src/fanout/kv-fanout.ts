@@ -22,6 +22,17 @@ export interface KvFanoutResult {
   readonly outcomes: readonly KvStoreOutcome[];
 }
 
+/**
+ * Hears about every fan-out: when it starts, each store's outcome, and when it ends. The
+ * reconciler is one: it must not overwrite, from an older snapshot of the desired state, pairs a
+ * fan-out is writing or has just written.
+ */
+export interface KvFanoutObserver {
+  writeStarted?(pairs: readonly KvPair[]): void;
+  storeDone?(outcome: KvStoreOutcome, pairs: readonly KvPair[]): void;
+  writeDone?(result: KvFanoutResult, pairs: readonly KvPair[]): void;
+}
+
 /** Options of `KvFanout`. */
 export interface KvFanoutOptions {
   /** Every store to write, typically the internal store first. Names must be unique. */
@@ -30,8 +41,10 @@ export interface KvFanoutOptions {
   readonly timeoutMs?: number;
   readonly clock?: KvClock;
   readonly logger?: KvLogger;
-  /** Called with every store outcome (the reconciler listens here to learn which store missed a write). */
+  /** Called with every store outcome. */
   readonly onOutcome?: (outcome: KvStoreOutcome, pairs: readonly KvPair[]) => void;
+  /** Observers, typically the `KvReconciler` (it learns which store missed a write, and fences its repairs). */
+  readonly observers?: readonly KvFanoutObserver[];
 }
 
 /** Default bound on one store's call in a fan-out. */
@@ -55,7 +68,7 @@ export class KvFanout {
   readonly #timeoutMs: number;
   readonly #clock: KvClock;
   readonly #logger: KvLogger;
-  readonly #onOutcome: ((outcome: KvStoreOutcome, pairs: readonly KvPair[]) => void) | undefined;
+  readonly #observers: readonly KvFanoutObserver[];
 
   constructor(options: KvFanoutOptions) {
     if (options === null || typeof options !== 'object' || !Array.isArray(options.stores)) {
@@ -77,7 +90,8 @@ export class KvFanout {
     this.#timeoutMs = timeoutMs;
     this.#clock = options.clock ?? systemKvClock;
     this.#logger = options.logger ?? noopKvLogger;
-    this.#onOutcome = options.onOutcome;
+    const onOutcome = options.onOutcome;
+    this.#observers = [...(options.observers ?? []), ...(onOutcome === undefined ? [] : [{ storeDone: onOutcome }])];
   }
 
   /** The stores written, in order. */
@@ -96,8 +110,11 @@ export class KvFanout {
    */
   async putMany(pairs: readonly KvPair[]): Promise<KvFanoutResult> {
     for (const store of this.#stores) store.validate(pairs);
+    this.#notify('writeStarted', (o) => o.writeStarted?.(pairs));
     const outcomes = await Promise.all(this.#stores.map((store) => this.#putOne(store, pairs)));
-    return { ok: outcomes.every((o) => o.ok), outcomes };
+    const result = { ok: outcomes.every((o) => o.ok), outcomes };
+    this.#notify('writeDone', (o) => o.writeDone?.(result, pairs));
+    return result;
   }
 
   async #putOne(store: KvStore, pairs: readonly KvPair[]): Promise<KvStoreOutcome> {
@@ -122,14 +139,18 @@ export class KvFanout {
         pairs: pairs.length,
       });
     }
-    if (this.#onOutcome !== undefined) {
+    this.#notify('storeDone', (o) => o.storeDone?.(outcome, pairs));
+    return outcome;
+  }
+
+  #notify(event: string, call: (observer: KvFanoutObserver) => void): void {
+    for (const observer of this.#observers) {
       try {
-        this.#onOutcome(outcome, pairs);
+        call(observer);
       } catch (err) {
-        this.#logger.error('kv fan-out outcome listener threw', { store: store.name, error: errorMessage(err) });
+        this.#logger.error('kv fan-out observer threw', { event, error: errorMessage(err) });
       }
     }
-    return outcome;
   }
 }
 

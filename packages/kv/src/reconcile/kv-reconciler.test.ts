@@ -2,7 +2,7 @@ import { describe, it, expect } from '@jest/globals';
 import { KvFanout } from '../fanout/kv-fanout.js';
 import { clusterMasterPairs } from '../layout/master-pairs.js';
 import { FakeKvStore } from '../testing/fake-kv-store.js';
-import { ManualKvClock } from '../testing/manual-clock.js';
+import { ManualKvClock, settle } from '../testing/manual-clock.js';
 import { KvReconciler, type KvReconcileReport } from './kv-reconciler.js';
 import { validateReconcilerOptions } from './reconciler-config.js';
 
@@ -25,7 +25,7 @@ function setup(options: Partial<ConstructorParameters<typeof KvReconciler>[0]> =
     onReport: (r) => reports.push(r),
     ...options,
   });
-  const fanout = new KvFanout({ stores: [internal, zk, etcd], clock, onOutcome: (o) => reconciler.observe(o) });
+  const fanout = new KvFanout({ stores: [internal, zk, etcd], clock, observers: [reconciler] });
   return { clock, internal, zk, etcd, reconciler, fanout, reports };
 }
 
@@ -115,6 +115,38 @@ describe('KvReconciler', () => {
     expect(report.ok).toBe(false);
     expect(report.error?.store).toBe('internal');
     expect(zk.calls.list + zk.calls.putMany).toBe(0);
+  });
+
+  it('a repair from an older snapshot never leaves a failover overwritten', async () => {
+    const { internal, zk, reconciler, fanout } = setup();
+    await internal.putMany(clusterMasterPairs({ alias: 'shop', host: 'old', port: 3306 }));
+    let release = (): void => {};
+    zk.nextPutManyGate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The repair has read the desired state (old) and its write to zookeeper is held...
+    const repairing = reconciler.reconcileStore('zookeeper');
+    await settle();
+    expect(zk.inFlight).toBe(1);
+    // ...while a failover's fan-out writes the new primary everywhere, and lands first.
+    const result = await fanout.putMany(clusterMasterPairs({ alias: 'shop', host: 'new', port: 3306 }));
+    expect(result.ok).toBe(true);
+    expect(await zk.get('mysql/master/shop')).toBe('new:3306');
+    release();
+    await repairing;
+    await settle();
+    // The stale repair landed last, and the reconciler compared again at once.
+    expect(await zk.get('mysql/master/shop')).toBe('new:3306');
+    expect(await zk.get('mysql/master/shop/hostname')).toBe('new');
+  });
+
+  it('skips pairs a fan-out wrote after the comparison began', async () => {
+    const { internal, zk, reconciler } = setup();
+    await internal.putMany(clusters(2));
+    reconciler.writeStarted(clusterMasterPairs({ alias: 'c1', host: 'db1', port: 3306 }));
+    const report = await reconciler.reconcileStore('zookeeper');
+    expect(report).toMatchObject({ ok: true, missing: 6, written: 3, skipped: 3 });
+    expect(await zk.get('mysql/master/c1')).toBeUndefined();
   });
 
   it('reports every bad option at once', () => {

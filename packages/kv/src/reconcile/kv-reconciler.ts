@@ -1,7 +1,7 @@
 import { forEachConcurrently } from '../batching.js';
 import { systemKvClock, type KvClock, type KvTimer } from '../clock.js';
 import { KvError, errorMessage } from '../errors.js';
-import { asKvError, type KvStoreOutcome } from '../fanout/kv-fanout.js';
+import { asKvError, type KvFanoutObserver, type KvFanoutResult, type KvStoreOutcome } from '../fanout/kv-fanout.js';
 import { withTimeout } from '../fanout/with-timeout.js';
 import { noopKvLogger, type KvLogger } from '../logger.js';
 import type { KvPair, KvStore } from '../kv-store.js';
@@ -18,6 +18,8 @@ export interface KvReconcileReport {
   readonly different: number;
   /** Pairs written to repair the store. */
   readonly written: number;
+  /** Pairs left alone because a fan-out was writing them or wrote them after this comparison began. */
+  readonly skipped: number;
   readonly durationMs: number;
   readonly error?: KvError;
 }
@@ -46,6 +48,9 @@ export interface KvReconcilerOptions extends Partial<KvReconcilerSettings> {
   readonly onReport?: (report: KvReconcileReport) => void;
 }
 
+/** Immediate reruns in a row before a store waits for its schedule. */
+const MAX_IMMEDIATE_RERUNS = 3;
+
 interface StoreState {
   readonly store: KvStore;
   state: 'healthy' | 'down';
@@ -53,6 +58,7 @@ interface StoreState {
   timer: KvTimer | undefined;
   running: Promise<KvReconcileReport> | undefined;
   rerun: boolean;
+  reruns: number;
   lastReport: KvReconcileReport | undefined;
 }
 
@@ -65,11 +71,11 @@ interface StoreState {
  * @example
  * ```ts
  * const reconciler = new KvReconciler({ desired: internal, stores: [consul, zookeeper] });
- * const fanout = new KvFanout({ stores: [internal, consul, zookeeper], onOutcome: (o) => reconciler.observe(o) });
+ * const fanout = new KvFanout({ stores: [internal, consul, zookeeper], observers: [reconciler] });
  * reconciler.start();
  * ```
  */
-export class KvReconciler {
+export class KvReconciler implements KvFanoutObserver {
   readonly #desired: KvStore;
   readonly #states: Map<string, StoreState>;
   readonly #settings: KvReconcilerSettings;
@@ -79,6 +85,10 @@ export class KvReconciler {
   readonly #onReport: ((report: KvReconcileReport) => void) | undefined;
   #started = false;
   #stopped = false;
+  /** Fan-out fences: a sequence number per started fan-out, the last one per key, and keys being written. */
+  #fenceSeq = 0;
+  readonly #fencedAt = new Map<string, number>();
+  readonly #inFlight = new Map<string, number>();
 
   constructor(options: KvReconcilerOptions) {
     this.#settings = validateReconcilerOptions(options);
@@ -101,6 +111,7 @@ export class KvReconciler {
         timer: undefined,
         running: undefined,
         rerun: false,
+        reruns: 0,
         lastReport: undefined,
       });
     }
@@ -130,12 +141,38 @@ export class KvReconciler {
 
   /**
    * Feeds a fan-out outcome: a store that failed a write is marked down and will be probed and
-   * repaired. Pass it as `KvFanout`'s `onOutcome`.
+   * repaired. (`KvFanout` calls it when the reconciler is one of its `observers`.)
    */
   observe(outcome: KvStoreOutcome): void {
     const s = this.#states.get(outcome.store);
     if (s === undefined || outcome.ok) return;
     this.#markDown(s, outcome.error);
+  }
+
+  /** KvFanoutObserver: a fan-out starts writing `pairs`; repairs from older snapshots must not overwrite them. */
+  writeStarted(pairs: readonly KvPair[]): void {
+    this.#fenceSeq += 1;
+    for (const { key } of pairs) {
+      this.#fencedAt.set(key, this.#fenceSeq);
+      this.#inFlight.set(key, (this.#inFlight.get(key) ?? 0) + 1);
+    }
+  }
+
+  /** KvFanoutObserver: a store's outcome (see `observe`). */
+  storeDone(outcome: KvStoreOutcome): void {
+    this.observe(outcome);
+  }
+
+  /** KvFanoutObserver: the fan-out ended; a repair that overlapped it compares again. */
+  writeDone(_result: KvFanoutResult, pairs: readonly KvPair[]): void {
+    for (const { key } of pairs) {
+      const n = (this.#inFlight.get(key) ?? 1) - 1;
+      if (n <= 0) this.#inFlight.delete(key);
+      else this.#inFlight.set(key, n);
+    }
+    for (const s of this.#states.values()) if (s.running !== undefined) s.rerun = true;
+    // Fences older than every running repair can never matter again.
+    if (![...this.#states.values()].some((s) => s.running !== undefined)) this.#fencedAt.clear();
   }
 
   /** Each store's health as the reconciler sees it. */
@@ -160,16 +197,22 @@ export class KvReconciler {
     return this.#run(s);
   }
 
-  #run(s: StoreState): Promise<KvReconcileReport> {
+  #run(s: StoreState, isRerun = false): Promise<KvReconcileReport> {
     if (s.running !== undefined) {
       s.rerun = true;
       return s.running;
     }
+    if (!isRerun) s.reruns = 0;
     const running = this.#reconcile(s).finally(() => {
       s.running = undefined;
-      if (s.rerun && !this.#stopped) {
-        s.rerun = false;
-        void this.#run(s);
+      if (!s.rerun || this.#stopped) return;
+      s.rerun = false;
+      // Compare again at once, but never loop: after a few immediate reruns, wait for the schedule.
+      if (s.reruns < MAX_IMMEDIATE_RERUNS) {
+        s.reruns += 1;
+        void this.#run(s, true);
+      } else if (this.#started) {
+        this.#schedule(s, this.#backoff(1));
       }
     });
     s.running = running;
@@ -179,86 +222,71 @@ export class KvReconciler {
   async #reconcile(s: StoreState): Promise<KvReconcileReport> {
     const { store } = s;
     const started = this.#clock.now();
+    // Fan-outs that start after this point write newer pairs than the snapshot read below.
+    const snapshotSeq = this.#fenceSeq;
     const bound = <T>(work: () => Promise<T>, what: string, who: KvStore): Promise<T> =>
       withTimeout(Promise.resolve().then(work), this.#settings.timeoutMs, this.#clock, what, who.name);
-    let checked = 0;
-    let missing = 0;
-    let different = 0;
-    let written = 0;
+    const counts = { checked: 0, missing: 0, different: 0, written: 0, skipped: 0 };
+    const report = (ok: boolean, error?: KvError): KvReconcileReport => ({
+      store: store.name,
+      ok,
+      ...counts,
+      durationMs: this.#clock.now() - started,
+      ...(error === undefined ? {} : { error }),
+    });
     let desired: KvPair[];
     try {
-      desired = (
-        await Promise.all(
-          this.#settings.prefixes.map((p) =>
-            bound(() => this.#desired.list(p), `listing ${p} in the desired store`, this.#desired),
-          ),
-        )
-      ).flat();
+      const lists = this.#settings.prefixes.map((p) =>
+        bound(() => this.#desired.list(p), `listing ${p} in the desired store`, this.#desired),
+      );
+      desired = (await Promise.all(lists)).flat();
     } catch (err) {
-      // The desired state is unknown: nothing can be said about the store; try again on schedule.
+      // The desired state is unknown: nothing can be said about the store; try again later.
       const error = asKvError(err, this.#desired.name);
       this.#logger.warn('kv reconcile could not read the desired state', { store: store.name, error: error.message });
-      return this.#finish(
-        s,
-        {
-          store: store.name,
-          ok: false,
-          checked,
-          missing,
-          different,
-          written,
-          durationMs: this.#clock.now() - started,
-          error,
-        },
-        false,
-      );
+      return this.#finish(s, report(false, error), false);
     }
     try {
       if (s.state === 'down') await bound(() => store.ping(), `probing store ${store.name}`, store);
-      const actual = (
-        await Promise.all(
-          this.#settings.prefixes.map((p) => bound(() => store.list(p), `listing ${p} in store ${store.name}`, store)),
-        )
-      ).flat();
-      const diff = diffPairs(desired, actual);
-      checked = desired.length;
-      missing = diff.missing.length;
-      different = diff.different.length;
+      const lists = this.#settings.prefixes.map((p) =>
+        bound(() => store.list(p), `listing ${p} in store ${store.name}`, store),
+      );
+      const diff = diffPairs(desired, (await Promise.all(lists)).flat());
+      counts.checked = desired.length;
+      counts.missing = diff.missing.length;
+      counts.different = diff.different.length;
       const toWrite = [...diff.missing, ...diff.different].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
       await forEachConcurrently(
         repairChunks(toWrite, this.#settings.chunkPairs),
         this.#settings.concurrency,
         async (chunk) => {
-          await bound(() => store.putMany(chunk), `repairing ${chunk.length} pairs in store ${store.name}`, store);
-          written += chunk.length;
+          // A pair a fan-out is writing, or wrote since the snapshot, is newer than ours: leave it.
+          const fresh = chunk.filter((p) => !this.#isFenced(p.key, snapshotSeq));
+          counts.skipped += chunk.length - fresh.length;
+          if (fresh.length === 0) return;
+          await bound(() => store.putMany(fresh), `repairing ${fresh.length} pairs in store ${store.name}`, store);
+          counts.written += fresh.length;
         },
       );
-      if (toWrite.length > 0)
-        this.#logger.info('kv store repaired', { store: store.name, missing, different, written });
-      return this.#finish(
-        s,
-        { store: store.name, ok: true, checked, missing, different, written, durationMs: this.#clock.now() - started },
-        true,
-      );
+      // A fan-out that began after our snapshot may have landed before our writes: look again.
+      // (Pairs still being written are looked at again when that fan-out ends: see writeDone.)
+      if (toWrite.some((p) => (this.#fencedAt.get(p.key) ?? 0) > snapshotSeq)) s.rerun = true;
+      if (counts.written > 0) this.#logger.info('kv store repaired', { store: store.name, ...counts });
+      return this.#finish(s, report(true), true);
     } catch (err) {
       const error = asKvError(err, store.name);
-      this.#logger.warn('kv reconcile failed', { store: store.name, code: error.code, error: error.message, written });
-      return this.#finish(
-        s,
-        {
-          store: store.name,
-          ok: false,
-          checked,
-          missing,
-          different,
-          written,
-          durationMs: this.#clock.now() - started,
-          error,
-        },
-        false,
-        error,
-      );
+      this.#logger.warn('kv reconcile failed', {
+        store: store.name,
+        code: error.code,
+        error: error.message,
+        written: counts.written,
+      });
+      return this.#finish(s, report(false, error), false, error);
     }
+  }
+
+  #isFenced(key: string, snapshotSeq: number): boolean {
+    return (this.#inFlight.get(key) ?? 0) > 0 || (this.#fencedAt.get(key) ?? 0) > snapshotSeq;
   }
 
   #finish(s: StoreState, report: KvReconcileReport, storeOk: boolean, storeError?: KvError): KvReconcileReport {

@@ -16,6 +16,8 @@ export class FakeKvStore implements KvStore {
   isDown = false;
   #hung: { promise: Promise<void>; release: () => void } | undefined;
   calls = { put: 0, putMany: 0, get: 0, list: 0, delete: 0, ping: 0 };
+  /** When set, the next putMany waits for this promise (then the hook is cleared). */
+  nextPutManyGate: Promise<void> | undefined;
   /** Sizes of the putMany batches received. */
   batches: number[] = [];
   /** putMany calls running at once, and the most seen. */
@@ -57,6 +59,9 @@ export class FakeKvStore implements KvStore {
     this.inFlight++;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
+      const gate = this.nextPutManyGate;
+      this.nextPutManyGate = undefined;
+      if (gate !== undefined) await gate;
       await this.#gate();
       this.batches.push(pairs.length);
       return await this.#inner.putMany(pairs);

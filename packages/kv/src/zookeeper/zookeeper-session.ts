@@ -2,6 +2,17 @@ import { zookeeper, type ZkClient, type ZkException } from './zk-client.js';
 import { KvError, errorMessage } from '../errors.js';
 import type { KvLogger } from '../logger.js';
 
+/** The library's connection internals the stuck-handshake guard reads (not its public API). */
+interface ZkConnectionInternals {
+  readonly connectionManager?: {
+    readonly state?: number;
+    readonly socket?: { readonly connecting?: boolean; readonly destroyed?: boolean; destroy?: () => void } | null;
+  };
+}
+
+/** ConnectionManager.STATES.CONNECTING in node-zookeeper-client 1.1.3. */
+const CONNECTION_MANAGER_CONNECTING = 1;
+
 /** How the session connects. */
 export interface ZooKeeperSessionOptions {
   /** `host:port[,host:port...][/chroot]` (orchestrator's ZkAddress; port defaults to 2181). */
@@ -96,6 +107,7 @@ export class ZooKeeperSession {
       };
       const timer = setTimeout(() => {
         client.removeListener('connected', onConnected);
+        this.#kickStuckHandshake(client);
         reject(
           new KvError(
             'UNAVAILABLE',
@@ -107,6 +119,23 @@ export class ZooKeeperSession {
       timer.unref();
       client.once('connected', onConnected);
     });
+  }
+
+  /**
+   * node-zookeeper-client stops its connect timer once TCP connects and then waits for the
+   * server's ConnectResponse without a bound. A server that accepts during its start-up can leave
+   * that connection unread for good (seen with ZooKeeper 3.8: ESTABLISHED, request bytes queued,
+   * never answered), and the client never reconnects. When a wait for a connection times out
+   * while such a handshake is pending, the socket is destroyed; the library then reconnects.
+   * This touches the library's internals (connectionManager.state/socket), guarded for shape.
+   */
+  #kickStuckHandshake(client: ZkClient): void {
+    const cm = (client as unknown as ZkConnectionInternals).connectionManager;
+    const socket = cm?.socket;
+    if (cm?.state !== CONNECTION_MANAGER_CONNECTING || socket === undefined || socket === null) return;
+    if (socket.connecting === true || socket.destroyed === true || typeof socket.destroy !== 'function') return;
+    this.#options.logger.warn('zookeeper handshake unanswered; reconnecting', { store: this.#options.store });
+    socket.destroy();
   }
 
   #open(): ZkClient {
