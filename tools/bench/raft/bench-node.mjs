@@ -70,7 +70,14 @@ async function seq(n) {
   }
   const total = performance.now() - t0;
   lat.sort((a, b) => a - b);
-  return { p50: percentile(lat, 50), p99: percentile(lat, 99), ops: (n / total) * 1000 };
+  return {
+    p50: percentile(lat, 50),
+    p90: percentile(lat, 90),
+    p95: percentile(lat, 95),
+    p99: percentile(lat, 99),
+    mean: lat.reduce((a, b) => a + b, 0) / lat.length,
+    ops: (n / total) * 1000,
+  };
 }
 
 async function pipe(n, conc) {

@@ -136,6 +136,7 @@ async function trial(trialNo: number): Promise<Record<string, unknown>> {
     const firstLeaderMs = first.at - t0;
     if (flags.has('debug')) console.error(c.nodes.map((n) => `${n.id}: ${n.events.join(' ')}`).join(' | '));
     const s = await c.call(first.node, { t: 'seq', n: SEQ });
+    if (flags.has('debug')) console.error('seq', JSON.stringify(s));
     const p = await c.call(first.node, { t: 'pipe', n: PIPE, conc: CONC });
     if (flags.has('profile')) {
       // Graceful exits so that --cpu-prof (in BENCH_NODE_FLAGS) writes its profiles.
