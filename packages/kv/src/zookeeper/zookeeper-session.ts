@@ -10,6 +10,9 @@ interface ZkConnectionInternals {
   };
 }
 
+/** How long a closing session may take to be acknowledged before its socket is cut. */
+const CLOSE_GRACE_MS = 1000;
+
 /** ConnectionManager.STATES.CONNECTING in node-zookeeper-client 1.1.3. */
 const CONNECTION_MANAGER_CONNECTING = 1;
 
@@ -178,5 +181,13 @@ export class ZooKeeperSession {
     } catch (err) {
       this.#options.logger.debug('zookeeper close failed', { store: this.#options.store, error: errorMessage(err) });
     }
+    // close() sends CLOSE_SESSION and lets the server hang up. A server that never answers (see
+    // #kickStuckHandshake) would keep the socket, and the process, alive: cut it after a grace.
+    const grace = setTimeout(() => {
+      const socket = (client as unknown as ZkConnectionInternals).connectionManager?.socket;
+      if (socket !== undefined && socket !== null && socket.destroyed !== true && typeof socket.destroy === 'function')
+        socket.destroy();
+    }, CLOSE_GRACE_MS);
+    grace.unref();
   }
 }
