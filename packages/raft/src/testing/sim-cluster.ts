@@ -55,6 +55,8 @@ export interface SimFaultRates {
   readonly restart: number;
   readonly confChange: number;
   readonly transfer: number;
+  /** A random node is told to campaign now (an operator's forced election). */
+  readonly campaign: number;
 }
 
 const defaultFaults: SimFaultRates = {
@@ -65,6 +67,7 @@ const defaultFaults: SimFaultRates = {
   restart: 0.03,
   confChange: 0.004,
   transfer: 0.002,
+  campaign: 0.002,
 };
 
 /** What a run found. */
@@ -102,6 +105,7 @@ function coreFor(rng: Prng): Omit<RaftCoreConfigInput, 'id' | 'applied'> {
     maxSizePerMsg: rng.pick([64, 256, 1 << 20]),
     maxInflightMsgs: rng.pick([1, 4, 64]),
     maxUncommittedSize: rng.pick([0, 0, 512]),
+    maxCommittedSizePerReady: rng.pick([64, 4 << 20]),
   };
 }
 
@@ -236,7 +240,7 @@ export class SimCluster {
     for (let i = 0; i < limit; i++) {
       this.step();
       if (this.checker.violations.length > 0) return null;
-      const leader = this.nodes.find((n) => n.raw.status().role === 'leader');
+      const leader = this.nodes.find((n) => n.raw.role === 'leader');
       if (leader === undefined) continue;
       if (marker === null || marker.leader !== leader) {
         const res = leader.raw.propose(encodeKvPut({ key: 'settle', value: `${i}`, id: `settle-${i}` }));
@@ -324,7 +328,11 @@ export class SimCluster {
         this.#lastSnapshot.set(n.id, n.kv.applied);
       }
     }
-    const leader = this.nodes.find((n) => n.isUp && n.raw.status().role === 'leader');
+    if (rng.chance(f.campaign)) {
+      const up = this.nodes.filter((n) => n.isUp);
+      if (up.length > 0) rng.pick(up).raw.campaign();
+    }
+    const leader = this.nodes.find((n) => n.isUp && n.raw.role === 'leader');
     if (leader === undefined) return;
     if (rng.chance(f.confChange)) this.#changeMembership(leader);
     if (rng.chance(f.transfer)) {
