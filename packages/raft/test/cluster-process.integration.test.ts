@@ -93,5 +93,12 @@ describe('three @orc/raft processes over TCP', () => {
     expect(Number(st?.['lastSnapshotIndex'])).toBeGreaterThan(0);
     expect(Number(st?.['firstLogIndex'])).toBeGreaterThan(1);
     for (const n of c.nodes) await eventually(`convergence on ${n.id}`, () => hasAll(c, n.id, all));
+
+    // Kill every process at once and restart them all: everything comes back from disk.
+    await Promise.all(c.nodes.map((n) => c.kill(n.id)));
+    for (const n of c.nodes) c.start(n.id);
+    await eventually('a leader after a full restart', () => c.leader());
+    for (const n of c.nodes)
+      await eventually(`every write on ${n.id} after a full restart`, () => hasAll(c, n.id, all));
   }, 90_000);
 });

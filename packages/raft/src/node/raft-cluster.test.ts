@@ -207,6 +207,23 @@ describe('Raft over the memory transport', () => {
     expect(leader.raft.stats().voters).toEqual(['a', 'b', 'c']);
   });
 
+  it('takes a snapshot on demand and promotes a non-voter that caught up', async () => {
+    const c = await three();
+    const leader = c.leader();
+    for (let i = 0; i < 10; i++) await c.settle(put(leader, `s${i}=${i}`));
+    const snap = await c.settle(leader.raft.snapshot());
+    expect(snap.index).toBe(leader.raft.stats().appliedIndex);
+    expect(leader.raft.stats().lastSnapshotIndex).toBe(snap.index);
+    const e = await c.start('e', ['a', 'b', 'c', 'e'], { bootstrap: false });
+    await c.settle(leader.raft.addNonVoter('e', 'mem://e'));
+    expect(leader.raft.stats().learners).toEqual(['e']);
+    await c.until(() => e.kv.map.get('s9') === '9');
+    expect(e.raft.state).toBe('follower');
+    await c.settle(leader.raft.addVoter('e', 'mem://e'));
+    expect(leader.raft.stats()).toMatchObject({ voters: ['a', 'b', 'c', 'e'], learners: [] });
+    await expect(leader.raft.addVoter('e', 'mem://e')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
+
   it('restarts from its stores and catches up', async () => {
     const c = await three({ snapshotThreshold: 10, snapshotTrailing: 2 });
     const leader = c.leader();
