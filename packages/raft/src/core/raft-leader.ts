@@ -65,6 +65,11 @@ export function bcastAppend(r: Raft, sendIfEmpty = true): void {
 export function bcastHeartbeat(r: Raft): void {
   const round = ++r.readRound;
   r.roundTick.set(round, r.ticks);
+  // Unacknowledged rounds pile up while no quorum answers (check-quorum off): keep the newest.
+  if (r.roundTick.size > 1024) {
+    const oldest = r.roundTick.keys().next();
+    if (oldest.done !== true) r.roundTick.delete(oldest.value);
+  }
   r.readRoundNeeded = false;
   for (const p of r.peers()) {
     const pr = r.prs.get(p);
