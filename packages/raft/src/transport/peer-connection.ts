@@ -268,7 +268,9 @@ export class PeerConnection {
     this.#queue = [];
     this.#queueBytes = 0;
     if (report) {
-      this.#ctx.logger.warn('raft transport: peer unreachable', {
+      // Warn once per streak of failures; later attempts (one per backoff) only at debug level.
+      const logger = this.#ctx.logger;
+      (this.#attempts === 0 ? logger.warn : logger.debug).call(logger, 'raft transport: peer unreachable', {
         peer: this.#peer,
         address: this.#address,
         reason,
