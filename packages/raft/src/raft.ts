@@ -189,7 +189,9 @@ export class Raft<R = unknown> {
     driver.vote = state.hardState.vote;
     // Like etcd's initial election tick advance: a starting node does not sit out a whole
     // election timeout before its first campaign (pre-vote keeps this from disturbing a leader).
-    for (let i = 0; i < Math.floor(ticks(config.electionTimeoutMs) / 2); i++) core.tick();
+    // Not with leaseRead: a restarted node must then wait out a full timeout before voting, so
+    // that no old leader's lease can still be running.
+    if (!config.leaseRead) for (let i = 0; i < Math.floor(ticks(config.electionTimeoutMs) / 2); i++) core.tick();
     driver.start();
     logger.info('raft node started', {
       id: config.id,
