@@ -147,6 +147,10 @@ describe('KvReconciler', () => {
     const report = await reconciler.reconcileStore('zookeeper');
     expect(report).toMatchObject({ ok: true, missing: 6, written: 3, skipped: 3 });
     expect(await zk.get('mysql/master/c1')).toBeUndefined();
+    // That fan-out ends (its write to zookeeper failed, say): the skipped pairs are compared again.
+    reconciler.writeDone({ ok: false, outcomes: [] }, clusterMasterPairs({ alias: 'c1', host: 'db1', port: 3306 }));
+    await settle();
+    expect(await zk.get('mysql/master/c1')).toBe('db1:3306');
   });
 
   it('reports every bad option at once', () => {

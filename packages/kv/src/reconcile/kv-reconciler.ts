@@ -59,6 +59,8 @@ interface StoreState {
   running: Promise<KvReconcileReport> | undefined;
   rerun: boolean;
   reruns: number;
+  /** The last repair skipped pairs a fan-out was writing: compare again when that fan-out ends. */
+  awaitingFanout: boolean;
   lastReport: KvReconcileReport | undefined;
 }
 
@@ -112,6 +114,7 @@ export class KvReconciler implements KvFanoutObserver {
         running: undefined,
         rerun: false,
         reruns: 0,
+        awaitingFanout: false,
         lastReport: undefined,
       });
     }
@@ -163,14 +166,23 @@ export class KvReconciler implements KvFanoutObserver {
     this.observe(outcome);
   }
 
-  /** KvFanoutObserver: the fan-out ended; a repair that overlapped it compares again. */
+  /**
+   * KvFanoutObserver: the fan-out ended; a repair that overlapped it, or skipped pairs it was
+   * writing, compares again.
+   */
   writeDone(_result: KvFanoutResult, pairs: readonly KvPair[]): void {
     for (const { key } of pairs) {
       const n = (this.#inFlight.get(key) ?? 1) - 1;
       if (n <= 0) this.#inFlight.delete(key);
       else this.#inFlight.set(key, n);
     }
-    for (const s of this.#states.values()) if (s.running !== undefined) s.rerun = true;
+    for (const s of this.#states.values()) {
+      if (s.running !== undefined) s.rerun = true;
+      else if (s.awaitingFanout && !this.#stopped) {
+        s.awaitingFanout = false;
+        void this.#run(s);
+      }
+    }
     // Fences older than every running repair can never matter again.
     if (![...this.#states.values()].some((s) => s.running !== undefined)) this.#fencedAt.clear();
   }
@@ -271,6 +283,7 @@ export class KvReconciler implements KvFanoutObserver {
       // A fan-out that began after our snapshot may have landed before our writes: look again.
       // (Pairs still being written are looked at again when that fan-out ends: see writeDone.)
       if (toWrite.some((p) => (this.#fencedAt.get(p.key) ?? 0) > snapshotSeq)) s.rerun = true;
+      s.awaitingFanout = counts.skipped > 0;
       if (counts.written > 0) this.#logger.info('kv store repaired', { store: store.name, ...counts });
       return this.#finish(s, report(true), true);
     } catch (err) {
