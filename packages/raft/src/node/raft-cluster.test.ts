@@ -224,6 +224,25 @@ describe('Raft over the memory transport', () => {
     await expect(leader.raft.addVoter('e', 'mem://e')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
+  it('lets a leader remove itself; another node takes over', async () => {
+    const c = await three();
+    const old = c.leader();
+    await c.settle(old.raft.removeServer(old.raft.id));
+    await c.until(() => [...c.nodes.values()].some((n) => n !== old && n.raft.state === 'leader'));
+    const fresh = [...c.nodes.values()].find((n) => n !== old && n.raft.state === 'leader')!;
+    expect(fresh.raft.stats().voters).toEqual(['a', 'b', 'c'].filter((id) => id !== old.raft.id));
+    expect(old.raft.state).not.toBe('leader');
+    await c.settle(put(fresh, 'after=removal'));
+  });
+
+  it('transfers leadership to the most up-to-date voter when no target is named', async () => {
+    const c = await three();
+    const old = c.leader();
+    const res = await c.settle(old.raft.transferLeadership());
+    expect(res.leaderId).not.toBe(old.raft.id);
+    await c.until(() => c.nodes.get(res.leaderId)?.raft.state === 'leader');
+  });
+
   it('restarts from its stores and catches up', async () => {
     const c = await three({ snapshotThreshold: 10, snapshotTrailing: 2 });
     const leader = c.leader();
