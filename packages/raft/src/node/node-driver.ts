@@ -2,7 +2,7 @@
 // steps received messages into it, and processes each Ready in the documented order: snapshot
 // chunks, snapshot install, durable entries and hard state, THEN messages, then applying
 // committed entries (settling each proposal with the state machine's result), reads, events.
-import { decodeConfChange } from '../core/conf-change.js';
+import { applyConfChange, decodeConfChange } from '../core/conf-change.js';
 import { fillSnapshotChunk, type Message } from '../core/messages.js';
 import type { RawNode } from '../core/raw-node.js';
 import type { Ready, RaftRole } from '../core/ready-types.js';
@@ -190,6 +190,7 @@ export class NodeDriver {
       this.#unsavedHardState = rd.hardState;
     }
     d.storage.append(rd.entries);
+    this.#learnAddresses(rd.entries);
     if (rd.hardState !== null) {
       d.storage.setHardState(rd.hardState);
       this.term = rd.hardState.term;
@@ -261,6 +262,23 @@ export class NodeDriver {
     this.waiters.applied(this.applied);
   }
 
+  /**
+   * A membership change is in force as soon as it is in the log (ADR 0200): the leader starts
+   * replicating to a new member then, so every node learns its address from the appended entry.
+   */
+  #learnAddresses(entries: readonly Entry[]): void {
+    const d = this.d;
+    for (const e of entries) {
+      if (e.type !== EntryType.ConfChange) continue;
+      const cc = decodeConfChange(e.data);
+      if (cc.type === 'removeNode' || cc.node === d.config.id || cc.context.length === 0) continue;
+      const address = utf8.decode(cc.context);
+      if (d.addresses.get(cc.node) === address) continue;
+      d.addresses.set(cc.node, address);
+      d.transport.setPeer(cc.node, address);
+    }
+  }
+
   #applyConfChange(e: Entry): { index: LogIndex } {
     const d = this.d;
     const cc = decodeConfChange(e.data);
@@ -271,7 +289,10 @@ export class NodeDriver {
       d.addresses.set(cc.node, address);
       d.transport.setPeer(cc.node, address);
     }
-    const conf = d.core.status().conf;
+    // The membership as of this entry (the core's `status().conf` may already include later,
+    // uncommitted changes: the configuration in force is the latest one in the log).
+    const conf = cc.result ?? applyConfChange(this.appliedConf, cc);
+    this.appliedConf = conf;
     d.logger.info('raft membership changed', {
       index: e.index,
       type: cc.type,
