@@ -76,12 +76,25 @@ try {
   if (missed.outcomes.filter((o) => !o.ok).length !== 2)
     throw new Error('expected both external stores to fail while down');
   await Promise.all([zkServer.start(), etcdServer.start()]);
+  // Time until both stores are whole again, as an operator would see it (a comparison that finds
+  // a store not answering yet is retried, as the reconciler's backoff would).
   const t2 = performance.now();
-  const reports = await reconciler.reconcileAll();
+  const repaired = new Set<string>();
+  let attempts = 0;
+  while (repaired.size < 2) {
+    if (performance.now() - t2 > 120_000)
+      throw new Error(`not repaired within 120 s: ${JSON.stringify([...repaired])}`);
+    attempts += 1;
+    for (const r of await reconciler.reconcileAll()) {
+      if (r.ok) repaired.add(r.store);
+    }
+  }
   const reconcileMs = performance.now() - t2;
-  for (const r of reports)
-    if (!r.ok || r.written !== moved.length)
-      throw new Error(`reconcile did not repair everything: ${JSON.stringify(r)}`);
+  const want = JSON.stringify(await internal.list('mysql/master/'));
+  for (const store of [zk, etcd]) {
+    if (JSON.stringify(await store.list('mysql/master/')) !== want)
+      throw new Error(`${store.name} differs from the internal store after the repair`);
+  }
 
   console.log(
     JSON.stringify({
@@ -92,6 +105,7 @@ try {
       reconcile_ms: Math.round(reconcileMs),
       fanout_update_ms: Math.round(updateMs),
       reconcile_pairs_per_store: moved.length,
+      reconcile_attempts: attempts,
     }),
   );
 } finally {
