@@ -87,6 +87,17 @@ describe('ConsulKvStore (against the Consul test server)', () => {
     expect(server.values().get('mysql/master/b/hostname')).toBe('b-db');
   });
 
+  it('packs whole clusters up to ConsulMaxKVsPerTransaction', async () => {
+    const { server, store } = await setup({}, { maxKvsPerTransaction: 12 });
+    const pairs = ['a', 'b', 'c', 'd', 'e'].flatMap((alias) =>
+      clusterMasterPairs({ alias, host: `${alias}-db`, port: 3306, ipv4: '10.0.0.1', ipv6: '::1' }),
+    );
+    await store.putMany(pairs);
+    // 25 pairs, 5 per cluster, at most 12 per transaction: 10 + 10 + 5.
+    expect(server.stats.txns).toBe(3);
+    expect(server.values().size).toBe(25);
+  });
+
   it('a rolled-back transaction leaves nothing half-written and names the key', async () => {
     const { server, store } = await setup();
     server.failTransactionsOn('mysql/master/shop/port');
