@@ -67,6 +67,15 @@ describe('cluster resolution', () => {
     expect(r.placements.get(parseInstanceKey('a:1'))?.isCoMaster).toBe(false);
   });
 
+  it('names a ring with no single writable member after the smaller key, ports compared as numbers', () => {
+    const r = resolveClusters([
+      inst('h:10000', 'h:9999', { isReadOnly: true }),
+      inst('h:9999', 'h:10000', { isReadOnly: true }),
+    ]);
+    expect(r.placements.get(parseInstanceKey('h:10000'))?.clusterName).toBe('h:9999');
+    expect(r.placements.get(parseInstanceKey('h:10000'))?.isCoMaster).toBe(true);
+  });
+
   it('takes aliases from override, detection query, then ClusterNameToAlias', () => {
     const instances = [inst('p:1', null), inst('q:1', null, { suggestedClusterAlias: 'billing' }), inst('s:1', null)];
     const r = resolveClusters(instances, {

@@ -1,6 +1,7 @@
 import type { Instance } from '../instance/instance.js';
 import { isMasterInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
+import { splitInstanceKey } from '../instance/instance-key.js';
 
 /** Where an instance sits in its topology, as derived from the snapshot. */
 export interface InstancePlacement {
@@ -131,7 +132,10 @@ export function resolveClusters(instances: readonly Instance[], rules: ClusterAl
 function ringName(ring: readonly Instance[]): string {
   const writable = ring.filter((i) => !i.isReadOnly);
   if (writable.length === 1) return writable[0]!.key;
-  return ring.map((i) => i.key as string).sort()[0]!;
+  // orchestrator's tie-break: the smaller key, by host then by port number.
+  const keys = ring.map((i) => ({ key: i.key as string, ...splitInstanceKey(i.key) }));
+  keys.sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : a.port - b.port));
+  return keys[0]!.key;
 }
 
 /** orchestrator's `ClusterNameToAlias` lookup: the first pattern (a regular expression) matching the name. */
