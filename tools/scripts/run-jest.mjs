@@ -11,13 +11,15 @@ const require = createRequire(import.meta.url);
 const jestBin = require.resolve('jest/bin/jest');
 const dir = mkdtempSync(join(tmpdir(), 'orc-jest-'));
 const out = join(dir, 'results.json');
+// `pnpm test:jest -- packages/kv` passes the `--` through; jest would then ignore the path.
+const passed = process.argv.slice(2).filter((arg) => arg !== '--');
 const args = [
   '--experimental-vm-modules',
   '--no-warnings=ExperimentalWarning',
   jestBin,
   '--json',
   `--outputFile=${out}`,
-  ...process.argv.slice(2),
+  ...passed,
 ];
 const run = spawnSync(process.execPath, args, { stdio: 'inherit' });
 let code = run.status ?? 1;
