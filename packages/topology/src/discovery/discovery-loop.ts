@@ -213,7 +213,16 @@ export class DiscoveryLoop {
     this.#suspects.set(key, now + this.#config.EmergentWindowSeconds * 1000);
     if (!wasSuspected) this.#logger.info('suspecting instance', { key, reason });
     if (options.probeSelf !== false) this.#probeNow(key, false);
-    for (const r of this.#replicasOf(key)) this.#probeNow(r, false);
+    const replicas = this.#replicasOf(key);
+    for (const r of replicas) this.#probeNow(r, false);
+    if (!wasSuspected && replicas.length > 0) {
+      // The replicas learn of a crash at the same instant orc does, but may need a few
+      // milliseconds to show it (their IO thread still says Yes): look once more shortly after.
+      this.#clock.setTimer(Math.max(1, Math.round(this.#config.EmergentPollMilliseconds / 5)), () => {
+        if (!this.#running || !this.#isSuspected(key, this.#clock.now())) return;
+        for (const r of replicas) if (this.#instances.has(r)) this.#probeNow(r, true);
+      });
+    }
   }
 
   // ---- queue and schedule -------------------------------------------------------------------
