@@ -6,9 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BackendConfig, InstanceRecord } from '../../../packages/backend/src/index.ts';
-import { registerTsResolveHook } from './ts-resolve-hook.ts';
-
-registerTsResolveHook();
+import '../../scripts/ts-hooks.mjs';
 
 const backendLib = await import('../../../packages/backend/src/index.ts');
 const testenv = await import('../../testenv/src/index.ts');

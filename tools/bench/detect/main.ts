@@ -3,9 +3,7 @@
 // before each kill the bench waits a random part of a poll interval so that kills land at every
 // phase of the poll. Prints one JSON line per poll setting.
 // Run with: node --conditions=@orc/source tools/bench/detect/main.ts [--trials N]
-import { registerTsResolveHook } from './ts-resolve-hook.ts';
-
-registerTsResolveHook();
+import '../../scripts/ts-hooks.mjs';
 
 const topologyPkg = await import('../../../packages/topology/src/index.ts');
 const testenv = await import('../../testenv/src/index.ts');

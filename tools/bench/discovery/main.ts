@@ -3,7 +3,7 @@
 // protocol. orc discovers all of them from the 2,000 primaries as seeds; then, at the default 5 s
 // poll, the bench measures orc's steady CPU (share of one core) and resident memory. Prints one
 // JSON line. Run with: node --conditions=@orc/source tools/bench/discovery/main.ts [--clusters N] [--steady-seconds S]
-import { registerTsResolveHook } from './ts-resolve-hook.ts';
+import '../../scripts/ts-hooks.mjs';
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { MEMBERS_PER_CLUSTER, addressOf } from './fleet-layout.ts';
 
-registerTsResolveHook();
 const topologyPkg = await import('../../../packages/topology/src/index.ts');
 
 const argOf = (name: string, fallback: number): number => {

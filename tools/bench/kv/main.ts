@@ -2,9 +2,7 @@
 // a real ZooKeeper and a real etcd (started by @orc/testenv), then the reconciler repairing all
 // 1,000 clusters in both external stores after they lost their data and were down. Prints one
 // JSON line. Run with: node --conditions=@orc/source tools/bench/kv/main.ts [--clusters N]
-import { registerTsResolveHook } from './ts-resolve-hook.ts';
-
-registerTsResolveHook();
+import '../../scripts/ts-hooks.mjs';
 
 const kv = await import('../../../packages/kv/src/index.ts');
 const testenv = await import('../../testenv/src/index.ts');

@@ -1,6 +1,6 @@
 // `pnpm bench:testenv`: how long each kind of test server takes to start, cold and warm.
 // Prints one JSON line. Run it a few times: the machine is shared, figures are noisy.
-import '../src/ts-resolve-hook.mjs';
+import '../../scripts/ts-hooks.mjs';
 
 const { mkdtempSync, rmSync } = await import('node:fs');
 const { tmpdir } = await import('node:os');

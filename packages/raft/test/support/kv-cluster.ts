@@ -67,7 +67,7 @@ export class KvCluster {
       [
         '--conditions=@orc/source',
         '--import',
-        join(pkgRoot, 'test', 'support', 'ts-hooks.mjs'),
+        join(pkgRoot, '..', '..', 'tools', 'scripts', 'ts-hooks.mjs'),
         '--no-warnings',
         join(pkgRoot, 'examples', 'kv-http', 'server.ts'),
         ...[
