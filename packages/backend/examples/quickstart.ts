@@ -1,21 +1,8 @@
-// Runnable: node --conditions=@orc/source packages/backend/examples/quickstart.ts
+// Runnable: node --conditions=@orc/source --import ./tools/scripts/ts-hooks.mjs packages/backend/examples/quickstart.ts
 // (from the repository root; Node 24 runs the TypeScript sources directly).
 import { randomUUID } from 'node:crypto';
-import { registerHooks } from 'node:module';
 
-// Sources import './x.js' (NodeNext); on disk there is './x.ts'.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (err) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js'))
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      throw err;
-    }
-  },
-});
-const { Backend, validateBackendConfig } = await import('@orc/backend');
+import { Backend, validateBackendConfig } from '@orc/backend';
 
 const backend = new Backend(validateBackendConfig({ dialect: 'sqlite', sqlite: { file: ':memory:' } }));
 await backend.open();

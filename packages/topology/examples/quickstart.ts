@@ -1,23 +1,10 @@
-// Runnable: node --conditions=@orc/source packages/topology/examples/quickstart.ts
+// Runnable: node --conditions=@orc/source --import ./tools/scripts/ts-hooks.mjs packages/topology/examples/quickstart.ts
 // (from the repository root; Node 24 runs the TypeScript sources directly). Starts a MariaDB
 // primary with two replicas (@orc/testenv), discovers them from one replica, kills the primary
 // with SIGKILL and prints the DeadMaster entry.
-import { registerHooks } from 'node:module';
 
-// Sources import './x.js' (NodeNext); on disk there is './x.ts'.
-registerHooks({
-  resolve(specifier, context, nextResolve) {
-    try {
-      return nextResolve(specifier, context);
-    } catch (err) {
-      if (specifier.startsWith('.') && specifier.endsWith('.js'))
-        return nextResolve(`${specifier.slice(0, -3)}.ts`, context);
-      throw err;
-    }
-  },
-});
-const { OrcTopology, instanceKey } = await import('@orc/topology');
-const { startMariaDbTopology } = await import('@orc/testenv');
+import { OrcTopology, instanceKey } from '@orc/topology';
+import { startMariaDbTopology } from '@orc/testenv';
 
 const until = async (check: () => Promise<boolean> | boolean): Promise<void> => {
   const deadline = Date.now() + 30_000;
