@@ -2,7 +2,7 @@
 // typed results that keep Raft's failures apart from the state machine's, and typed events.
 import type { ConfChange } from './core/conf-change.js';
 import { RawNode } from './core/raw-node.js';
-import { MemoryStorage } from './core/storage.js';
+import { LogMirror } from './node/log-mirror.js';
 import { logIndex, type LogIndex, type NodeId, type Term } from './core/types.js';
 import type { Clock, LogStore, RandomSource, SnapshotStore, StableStore, StateMachine, Transport } from './ports.js';
 import { systemClock } from './clock.js';
@@ -128,7 +128,7 @@ export class Raft<R = unknown> {
       await options.transport.close().catch(() => undefined);
       throw err;
     }
-    const storage = new MemoryStorage({
+    const storage = new LogMirror({
       hardState: state.hardState,
       conf: state.conf,
       snapshot: state.snapshot,

@@ -3,9 +3,10 @@
 // next to the leader's apply(), as the hashicorp/raft harness does in-process.
 // Plain JavaScript on the BUILT package (dist): a node measured for memory must not carry
 // Node's TypeScript stripper (about 55 MB of resident memory), as no production node would.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
+import v8 from 'node:v8';
 import { FileSnapshotStore, Raft, SqliteLogStore, TcpTransport, nodeId } from '../../../packages/raft/dist/index.js';
 
 /** @type {{ id: string, port: number, peers: Record<string, string>, dir: string, fsync: boolean, snapshotThreshold: number }} */
@@ -59,42 +60,49 @@ function percentile(sorted, p) {
   return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+// Latencies go to preallocated typed arrays: this load runs in the leader's process, and a
+// growing JS array of 100,000 numbers per call (copied at each growth, large enough to be
+// promoted) counts against the node's memory: it was most of what survived young-generation
+// collections on the leader, making V8 grow its young generation (ADR 0212).
 async function seq(n) {
   for (let i = 0; i < 20; i++) await raft.apply(payload());
-  const lat = [];
+  const lat = new Float64Array(n);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
     const s = performance.now();
     await raft.apply(payload());
-    lat.push(performance.now() - s);
+    lat[i] = performance.now() - s;
   }
   const total = performance.now() - t0;
-  lat.sort((a, b) => a - b);
+  lat.sort();
+  let sum = 0;
+  for (const v of lat) sum += v;
   return {
     p50: percentile(lat, 50),
     p90: percentile(lat, 90),
     p95: percentile(lat, 95),
     p99: percentile(lat, 99),
-    mean: lat.reduce((a, b) => a + b, 0) / lat.length,
+    mean: sum / n,
     ops: (n / total) * 1000,
   };
 }
 
 async function pipe(n, conc) {
-  const lat = [];
+  const lat = new Float64Array(n);
   let issued = 0;
+  let done = 0;
   const t0 = performance.now();
   const worker = async () => {
     while (issued < n) {
       issued++;
       const s = performance.now();
       await raft.apply(payload());
-      lat.push(performance.now() - s);
+      lat[done++] = performance.now() - s;
     }
   };
   await Promise.all(Array.from({ length: conc }, worker));
   const total = performance.now() - t0;
-  lat.sort((a, b) => a - b);
+  lat.sort();
   return { p50: percentile(lat, 50), p99: percentile(lat, 99), ops: (n / total) * 1000 };
 }
 
@@ -127,4 +135,23 @@ process.on('message', (m) => {
       break;
   }
 });
+// BENCH_MEM_TRACE=ms: print this node's memory by V8 space every ms to stderr (diagnosis).
+const memTraceMs = Number(process.env['BENCH_MEM_TRACE'] ?? 0);
+if (memTraceMs > 0) {
+  const mb = (n) => Math.round(n / 2 ** 17) / 8;
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const spaces = Object.fromEntries(
+      v8
+        .getHeapSpaceStatistics()
+        .filter((s) => s.space_size > 0)
+        .map((s) => [s.space_name.replace('_space', ''), [mb(s.space_size), mb(s.space_used_size)]]),
+    );
+    const status = process.platform === 'linux' ? readFileSync('/proc/self/status', 'utf8') : '';
+    const kb = (k) => Number(new RegExp(`${k}:\\s+(\\d+)`).exec(status)?.[1] ?? 0) / 1024;
+    process.stderr.write(
+      `${JSON.stringify({ id: args.id, rss: mb(m.rss), anon: kb('RssAnon'), file: kb('RssFile'), heap: mb(m.heapTotal), used: mb(m.heapUsed), ext: mb(m.external), ab: mb(m.arrayBuffers), count, spaces })}\n`,
+    );
+  }, memTraceMs).unref();
+}
 send({ t: 'ready', at: now() });

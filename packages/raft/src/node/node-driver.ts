@@ -6,7 +6,7 @@ import { applyConfChange, decodeConfChange } from '../core/conf-change.js';
 import { fillSnapshotChunk, type Message } from '../core/messages.js';
 import type { RawNode } from '../core/raw-node.js';
 import type { Ready, RaftRole } from '../core/ready-types.js';
-import type { MemoryStorage } from '../core/storage.js';
+import type { LogMirror } from './log-mirror.js';
 import {
   EntryType,
   type ConfState,
@@ -28,7 +28,7 @@ import { Waiters } from './waiters.js';
 export interface DriverDeps {
   readonly config: RaftConfig;
   readonly core: RawNode;
-  readonly storage: MemoryStorage;
+  readonly storage: LogMirror;
   readonly logStore: LogStore;
   readonly stableStore: StableStore;
   readonly stateMachine: StateMachine;
@@ -178,6 +178,9 @@ export class NodeDriver {
       rd.snapshot === null &&
       (rd.hardState === null || (rd.hardState.term === this.term && rd.hardState.vote === this.vote));
     if (isLeaderFastPath) for (const m of rd.messages) this.#send(m);
+    // Otherwise encode now, send after the write: entry data are views into the log mirror,
+    // whose segments are reused once compacted (a snapshot may finish during the write).
+    const later = isLeaderFastPath ? [] : rd.messages.map((m) => (m.type === 'snapshot' ? m : this.#encode(m)));
     if (rd.entries.length > 0 || rd.mustSync) {
       const hs = rd.hardState ?? this.#unsavedHardState;
       this.#unsavedHardState = null;
@@ -197,12 +200,19 @@ export class NodeDriver {
       this.vote = rd.hardState.vote;
       this.commit = rd.hardState.commit;
     }
-    if (!isLeaderFastPath) for (const m of rd.messages) this.#send(m);
+    for (const m of later) {
+      if ('peer' in m) d.transport.send(m.peer, m.payload);
+      else this.#send(m);
+    }
     if (rd.committedEntries.length > 0) await this.#apply(rd.committedEntries, rd.confState);
     else if (rd.confState !== null) this.appliedConf = rd.confState;
     for (const rs of rd.readStates) this.#settleRead(rs.context, rs.index);
     if (rd.softState !== null) this.#setRole(rd.softState.role, rd.softState.lead, false);
     this.#maybeSnapshot();
+  }
+
+  #encode(m: Message): { readonly peer: NodeId; readonly payload: Uint8Array } {
+    return { peer: m.to, payload: encodeMessage(m) };
   }
 
   #send(m: Message): void {
@@ -239,7 +249,8 @@ export class NodeDriver {
       let failed = false;
       if (e.type === EntryType.Command) {
         try {
-          const r = d.stateMachine.apply({ index: e.index, term: e.term, data: e.data });
+          // A copy: the entry's bytes may be a view into a log mirror segment, reused later.
+          const r = d.stateMachine.apply({ index: e.index, term: e.term, data: Buffer.from(e.data) });
           result = r instanceof Promise ? await r : r;
         } catch (err) {
           result = err;
@@ -249,9 +260,8 @@ export class NodeDriver {
         result = this.#applyConfChange(e);
       }
       this.applied = e.index;
-      const p = proposals.get(e.index);
+      const p = proposals.take(e.index);
       if (p !== undefined) {
-        proposals.delete(e.index);
         if (p.term !== e.term)
           p.reject(new RaftError('LEADERSHIP_LOST', 'the entry was replaced by a new leader; it was not applied'));
         else if (failed) p.reject(result);

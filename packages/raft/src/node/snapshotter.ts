@@ -2,7 +2,7 @@
 // receiving a leader's chunks into the snapshot store, and reading chunks to send.
 import type { SnapshotMeta } from '../core/types.js';
 import type { IncomingSnapshotChunk } from '../core/ready-types.js';
-import type { MemoryStorage } from '../core/storage.js';
+import type { LogMirror } from './log-mirror.js';
 import type { LogStore, SnapshotSink, SnapshotSource, SnapshotStore, StateMachine } from '../ports.js';
 import { RaftError } from '../errors.js';
 import { errorField, type RaftLogger } from '../logger.js';
@@ -10,7 +10,7 @@ import { errorField, type RaftLogger } from '../logger.js';
 export interface SnapshotterDeps {
   readonly store: SnapshotStore;
   readonly logStore: LogStore;
-  readonly storage: MemoryStorage;
+  readonly storage: LogMirror;
   readonly stateMachine: StateMachine;
   readonly logger: RaftLogger;
   readonly trailing: number;
