@@ -5,9 +5,14 @@
 // Node's TypeScript stripper (about 55 MB of resident memory), as no production node would.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import v8 from 'node:v8';
-import { FileSnapshotStore, Raft, SqliteLogStore, TcpTransport, nodeId } from '../../../packages/raft/dist/index.js';
+// BENCH_RAFT_DIST=<path to a built index.js> runs another build (to compare two in one session).
+const dist = process.env['BENCH_RAFT_DIST'];
+const { FileSnapshotStore, Raft, SqliteLogStore, TcpTransport, nodeId } = await import(
+  dist === undefined || dist === '' ? '../../../packages/raft/dist/index.js' : pathToFileURL(resolve(dist)).href
+);
 
 /** @type {{ id: string, port: number, peers: Record<string, string>, dir: string, fsync: boolean, snapshotThreshold: number }} */
 const args = JSON.parse(process.argv[2] ?? '{}');

@@ -1,6 +1,7 @@
 // `pnpm bench:raft`: a fresh 3-node @orc/raft cluster per trial (each node its own process) on
 // 127.0.0.1 over TCP, SQLite log with sync on, 100-byte commands. Prints one JSON line per trial.
-// Flags: --seq 2000 --pipe 20000 --conc 64 --trials 3 [--nofsync] [--label x] [--memory N] [--debug].
+// Flags: --seq 2000 --pipe 20000 --conc 64 --trials 3 [--nofsync] [--label x] [--memory N] [--debug]
+// [--node-flags="--max-semi-space-size=4"] (any flag also as --name=value).
 // Node processes run the BUILT package (packages/raft/dist): run `pnpm --filter @orc/raft build` first
 // (the bench:raft script does).
 import { fork, type ChildProcess } from 'node:child_process';
@@ -15,6 +16,11 @@ const flags = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i++) {
   const a = process.argv[i]!;
   if (!a.startsWith('--')) continue;
+  const eq = a.indexOf('=');
+  if (eq > 0) {
+    flags.set(a.slice(2, eq), a.slice(eq + 1));
+    continue;
+  }
   const next = process.argv[i + 1];
   if (next !== undefined && !next.startsWith('--')) {
     flags.set(a.slice(2), next);
@@ -30,10 +36,10 @@ const FSYNC = !flags.has('nofsync');
 const LABEL = flags.get('label') ?? (FSYNC ? 'default' : 'nofsync');
 const MEMORY = flags.has('memory') ? num('memory', 1_000_000) : 0;
 const now = (): number => performance.timeOrigin + performance.now();
-// V8's default young generation lets the heap balloon under a high allocation rate (RSS 150-250 MB
-// after 1M entries, of which ~10 MB live); 4 MB semi-spaces keep a node near 110-140 MB at the same
-// throughput. docs/adr/0212 recommends it for nodes; BENCH_NODE_FLAGS="" measures V8's defaults.
-const NODE_FLAGS = (process.env['BENCH_NODE_FLAGS'] ?? '--max-semi-space-size=4').split(' ').filter(Boolean);
+// Nodes run with Node's default flags. `--node-flags="--max-semi-space-size=4"` (or the
+// BENCH_NODE_FLAGS environment variable) passes V8/Node flags to the node processes, e.g. to
+// compare settings; BENCH_RAFT_DIST runs another build of the package (bench-node.mjs).
+const NODE_FLAGS = (flags.get('node-flags') ?? process.env['BENCH_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
 
 async function freePorts(n: number): Promise<number[]> {
   const servers = await Promise.all(

@@ -55,6 +55,8 @@ export class PeerConnection {
   #sentFrames = 0;
   #listenerProved = false;
   #droppedFrames = 0;
+  /** Dialled ahead of any message (`warm`): a failure is not news until something is sent. */
+  #isWarmup = false;
 
   constructor(ctx: DialContext, peer: NodeId, address: string) {
     this.#ctx = ctx;
@@ -82,8 +84,20 @@ export class PeerConnection {
     if (this.#state === 'open' || this.#state === 'connecting') this.#fail('peer address changed', false);
   }
 
+  /**
+   * Connects now if idle, before there is anything to send: a node dials its peers while its
+   * election timer runs, so that the first campaign does not also wait for two connection
+   * set-ups (one each way) and leave a longer window for a competing campaign.
+   */
+  warm(): void {
+    if (this.#state !== 'idle') return;
+    this.#isWarmup = true;
+    this.#connect();
+  }
+
   send(payload: Uint8Array): void {
     if (this.#state === 'closed') return;
+    this.#isWarmup = false;
     if (payload.byteLength > this.#ctx.options.maxFrameBytes) {
       // The peer would refuse it and close the connection: never send it.
       this.#droppedFrames++;
@@ -220,6 +234,7 @@ export class PeerConnection {
         this.#timer?.cancel();
         this.#timer = null;
         this.#state = 'open';
+        this.#isWarmup = false;
         this.#attempts = 0;
         this.#lastActivity = ctx.clock.now();
         ctx.logger.debug('raft transport: connected', { peer: this.#peer, address: this.#address });
@@ -267,6 +282,12 @@ export class PeerConnection {
     this.#droppedFrames += this.#queue.length;
     this.#queue = [];
     this.#queueBytes = 0;
+    if (this.#isWarmup) {
+      // A peer not up yet when this node starts: the first message sent to it will report it.
+      this.#isWarmup = false;
+      this.#ctx.logger.debug('raft transport: early connection failed', { peer: this.#peer, reason });
+      report = false;
+    }
     if (report) {
       // Warn once per streak of failures; later attempts (one per backoff) only at debug level.
       const logger = this.#ctx.logger;

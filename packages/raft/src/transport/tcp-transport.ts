@@ -116,6 +116,7 @@ export class TcpTransport implements Transport {
     this.#address =
       this.#o.advertiseAddress ?? (a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`);
     this.#scheduleSweep();
+    for (const conn of this.#peers.values()) conn.warm();
     this.#ctx.logger.info('raft transport listening', {
       address: this.#address,
       tls: tls !== undefined,
@@ -137,8 +138,11 @@ export class TcpTransport implements Transport {
     if (id === this.localId) return;
     this.#addresses.set(id, address);
     const conn = this.#peers.get(id);
-    if (conn === undefined) this.#peers.set(id, new PeerConnection(this.#ctx, id, address));
-    else conn.setAddress(address);
+    if (conn === undefined) {
+      const fresh = new PeerConnection(this.#ctx, id, address);
+      this.#peers.set(id, fresh);
+      if (this.#server !== null && !this.#closed) fresh.warm();
+    } else conn.setAddress(address);
   }
 
   removePeer(id: NodeId): void {
