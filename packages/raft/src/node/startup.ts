@@ -59,8 +59,10 @@ export async function loadState(
   let hardState = stored?.hardState ?? null;
   if (hardState === null && snapshot === null && last === 0 && config.bootstrap) {
     const boot = bootstrapEntries(config);
-    await logStore.append(boot.entries);
-    await stableStore.saveHardState(boot.hardState);
+    // Requested together: a store with group commit (SqliteLogStore) writes both in one
+    // transaction, so a fresh node pays one sync before its first election, and a crash
+    // cannot leave the entries without the hard state.
+    await Promise.all([logStore.append(boot.entries), stableStore.saveHardState(boot.hardState)]);
     last = logIndex(boot.entries.length);
     hardState = boot.hardState;
     logger.info('raft group bootstrapped', { voters: boot.entries.length });

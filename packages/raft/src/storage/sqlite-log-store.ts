@@ -131,7 +131,8 @@ export class SqliteLogStore implements LogStore, StableStore {
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       // With background checkpoints a worker thread runs them (SqliteCheckpointer), not our commits.
       if (options.backgroundCheckpoint === true) db.pragma('wal_autocheckpoint = 0');
-      db.exec(SCHEMA);
+      // One transaction: creating a fresh store costs one sync, not one per table.
+      db.exec(`BEGIN;${SCHEMA}COMMIT;`);
       const store = new SqliteLogStore(db, file, logger, options.backgroundCheckpoint === true);
       logger.info('raft log store opened', {
         file,
