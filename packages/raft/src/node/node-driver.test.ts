@@ -1,0 +1,56 @@
+import { describe, it, expect } from '@jest/globals';
+import { nodeId } from '../core/types.js';
+import type { Clock } from '../ports.js';
+import { Raft } from '../raft.js';
+import { MemoryStore } from '../storage/memory-store.js';
+import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
+import { MemoryNetwork } from '../transport/memory-transport.js';
+import { ManualClock } from './manual-clock.js';
+
+const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+
+/** Every timer fires `lateMs` after it is due, as on a busy event loop. */
+class LateClock implements Clock {
+  readonly inner = new ManualClock();
+  constructor(readonly lateMs: number) {}
+  now(): number {
+    return this.inner.now();
+  }
+  setTimeout(fn: () => void, ms: number): { cancel(): void } {
+    return this.inner.setTimeout(fn, ms + this.lateMs);
+  }
+}
+
+describe('NodeDriver ticks', () => {
+  it('keeps to the tick grid when every timer fires late, so timeouts do not stretch', async () => {
+    const clock = new LateClock(4);
+    const store = new MemoryStore();
+    const raft = await Raft.create({
+      // One voter, no jitter: it campaigns after the 10-tick timeout less the 5 ticks advanced at start.
+      config: { id: 'a', peers: { a: 'mem://a' }, tickMs: 10, heartbeatMs: 20, electionTimeoutMs: 100 },
+      stateMachine: {
+        apply: () => null,
+        snapshot: () => ({ persist: async () => undefined }),
+        restore: async () => {},
+      },
+      logStore: store,
+      stableStore: store,
+      snapshotStore: new MemorySnapshotStore(),
+      transport: new MemoryNetwork().transport(nodeId('a')),
+      clock,
+      random: () => 0,
+    });
+    const at = async (ms: number): Promise<void> => {
+      while (clock.now() < ms) {
+        clock.inner.advance(1);
+        await turn();
+      }
+    };
+    // Ticks fire at 14, 24, 34, 44, 54 (re-armed 10 ms after each late one: 14, 28, 42, 56, 70).
+    await at(50);
+    expect(raft.state).toBe('follower');
+    await at(60);
+    expect(raft.state).toBe('leader');
+    await raft.stop();
+  });
+});
