@@ -1,5 +1,6 @@
 // The ZooKeeper store against a real ZooKeeper started by @orc/testenv.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { zookeeper, type ZkClient } from '../src/zookeeper/zk-client.js';
 import { startZooKeeper, type ZooKeeperServer } from '@orc/testenv';
 import { ZooKeeperKvStore, clusterMasterPairs } from '../src/index.js';
@@ -97,24 +98,36 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
 
   it('opens a new session after its session expires, and keeps writing', async () => {
     await store.put('expiry/before', '1');
-    const client = store.session.client;
-    if (client === undefined) throw new Error('no session');
     const opened = store.session.sessionsOpened;
     const oldId = store.session.sessionId;
-    // A second connection that takes over the session and closes it: the server expires it,
-    // which is how ZooKeeper's own tests expire a client's session.
-    const clone = zookeeper.createClient(server.connectString, {
-      sessionTimeout: 4000,
-      sessionId: client.getSessionId(),
-      sessionPassword: client.getSessionPassword(),
-    });
-    await new Promise<void>((resolve) => {
-      clone.once('connected', () => resolve());
-      clone.connect();
-    });
-    clone.close();
+    // A second connection takes over the session and closes it: the server expires it, which is
+    // how ZooKeeper's own tests expire a client's session. The store's own client may reconnect
+    // in between and take the session back before the close is sent (the close then goes
+    // nowhere), so the takeover is repeated while the old session still lives.
+    const expireCurrentSession = async (): Promise<void> => {
+      const client = store.session.client;
+      if (client === undefined || store.session.sessionId !== oldId) return;
+      const clone = zookeeper.createClient(server.connectString, {
+        sessionTimeout: 4000,
+        sessionId: client.getSessionId(),
+        sessionPassword: client.getSessionPassword(),
+      });
+      // Connected (takeover done) or expired (the session is gone already); bounded either way.
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 3000);
+        const done = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        clone.once('connected', done);
+        clone.once('expired', done);
+        clone.connect();
+      });
+      clone.close();
+    };
     await eventually(
       async () => {
+        await expireCurrentSession();
         await store.put('expiry/after', '2');
         return store.session.sessionsOpened > opened;
       },
@@ -140,4 +153,52 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
     );
     expect(await store.get('outage/k')).toBe('v');
   }, 60_000);
+
+  it('drops a connection that goes silent and carries on over a new one', async () => {
+    // A relay between the store and ZooKeeper whose connections can be frozen: bytes from the
+    // server are no longer passed on, the socket stays open (a half-dead network path).
+    const frozen = new Set<Socket>();
+    const relay = createServer((downstream) => {
+      const upstream = connect(server.port, server.host);
+      upstream.on('data', (chunk) => {
+        if (!frozen.has(downstream)) downstream.write(chunk);
+      });
+      downstream.on('data', (chunk) => upstream.write(chunk));
+      const end = (): void => {
+        upstream.destroy();
+        downstream.destroy();
+      };
+      upstream.on('error', end).on('close', end);
+      downstream.on('error', end).on('close', end);
+      sockets.push(downstream);
+    });
+    const sockets: Socket[] = [];
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const port = (relay.address() as AddressInfo).port;
+    const relayed = new ZooKeeperKvStore({
+      connectString: `127.0.0.1:${port}`,
+      sessionTimeoutMs: 30_000,
+      requestTimeoutMs: 1000,
+    });
+    try {
+      await relayed.put('silent/before', '1');
+      for (const socket of sockets) frozen.add(socket);
+      // Without a bound on silence this request, and every later one, would wait forever.
+      const err = await rejection(relayed.put('silent/during', '2'));
+      expect(err.code).toBe('TIMEOUT');
+      await eventually(
+        async () => {
+          await relayed.put('silent/after', '3');
+          return true;
+        },
+        10_000,
+        'a write over a new connection',
+      );
+      expect(await store.get('silent/after')).toBe('3');
+    } finally {
+      await relayed.close();
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => relay.close(() => resolve()));
+    }
+  }, 30_000);
 });

@@ -13,8 +13,10 @@ interface ZkConnectionInternals {
 /** How long a closing session may take to be acknowledged before its socket is cut. */
 const CLOSE_GRACE_MS = 1000;
 
-/** ConnectionManager.STATES.CONNECTING in node-zookeeper-client 1.1.3. */
+/** ConnectionManager.STATES in node-zookeeper-client 1.1.3: CONNECTING, CONNECTED, CONNECTED_READ_ONLY. */
 const CONNECTION_MANAGER_CONNECTING = 1;
+const CONNECTION_MANAGER_CONNECTED = 2;
+const CONNECTION_MANAGER_CONNECTED_READ_ONLY = 3;
 
 /** How the session connects. */
 export interface ZooKeeperSessionOptions {
@@ -73,6 +75,7 @@ export class ZooKeeperSession {
       const timer = setTimeout(() => {
         if (settled) return;
         settled = true;
+        this.#cutUnresponsive(client, 'request unanswered');
         reject(
           new KvError('TIMEOUT', `zookeeper did not answer within ${this.#options.requestTimeoutMs} ms while ${what}`, {
             store: this.#options.store,
@@ -96,7 +99,7 @@ export class ZooKeeperSession {
     this.#drop();
   }
 
-  #connected(what: string): Promise<ZkClient> {
+  #connected(what: string, deadline = Date.now() + this.#options.requestTimeoutMs): Promise<ZkClient> {
     if (this.#closed)
       return Promise.reject(
         new KvError('CLOSED', `store ${this.#options.store} is closed`, { store: this.#options.store }),
@@ -105,39 +108,66 @@ export class ZooKeeperSession {
     if (client.getState() === zookeeper.State.SYNC_CONNECTED) return Promise.resolve(client);
     return new Promise<ZkClient>((resolve, reject) => {
       const onConnected = (): void => {
-        clearTimeout(timer);
+        cleanup();
         resolve(client);
       };
-      const timer = setTimeout(() => {
+      // An expired session's client is dropped and never connects again: wait on its successor
+      // for the time that is left instead of sitting out the whole bound.
+      const onExpired = (): void => {
+        cleanup();
+        const left = deadline - Date.now();
+        if (left <= 0 || this.#closed) reject(unavailable());
+        else this.#connected(what, deadline).then(resolve, reject);
+      };
+      const cleanup = (): void => {
+        clearTimeout(timer);
         client.removeListener('connected', onConnected);
-        this.#kickStuckHandshake(client);
-        reject(
-          new KvError(
-            'UNAVAILABLE',
-            `no connection to zookeeper ${this.#options.connectString} within ${this.#options.requestTimeoutMs} ms while ${what}`,
-            { store: this.#options.store },
-          ),
+        client.removeListener('expired', onExpired);
+      };
+      const unavailable = (): KvError =>
+        new KvError(
+          'UNAVAILABLE',
+          `no connection to zookeeper ${this.#options.connectString} within ${this.#options.requestTimeoutMs} ms while ${what}`,
+          { store: this.#options.store },
         );
-      }, this.#options.requestTimeoutMs);
+      const timer = setTimeout(
+        () => {
+          cleanup();
+          this.#cutUnresponsive(client, 'handshake unanswered');
+          reject(unavailable());
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       timer.unref();
       client.once('connected', onConnected);
+      client.once('expired', onExpired);
     });
   }
 
   /**
-   * node-zookeeper-client stops its connect timer once TCP connects and then waits for the
-   * server's ConnectResponse without a bound. A server that accepts during its start-up can leave
-   * that connection unread for good (seen with ZooKeeper 3.8: ESTABLISHED, request bytes queued,
-   * never answered), and the client never reconnects. When a wait for a connection times out
-   * while such a handshake is pending, the socket is destroyed; the library then reconnects.
-   * This touches the library's internals (connectionManager.state/socket), guarded for shape.
+   * node-zookeeper-client bounds neither the handshake nor a connected socket's silence: it stops
+   * its connect timer once TCP connects and then waits for the server's ConnectResponse without a
+   * bound, and once connected it sends pings but never checks they are answered (ZooKeeper's own
+   * client drops a connection that is silent for 2/3 of the session timeout). Both were seen here
+   * with ZooKeeper 3.8: a server accepting during its start-up that never answers the handshake,
+   * and a connection re-attached to a session in the instant another connection closed it, left
+   * open and unanswered for over 30 s. So when a wait for a connection or a request times out,
+   * the socket is destroyed; the library reconnects, and the server then either resumes the
+   * session or reports it expired (a new session opens). This touches the library's internals
+   * (connectionManager.state/socket), guarded for shape.
    */
-  #kickStuckHandshake(client: ZkClient): void {
+  #cutUnresponsive(client: ZkClient, why: string): void {
+    if (this.#client !== client) return;
     const cm = (client as unknown as ZkConnectionInternals).connectionManager;
     const socket = cm?.socket;
-    if (cm?.state !== CONNECTION_MANAGER_CONNECTING || socket === undefined || socket === null) return;
+    const state = cm?.state;
+    const isTalking =
+      state === CONNECTION_MANAGER_CONNECTING ||
+      state === CONNECTION_MANAGER_CONNECTED ||
+      state === CONNECTION_MANAGER_CONNECTED_READ_ONLY;
+    if (!isTalking || socket === undefined || socket === null) return;
     if (socket.connecting === true || socket.destroyed === true || typeof socket.destroy !== 'function') return;
-    this.#options.logger.warn('zookeeper handshake unanswered; reconnecting', { store: this.#options.store });
+    this.#options.logger.warn('zookeeper connection unresponsive; reconnecting', { store: this.#options.store, why });
     socket.destroy();
   }
 
@@ -182,7 +212,7 @@ export class ZooKeeperSession {
       this.#options.logger.debug('zookeeper close failed', { store: this.#options.store, error: errorMessage(err) });
     }
     // close() sends CLOSE_SESSION and lets the server hang up. A server that never answers (see
-    // #kickStuckHandshake) would keep the socket, and the process, alive: cut it after a grace.
+    // #cutUnresponsive) would keep the socket, and the process, alive: cut it after a grace.
     const grace = setTimeout(() => {
       const socket = (client as unknown as ZkConnectionInternals).connectionManager?.socket;
       if (socket !== undefined && socket !== null && socket.destroyed !== true && typeof socket.destroy === 'function')
