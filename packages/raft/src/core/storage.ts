@@ -53,7 +53,8 @@ export interface MemoryStorageInit {
   readonly entries?: readonly Entry[];
 }
 
-const emptyHardState: HardState = Object.freeze({ term: toTerm(0), vote: null, commit: logIndex(0) });
+/** The hard state of a node that has never voted nor committed. */
+export const emptyHardState: HardState = Object.freeze({ term: toTerm(0), vote: null, commit: logIndex(0) });
 
 /**
  * An in-memory `RaftStorage` that the driver writes to after making each Ready durable: the

@@ -9,7 +9,7 @@
 // buffers; `entries()` builds short-lived entry objects with views into them on demand.
 // Segments emptied by compaction are reused, so steady writing allocates no external memory
 // either (dead buffers would otherwise pile up to V8's external limit, ~64 MB, between full GCs).
-import type { RaftStorage } from '../core/storage.js';
+import { emptyHardState, type MemoryStorageInit, type RaftStorage } from '../core/storage.js';
 import {
   logIndex,
   term as toTerm,
@@ -95,16 +95,8 @@ class Segment {
   }
 }
 
-/** What a `LogMirror` starts from (the same shape as the core's `MemoryStorageInit`). */
-export interface LogMirrorInit {
-  readonly hardState?: HardState;
-  readonly conf: ConfState;
-  readonly snapshot?: SnapshotMeta | null;
-  /** Entries that follow the snapshot (or index 0), contiguous. */
-  readonly entries?: readonly Entry[];
-}
-
-const emptyHardState: HardState = Object.freeze({ term: toTerm(0), vote: null, commit: logIndex(0) });
+/** What a `LogMirror` starts from: the same as the core's `MemoryStorage`. */
+export type LogMirrorInit = MemoryStorageInit;
 
 /**
  * A `RaftStorage` the driver writes to after making each Ready durable, with the semantics of
