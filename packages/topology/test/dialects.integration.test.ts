@@ -1,6 +1,6 @@
 // The probe against servers that speak other dialects than the MariaDB of testenv: a MySQL 8.4
 // that no longer knows SHOW MASTER/SLAVE STATUS, and a MariaDB whose orc user may not run
-// SHOW SLAVE HOSTS. Served by a MySQL-protocol fake (test/fake-mysql-server.ts).
+// SHOW SLAVE HOSTS. Served by a MySQL-protocol fake (test/fake-mysql-server.ts, over testenv's serveFakeMysqlConnection).
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { InstanceProber, instanceKey } from '../src/index.js';
 import type { FakeMysqlServer } from './fake-mysql-server.js';

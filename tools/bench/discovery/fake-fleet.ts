@@ -1,68 +1,33 @@
 // A worker of the discovery bench: serves the MySQL protocol (mysql2's server side) for servers
 // [from, to) of the simulated fleet, one listener per loopback address, answering exactly the
 // statements orc's probe sends, like a MariaDB 10.11 would. Prints "ready" when listening.
-// Run by main.ts: node --conditions=@orc/source fake-fleet.ts <from> <to> <port>
+// Run by main.ts: node --conditions=@orc/source --import tools/scripts/ts-hooks.mjs fake-fleet.ts <from> <to> <port>
 import { createRequire } from 'node:module';
+import { serveFakeMysqlConnection, type FakeMysqlAnswer, type FakeMysqlConnection } from '../../testenv/src/index.ts';
 import { MEMBERS_PER_CLUSTER, addressOf, indexOf, primaryOf } from './fleet-layout.ts';
 
 const require = createRequire(new URL('../../../packages/topology/package.json', import.meta.url));
 const mysql = require('mysql2') as {
   createServer(): {
     listen(port: number, host: string, cb: () => void): void;
-    on(event: 'connection', cb: (conn: FakeConn) => void): void;
+    on(event: 'connection', cb: (conn: FakeMysqlConnection) => void): void;
     on(event: 'error', cb: (e: Error) => void): void;
   };
 };
-
-interface FakeConn {
-  sequenceId: number;
-  writeOk(args?: unknown): void;
-  stream: { localAddress?: string; on(e: string, cb: (err?: Error) => void): void };
-  serverHandshake(args: Record<string, unknown>): void;
-  on(event: 'query', cb: (sql: string) => void): void;
-  on(event: 'error', cb: (e: Error) => void): void;
-  writeColumns(columns: unknown[]): void;
-  writeTextRow(row: unknown[]): void;
-  writeEof(warnings?: number, statusFlags?: number): void;
-  writeError(args: { code: number; message: string }): void;
-}
 
 const [from, to, port] = process.argv.slice(2).map(Number) as [number, number, number];
 const started = Date.now();
 let connectionId = 0;
 
-const column = (name: string) => ({
-  catalog: 'def',
-  schema: '',
-  table: '',
-  orgTable: '',
-  name,
-  orgName: name,
-  characterSet: 33,
-  columnLength: 255,
-  columnType: 253,
-  flags: 0,
-  decimals: 0,
-});
+const result = (columns: string[], rows: unknown[][]): FakeMysqlAnswer => ({ columns, rows });
 
-const SERVER_STATUS_AUTOCOMMIT = 0x0002;
-const SERVER_MORE_RESULTS_EXISTS = 0x0008;
-let moreResults = false; // set while answering all but the last statement of a multi-statement query
-
-function result(conn: FakeConn, names: string[], rows: unknown[][]): void {
-  conn.writeColumns(names.map(column));
-  for (const r of rows) conn.writeTextRow(r.map((v) => (v === null ? null : String(v))));
-  conn.writeEof(0, SERVER_STATUS_AUTOCOMMIT | (moreResults ? SERVER_MORE_RESULTS_EXISTS : 0));
-}
-
-function answer(conn: FakeConn, i: number, sql: string): void {
+function answer(i: number, sql: string): FakeMysqlAnswer {
   const p = primaryOf(i);
   const isPrimary = p === i;
   const ip = addressOf(i);
   const position = 4 + Math.floor((Date.now() - started) / 100) * 200; // the primary keeps writing
   if (sql.startsWith('SHOW GLOBAL VARIABLES')) {
     return result(
-      conn,
       ['Variable_name', 'Value'],
       [
         ['hostname', ip],
@@ -83,7 +48,6 @@ function answer(conn: FakeConn, i: number, sql: string): void {
   }
   if (sql.startsWith('SHOW GLOBAL STATUS')) {
     return result(
-      conn,
       ['Variable_name', 'Value'],
       [
         ['Uptime', Math.floor((Date.now() - started) / 1000) + 1],
@@ -92,11 +56,7 @@ function answer(conn: FakeConn, i: number, sql: string): void {
     );
   }
   if (sql === 'SHOW MASTER STATUS') {
-    return result(
-      conn,
-      ['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB'],
-      [['mariadb-bin.000001', position, '', '']],
-    );
+    return result(['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB'], [['mariadb-bin.000001', position, '', '']]);
   }
   if (sql === 'SHOW SLAVE STATUS') {
     const names = [
@@ -121,8 +81,8 @@ function answer(conn: FakeConn, i: number, sql: string): void {
       'Using_Gtid',
       'Gtid_IO_Pos',
     ];
-    if (isPrimary) return result(conn, names, []);
-    return result(conn, names, [
+    if (isPrimary) return result(names, []);
+    return result(names, [
       [
         'Waiting for master to send event',
         addressOf(p),
@@ -150,10 +110,10 @@ function answer(conn: FakeConn, i: number, sql: string): void {
   if (sql === 'SHOW SLAVE HOSTS') {
     const rows: unknown[][] = [];
     if (isPrimary) for (let m = 1; m < MEMBERS_PER_CLUSTER; m++) rows.push([i + m + 1, addressOf(i + m), port, i + 1]);
-    return result(conn, ['Server_id', 'Host', 'Port', 'Master_id'], rows);
+    return result(['Server_id', 'Host', 'Port', 'Master_id'], rows);
   }
-  if (sql.includes('information_schema.processlist')) return result(conn, ['host'], []);
-  conn.writeError({ code: 1064, message: `fake fleet: unsupported statement: ${sql}` });
+  if (sql.includes('information_schema.processlist')) return result(['host'], []);
+  return { errno: 1064, message: `fake fleet: unsupported statement: ${sql}` };
 }
 
 let listening = 0;
@@ -166,35 +126,10 @@ for (let i = from; i < to; i++) {
   });
   server.on('connection', (conn) => {
     const idx = indexOf(conn.stream.localAddress ?? '');
-    conn.on('error', () => {});
-    conn.stream.on('error', () => {});
-    // mysql2's server side keeps counting packet numbers across commands, while a client numbers
-    // each command from 0: reset after the handshake's OK and after every answer.
-    const writeOk = conn.writeOk.bind(conn);
-    conn.writeOk = (args?: unknown) => {
-      writeOk(args);
-      conn.sequenceId = 0;
-    };
-    conn.serverHandshake({
-      protocolVersion: 10,
+    serveFakeMysqlConnection(conn, {
       serverVersion: '10.11.6-MariaDB-log',
       connectionId: ++connectionId,
-      statusFlags: 2,
-      characterSet: 8,
-      capabilityFlags: 0xffffff & ~0x800, // everything but TLS
-    });
-    conn.on('query', (sql) => {
-      // orc batches its probe statements (multipleStatements): answer each, flagging all but the last.
-      const statements = sql
-        .split(';')
-        .map((x) => x.trim())
-        .filter((x) => x !== '');
-      statements.forEach((statement, n) => {
-        moreResults = n < statements.length - 1;
-        answer(conn, idx, statement);
-      });
-      moreResults = false;
-      conn.sequenceId = 0;
+      answer: (statement) => answer(idx, statement),
     });
   });
   server.listen(port, addressOf(i), () => {

@@ -37,6 +37,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const port = await freePort();
 const workers: ChildProcess[] = [];
 const fleetScript = fileURLToPath(new URL('./fake-fleet.ts', import.meta.url));
+const tsHooks = fileURLToPath(new URL('../../scripts/ts-hooks.mjs', import.meta.url));
 try {
   await Promise.all(
     Array.from({ length: WORKERS }, (_, w) => {
@@ -44,7 +45,7 @@ try {
       const to = Math.floor((servers * (w + 1)) / WORKERS);
       const child = spawn(
         process.execPath,
-        ['--conditions=@orc/source', fleetScript, String(from), String(to), String(port)],
+        ['--conditions=@orc/source', '--import', tsHooks, fleetScript, String(from), String(to), String(port)],
         {
           stdio: ['ignore', 'pipe', 'inherit'],
         },

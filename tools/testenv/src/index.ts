@@ -53,3 +53,8 @@ export {
   type LeaderCheckConfigOptions,
 } from './haproxy/haproxy-config.js';
 export type { ServerOptions } from './core/server-options.js';
+export {
+  serveFakeMysqlConnection,
+  type FakeMysqlAnswer,
+  type FakeMysqlConnection,
+} from './fake-mysql/fake-mysql-connection.js';
