@@ -1,5 +1,20 @@
 import { describe, it, expect } from '@jest/globals';
-import { Inflights, Progress, isMajority, quorumIndex } from './progress.js';
+import { Inflights, Progress, isMajority, quorumIndex, quorumIndexInPlace } from './progress.js';
+
+describe('quorumIndexInPlace', () => {
+  it('agrees with quorumIndex on every ordering and size', () => {
+    let seed = 7;
+    const next = (): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % 50;
+    for (let n = 1; n <= 7; n++) {
+      for (let k = 0; k < 200; k++) {
+        const matches = Array.from({ length: n }, next);
+        const sorted = [...matches].sort((a, b) => b - a);
+        expect(quorumIndexInPlace([...matches])).toBe(sorted[Math.floor(n / 2)]);
+      }
+    }
+    expect(quorumIndexInPlace([])).toBe(Infinity);
+  });
+});
 
 describe('quorumIndex', () => {
   it('is the highest index a majority holds', () => {

@@ -166,9 +166,26 @@ export class Progress {
 
 /** The commit index a set of voters has reached: the highest index a majority has matched. */
 export function quorumIndex(matches: readonly number[]): number {
-  if (matches.length === 0) return Infinity;
-  const sorted = [...matches].sort((a, b) => b - a);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
+  return quorumIndexInPlace([...matches]);
+}
+
+/**
+ * `quorumIndex` that reorders `matches` instead of copying it: the leader computes it on every
+ * proposal and acknowledgement, so it allocates nothing (insertion sort; groups are small).
+ */
+export function quorumIndexInPlace(matches: number[]): number {
+  const n = matches.length;
+  if (n === 0) return Infinity;
+  for (let i = 1; i < n; i++) {
+    const x = matches[i]!;
+    let j = i - 1;
+    while (j >= 0 && matches[j]! < x) {
+      matches[j + 1] = matches[j]!;
+      j--;
+    }
+    matches[j + 1] = x;
+  }
+  return matches[Math.floor(n / 2)]!;
 }
 
 /** Whether `granted` of `voters` votes are a majority. */

@@ -4,7 +4,7 @@
 import type { RaftCoreConfig } from './config.js';
 import { nextConf } from './conf-change.js';
 import type { Message } from './messages.js';
-import { isMajority, Progress, quorumIndex } from './progress.js';
+import { isMajority, Progress, quorumIndexInPlace } from './progress.js';
 import { RaftLog } from './raft-log.js';
 import { failPendingReads } from './raft-reads.js';
 import type { IncomingSnapshotChunk, RaftRole, ReadState } from './ready-types.js';
@@ -53,6 +53,8 @@ export class Raft {
   appliedConf: ConfState;
   /** The configuration the leader's progress map was last built for. */
   #prsConf: ConfState | null = null;
+  /** Reused by maybeCommit, which runs on every proposal and acknowledgement. */
+  readonly #matchScratch: number[] = [];
   /** Leader only: progress of every member, self included. */
   prs = new Map<NodeId, Progress>();
   votes = new Map<NodeId, boolean>();
@@ -307,9 +309,10 @@ export class Raft {
 
   /** Leader: advances commit to what a quorum of voters holds, if of the current term. */
   maybeCommit(): boolean {
-    const matches: number[] = [];
+    const matches = this.#matchScratch;
+    matches.length = 0;
     for (const v of this.conf.voters) matches.push(this.prs.get(v)?.match ?? 0);
-    const qi = quorumIndex(matches);
+    const qi = quorumIndexInPlace(matches);
     if (!Number.isFinite(qi)) return false;
     const moved = this.log.maybeCommit(qi, this.term);
     if (moved) this.roles.onCommitAdvanced(this);
