@@ -1,6 +1,14 @@
 // Message handling shared by every role (term checks, votes), and the follower and candidate
 // step functions: accepting appends, heartbeats and snapshot chunks; counting votes.
-import type { AppendRequest, Heartbeat, Message, SnapshotChunk, VoteRequest } from './messages.js';
+import type {
+  AppendRequest,
+  Heartbeat,
+  Message,
+  ReadIndexRequest,
+  ReadIndexResponse,
+  SnapshotChunk,
+  VoteRequest,
+} from './messages.js';
 import type { Raft } from './raft.js';
 import { logIndex, term as toTerm } from './types.js';
 
@@ -90,11 +98,8 @@ export function stepFollower(r: Raft, m: Message): void {
       if (r.isVoter()) r.campaign('transfer');
       return;
     case 'readIndex':
-      // The sender thinks we lead; we do not.
-      r.send({ type: 'readIndexResp', to: m.from, index: logIndex(0), context: m.context, reject: true });
-      return;
     case 'readIndexResp':
-      r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
+      stepReadAsNonLeader(r, m);
       return;
     default:
       return;
@@ -120,14 +125,19 @@ export function stepCandidate(r: Raft, m: Message): void {
       return;
     }
     case 'readIndex':
-      r.send({ type: 'readIndexResp', to: m.from, index: logIndex(0), context: m.context, reject: true });
-      return;
     case 'readIndexResp':
-      r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
+      stepReadAsNonLeader(r, m);
       return;
     default:
       return;
   }
+}
+
+/** Not the leader: refuse a read forwarded to us (the sender thinks we lead); record the answer to one we forwarded. */
+function stepReadAsNonLeader(r: Raft, m: ReadIndexRequest | ReadIndexResponse): void {
+  if (m.type === 'readIndex')
+    r.send({ type: 'readIndexResp', to: m.from, index: logIndex(0), context: m.context, reject: true });
+  else r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
 }
 
 /** Follower and candidate ticks: campaign when the election timeout elapses. */
