@@ -44,6 +44,22 @@ export { ANALYSIS_DESCRIPTIONS } from './analysis/replication-analysis.js';
 export { analyzeReplication, isLastCheckValid } from './analysis/analyze-replication.js';
 export { matchesClusterFilters } from './analysis/cluster-filters.js';
 export { mariaDbErrantGtid, mysqlErrantGtid } from './analysis/errant-gtid.js';
+export type { GtidInterval } from './gtid/gtid-intervals.js';
+export type { MysqlGtidRange } from './gtid/mysql-gtid-set.js';
+export { MYSQL_MAX_GNO, MysqlGtidSet, parseMysqlGtidSet } from './gtid/mysql-gtid-set.js';
+export type {
+  MariaDbDomainComparison,
+  MariaDbDomainStanding,
+  MariaDbGtid,
+  MariaDbGtidVariable,
+} from './gtid/mariadb-gtid-list.js';
+export {
+  MARIADB_MAX_ID,
+  MARIADB_MAX_SEQ,
+  MariaDbGtidList,
+  mariaDbCurrentPos,
+  parseMariaDbGtidList,
+} from './gtid/mariadb-gtid-list.js';
 export type {
   ClusterAliasRules,
   ClusterInfo,

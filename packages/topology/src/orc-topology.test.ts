@@ -36,7 +36,7 @@ describe('OrcTopology', () => {
     const { world, clock, topology } = setup();
     await topology.start();
     await clock.advance(200);
-    world.server('p:3306').failWith = 'connection_refused';
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
     Object.assign(world.server('r1:3306'), { io: 'Connecting', ioError: LOST });
     Object.assign(world.server('im:3306'), { io: 'Connecting', ioError: LOST });
     await topology.discover('r1:3306'); // r1 reports it lost p: p is suspected and probed at once
@@ -55,8 +55,8 @@ describe('OrcTopology', () => {
     const { world, clock, topology, state } = setup();
     await topology.start();
     await clock.advance(200);
-    world.server('r2:3306').failWith = 'timeout';
-    world.server('im:3306').failWith = 'timeout';
+    world.server('r2:3306').failWith = 'TIMEOUT';
+    world.server('im:3306').failWith = 'TIMEOUT';
     await clock.advance(5000);
     state.downtimes.push({ key: 'im:3306' as never, endsAt: null });
     const [entry] = (await topology.analysis()).filter((e) => e.AnalyzedInstanceKey.Hostname === 'im');
@@ -65,8 +65,8 @@ describe('OrcTopology', () => {
     expect((await topology.forgetCluster('shop')).length).toBe(4);
     expect(topology.instances()).toEqual([]);
     await topology.stop();
-    await expect(topology.discover('p:3306')).rejects.toMatchObject({ code: 'stopped' });
-    await expect(topology.start()).rejects.toMatchObject({ code: 'stopped' });
+    await expect(topology.discover('p:3306')).rejects.toMatchObject({ code: 'STOPPED' });
+    await expect(topology.start()).rejects.toMatchObject({ code: 'STOPPED' });
   });
 
   it('rejects a bad config naming every problem', () => {

@@ -128,7 +128,7 @@ export class OrcTopology {
     this.#assertNotStopped();
     const cluster = await this.cluster(clusterNameOrAlias);
     if (cluster === undefined) {
-      throw new TopologyError('invalid_argument', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
+      throw new TopologyError('INVALID_ARGUMENT', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
     }
     await this.#loop.forget(cluster.instanceKeys);
     return [...cluster.instanceKeys];
@@ -213,11 +213,11 @@ export class OrcTopology {
   }
 
   #assertNotStopped(): void {
-    if (this.#stopped) throw new TopologyError('stopped', 'OrcTopology was stopped; create a new one');
+    if (this.#stopped) throw new TopologyError('STOPPED', 'OrcTopology was stopped; create a new one');
   }
 
   #assertRunning(): void {
     this.#assertNotStopped();
-    if (!this.#started) throw new TopologyError('stopped', 'OrcTopology is not started: call start() first');
+    if (!this.#started) throw new TopologyError('STOPPED', 'OrcTopology is not started: call start() first');
   }
 }

@@ -76,7 +76,7 @@ describe('discovery on MariaDB', () => {
     expect(p.CountReplicas).toBe(2);
     expect(p.CountValidReplicas).toBe(2);
     expect(p.CountValidReplicasConnectedToMaster).toBe(0);
-    expect(['connection_refused', 'connection_lost']).toContain(topology.instance(keyOf('p'))?.lastProbeError?.code);
+    expect(['CONNECTION_REFUSED', 'CONNECTION_LOST']).toContain(topology.instance(keyOf('p'))?.lastProbeError?.code);
 
     await topo.primary.start();
     await waitFor(

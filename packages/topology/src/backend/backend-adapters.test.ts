@@ -62,12 +62,12 @@ describe('backend adapters (SQLite in memory)', () => {
     ]);
 
     // A new loop starts from what the backend holds, before probing anything.
-    world.server('p:3306').failWith = 'connection_refused';
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
     const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, repository, clock });
     await loop2.start();
     expect(loop2.instances().length).toBe(3);
     await clock.advance(100);
-    expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('connection_refused');
+    expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('CONNECTION_REFUSED');
     await loop2.stop();
   });
 

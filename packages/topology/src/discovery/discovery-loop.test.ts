@@ -56,13 +56,13 @@ describe('DiscoveryLoop', () => {
     const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
     await loop.start();
     await clock.advance(100);
-    world.server('p:3306').failWith = 'connection_refused';
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
     await clock.advance(5000);
     const p = loop.instance(k('p:3306'))!;
     expect(p.serverId).toBe(3306);
     expect(p.replicaKeys.length).toBe(2);
     expect(p.lastCheckedAt! > p.lastSeenAt!).toBe(true);
-    expect(p.lastProbeError?.code).toBe('connection_refused');
+    expect(p.lastProbeError?.code).toBe('CONNECTION_REFUSED');
     await loop.stop();
   });
 
@@ -73,7 +73,7 @@ describe('DiscoveryLoop', () => {
     await clock.advance(100);
     const before = world.count('r1:3306');
     await clock.advance(2000); // mid-poll: no regular probe of r1 is due
-    world.server('p:3306').failWith = 'connection_refused';
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
     expect(world.count('r1:3306')).toBe(before);
     await loop.discover(k('p:3306')); // p fails now
     await clock.advance(1);
@@ -102,9 +102,9 @@ describe('DiscoveryLoop', () => {
     const { clock, loop } = setup(world, { DiscoverySeeds: ['nowhere:3306', 'p:3306'] });
     await loop.start();
     await clock.advance(100);
-    expect(loop.instance(k('nowhere:3306'))?.lastProbeError?.code).toBe('unresolvable_host');
+    expect(loop.instance(k('nowhere:3306'))?.lastProbeError?.code).toBe('UNRESOLVABLE_HOST');
     expect(loop.instance(k('nowhere:3306'))?.lastSeenAt).toBeNull();
-    expect(loop.instance(k('r1:3306'))?.lastProbeError?.code).toBe('unexpected_response');
+    expect(loop.instance(k('r1:3306'))?.lastProbeError?.code).toBe('UNEXPECTED_RESPONSE');
     expect(loop.instance(k('r2:3306'))?.lastSeenAt).not.toBeNull();
     await clock.advance(5000);
     expect(world.count('p:3306')).toBe(2);
@@ -158,7 +158,7 @@ describe('DiscoveryLoop', () => {
     const im = await pending;
     expect(im.masterKey).toBe('p:3306');
     await loop.stop();
-    await expect(loop.discover(k('p:3306'))).rejects.toMatchObject({ code: 'stopped' });
+    await expect(loop.discover(k('p:3306'))).rejects.toMatchObject({ code: 'STOPPED' });
   });
 
   it('keeps going when the repository fails, and writes later', async () => {
@@ -200,7 +200,7 @@ describe('DiscoveryLoop', () => {
     const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
     await loop.start();
     await clock.advance(100);
-    world.server('r1:3306').failWith = 'connection_refused';
+    world.server('r1:3306').failWith = 'CONNECTION_REFUSED';
     await clock.advance(5000); // r1 fails at its poll: suspected for 10 s
     await clock.advance(10_000);
     const during = world.count('r1:3306');
@@ -215,7 +215,7 @@ describe('DiscoveryLoop', () => {
     const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'], UnseenInstanceForgetHours: 0.01 });
     await loop.start();
     await clock.advance(200);
-    world.server('r1:3306').failWith = 'connection_refused';
+    world.server('r1:3306').failWith = 'CONNECTION_REFUSED';
     world.server('p:3306').replicas = [k('im:3306')]; // p no longer lists r1
     await clock.advance(40_000); // 36 s = 0.01 h
     expect(loop.instance(k('r1:3306'))).toBeUndefined();

@@ -113,7 +113,7 @@ export class DiscoveryLoop {
 
   /** Loads the instances the repository holds (keeping their last known state), queues them and the seeds, and starts probing. */
   async start(): Promise<void> {
-    if (this.#stopped) throw new TopologyError('stopped', 'discovery loop was stopped; create a new one');
+    if (this.#stopped) throw new TopologyError('STOPPED', 'discovery loop was stopped; create a new one');
     if (this.#running) return;
     this.#running = true;
     try {
@@ -142,7 +142,7 @@ export class DiscoveryLoop {
     await this.#writer.flush();
     for (const waiters of this.#waiters.values()) {
       for (const w of waiters)
-        w.reject(new TopologyError('stopped', 'discovery loop stopped before the probe finished'));
+        w.reject(new TopologyError('STOPPED', 'discovery loop stopped before the probe finished'));
     }
     this.#waiters.clear();
     await this.#prober.close();
@@ -166,15 +166,15 @@ export class DiscoveryLoop {
 
   /**
    * Probes `key` now (ahead of the queue) and resolves with the resulting instance, whether the
-   * probe succeeded or not (see `lastProbeError`). Throws `invalid_argument` for an ignored host
-   * and `stopped` after {@link stop}.
+   * probe succeeded or not (see `lastProbeError`). Throws `INVALID_ARGUMENT` for an ignored host
+   * and `STOPPED` after {@link stop}.
    */
   discover(key: InstanceKey): Promise<Instance> {
     if (this.#stopped || !this.#running) {
-      return Promise.reject(new TopologyError('stopped', 'discovery loop is not running'));
+      return Promise.reject(new TopologyError('STOPPED', 'discovery loop is not running'));
     }
     if (this.#isIgnored(key, this.#ignore)) {
-      return Promise.reject(new TopologyError('invalid_argument', `${key} matches DiscoveryIgnoreHostnameFilters`));
+      return Promise.reject(new TopologyError('INVALID_ARGUMENT', `${key} matches DiscoveryIgnoreHostnameFilters`));
     }
     this.#forgotten.delete(key);
     return new Promise((resolve, reject) => {
@@ -346,7 +346,7 @@ export class DiscoveryLoop {
         const e =
           error instanceof TopologyError
             ? error
-            : new TopologyError('unexpected_response', String(error), { cause: error });
+            : new TopologyError('UNEXPECTED_RESPONSE', String(error), { cause: error });
         outcome = { ok: false, key, error: e, isPartialSuccess: false };
       }
       try {

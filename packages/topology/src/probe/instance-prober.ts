@@ -96,7 +96,7 @@ export class InstanceProber implements Prober {
 
   async probe(key: InstanceKey): Promise<ProbeOutcome> {
     if (this.#closed)
-      return { ok: false, key, error: new TopologyError('stopped', 'prober closed'), isPartialSuccess: false };
+      return { ok: false, key, error: new TopologyError('STOPPED', 'prober closed'), isPartialSuccess: false };
     let conn: Connection;
     try {
       conn = this.#idle.get(key) ?? (await this.#connect(key));
@@ -110,7 +110,7 @@ export class InstanceProber implements Prober {
       if (!(await session.prefetch(this.#plans.get(key) ?? FIRST_PROBE_PLAN))) this.#plans.set(key, []);
       const vars = nameValueRows(await session.query(VARIABLES_QUERY));
       if (!vars.has('server_id') || !vars.has('version')) {
-        throw new TopologyError('unexpected_response', `probe of ${key}: server_id/version missing from variables`);
+        throw new TopologyError('UNEXPECTED_RESPONSE', `probe of ${key}: server_id/version missing from variables`);
       }
       identified = true;
       const warnings: string[] = [];
