@@ -1,9 +1,9 @@
 // The public API of @orc/topology: explicit named exports only. See README.md.
 export type { TopologyErrorCode, TopologyErrorDetail } from './errors.js';
 export { TopologyError, isTopologyError } from './errors.js';
-export type { LogFields, TopologyLogger } from './logger.js';
+export type { LogFields, Logger } from './logger.js';
 export { noopLogger } from './logger.js';
-export type { TimerHandle, TopologyClock } from './clock.js';
+export type { TimerHandle, Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { HostPort, InstanceKey, OrchestratorInstanceKey } from './instance/instance-key.js';
 export { instanceKey, parseInstanceKey, splitInstanceKey, toOrchestratorKey } from './instance/instance-key.js';
@@ -90,7 +90,6 @@ export type { TopologyConfig, TopologyConfigInput } from './topology-config.js';
 export { validateTopologyConfig } from './topology-config.js';
 export type { OrcTopologyParts } from './orc-topology.js';
 export { OrcTopology } from './orc-topology.js';
-export { ManualClock } from './manual-clock.js';
 export {
   BackendInstanceRepository,
   fromInstanceRecord,

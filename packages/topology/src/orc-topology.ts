@@ -1,4 +1,4 @@
-import type { TopologyClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { TopologyError } from './errors.js';
 import type { AnalysisOptions } from './analysis/analysis-input.js';
@@ -15,7 +15,7 @@ import { InMemoryInstanceRepository } from './discovery/instance-repository.js';
 import type { Instance } from './instance/instance.js';
 import type { InstanceKey } from './instance/instance-key.js';
 import { parseInstanceKey } from './instance/instance-key.js';
-import type { TopologyLogger } from './logger.js';
+import type { Logger } from './logger.js';
 import { noopLogger } from './logger.js';
 import type { Prober } from './probe/instance-prober.js';
 import { InstanceProber } from './probe/instance-prober.js';
@@ -32,8 +32,8 @@ export interface OrcTopologyParts {
   readonly state?: AnalysisStateSource;
   /** Default: an {@link InstanceProber} over mysql2 with the config's credentials and timeouts. */
   readonly prober?: Prober;
-  readonly clock?: TopologyClock;
-  readonly logger?: TopologyLogger;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 /**
@@ -52,7 +52,7 @@ export class OrcTopology {
   readonly config: TopologyConfig;
   readonly #loop: DiscoveryLoop;
   readonly #state: AnalysisStateSource;
-  readonly #clock: TopologyClock;
+  readonly #clock: Clock;
   #started = false;
   #stopped = false;
 
@@ -174,7 +174,7 @@ export class OrcTopology {
     const c = this.config;
     return analyzeReplication(
       {
-        now: this.#clock.now(),
+        now: this.#clock.wallNow(),
         instances: this.#loop.instances(),
         downtimes,
         maintenance,

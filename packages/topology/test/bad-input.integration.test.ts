@@ -6,7 +6,7 @@ import type { Server, Socket } from 'node:net';
 import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let silent: Server;
@@ -62,7 +62,7 @@ describe('probe errors', () => {
             errorOf(`127.0.0.1:${closedPort}`),
             errorOf(`127.0.0.1:${silentPort}`),
           ].every((c) => c !== undefined),
-        10_000,
+        { timeoutMs: 10_000 },
       );
       expect(['UNRESOLVABLE_HOST', 'TIMEOUT']).toContain(errorOf('no-such-host.invalid:3306'));
       expect(errorOf(`127.0.0.1:${closedPort}`)).toBe('CONNECTION_REFUSED');

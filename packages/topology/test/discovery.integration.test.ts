@@ -5,7 +5,7 @@ import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
 import type { ReplicationAnalysis } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let topology: OrcTopology;
@@ -79,10 +79,8 @@ describe('discovery on MariaDB', () => {
     expect(['CONNECTION_REFUSED', 'CONNECTION_LOST']).toContain(topology.instance(keyOf('p'))?.lastProbeError?.code);
 
     await topo.primary.start();
-    await waitFor(
-      'analysis clear after the primary is back',
-      async () => (await topology.analysis()).length === 0,
-      30_000,
-    );
+    await waitFor('analysis clear after the primary is back', async () => (await topology.analysis()).length === 0, {
+      timeoutMs: 30_000,
+    });
   });
 });

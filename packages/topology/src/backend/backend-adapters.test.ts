@@ -3,10 +3,11 @@ import { Backend, validateBackendConfig } from '@orc/backend';
 import { BackendInstanceRepository, fromInstanceRecord, toInstanceRecord } from './backend-instance-repository.js';
 import { BackendAnalysisState } from './backend-analysis-state.js';
 import { DiscoveryLoop } from '../discovery/discovery-loop.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 import { validateTopologyConfig } from '../topology-config.js';
 import { analyzeReplication } from '../analysis/analyze-replication.js';
 import { FakeWorld, findingsOf, k } from '../../test/fake-world.js';
+import { advanceSettled } from '../../test/advance.js';
 import type { Instance } from '../instance/instance.js';
 
 let backend: Backend;
@@ -52,7 +53,7 @@ describe('backend adapters (SQLite in memory)', () => {
     const config = validateTopologyConfig({ DiscoverySeeds: ['r1:3306'] });
     const loop = new DiscoveryLoop({ config, prober: world, repository, clock });
     await loop.start();
-    await clock.advance(500);
+    await advanceSettled(clock, 500);
     await loop.stop();
     const stored = await backend.instances.readAll();
     expect(stored.map((r) => `${r.hostname}:${r.port}:${r.clusterName}`)).toEqual([
@@ -66,7 +67,7 @@ describe('backend adapters (SQLite in memory)', () => {
     const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, repository, clock });
     await loop2.start();
     expect(loop2.instances().length).toBe(3);
-    await clock.advance(100);
+    await advanceSettled(clock, 100);
     expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('CONNECTION_REFUSED');
     await loop2.stop();
   });

@@ -1,11 +1,11 @@
-import type { TimerHandle, TopologyClock } from '../clock.js';
+import type { TimerHandle, Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { TopologyError } from '../errors.js';
 import type { Instance } from '../instance/instance.js';
 import { isIoThreadRunning, unseenInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
-import type { TopologyLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { ProbeOutcome, Prober } from '../probe/instance-prober.js';
 import type { TopologyConfig } from '../topology-config.js';
@@ -25,8 +25,8 @@ export interface DiscoveryLoopParts {
   readonly config: TopologyConfig;
   readonly prober: Prober;
   readonly repository: InstanceRepository;
-  readonly clock?: TopologyClock;
-  readonly logger?: TopologyLogger;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['selfBinlogCoordinates']): boolean =>
@@ -50,8 +50,8 @@ export class DiscoveryLoop {
   readonly #config: TopologyConfig;
   readonly #prober: Prober;
   readonly #repository: InstanceRepository;
-  readonly #clock: TopologyClock;
-  readonly #logger: TopologyLogger;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #instances = new Map<InstanceKey, Instance>();
   readonly #queue = new Set<InstanceKey>();
   readonly #urgent = new Set<InstanceKey>();
@@ -320,11 +320,12 @@ export class DiscoveryLoop {
     this.#pendingSweep = this.#clock.setTimer(every, () => {
       this.#pendingSweep = null;
       const now = this.#clock.now();
+      const wallNow = this.#clock.wallNow();
       for (const [key, since] of this.#inFlightSince) {
         if (now - since < every) continue;
         const inst = this.#instances.get(key);
         if (inst !== undefined) {
-          this.#instances.set(key, { ...inst, lastAttemptedCheckAt: now });
+          this.#instances.set(key, { ...inst, lastAttemptedCheckAt: wallNow });
           this.#writer.markDirty(key);
         }
       }
@@ -333,7 +334,9 @@ export class DiscoveryLoop {
   }
 
   #launch(key: InstanceKey): void {
+    // Monotonic for the schedule; wall time for the stamp kept on the instance.
     const startedAt = this.#clock.now();
+    const startedAtWall = this.#clock.wallNow();
     this.#inFlightSince.set(key, startedAt);
     this.#armPendingSweep();
     this.#schedule.cancel(key);
@@ -350,7 +353,7 @@ export class DiscoveryLoop {
         outcome = { ok: false, key, error: e, isPartialSuccess: false };
       }
       try {
-        if (this.#instances.has(key) || !this.#forgotten.has(key)) this.#record(key, startedAt, outcome);
+        if (this.#instances.has(key) || !this.#forgotten.has(key)) this.#record(key, startedAtWall, outcome);
       } catch (error) {
         this.#logger.error('discovery could not record a probe', { key, error: String(error) });
       }
@@ -368,8 +371,10 @@ export class DiscoveryLoop {
     });
   }
 
+  /** `startedAt` and every stamp on the instance are wall (epoch) milliseconds. */
   #record(key: InstanceKey, startedAt: number, outcome: ProbeOutcome): void {
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
+    const monoNow = this.#clock.now();
     const prev = this.#instances.get(key);
     let inst: Instance;
     if (outcome.ok) {
@@ -434,12 +439,12 @@ export class DiscoveryLoop {
         !isIoThreadRunning(inst) &&
         (prev === undefined || prev.lastSeenAt === null || prev.replication === null || isIoThreadRunning(prev));
       if (lostMaster && inst.masterKey !== null && this.#instances.has(inst.masterKey)) {
-        if (!this.#isSuspected(inst.masterKey, now)) this.suspect(inst.masterKey, 'a replica lost it');
+        if (!this.#isSuspected(inst.masterKey, monoNow)) this.suspect(inst.masterKey, 'a replica lost it');
       }
     } else if (prev !== undefined && prev.lastSeenAt !== null && prev.lastProbeError === null) {
       // Faster detection: a server whose last probe succeeded and this one failed. Only the
       // transition counts: a server that stays down is back on the normal poll after the window.
-      if (!this.#isSuspected(key, now)) this.suspect(key, outcome.error.code, { probeSelf: false });
+      if (!this.#isSuspected(key, monoNow)) this.suspect(key, outcome.error.code, { probeSelf: false });
     }
 
     for (const l of this.#listeners) {

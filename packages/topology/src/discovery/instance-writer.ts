@@ -1,8 +1,8 @@
-import type { TimerHandle, TopologyClock } from '../clock.js';
+import type { TimerHandle, Clock } from '../clock.js';
 import { resolveClusters } from '../cluster/cluster-resolver.js';
 import type { Instance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
-import type { TopologyLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { InstanceRepository } from './instance-repository.js';
 
 /**
@@ -14,8 +14,8 @@ import type { InstanceRepository } from './instance-repository.js';
 export class InstanceWriter {
   readonly #instances: Map<InstanceKey, Instance>;
   readonly #repository: InstanceRepository;
-  readonly #clock: TopologyClock;
-  readonly #logger: TopologyLogger;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #batchMs: number;
   readonly #maxBatch: number;
   readonly #dirty = new Set<InstanceKey>();
@@ -27,8 +27,8 @@ export class InstanceWriter {
   constructor(parts: {
     instances: Map<InstanceKey, Instance>;
     repository: InstanceRepository;
-    clock: TopologyClock;
-    logger: TopologyLogger;
+    clock: Clock;
+    logger: Logger;
     batchMs: number;
     maxBatch: number;
   }) {
