@@ -82,17 +82,13 @@ export {
   replicaStatusStatements,
 } from './probe/probe-dialect.js';
 export { classifyDriverError } from './probe/probe-errors.js';
-export type { InstanceRepository } from './discovery/instance-repository.js';
-export { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+export type { InstanceStore } from './discovery/instance-store.js';
+export { InMemoryInstanceStore } from './discovery/instance-store.js';
 export type { DiscoveryLoopParts, ProbeEvent } from './discovery/discovery-loop.js';
 export { DiscoveryLoop } from './discovery/discovery-loop.js';
 export type { TopologyConfig, TopologyConfigInput } from './topology-config.js';
 export { validateTopologyConfig } from './topology-config.js';
 export type { OrcTopologyParts } from './orc-topology.js';
 export { OrcTopology } from './orc-topology.js';
-export {
-  BackendInstanceRepository,
-  fromInstanceRecord,
-  toInstanceRecord,
-} from './backend/backend-instance-repository.js';
+export { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend/backend-instance-store.js';
 export { BackendAnalysisState } from './backend/backend-analysis-state.js';

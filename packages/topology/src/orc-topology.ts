@@ -10,8 +10,8 @@ import type { ClusterInfo } from './cluster/cluster-resolver.js';
 import { resolveClusters } from './cluster/cluster-resolver.js';
 import type { ProbeEvent } from './discovery/discovery-loop.js';
 import { DiscoveryLoop } from './discovery/discovery-loop.js';
-import type { InstanceRepository } from './discovery/instance-repository.js';
-import { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+import type { InstanceStore } from './discovery/instance-store.js';
+import { InMemoryInstanceStore } from './discovery/instance-store.js';
 import type { Instance } from './instance/instance.js';
 import type { InstanceKey } from './instance/instance-key.js';
 import { parseInstanceKey } from './instance/instance-key.js';
@@ -27,7 +27,7 @@ export interface OrcTopologyParts {
   /** orchestrator-style keys; validated (every problem reported at once). */
   readonly config: TopologyConfigInput;
   /** Where instances are written. Default: in memory. */
-  readonly repository?: InstanceRepository;
+  readonly store?: InstanceStore;
   /** Downtimes, maintenances, candidates, alias overrides. Default: in memory. */
   readonly state?: AnalysisStateSource;
   /** Default: an {@link InstanceProber} over mysql2 with the config's credentials and timeouts. */
@@ -91,7 +91,7 @@ export class OrcTopology {
     loop = new DiscoveryLoop({
       config: c,
       prober,
-      repository: parts.repository ?? new InMemoryInstanceRepository(),
+      store: parts.store ?? new InMemoryInstanceStore(),
       clock: this.#clock,
       logger,
     });
@@ -207,7 +207,7 @@ export class OrcTopology {
     return this.#loop.stats;
   }
 
-  /** Writes pending instance changes to the repository now. */
+  /** Writes pending instance changes to the instance store now. */
   flush(): Promise<void> {
     return this.#loop.flush();
   }

@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { Backend, validateBackendConfig } from '@orc/backend';
-import { BackendInstanceRepository, fromInstanceRecord, toInstanceRecord } from './backend-instance-repository.js';
+import { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend-instance-store.js';
 import { BackendAnalysisState } from './backend-analysis-state.js';
 import { DiscoveryLoop } from '../discovery/discovery-loop.js';
 import { ManualClock } from '@orc/testkit';
@@ -49,9 +49,9 @@ describe('backend adapters (SQLite in memory)', () => {
   it('lets the discovery loop write batches to the backend and restart from it', async () => {
     const world = new FakeWorld().add('p:3306', null).add('r1:3306', 'p:3306').add('r2:3306', 'p:3306');
     const clock = new ManualClock();
-    const repository = new BackendInstanceRepository(backend);
+    const store = new BackendInstanceStore(backend);
     const config = validateTopologyConfig({ DiscoverySeeds: ['r1:3306'] });
-    const loop = new DiscoveryLoop({ config, prober: world, repository, clock });
+    const loop = new DiscoveryLoop({ config, prober: world, store, clock });
     await loop.start();
     await advanceSettled(clock, 500);
     await loop.stop();
@@ -64,7 +64,7 @@ describe('backend adapters (SQLite in memory)', () => {
 
     // A new loop starts from what the backend holds, before probing anything.
     world.server('p:3306').failWith = 'CONNECTION_REFUSED';
-    const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, repository, clock });
+    const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, store, clock });
     await loop2.start();
     expect(loop2.instances().length).toBe(3);
     await advanceSettled(clock, 100);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
 import { DiscoveryLoop } from './discovery-loop.js';
-import { InMemoryInstanceRepository } from './instance-repository.js';
+import { InMemoryInstanceStore } from './instance-store.js';
 import { ManualClock } from '@orc/testkit';
 import { validateTopologyConfig } from '../topology-config.js';
 import type { TopologyConfigInput } from '../topology-config.js';
@@ -12,9 +12,9 @@ const LOST = "error reconnecting to master 'repl@p:3306' - retry-time: 60 messag
 
 function setup(world: FakeWorld, config: TopologyConfigInput = {}) {
   const clock = new ManualClock();
-  const repository = new InMemoryInstanceRepository();
-  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, repository, clock });
-  return { clock, repository, loop };
+  const store = new InMemoryInstanceStore();
+  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, store, clock });
+  return { clock, store, loop };
 }
 
 function chain(): FakeWorld {
@@ -28,14 +28,14 @@ function chain(): FakeWorld {
 describe('DiscoveryLoop', () => {
   it('finds a whole chained topology from one replica and names the cluster after the primary', async () => {
     const world = chain();
-    const { clock, repository, loop } = setup(world, { DiscoverySeeds: ['r2:3306'] });
+    const { clock, store, loop } = setup(world, { DiscoverySeeds: ['r2:3306'] });
     await loop.start();
     await advanceSettled(clock, 200);
-    const stored = await repository.readInstances();
+    const stored = await store.readInstances();
     expect(stored.map((i) => i.key).sort()).toEqual(['im:3306', 'p:3306', 'r1:3306', 'r2:3306']);
     expect(new Set(stored.map((i) => i.clusterName))).toEqual(new Set(['p:3306']));
     expect(loop.instance(k('r2:3306'))?.replicationDepth).toBe(2);
-    expect(repository.batchCount).toBeLessThanOrEqual(3);
+    expect(store.batchCount).toBeLessThanOrEqual(3);
     await loop.stop();
   });
 
@@ -137,12 +137,12 @@ describe('DiscoveryLoop', () => {
 
   it('forgets a server and does not rediscover it for three polls', async () => {
     const world = chain();
-    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop, store } = setup(world, { DiscoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 200);
     await loop.forget([k('r1:3306')]);
     expect(loop.instance(k('r1:3306'))).toBeUndefined();
-    expect((await repository.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
+    expect((await store.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
     await advanceSettled(clock, 10_000);
     expect(loop.instance(k('r1:3306'))).toBeUndefined();
     await advanceSettled(clock, 10_000);
@@ -162,21 +162,21 @@ describe('DiscoveryLoop', () => {
     await expect(loop.discover(k('p:3306'))).rejects.toMatchObject({ code: 'STOPPED' });
   });
 
-  it('keeps going when the repository fails, and writes later', async () => {
+  it('keeps going when the store fails, and writes later', async () => {
     const world = chain();
-    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'] });
-    const original = repository.upsertInstances.bind(repository);
+    const { clock, loop, store } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const original = store.upsertInstances.bind(store);
     let fail = true;
-    repository.upsertInstances = async (rows) => {
+    store.upsertInstances = async (rows) => {
       if (fail) throw new Error('backend down');
       return original(rows);
     };
     await loop.start();
     await advanceSettled(clock, 500);
-    expect((await repository.readInstances()).length).toBe(0);
+    expect((await store.readInstances()).length).toBe(0);
     fail = false;
     await advanceSettled(clock, 500);
-    expect((await repository.readInstances()).length).toBe(4);
+    expect((await store.readInstances()).length).toBe(4);
     await loop.stop();
   });
 
@@ -213,14 +213,14 @@ describe('DiscoveryLoop', () => {
 
   it('forgets a server unseen for UnseenInstanceForgetHours', async () => {
     const world = chain();
-    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'], UnseenInstanceForgetHours: 0.01 });
+    const { clock, loop, store } = setup(world, { DiscoverySeeds: ['p:3306'], UnseenInstanceForgetHours: 0.01 });
     await loop.start();
     await advanceSettled(clock, 200);
     world.server('r1:3306').failWith = 'CONNECTION_REFUSED';
     world.server('p:3306').replicas = [k('im:3306')]; // p no longer lists r1
     await advanceSettled(clock, 40_000); // 36 s = 0.01 h
     expect(loop.instance(k('r1:3306'))).toBeUndefined();
-    expect((await repository.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
+    expect((await store.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
     await loop.stop();
   });
 });

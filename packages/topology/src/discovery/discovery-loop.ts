@@ -10,7 +10,7 @@ import { noopLogger } from '../logger.js';
 import type { ProbeOutcome, Prober } from '../probe/instance-prober.js';
 import type { TopologyConfig } from '../topology-config.js';
 import { ProbeSchedule } from './probe-schedule.js';
-import type { InstanceRepository } from './instance-repository.js';
+import type { InstanceStore } from './instance-store.js';
 import { InstanceWriter } from './instance-writer.js';
 
 /** What the loop reports after each probe. */
@@ -24,7 +24,7 @@ export interface ProbeEvent {
 export interface DiscoveryLoopParts {
   readonly config: TopologyConfig;
   readonly prober: Prober;
-  readonly repository: InstanceRepository;
+  readonly store: InstanceStore;
   readonly clock?: Clock;
   readonly logger?: Logger;
 }
@@ -35,7 +35,7 @@ const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['self
 /**
  * Continuous discovery: a de-duplicating queue of keys, at most `DiscoveryMaxConcurrency` probes
  * at once, every known server re-probed every `InstancePollSeconds`, the primary and replicas of
- * each probed server followed, results written to the repository in batches.
+ * each probed server followed, results written to the instance store in batches.
  *
  * Faster detection: when a probe of a server fails, when a kept connection to it drops, or when a
  * replica reports that it lost its primary, that server is *suspected*: it and its replicas are
@@ -49,7 +49,7 @@ const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['self
 export class DiscoveryLoop {
   readonly #config: TopologyConfig;
   readonly #prober: Prober;
-  readonly #repository: InstanceRepository;
+  readonly #store: InstanceStore;
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #instances = new Map<InstanceKey, Instance>();
@@ -75,7 +75,7 @@ export class DiscoveryLoop {
   constructor(parts: DiscoveryLoopParts) {
     this.#config = parts.config;
     this.#prober = parts.prober;
-    this.#repository = parts.repository;
+    this.#store = parts.store;
     this.#clock = parts.clock ?? systemClock;
     this.#logger = parts.logger ?? noopLogger;
     this.#ignore = this.#config.DiscoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
@@ -88,7 +88,7 @@ export class DiscoveryLoop {
     });
     this.#writer = new InstanceWriter({
       instances: this.#instances,
-      repository: this.#repository,
+      store: this.#store,
       clock: this.#clock,
       logger: this.#logger,
       batchMs: this.#config.WriteBatchMilliseconds,
@@ -111,13 +111,13 @@ export class DiscoveryLoop {
     };
   }
 
-  /** Loads the instances the repository holds (keeping their last known state), queues them and the seeds, and starts probing. */
+  /** Loads the instances the store holds (keeping their last known state), queues them and the seeds, and starts probing. */
   async start(): Promise<void> {
     if (this.#stopped) throw new TopologyError('STOPPED', 'discovery loop was stopped; create a new one');
     if (this.#running) return;
     this.#running = true;
     try {
-      for (const i of await this.#repository.readInstances()) {
+      for (const i of await this.#store.readInstances()) {
         if (!this.#instances.has(i.key)) this.#instances.set(i.key, i);
       }
     } catch (error) {
@@ -186,7 +186,7 @@ export class DiscoveryLoop {
   }
 
   /**
-   * Forgets servers: drops them from memory and the repository and does not rediscover them for
+   * Forgets servers: drops them from memory and the store and does not rediscover them for
    * three poll intervals (a primary that still lists one as its replica brings it back after that).
    */
   async forget(keys: readonly InstanceKey[]): Promise<void> {
@@ -202,7 +202,7 @@ export class DiscoveryLoop {
       this.#prober.forget(key);
     }
     this.#writer.topologyChanged();
-    await this.#repository.deleteInstances(keys);
+    await this.#store.deleteInstances(keys);
   }
 
   /** Marks `key` suspected: it and its replicas are probed now and then at the emergent interval. */
