@@ -50,7 +50,7 @@ describe('backend adapters (SQLite in memory)', () => {
     const world = new FakeWorld().add('p:3306', null).add('r1:3306', 'p:3306').add('r2:3306', 'p:3306');
     const clock = new ManualClock();
     const store = new BackendInstanceStore(backend);
-    const config = validateTopologyConfig({ DiscoverySeeds: ['r1:3306'] });
+    const config = validateTopologyConfig({ discoverySeeds: ['r1:3306'] });
     const loop = new DiscoveryLoop({ config, prober: world, store, clock });
     await loop.start();
     await advanceSettled(clock, 500);
