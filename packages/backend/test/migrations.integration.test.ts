@@ -62,7 +62,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
     const failing = new Backend(config, { migrations: [...builtin, failingV2] });
     const err = await failing.open().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
-    expect(err).toMatchObject({ code: 'migration-failed', retryable: false, message: expect.stringContaining('boom') });
+    expect(err).toMatchObject({ code: 'MIGRATION_FAILED', retryable: false, message: expect.stringContaining('boom') });
     expect(await h.inspect(config)).toEqual(before);
 
     const reopened = await h.open({}, config);
@@ -80,21 +80,21 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
     await h.open({ migrations: [...builtin, goodV2] }, config);
     const older = new Backend(config);
     await expect(older.open()).rejects.toMatchObject({
-      code: 'schema-too-new',
+      code: 'SCHEMA_TOO_NEW',
       message: expect.stringContaining('newer'),
     });
   });
 
   it('opens once, and refuses use before open and after close', async () => {
     const b = new Backend(h.config());
-    await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'closed' });
+    await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'CLOSED' });
     await b.open();
-    await expect(b.open()).rejects.toMatchObject({ code: 'closed' });
+    await expect(b.open()).rejects.toMatchObject({ code: 'CLOSED' });
     await b.close();
     await b.close();
-    await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'closed', message: expect.stringContaining('closed') });
+    await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'CLOSED', message: expect.stringContaining('closed') });
     expect(() => b.election({ hostname: 'h', token: 't' }).isLeader()).not.toThrow();
-    await expect(b.exportSnapshot()).rejects.toMatchObject({ code: 'closed' });
+    await expect(b.exportSnapshot()).rejects.toMatchObject({ code: 'CLOSED' });
   });
 
   if (dialect === 'mariadb') {
@@ -106,7 +106,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
           mysql: { host: '127.0.0.1', port: closedPort, user: 'root', database: 'orc', connectTimeoutMs: 500 },
         }),
       );
-      await expect(refused.open()).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+      await expect(refused.open()).rejects.toMatchObject({ code: 'UNREACHABLE', retryable: true });
 
       // A server that accepts TCP and never speaks: bounded by the connect timeout, not a hang.
       const silent = await silentServer();
@@ -118,10 +118,10 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
           }),
         );
         const started = Date.now();
-        await expect(hung.open()).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+        await expect(hung.open()).rejects.toMatchObject({ code: 'UNREACHABLE', retryable: true });
         expect(Date.now() - started).toBeLessThan(5000);
         // A failed open may be retried.
-        await expect(hung.open()).rejects.toMatchObject({ code: 'unreachable' });
+        await expect(hung.open()).rejects.toMatchObject({ code: 'UNREACHABLE' });
       } finally {
         await silent.close();
       }
@@ -145,7 +145,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
         await locker.query("select * from kv_store where store_key = 'k' for update");
         const started = Date.now();
         await expect(b.kv.put([{ key: 'k', value: '2' }])).rejects.toMatchObject({
-          code: 'unreachable',
+          code: 'UNREACHABLE',
           retryable: true,
         });
         expect(Date.now() - started).toBeLessThan(5000);
@@ -162,7 +162,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       await b.kv.put([{ key: 'k', value: 'v' }]);
       await h.server.stop();
       try {
-        await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'unreachable', retryable: true });
+        await expect(b.kv.get('k')).rejects.toMatchObject({ code: 'UNREACHABLE', retryable: true });
       } finally {
         await h.server.start();
       }

@@ -68,9 +68,10 @@ function connectionOptions(config: MysqlBackendConfig): PoolOptions {
 
 /**
  * Connects to MySQL/MariaDB, creates the database when missing and returns a pool. A server that
- * cannot be reached fails within `connectTimeoutMs` with a retryable `unreachable` error.
+ * cannot be reached fails within `connectTimeoutMs` with a retryable `UNREACHABLE` error.
+ * `monotonicNow` ages pooled connections for `connectionLifetimeMs`.
  */
-export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> {
+export async function openMysql(config: MysqlBackendConfig, monotonicNow: () => number): Promise<OpenMysql> {
   const options = connectionOptions(config);
   let collation: string;
   try {
@@ -99,11 +100,22 @@ export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> 
     waitForConnections: true,
     queueLimit: 0,
   });
-  const timed: MysqlPool = {
-    getConnection: (callback) =>
-      pool.getConnection((err, conn) => callback(err, err ? conn : withQueryTimeout(conn, config.queryTimeoutMs))),
-    end: (callback) => pool.end(callback),
-  };
+  const bornAt = new WeakMap<PoolConnection, number>();
+  const acquire = (callback: Parameters<MysqlPool['getConnection']>[0]): void =>
+    pool.getConnection((err, conn) => {
+      if (err) return callback(err, conn);
+      if (config.connectionLifetimeMs > 0) {
+        const born = bornAt.get(conn);
+        if (born === undefined) bornAt.set(conn, monotonicNow());
+        else if (monotonicNow() - born >= config.connectionLifetimeMs) {
+          // Past its lifetime (MySQLConnectionLifetimeSeconds): close it, the pool opens a fresh one.
+          conn.destroy();
+          return acquire(callback);
+        }
+      }
+      callback(err, withQueryTimeout(conn, config.queryTimeoutMs));
+    });
+  const timed: MysqlPool = { getConnection: acquire, end: (callback) => pool.end(callback) };
   const db = new Kysely<OrcDatabase>({
     dialect: new MysqlDialect({
       pool: timed,
@@ -157,7 +169,7 @@ async function withDeadline<T extends { destroy(): void }>(
     timer = setTimeout(() => {
       late = true;
       reject(
-        new BackendError('unreachable', `connect to MySQL ${config.host}:${config.port}: no answer within ${ms} ms`),
+        new BackendError('UNREACHABLE', `connect to MySQL ${config.host}:${config.port}: no answer within ${ms} ms`),
       );
     }, ms);
   });
