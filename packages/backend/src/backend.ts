@@ -126,7 +126,7 @@ export class Backend {
       } else {
         ({ db, dialect } = await openMysql(this.#config.mysql, () => this.#clock.now()));
       }
-      const outcome = await migrate(db, dialect, this.#migrations, this.#logger);
+      const outcome = await migrate(db, dialect, this.#migrations, this.#logger, this.#clock);
       if (this.#state.kind !== 'opening') throw new BackendError('CLOSED', 'open: closed while opening');
       this.#state = { kind: 'open', db, dialect, schemaVersion: outcome.to };
       this.#logger.info('backend open', {

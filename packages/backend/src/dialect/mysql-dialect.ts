@@ -137,20 +137,31 @@ type QueryFn = (sql: unknown, params: unknown, callback?: (err: unknown, result:
 /**
  * Gives every statement on a pooled connection mysql2's per-query timeout (kysely passes no options
  * of its own). A statement that times out leaves the connection mid-protocol, so the connection is
- * destroyed and the pool opens a new one. Patched once per connection; kysely keeps one wrapper
- * per raw connection, so returning the same object keeps its session set-up.
+ * destroyed and the pool opens a new one. Later statements on it (kysely's rollback of the
+ * transaction that timed out) fail with the same timeout error, so the caller learns that a
+ * statement timed out rather than that a connection was closed. Patched once per connection;
+ * kysely keeps one wrapper per raw connection, so returning the same object keeps its session set-up.
  */
 function withQueryTimeout(conn: PoolConnection, timeoutMs: number): PoolConnection {
   const target = conn as unknown as { [TIMED]?: true; query: QueryFn };
   if (target[TIMED]) return conn;
   const original = target.query.bind(conn);
-  const timed: QueryFn = (sql, params, callback) =>
-    typeof sql === 'string'
+  let timedOut: unknown;
+  const timed: QueryFn = (sql, params, callback) => {
+    if (timedOut !== undefined) {
+      queueMicrotask(() => callback?.(timedOut, undefined));
+      return undefined;
+    }
+    return typeof sql === 'string'
       ? original({ sql, timeout: timeoutMs }, params, (err, result) => {
-          if ((err as { code?: unknown } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') conn.destroy();
+          if ((err as { code?: unknown } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+            timedOut = err;
+            conn.destroy();
+          }
           callback?.(err, result);
         })
       : original(sql, params, callback);
+  };
   target.query = timed;
   target[TIMED] = true;
   return conn;

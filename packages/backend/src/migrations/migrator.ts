@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { OrcDb, SqlDialect } from '../dialect/sql-dialect.js';
 import { BackendError, toBackendError } from '../errors.js';
+import type { Clock } from '../clock.js';
 import type { Logger } from '../logger.js';
 import type { TableDef } from '../schema/column.js';
 import type { Migration, MigrationStep } from './migration.js';
@@ -30,6 +31,7 @@ export async function migrate(
   dialect: SqlDialect,
   migrations: readonly Migration[],
   logger: Logger,
+  clock: Pick<Clock, 'wallNow'>,
 ): Promise<MigrationOutcome> {
   checkSequence(migrations);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
@@ -54,8 +56,9 @@ export async function migrate(
         for (const m of migrations) {
           if (m.version <= from) continue;
           logger.info('applying backend migration', { version: m.version, name: m.name, dialect: dialect.name });
-          if (dialect.transactionalDdl) await applyInTransaction(conn, dialect, m);
-          else await applyWithUndo(conn, dialect, m, logger);
+          const appliedAt = clock.wallNow();
+          if (dialect.transactionalDdl) await applyInTransaction(conn, dialect, m, appliedAt);
+          else await applyWithUndo(conn, dialect, m, logger, appliedAt);
         }
         return { from, to: Math.max(from, latest) };
       } finally {
@@ -105,20 +108,20 @@ export async function appliedVersion(db: OrcDb): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
-async function record(db: OrcDb, m: Migration): Promise<void> {
+async function record(db: OrcDb, m: Migration, appliedAt: number): Promise<void> {
   await db
     .insertInto('orc_schema_migrations')
-    .values({ version: m.version, name: m.name, applied_at: Date.now() })
+    .values({ version: m.version, name: m.name, applied_at: appliedAt })
     .execute();
 }
 
-async function applyInTransaction(conn: OrcDb, dialect: SqlDialect, m: Migration): Promise<void> {
+async function applyInTransaction(conn: OrcDb, dialect: SqlDialect, m: Migration, appliedAt: number): Promise<void> {
   // IMMEDIATE takes the write lock up front, so two processes opening one file cannot both migrate.
   await sql`begin immediate`.execute(conn);
   try {
     if ((await appliedVersion(conn)) < m.version) {
       for (const step of m.steps) await applyStep(conn, dialect, step);
-      await record(conn, m);
+      await record(conn, m, appliedAt);
     }
     await sql`commit`.execute(conn);
   } catch (err) {
@@ -127,7 +130,13 @@ async function applyInTransaction(conn: OrcDb, dialect: SqlDialect, m: Migration
   }
 }
 
-async function applyWithUndo(conn: OrcDb, dialect: SqlDialect, m: Migration, logger: Logger): Promise<void> {
+async function applyWithUndo(
+  conn: OrcDb,
+  dialect: SqlDialect,
+  m: Migration,
+  logger: Logger,
+  appliedAt: number,
+): Promise<void> {
   const done: MigrationStep[] = [];
   try {
     for (const step of m.steps) {
@@ -136,7 +145,7 @@ async function applyWithUndo(conn: OrcDb, dialect: SqlDialect, m: Migration, log
       else await applyStep(conn, dialect, step);
       done.push(step);
     }
-    await record(conn, m);
+    await record(conn, m, appliedAt);
   } catch (err) {
     for (const step of done.reverse()) {
       try {

@@ -51,6 +51,8 @@ export async function inTransaction<T>(
     } catch (err) {
       if (!(err instanceof BackendError) || !isDeadlock(err) || attempt > DEADLOCK_RETRIES) throw err;
       ctx.logger.debug('transaction was a deadlock victim; running it again', { what, attempt });
+      // A real pause, not the injected clock's: it gives the other transaction, in the database
+      // server, time to finish; virtual time would not make that happen.
       await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * attempt));
     }
   }
