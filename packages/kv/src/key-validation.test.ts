@@ -4,7 +4,6 @@ import { validateKey, validatePairs, validatePrefix } from './key-validation.js'
 
 const limits = { maxValueBytes: 10, maxRequestBytes: 100, maxTransactionOps: 5 };
 
-
 describe('validateKey', () => {
   it('accepts orchestrator keys', () => {
     expect(() => validateKey('mysql/master/shop')).not.toThrow();
@@ -98,7 +97,9 @@ describe('validatePairs', () => {
 describe('validatePairs with a key limit', () => {
   it('refuses a key longer than the store takes, naming it', () => {
     const long = `mysql/master/${'x'.repeat(300)}`;
-    const err = kvErrorOf(() => validatePairs([{ key: long, value: 'v' }], { ...limits, maxKeyBytes: 255 }, 'internal'));
+    const err = kvErrorOf(() =>
+      validatePairs([{ key: long, value: 'v' }], { ...limits, maxKeyBytes: 255 }, 'internal'),
+    );
     expect(err).toMatchObject({ code: 'INVALID_KEY', key: long, store: 'internal' });
     expect(err.message).toContain('255 bytes');
   });

@@ -65,4 +65,3 @@ describe('validateKvConfig', () => {
     expect(err.retryable).toBe(false);
   });
 });
-

@@ -1,4 +1,11 @@
-import { InternalKvStore, KvError, MemoryKvTable, type KvPair, type KvStore, type KvStoreLimits } from '../../src/index.js';
+import {
+  InternalKvStore,
+  KvError,
+  MemoryKvTable,
+  type KvPair,
+  type KvStore,
+  type KvStoreLimits,
+} from '../../src/index.js';
 
 /**
  * A store for tests: a Map behind the KvStore port that can be switched `down` (every call fails
