@@ -67,7 +67,8 @@ interface Connection {
  * etcd v3 as a KV store (the etcd3 client over gRPC): keys are stored as given, each cluster's
  * pairs are written in one transaction, and user/password auth is supported. The client's own
  * retries and circuit breaker are switched off: every call is bounded by `requestTimeoutMs`, and
- * retrying is the reconciler's job.
+ * retrying is the reconciler's job. The etcd3 client (and gRPC) is loaded and connected by the
+ * first call, not by importing @orc/kv or building the store.
  *
  * @example
  * ```ts

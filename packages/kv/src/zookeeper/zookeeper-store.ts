@@ -45,6 +45,9 @@ export function zkPath(key: string): string {
  *
  * `list` returns znodes with data, and leaves without; znodes created only as parents are not pairs.
  *
+ * The client library (node-zookeeper-client) is loaded by the first call, not by importing
+ * @orc/kv; if it cannot be loaded, calls fail with STORE_ERROR (not retryable).
+ *
  * @example
  * ```ts
  * const zk = new ZooKeeperKvStore({ connectString: '127.0.0.1:2181' });
