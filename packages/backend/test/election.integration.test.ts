@@ -1,7 +1,11 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import { ManualClock, waitFor } from '@orc/testkit';
 import type { ActiveNodeElection, ElectionOutcome } from '../src/index.js';
 import { DIALECTS, DialectHarness } from './support/backends.js';
+
+// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
+// needs a generous bound on tests that drive real servers.
+jest.setTimeout(120_000);
 
 // Real time and a short lease, so takeovers happen within the test. Nothing below asserts how long
 // anything took: a starved machine makes leadership move more often, never two nodes believe at
@@ -123,7 +127,7 @@ describe.each(DIALECTS)('shared-backend election on %s', (dialect) => {
     expect(sampler.samples).toBeGreaterThan(0);
     expect(sampler.overlaps).toEqual([]);
     expect(contenders.flatMap((c) => c.errors.map((e) => `${c.name}: ${String(e)}`))).toEqual([]);
-  }, 120_000);
+  });
 
   it('steps down at once, and a grab waits out the previous holder before believing', async () => {
     // Belief is measured on a virtual clock; the one-minute lease never runs out by the database's
@@ -156,5 +160,5 @@ describe.each(DIALECTS)('shared-backend election on %s', (dialect) => {
     expect(await a.attempt()).toBe('renewed');
     expect(a.isLeader()).toBe(true);
     expect(b.isLeader()).toBe(false);
-  }, 60_000);
+  });
 });

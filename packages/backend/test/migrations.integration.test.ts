@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import { allocatePort } from '@orc/testenv';
 import { ManualClock, waitFor } from '@orc/testkit';
@@ -8,6 +8,10 @@ import type { Migration } from '../src/migrations/migration.js';
 import { migrations as builtin } from '../src/migrations/migrations.js';
 import { int, table, text } from '../src/schema/column.js';
 import { DIALECTS, DialectHarness } from './support/backends.js';
+
+// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
+// needs a generous bound on tests that drive real servers.
+jest.setTimeout(120_000);
 
 const extraTable = table('orc_test_extra', { id: int(), note: text(32) }, { primaryKey: ['id'] });
 
@@ -130,7 +134,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       } finally {
         await silent.close();
       }
-    }, 20_000);
+    });
 
     it('bounds a stuck statement by the query timeout, then keeps working', async () => {
       const base = h.config();
@@ -160,7 +164,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       }
       await b.kv.put([{ key: 'k', value: '3' }]);
       expect(await b.kv.get('k')).toBe('3');
-    }, 30_000);
+    });
 
     it('replaces a pooled connection once it is older than connectionLifetimeMs, by the injected clock', async () => {
       const base = h.config();
@@ -190,7 +194,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
         return now.length === 1 && now[0] !== first ? now : undefined;
       });
       expect(after).toHaveLength(1);
-    }, 30_000);
+    });
 
     it('turns a server that goes away into retryable errors, and recovers when it is back', async () => {
       const b = await h.open();
@@ -203,7 +207,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       }
       // The pool drops the broken connections and opens new ones: no reopen needed.
       expect(await waitFor('the backend to answer again', () => b.kv.get('k'))).toBe('v');
-    }, 60_000);
+    });
   }
 });
 
