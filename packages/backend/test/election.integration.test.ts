@@ -1,11 +1,7 @@
-import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { ManualClock, waitFor } from '@orc/testkit';
 import type { ActiveNodeElection, ElectionOutcome } from '../src/index.js';
 import { DIALECTS, DialectHarness } from './support/backends.js';
-
-// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
-// needs a generous bound on tests that drive real servers.
-jest.setTimeout(120_000);
 
 // Real time and a short lease, so takeovers happen within the test. Nothing below asserts how long
 // anything took: a starved machine makes leadership move more often, never two nodes believe at

@@ -1,11 +1,7 @@
-import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { BackendError } from '../src/index.js';
 import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
 import { instance, replica } from './support/fixtures.js';
-
-// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
-// needs a generous bound on tests that drive real servers.
-jest.setTimeout(120_000);
 
 describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
   const h = new DialectHarness(dialect);

@@ -1,9 +1,5 @@
-import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
-
-// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
-// needs a generous bound on tests that drive real servers.
-jest.setTimeout(120_000);
 
 describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s', (dialect) => {
   const h = new DialectHarness(dialect);

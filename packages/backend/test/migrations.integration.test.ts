@@ -1,4 +1,4 @@
-import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import { allocatePort } from '@orc/testenv';
 import { ManualClock, waitFor } from '@orc/testkit';
@@ -8,10 +8,6 @@ import type { Migration } from '../src/migrations/migration.js';
 import { migrations as builtin } from '../src/migrations/migrations.js';
 import { int, table, text } from '../src/schema/column.js';
 import { DIALECTS, DialectHarness } from './support/backends.js';
-
-// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
-// needs a generous bound on tests that drive real servers.
-jest.setTimeout(120_000);
 
 const extraTable = table('orc_test_extra', { id: int(), note: text(32) }, { primaryKey: ['id'] });
 

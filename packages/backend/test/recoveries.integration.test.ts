@@ -1,10 +1,6 @@
-import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Backend, FailureDetectionInput, RecoveryInput } from '../src/index.js';
 import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
-
-// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
-// needs a generous bound on tests that drive real servers.
-jest.setTimeout(120_000);
 
 const detection = (hostname: string, overrides: Partial<FailureDetectionInput> = {}): FailureDetectionInput => ({
   key: { hostname, port: 3306 },

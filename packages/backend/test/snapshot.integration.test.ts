@@ -1,12 +1,8 @@
-import { describe, it, expect, beforeAll, afterAll, jest } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Backend, validateBackendConfig, type Backend as BackendType } from '../src/index.js';
 import type { ManualClock } from '@orc/testkit';
 import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
 import { instance, replica } from './support/fixtures.js';
-
-// jest honours only the global testTimeout (5 s), not the integration project's: a loaded machine
-// needs a generous bound on tests that drive real servers.
-jest.setTimeout(120_000);
 
 /** Writes something into every replicated table. */
 async function fill(b: BackendType, clock: ManualClock): Promise<void> {
