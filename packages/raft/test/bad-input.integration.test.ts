@@ -9,7 +9,7 @@ import {
   TcpTransport,
   nodeId,
   type LogFields,
-  type RaftLogger,
+  type Logger,
   type StateMachine,
 } from '@orc/raft';
 
@@ -17,7 +17,7 @@ const lines: { msg: string; fields?: LogFields }[] = [];
 const rec = (msg: string, fields?: LogFields): void => {
   lines.push(fields === undefined ? { msg } : { msg, fields });
 };
-const logger: RaftLogger = { debug: rec, info: rec, warn: rec, error: rec };
+const logger: Logger = { debug: rec, info: rec, warn: rec, error: rec };
 
 const sm: StateMachine<number> = {
   apply: (e) => e.data.byteLength,

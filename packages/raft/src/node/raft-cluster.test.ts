@@ -7,7 +7,7 @@ import { Raft } from '../raft.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 import { isRaftError } from '../errors.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));

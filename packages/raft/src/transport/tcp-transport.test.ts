@@ -2,11 +2,11 @@
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
 import { nodeId, type NodeId } from '../core/types.js';
-import type { LogFields, RaftLogger } from '../logger.js';
+import type { LogFields, Logger } from '../logger.js';
 import type { TransportHandlers } from '../ports.js';
 import { encodeFrame, FrameKind } from './frame.js';
 import { TcpTransport } from './tcp-transport.js';
-import { ManualClock } from '../node/manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 import type { TcpTransportOptions } from './tcp-options.js';
 
 const open: TcpTransport[] = [];
@@ -14,7 +14,7 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-interface Recorder extends RaftLogger {
+interface Recorder extends Logger {
   readonly lines: { level: string; msg: string; fields?: LogFields }[];
   waitFor(pred: (l: { msg: string; fields?: LogFields }) => boolean): Promise<{ msg: string; fields?: LogFields }>;
 }
