@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createServer, type Server, type Socket } from 'node:net';
 import { allocatePort } from '@orc/testenv';
-import { waitFor } from '@orc/testkit';
+import { ManualClock, waitFor } from '@orc/testkit';
 import { createConnection } from 'mysql2/promise';
 import { Backend, BackendError, currentSchemaVersion, validateBackendConfig } from '../src/index.js';
 import type { Migration } from '../src/migrations/migration.js';
@@ -130,7 +130,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       } finally {
         await silent.close();
       }
-    }, 20_000);
+    });
 
     it('bounds a stuck statement by the query timeout, then keeps working', async () => {
       const base = h.config();
@@ -160,7 +160,37 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       }
       await b.kv.put([{ key: 'k', value: '3' }]);
       expect(await b.kv.get('k')).toBe('3');
-    }, 30_000);
+    });
+
+    it('replaces a pooled connection once it is older than connectionLifetimeMs, by the injected clock', async () => {
+      const base = h.config();
+      if (base.dialect !== 'mysql') throw new Error('expected a MySQL config');
+      const clock = new ManualClock();
+      const mysql = { ...base.mysql, poolSize: 1, connectionLifetimeMs: 60_000 };
+      const b = await h.open({ clock }, { dialect: 'mysql', mysql });
+      const sessions = async () =>
+        (
+          (await h.mysqlQuery(
+            'information_schema',
+            `select id from processlist where db = '${mysql.database}' order by id`,
+          )) as { id: number }[]
+        ).map((r) => Number(r.id));
+
+      await b.kv.put([{ key: 'k', value: 'v' }]);
+      const [first] = await sessions();
+      clock.advance(59_999);
+      expect(await b.kv.get('k')).toBe('v');
+      expect(await sessions()).toEqual([first]);
+
+      clock.advance(1);
+      expect(await b.kv.get('k')).toBe('v');
+      // The old session ends (the server notices the closed socket) and one new one serves.
+      const after = await waitFor('the aged connection to be replaced', async () => {
+        const now = await sessions();
+        return now.length === 1 && now[0] !== first ? now : undefined;
+      });
+      expect(after).toHaveLength(1);
+    });
 
     it('turns a server that goes away into retryable errors, and recovers when it is back', async () => {
       const b = await h.open();
@@ -173,7 +203,7 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
       }
       // The pool drops the broken connections and opens new ones: no reopen needed.
       expect(await waitFor('the backend to answer again', () => b.kv.get('k'))).toBe('v');
-    }, 60_000);
+    });
   }
 });
 
