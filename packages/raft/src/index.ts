@@ -23,6 +23,7 @@ export type { CallOptions, RaftOptions, RaftStats } from './raft.js';
 export { validateRaftConfig } from './node/raft-config.js';
 export type { RaftConfig, RaftConfigInput } from './node/raft-config.js';
 export type { RaftEventName, RaftEvents, RaftState } from './node/events.js';
+export type { SnapshotFailure } from './node/snapshot-backoff.js';
 export { ManualClock } from './node/manual-clock.js';
 export { RaftError, isRaftError } from './errors.js';
 export type { RaftErrorCode, RaftErrorOptions } from './errors.js';

@@ -24,6 +24,7 @@ import type { RaftConfig } from './raft-config.js';
 import type { RaftEventEmitter, RaftState } from './events.js';
 import type { Snapshotter } from './snapshotter.js';
 import { Waiters } from './waiters.js';
+import { SnapshotBackoff } from './snapshot-backoff.js';
 
 export interface DriverDeps {
   readonly config: RaftConfig;
@@ -49,6 +50,9 @@ const utf8 = new TextDecoder();
 export class NodeDriver {
   readonly d: DriverDeps;
   readonly waiters = new Waiters();
+  readonly snapshotBackoff = new SnapshotBackoff();
+  #isDroppingAppends = false;
+  #snapshotRetry: { cancel(): void } | null = null;
   role: RaftRole = 'follower';
   leaderId: NodeId | null = null;
   term = 0 as Term;
@@ -60,7 +64,7 @@ export class NodeDriver {
   #processing: Promise<void> | null = null;
   #tickTimer: { cancel(): void } | null = null;
   #unsavedHardState: HardState | null = null;
-  #fatal: unknown = null;
+  #fatal: RaftError | null = null;
   #capturing: Promise<void> | null = null;
   #again = false;
   vote: NodeId | null = null;
@@ -102,6 +106,21 @@ export class NodeDriver {
     const m: Message = decodeMessage(payload);
     if (m.from !== from)
       throw new RaftError('PROTOCOL', `message claims sender ${m.from} on a connection from ${from}`);
+    if (m.type === 'append' && m.entries.length > 0 && this.isLogFull()) {
+      // Taking more would grow memory past maxLogEntries: stay behind (the leader retries, and
+      // heartbeats keep this node a quiet follower) until a snapshot compacts the log.
+      const last = m.entries[m.entries.length - 1]!.index;
+      if (last > this.d.storage.lastIndex()) {
+        if (!this.#isDroppingAppends)
+          this.d.logger.warn('raft log full: new entries refused until a snapshot succeeds', {
+            maxLogEntries: this.d.config.maxLogEntries,
+            snapshotFailure: this.snapshotBackoff.failure?.reason ?? null,
+          });
+        this.#isDroppingAppends = true;
+        return;
+      }
+    }
+    this.#isDroppingAppends = false;
     this.d.core.step(m);
     this.schedule();
   }
@@ -116,16 +135,43 @@ export class NodeDriver {
     if (this.stopped) return;
     this.stopped = true;
     this.#tickTimer?.cancel();
+    this.#snapshotRetry?.cancel();
     await this.#processing;
-    this.waiters.failAll(new RaftError('SHUTDOWN', 'raft node stopped'));
+    this.waiters.failAll(
+      this.#fatal ??
+        new RaftError('SHUTDOWN', 'raft node stopped before the call completed; a command may still be committed: its outcome is unknown'),
+    );
     if (this.#unsavedHardState !== null)
       await this.d.stableStore.saveHardState(this.#unsavedHardState).catch(() => undefined);
     await this.d.snapshotter.close();
     this.#setRole('follower', null, true);
   }
 
-  get fatalError(): unknown {
+  /** The FATAL error the node stopped on (its `cause` is the failure), or null. */
+  get fatalError(): RaftError | null {
     return this.#fatal;
+  }
+
+  /** What a call on a stopped node fails with: FATAL after a fatal error, else SHUTDOWN. */
+  stoppedError(): RaftError {
+    return this.#fatal ?? new RaftError('SHUTDOWN', 'raft node stopped');
+  }
+
+  /** Whether the log holds `maxLogEntries` entries (only while snapshots fail, in practice). */
+  isLogFull(): boolean {
+    const max = this.d.config.maxLogEntries;
+    const st = this.d.storage;
+    return max > 0 && st.lastIndex() - st.firstIndex() + 1 >= max;
+  }
+
+  logFullError(): RaftError {
+    const failure = this.snapshotBackoff.failure;
+    return new RaftError(
+      'LOG_FULL',
+      `the log holds maxLogEntries (${this.d.config.maxLogEntries}) entries and is not compacted: ` +
+        (failure === null ? 'a snapshot is in progress' : `snapshots are failing: ${failure.reason}`),
+      { details: [{ path: 'maxLogEntries', message: `reached ${this.d.config.maxLogEntries}` }] },
+    );
   }
 
   /**
@@ -164,9 +210,11 @@ export class NodeDriver {
       } while (this.#again && !this.stopped);
     } catch (err) {
       // A store failed or the state is inconsistent: continuing could break Raft's promises.
-      this.#fatal = err;
-      this.d.logger.error('raft node stopping after a fatal error', { reason: errorField(err) });
+      const reason = errorField(err);
+      this.#fatal = new RaftError('FATAL', `raft node stopped after a fatal error: ${reason}`, { cause: err });
+      this.d.logger.error('raft node stopping after a fatal error', { reason });
       void this.stop();
+      this.d.events.emit('fatalError', { error: this.#fatal });
     }
   }
 
@@ -362,9 +410,21 @@ export class NodeDriver {
     const threshold = d.config.snapshotThreshold;
     if (d.snapshotter.isTaking || this.stopped) return;
     if (!force && (threshold === 0 || this.applied - d.snapshotter.lastIndex < threshold)) return;
-    void this.takeSnapshot().catch((err: unknown) =>
-      d.logger.warn('raft snapshot failed', { reason: errorField(err) }),
-    );
+    if (!force && !this.snapshotBackoff.mayTry(d.clock.now())) return;
+    void this.takeSnapshot().catch((err: unknown) => {
+      const reason = errorField(err);
+      const retryInMs = this.snapshotBackoff.failed(reason, d.clock.now());
+      const attempts = this.snapshotBackoff.failure?.attempts ?? 1;
+      d.logger.warn('raft snapshot failed', { reason, attempts, retryInMs });
+      d.events.emit('snapshotFailed', { reason, attempts, retryInMs });
+      // Retry even if no Ready comes (a leader refusing proposals at maxLogEntries has none);
+      // only between Readies, as the capture must not interleave with applies.
+      this.#snapshotRetry?.cancel();
+      this.#snapshotRetry = d.clock.setTimeout(() => {
+        this.#snapshotRetry = null;
+        if (!this.stopped && this.#processing === null) this.#maybeSnapshot();
+      }, retryInMs);
+    });
   }
 
   /**
@@ -385,6 +445,7 @@ export class NodeDriver {
           reject(err);
           return;
         }
+        this.snapshotBackoff.succeeded();
         d.logger.info('raft snapshot taken', { index, term, compactedTo });
         d.events.emit('snapshotTaken', { index, term, compactedTo: compactedTo as LogIndex });
         resolve({ index, term });
