@@ -35,7 +35,10 @@ describe('SqliteLogStore.open on a directory it cannot write', () => {
       `${node} open '${mnt}/data'`,
     ].join(' && ');
     const out = execFileSync('unshare', ['-m', 'sh', '-c', script], { encoding: 'utf8', timeout: 60_000 });
-    const lines = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toEqual({ created: true });
     expect(lines[1]).toMatchObject({ opened: false, code: 'STORAGE' });
     expect(String(lines[1]!['message'])).toContain(`${mnt}/data/raft-log.db`);

@@ -77,7 +77,7 @@ describe('TcpTransport with TLS before the handshake', () => {
     const silent = await rawClient(t);
     const partial = await rawClient(t);
     partial.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])); // the start of a ClientHello
-    for (const end = Date.now() + 5000; t.stats.handshakingConnections !== 2 && Date.now() < end; )
+    for (const end = Date.now() + 5000; t.stats.handshakingConnections !== 2 && Date.now() < end;)
       await new Promise((r) => setTimeout(r, 10));
     expect(t.stats.handshakingConnections).toBe(2);
     await closedWithin(silent, 10_000);

@@ -134,7 +134,10 @@ describe('TcpTransport before authentication', () => {
     a.send(nodeId('b'), Buffer.from('from a'));
     c.send(nodeId('b'), Buffer.from('from c'));
     await until('a learnt', () => t.peerAddress(nodeId('a')) === a.localAddress);
-    await until('both authenticated', () => a.stats.peers['b']?.state === 'open' && c.stats.peers['b']?.state === 'open');
+    await until(
+      'both authenticated',
+      () => a.stats.peers['b']?.state === 'open' && c.stats.peers['b']?.state === 'open',
+    );
     expect(t.peerAddress(nodeId('c'))).toBe('127.0.0.1:1');
   });
 });

@@ -139,7 +139,10 @@ export class NodeDriver {
     await this.#processing;
     this.waiters.failAll(
       this.#fatal ??
-        new RaftError('SHUTDOWN', 'raft node stopped before the call completed; a command may still be committed: its outcome is unknown'),
+        new RaftError(
+          'SHUTDOWN',
+          'raft node stopped before the call completed; a command may still be committed: its outcome is unknown',
+        ),
     );
     if (this.#unsavedHardState !== null)
       await this.d.stableStore.saveHardState(this.#unsavedHardState).catch(() => undefined);

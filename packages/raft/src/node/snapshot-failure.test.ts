@@ -56,7 +56,14 @@ describe('a node whose snapshots keep failing', () => {
     const snapshots = new FailingSnapshotStore();
     const store = new MemoryStore();
     const raft = await Raft.create<number>({
-      config: { id: 'a', snapshotThreshold: 4, snapshotTrailing: 0, tickMs: 10, heartbeatMs: 20, electionTimeoutMs: 100 },
+      config: {
+        id: 'a',
+        snapshotThreshold: 4,
+        snapshotTrailing: 0,
+        tickMs: 10,
+        heartbeatMs: 20,
+        electionTimeoutMs: 100,
+      },
       stateMachine: sm,
       logStore: store,
       stableStore: store,

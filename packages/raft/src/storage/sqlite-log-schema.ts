@@ -35,7 +35,14 @@ export function entryChecksum(index: number, term: number, type: number, data: U
 }
 
 /** Throws the fatal CORRUPTED error for the entry at `index` when its checksum does not match. */
-export function verifyEntry(file: string, index: number, term: number, type: number, data: Uint8Array, crc: number): void {
+export function verifyEntry(
+  file: string,
+  index: number,
+  term: number,
+  type: number,
+  data: Uint8Array,
+  crc: number,
+): void {
   const actual = entryChecksum(index, term, type, data);
   if (actual === crc) return;
   throw new RaftError('CORRUPTED', `log entry ${index} in ${file} fails its checksum: the log is damaged`, {

@@ -304,7 +304,13 @@ export class SqliteLogStore implements LogStore, StableStore {
         const first = op.entries[0]!;
         if (first.index <= this.#lastIndex) this.#stmt.truncateFrom.run(first.index);
         for (const e of op.entries)
-          this.#stmt.insert.run(e.index, e.term, e.type, asBuffer(e.data), entryChecksum(e.index, e.term, e.type, e.data));
+          this.#stmt.insert.run(
+            e.index,
+            e.term,
+            e.type,
+            asBuffer(e.data),
+            entryChecksum(e.index, e.term, e.type, e.data),
+          );
         this.#lastIndex = first.index + op.entries.length - 1;
         return;
       }

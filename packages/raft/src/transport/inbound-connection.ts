@@ -7,7 +7,16 @@ import type { NodeId } from '../core/types.js';
 import { RaftError } from '../errors.js';
 import { errorField } from '../logger.js';
 import { encodeFrame, FrameDecoder, FrameKind } from './frame.js';
-import { decodeJson, encodeJson, newNonce, proof, proofMatches, PROTOCOL_VERSION, type Auth, type Hello } from './handshake.js';
+import {
+  decodeJson,
+  encodeJson,
+  newNonce,
+  proof,
+  proofMatches,
+  PROTOCOL_VERSION,
+  type Auth,
+  type Hello,
+} from './handshake.js';
 import type { DialContext } from './peer-connection.js';
 
 /** What an inbound connection needs from its transport. */
