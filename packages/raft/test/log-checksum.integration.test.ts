@@ -6,10 +6,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { MemoryTransport } from '@orc/raft';
 import {
   EntryType,
   MemorySnapshotStore,
-  MemoryTransport,
   MemoryNetwork,
   Raft,
   RaftError,
