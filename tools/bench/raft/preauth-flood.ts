@@ -30,6 +30,7 @@ const settle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, m
 const before = await measure();
 const sockets: Socket[] = [];
 let closedByVictim = 0;
+let isTearingDown = false;
 const header = Buffer.alloc(5);
 header.writeUInt32BE(16 * 1024 * 1024 - 1, 0);
 header[4] = 1; // HELLO
@@ -43,7 +44,7 @@ await Promise.all(
         sockets.push(s);
         s.on('error', () => undefined); // counted through 'close'
         s.on('close', () => {
-          closedByVictim++;
+          if (!isTearingDown) closedByVictim++;
           resolve();
         });
         s.on('connect', async () => {
@@ -58,6 +59,7 @@ await Promise.all(
 );
 await settle(500);
 const during = await measure();
+isTearingDown = true;
 for (const s of sockets) s.destroy();
 await settle(1000);
 const after = await measure();
