@@ -112,4 +112,72 @@ describe('a node whose snapshots keep failing', () => {
     expect(after.ok).toBe(true);
     await raft.stop();
   });
+
+  it('a follower whose snapshots fail stops taking entries at maxLogEntries instead of growing', async () => {
+    const clock = new ManualClock();
+    const net = new MemoryNetwork();
+    const ids = ['a', 'b', 'c'];
+    let isCFailing = true;
+    const nodes = await Promise.all(
+      ids.map(async (id, k) => {
+        const store = new MemoryStore();
+        const machine: StateMachine<number> = {
+          ...sm,
+          snapshot: () => {
+            if (id === 'c' && isCFailing) throw new Error('no space left on device');
+            return sm.snapshot();
+          },
+        };
+        const raft = await Raft.create<number>({
+          config: {
+            id,
+            peers: Object.fromEntries(ids.map((p) => [p, `mem://${p}`])),
+            snapshotThreshold: 4,
+            snapshotTrailing: 0,
+            tickMs: 10,
+            heartbeatMs: 20,
+            // c never campaigns first: a and b elect among themselves.
+            electionTimeoutMs: id === 'c' ? 1000 : 100,
+          },
+          stateMachine: machine,
+          logStore: store,
+          stableStore: store,
+          snapshotStore: new MemorySnapshotStore(),
+          transport: net.transport(nodeId(id)),
+          clock,
+          random: () => (k + 1) / 4,
+        });
+        return { id, raft };
+      }),
+    );
+    const c = nodes[2]!.raft;
+    const failures: RaftEvents['snapshotFailed'][] = [];
+    c.on('snapshotFailed', (e) => failures.push(e));
+    let leader: Raft<number> | undefined;
+    for (let i = 0; i < 300 && leader === undefined; i++) {
+      clock.advance(10);
+      for (let j = 0; j < 3; j++) await turn();
+      leader = nodes.find((n) => n.raft.state === 'leader')?.raft;
+    }
+    expect(leader).not.toBe(c);
+    let mostHeld = 0;
+    for (let i = 0; i < 60; i++) {
+      const r = await settle(leader!.apply(Buffer.from(`w${i}`)));
+      if (!r.ok) throw r.err;
+      const st = c.stats();
+      mostHeld = Math.max(mostHeld, st.lastLogIndex - st.firstLogIndex + 1);
+    }
+    expect(failures.length).toBeGreaterThan(0);
+    expect(mostHeld).toBeLessThanOrEqual(16);
+
+    // Once c can snapshot again it catches up (from the log, or a snapshot of the leader's).
+    isCFailing = false;
+    const target = leader!.stats().commitIndex;
+    for (let i = 0; i < 1000 && c.stats().appliedIndex < target; i++) {
+      clock.advance(10);
+      for (let j = 0; j < 3; j++) await turn();
+    }
+    expect(c.stats().appliedIndex).toBeGreaterThanOrEqual(target);
+    await Promise.all(nodes.map((n) => n.raft.stop()));
+  });
 });
