@@ -20,6 +20,7 @@ import {
   type Entry,
   type StateMachine,
 } from '@orc/raft';
+import { waitFor } from '@orc/testkit';
 
 interface RawDb {
   exec(sql: string): void;
@@ -136,7 +137,7 @@ describe('SqliteLogStore checksums', () => {
       });
     const store = SqliteLogStore.open({ dir });
     const raft = await start(store, new MemoryNetwork().transport(nodeId('a')));
-    for (let i = 0; i < 100 && raft.state !== 'leader'; i++) await new Promise((r) => setTimeout(r, 20));
+    await waitFor('a leader', () => raft.state === 'leader', { timeoutMs: 5000 });
     await raft.apply(Buffer.from('acknowledged value'));
     await raft.stop();
     await store.close();

@@ -10,7 +10,7 @@ import { RaftError, isRaftError } from '../errors.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 import type { RaftEvents } from './events.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));

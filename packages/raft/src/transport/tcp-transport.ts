@@ -210,7 +210,7 @@ export class TcpTransport implements Transport {
 
   #scheduleSweep(): void {
     const every = Math.max(10, this.#opts.idleTimeoutMs / 2);
-    this.#sweep = this.#ctx.clock.setTimeout(() => {
+    this.#sweep = this.#ctx.clock.setTimer(every, () => {
       if (this.#closed) return;
       const now = this.#ctx.clock.now();
       for (const c of this.#peers.values()) c.sweepIdle(now);
@@ -219,7 +219,7 @@ export class TcpTransport implements Transport {
         if (now - last > this.#opts.idleTimeoutMs) this.#refuse(s, 'idle timeout', false);
       }
       this.#scheduleSweep();
-    }, every);
+    });
   }
 
   #refuse(socket: Socket, reason: string, tell: boolean, fields: Record<string, unknown> = {}): void {
@@ -264,13 +264,13 @@ export class TcpTransport implements Transport {
       this.#handshaking.delete(key);
       if (this.#gate.size === 0) this.#isSaturated = false;
     };
-    const timer = this.#ctx.clock.setTimeout(() => {
+    const timer = this.#ctx.clock.setTimer(this.#opts.connectTimeoutMs, () => {
       if (done) return;
       finish();
       this.#refused++;
       this.#ctx.logger.warn('raft transport: connection refused', { remote: key, reason: 'handshake timed out' });
       raw.destroy();
-    }, this.#opts.connectTimeoutMs);
+    });
     this.#handshaking.set(key, finish);
     raw.once('close', finish);
     return true;

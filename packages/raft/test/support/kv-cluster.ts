@@ -2,29 +2,12 @@
 // and talks to them over HTTP. Every process is tracked by PID and killed in `destroy`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allocatePort } from '@orc/testenv';
 
 const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 export interface KvNode {
   readonly id: string;
@@ -45,7 +28,8 @@ export class KvCluster {
 
   static async create(ids: string[], extraArgs: string[] = []): Promise<KvCluster> {
     const c = new KvCluster(extraArgs);
-    const ports = await freePorts(ids.length * 2);
+    const ports: number[] = [];
+    for (let i = 0; i < ids.length * 2; i++) ports.push(await allocatePort());
     ids.forEach((id, i) =>
       c.nodes.push({ id, raftPort: ports[2 * i]!, httpPort: ports[2 * i + 1]!, dataDir: join(c.root, id), proc: null }),
     );
@@ -140,16 +124,5 @@ export class KvCluster {
   async destroy(): Promise<void> {
     await Promise.all(this.nodes.map((n) => this.kill(n.id)));
     rmSync(this.root, { recursive: true, force: true });
-  }
-}
-
-/** Polls `fn` until it returns a non-null value, or throws after `ms`. */
-export async function eventually<T>(what: string, fn: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
