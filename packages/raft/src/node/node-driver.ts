@@ -120,7 +120,7 @@ export class NodeDriver {
         return;
       }
     }
-    this.#isDroppingAppends = false;
+    if (m.type === 'append' && m.entries.length > 0) this.#isDroppingAppends = false;
     this.d.core.step(m);
     this.schedule();
   }

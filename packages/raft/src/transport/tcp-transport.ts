@@ -49,8 +49,8 @@ export class TcpTransport implements Transport {
   readonly #addresses = new Map<NodeId, string>();
   readonly #inbound = new Set<Socket>();
   readonly #gate: HandshakeGate;
-  /** Handshaking connections by `address:port`, each with the function that releases it. */
-  readonly #handshaking = new Map<string, () => void>();
+  /** Handshaking connections by `address:port`: the raw socket and what releases its slot. */
+  readonly #handshaking = new Map<string, { readonly raw: Socket; readonly release: () => void }>();
   readonly #host: InboundHost;
   #isSaturated = false;
   #server: Server | null = null;
@@ -204,6 +204,8 @@ export class TcpTransport implements Transport {
     this.#sweep?.cancel();
     for (const c of this.#peers.values()) c.close();
     for (const s of this.#inbound) s.destroy();
+    // Including TLS connections whose handshake has not finished (not in #inbound yet).
+    for (const h of [...this.#handshaking.values()]) h.raw.destroy();
     const server = this.#server;
     if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -271,7 +273,7 @@ export class TcpTransport implements Transport {
       this.#ctx.logger.warn('raft transport: connection refused', { remote: key, reason: 'handshake timed out' });
       raw.destroy();
     });
-    this.#handshaking.set(key, finish);
+    this.#handshaking.set(key, { raw, release: finish });
     raw.once('close', finish);
     return true;
   }
@@ -287,7 +289,7 @@ export class TcpTransport implements Transport {
 
   /** An inbound peer proved itself: only now is what it said about itself believed. */
   #authenticated(socket: Socket, peer: NodeId, addr: string | undefined): void {
-    this.#handshaking.get(`${socket.remoteAddress ?? 'unknown'}:${socket.remotePort}`)?.();
+    this.#handshaking.get(`${socket.remoteAddress ?? 'unknown'}:${socket.remotePort}`)?.release();
     // Learn how to answer a dialer we had no address for (e.g. a new leader or member). An
     // address from configuration or the log is never replaced by one a peer announces.
     if (addr !== undefined && parseAddress(addr) !== null && !this.#addresses.has(peer) && peer !== this.localId) {
