@@ -241,7 +241,7 @@ export class Raft<R = unknown> {
       return Promise.reject(new RaftError('INVALID_ARGUMENT', 'apply: data must be a Uint8Array'));
     const d = this.#driver;
     if (d.stopped) return Promise.reject(d.stoppedError());
-    if (d.isLogFull()) return Promise.reject(d.logFullError());
+    if (d.logBound.isFull) return Promise.reject(d.logBound.error());
     const res = d.d.core.propose(data);
     if (!res.ok) return Promise.reject(this.#refusal(res.reason, res.detail));
     d.schedule();
@@ -433,7 +433,7 @@ export class Raft<R = unknown> {
     if (address !== null && (typeof address !== 'string' || address.length === 0))
       return Promise.reject(new RaftError('INVALID_ARGUMENT', 'membership change: address must be a non-empty string'));
     if (d.stopped) return Promise.reject(d.stoppedError());
-    if (d.isLogFull()) return Promise.reject(d.logFullError());
+    if (d.logBound.isFull) return Promise.reject(d.logBound.error());
     // The leader must reach the new member before the change commits.
     if (address !== null && cc.node !== this.id) {
       d.d.addresses.set(cc.node, address);

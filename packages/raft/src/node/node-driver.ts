@@ -25,6 +25,7 @@ import type { RaftEventEmitter, RaftState } from './events.js';
 import type { Snapshotter } from './snapshotter.js';
 import { Waiters } from './waiters.js';
 import { SnapshotBackoff } from './snapshot-backoff.js';
+import { LogBound } from './log-bound.js';
 
 export interface DriverDeps {
   readonly config: RaftConfig;
@@ -51,7 +52,7 @@ export class NodeDriver {
   readonly d: DriverDeps;
   readonly waiters = new Waiters();
   readonly snapshotBackoff = new SnapshotBackoff();
-  #isDroppingAppends = false;
+  readonly logBound: LogBound;
   #snapshotRetry: { cancel(): void } | null = null;
   role: RaftRole = 'follower';
   leaderId: NodeId | null = null;
@@ -73,6 +74,7 @@ export class NodeDriver {
     this.d = deps;
     this.applied = deps.applied;
     this.appliedConf = deps.conf;
+    this.logBound = new LogBound(deps.config.maxLogEntries, deps.storage, this.snapshotBackoff, deps.logger);
   }
 
   start(): void {
@@ -106,21 +108,7 @@ export class NodeDriver {
     const m: Message = decodeMessage(payload);
     if (m.from !== from)
       throw new RaftError('PROTOCOL', `message claims sender ${m.from} on a connection from ${from}`);
-    if (m.type === 'append' && m.entries.length > 0 && this.isLogFull()) {
-      // Taking more would grow memory past maxLogEntries: stay behind (the leader retries, and
-      // heartbeats keep this node a quiet follower) until a snapshot compacts the log.
-      const last = m.entries[m.entries.length - 1]!.index;
-      if (last > this.d.storage.lastIndex()) {
-        if (!this.#isDroppingAppends)
-          this.d.logger.warn('raft log full: new entries refused until a snapshot succeeds', {
-            maxLogEntries: this.d.config.maxLogEntries,
-            snapshotFailure: this.snapshotBackoff.failure?.reason ?? null,
-          });
-        this.#isDroppingAppends = true;
-        return;
-      }
-    }
-    if (m.type === 'append' && m.entries.length > 0) this.#isDroppingAppends = false;
+    if (this.logBound.refuses(m)) return;
     this.d.core.step(m);
     this.schedule();
   }
@@ -158,23 +146,6 @@ export class NodeDriver {
   /** What a call on a stopped node fails with: FATAL after a fatal error, else SHUTDOWN. */
   stoppedError(): RaftError {
     return this.#fatal ?? new RaftError('SHUTDOWN', 'raft node stopped');
-  }
-
-  /** Whether the log holds `maxLogEntries` entries (only while snapshots fail, in practice). */
-  isLogFull(): boolean {
-    const max = this.d.config.maxLogEntries;
-    const st = this.d.storage;
-    return max > 0 && st.lastIndex() - st.firstIndex() + 1 >= max;
-  }
-
-  logFullError(): RaftError {
-    const failure = this.snapshotBackoff.failure;
-    return new RaftError(
-      'LOG_FULL',
-      `the log holds maxLogEntries (${this.d.config.maxLogEntries}) entries and is not compacted: ` +
-        (failure === null ? 'a snapshot is in progress' : `snapshots are failing: ${failure.reason}`),
-      { details: [{ path: 'maxLogEntries', message: `reached ${this.d.config.maxLogEntries}` }] },
-    );
   }
 
   /**
