@@ -104,11 +104,13 @@ export class KvCluster {
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
 
+  /** The node's /status, or null while it is down or not listening yet (anything else throws). */
   async status(id: string): Promise<Record<string, unknown> | null> {
     try {
       return (await this.request(id, 'GET', '/status')).json;
-    } catch {
-      return null;
+    } catch (err) {
+      if (isUnreachable(err)) return null;
+      throw err;
     }
   }
 
@@ -125,4 +127,11 @@ export class KvCluster {
     await Promise.all(this.nodes.map((n) => this.kill(n.id)));
     rmSync(this.root, { recursive: true, force: true });
   }
+}
+
+/** A request to a killed, restarting or stalled node: refused, reset, or timed out. */
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof DOMException && err.name === 'TimeoutError') return true;
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }
