@@ -29,6 +29,7 @@ describe('RaftError', () => {
       'ABORTED',
       'BUSY',
       'LEADERSHIP_LOST',
+      'LOG_FULL',
       'NOT_LEADER',
       'TIMEOUT',
     ]);

@@ -9,8 +9,25 @@ export type RaftErrorCode =
   | 'LEADERSHIP_LOST'
   /** The operation did not finish within its timeout; its outcome is unknown. */
   | 'TIMEOUT'
-  /** The node is stopping or stopped. */
+  /**
+   * The node is stopping or stopped. A proposal pending when it stopped may still be committed
+   * (it may already be in a quorum's logs): its outcome is unknown, as for LEADERSHIP_LOST.
+   */
   | 'SHUTDOWN'
+  /**
+   * The node stopped after a fatal error (a store failed, or stored data failed its checksum);
+   * `cause` is that error. It will not recover by itself: restart the process once the cause is
+   * fixed, or stop serving from this node.
+   */
+  | 'FATAL'
+  /** Stored data failed its checksum; `details` name the log index or snapshot offset. Fatal. */
+  | 'CORRUPTED'
+  /**
+   * The log held in memory reached its bound (`maxLogEntries`) because snapshots keep failing:
+   * nothing was written. Retry once a snapshot succeeded (the `snapshotFailed` event and
+   * `stats().snapshotFailure` say why not).
+   */
+  | 'LOG_FULL'
   /** The operation was given up before it was proposed (e.g. a queue was full or it was cancelled). */
   | 'ABORTED'
   /** A configuration was invalid; `details` lists every problem. */
@@ -56,6 +73,12 @@ export const raftErrorRetryable: Readonly<Record<RaftErrorCode, boolean>> = Obje
   PROTOCOL: false,
   // The membership change, transfer or snapshot in progress finishes; then the call can go in.
   BUSY: true,
+  // This node stopped for good: only a restart (after fixing the cause) helps.
+  FATAL: false,
+  // Damaged data: an operator wipes the node (it is provisioned from a peer).
+  CORRUPTED: false,
+  // A snapshot that succeeds compacts the log; then proposals go in again.
+  LOG_FULL: true,
 });
 
 /**

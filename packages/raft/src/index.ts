@@ -24,6 +24,7 @@ export type { CallOptions, RaftOptions, RaftStats } from './raft.js';
 export { validateRaftConfig } from './node/raft-config.js';
 export type { RaftConfig, RaftConfigInput } from './node/raft-config.js';
 export type { RaftEventName, RaftEvents, RaftState } from './node/events.js';
+export type { SnapshotFailure } from './node/snapshot-backoff.js';
 export { RaftError, isRaftError, raftErrorRetryable } from './errors.js';
 export type { RaftErrorCode, RaftErrorDetail, RaftErrorOptions } from './errors.js';
 export { noopLogger } from './logger.js';

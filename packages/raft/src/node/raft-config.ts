@@ -35,6 +35,13 @@ export interface RaftConfigInput {
   readonly snapshotChunkBytes?: number;
   /** Default timeout of `apply`, `barrier`, membership changes. Default 10000 ms. */
   readonly applyTimeoutMs?: number;
+  /**
+   * Most log entries held (in memory) before new proposals are refused with LOG_FULL and a
+   * follower stops taking new entries: reached only when snapshots keep failing. Default twice
+   * the usual peak, 2 × (2 × snapshotThreshold + snapshotTrailing); 0 (the default when
+   * snapshotThreshold is 0) for no bound.
+   */
+  readonly maxLogEntries?: number;
   /** Most entry bytes in one append message. Default 1 MiB. */
   readonly maxAppendBytes?: number;
   /** Append messages in flight per follower. Default 256. */
@@ -56,6 +63,7 @@ export interface RaftConfig {
   readonly snapshotTrailing: number;
   readonly snapshotChunkBytes: number;
   readonly applyTimeoutMs: number;
+  readonly maxLogEntries: number;
   readonly maxAppendBytes: number;
   readonly maxInflightAppends: number;
 }
@@ -74,6 +82,7 @@ const KNOWN = new Set([
   'snapshotTrailing',
   'snapshotChunkBytes',
   'applyTimeoutMs',
+  'maxLogEntries',
   'maxAppendBytes',
   'maxInflightAppends',
 ]);
@@ -158,6 +167,11 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
     snapshotTrailing,
     snapshotChunkBytes: int('snapshotChunkBytes', 1 << 20, 1),
     applyTimeoutMs: int('applyTimeoutMs', 10_000, 1),
+    maxLogEntries: int(
+      'maxLogEntries',
+      snapshotThreshold === 0 ? 0 : 2 * (2 * snapshotThreshold + snapshotTrailing),
+      0,
+    ),
     maxAppendBytes: int('maxAppendBytes', 1 << 20, 1),
     maxInflightAppends: int('maxInflightAppends', 256, 1),
   };

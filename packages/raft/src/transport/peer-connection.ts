@@ -170,7 +170,9 @@ export class PeerConnection {
       this.#fail('connect or handshake timed out', true),
     );
     const nonce = newNonce();
-    const decoder = new FrameDecoder(ctx.options.maxFrameBytes);
+    // A listener only ever sends handshake frames: a dialed address (maybe not a peer at all)
+    // cannot make this node buffer more than the pre-authentication limit.
+    const decoder = new FrameDecoder(ctx.options.maxHandshakeFrameBytes);
     socket.once(tls ? 'secureConnect' : 'connect', () => {
       socket.write(
         encodeFrame(

@@ -28,7 +28,19 @@ export interface TcpTransportOptions {
   readonly tls?: TcpTlsOptions;
   /** Largest frame accepted or sent. Default 16 MiB. */
   readonly maxFrameBytes?: number;
-  /** Connect plus handshake must finish within this. Default 2000 ms. */
+  /**
+   * Largest frame accepted before the peer has authenticated (HELLO, CHALLENGE, AUTH, REFUSE are
+   * a few hundred bytes). Default 4 KiB (or `maxFrameBytes` if smaller). An unauthenticated peer cannot make a node buffer more.
+   */
+  readonly maxHandshakeFrameBytes?: number;
+  /** Inbound connections still handshaking (TLS included), from all sources. Default 64. */
+  readonly maxHandshakingConnections?: number;
+  /** Inbound connections still handshaking from one source address. Default 16. */
+  readonly maxHandshakingPerAddress?: number;
+  /**
+   * Connect plus handshake (TLS included) must finish within this; an inbound connection that
+   * has not authenticated by then is closed. Default 2000 ms.
+   */
   readonly connectTimeoutMs?: number;
   /** A connection with no traffic for this long is closed. Default 60000 ms. */
   readonly idleTimeoutMs?: number;
@@ -46,6 +58,9 @@ export interface TcpTransportOptions {
 /** The options with defaults filled. */
 export interface ResolvedTcpOptions {
   readonly maxFrameBytes: number;
+  readonly maxHandshakeFrameBytes: number;
+  readonly maxHandshakingConnections: number;
+  readonly maxHandshakingPerAddress: number;
   readonly connectTimeoutMs: number;
   readonly idleTimeoutMs: number;
   readonly writeTimeoutMs: number;
@@ -74,8 +89,12 @@ export function resolveTcpOptions(o: TcpTransportOptions): ResolvedTcpOptions {
   }
   if (o.secret !== undefined && o.secret.length < 16)
     details.push({ path: 'secret', message: 'must be at least 16 bytes' });
+  const maxFrameBytes = positive('maxFrameBytes', o.maxFrameBytes, 16 * 1024 * 1024);
   const r: ResolvedTcpOptions = {
-    maxFrameBytes: positive('maxFrameBytes', o.maxFrameBytes, 16 * 1024 * 1024),
+    maxFrameBytes,
+    maxHandshakeFrameBytes: positive('maxHandshakeFrameBytes', o.maxHandshakeFrameBytes, Math.min(4096, maxFrameBytes)),
+    maxHandshakingConnections: positive('maxHandshakingConnections', o.maxHandshakingConnections, 64),
+    maxHandshakingPerAddress: positive('maxHandshakingPerAddress', o.maxHandshakingPerAddress, 16),
     connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs, 2000),
     idleTimeoutMs: positive('idleTimeoutMs', o.idleTimeoutMs, 60_000),
     writeTimeoutMs: positive('writeTimeoutMs', o.writeTimeoutMs, 5000),
@@ -83,6 +102,10 @@ export function resolveTcpOptions(o: TcpTransportOptions): ResolvedTcpOptions {
     backoffInitialMs: positive('backoff.initialMs', o.backoff?.initialMs, 20),
     backoffMaxMs: positive('backoff.maxMs', o.backoff?.maxMs, 1000),
   };
+  if (r.maxHandshakeFrameBytes > r.maxFrameBytes)
+    details.push({ path: 'maxHandshakeFrameBytes', message: 'must be <= maxFrameBytes' });
+  if (r.maxHandshakingPerAddress > r.maxHandshakingConnections)
+    details.push({ path: 'maxHandshakingPerAddress', message: 'must be <= maxHandshakingConnections' });
   if (r.backoffMaxMs < r.backoffInitialMs)
     details.push({ path: 'backoff.maxMs', message: 'must be >= backoff.initialMs' });
   if (details.length > 0)
