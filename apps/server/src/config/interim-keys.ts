@@ -1,0 +1,310 @@
+// Stand-in rows for the packages whose keys files (keys/backend.ts, keys/kv.ts, keys/topology.ts)
+// are written on other branches. orchestrator-keys.ts uses a stand-in row only while no keys file
+// of that owner is composed, so landing a package's file retires its stand-ins without an edit
+// here; delete this file once all three have landed.
+import type { BackendConfigInput } from '@orc/backend';
+import { kvConfigFromOrchestrator, type KvConfigInput, type OrchestratorKvKeys } from '@orc/kv';
+import type { TopologyConfigInput } from '@orc/topology';
+import { checks, type ConfigIo, type KeySpec, type KeyValues, type ValueCheck } from './key-spec.js';
+
+type Row = Omit<KeySpec, 'field'> & { field?: string };
+const row = (r: Row): KeySpec => ({ ...r, field: r.field ?? r.key });
+const nonNegative: ValueCheck = (v) =>
+  typeof v === 'number' && Number.isFinite(v) && v >= 0
+    ? undefined
+    : `must be a non-negative number, got ${JSON.stringify(v)}`;
+
+const backend: readonly KeySpec[] = [
+  row({
+    key: 'BackendDB',
+    owner: 'backend',
+    field: 'dialect',
+    default: 'sqlite',
+    check: checks.oneOf('sqlite', 'sqlite3', 'mysql'),
+    doc: 'Backend database: "sqlite" (orc\'s default; orchestrator\'s is "mysql") or "mysql".',
+  }),
+  row({
+    key: 'SQLite3DataFile',
+    owner: 'backend',
+    field: 'sqlite.file',
+    default: '',
+    check: checks.string,
+    doc: 'SQLite file; default <DataDir>/orc.sqlite3.',
+  }),
+  row({
+    key: 'MySQLOrchestratorHost',
+    owner: 'backend',
+    field: 'mysql.host',
+    default: '',
+    check: checks.string,
+    doc: 'MySQL backend host.',
+  }),
+  row({
+    key: 'MySQLOrchestratorPort',
+    owner: 'backend',
+    field: 'mysql.port',
+    default: 3306,
+    check: checks.port,
+    doc: 'MySQL backend port.',
+  }),
+  row({
+    key: 'MySQLOrchestratorUser',
+    owner: 'backend',
+    field: 'mysql.user',
+    default: '',
+    check: checks.string,
+    doc: 'MySQL backend user.',
+  }),
+  row({
+    key: 'MySQLOrchestratorPassword',
+    owner: 'backend',
+    field: 'mysql.password',
+    default: '',
+    check: checks.string,
+    secret: true,
+    doc: 'MySQL backend password.',
+  }),
+  row({
+    key: 'MySQLOrchestratorDatabase',
+    owner: 'backend',
+    field: 'mysql.database',
+    default: 'orchestrator',
+    check: checks.string,
+    doc: 'MySQL backend schema (created when missing).',
+  }),
+  row({
+    key: 'MySQLOrchestratorMaxPoolConnections',
+    owner: 'backend',
+    field: 'mysql.poolSize',
+    default: 10,
+    check: checks.positiveInteger,
+    doc: 'MySQL backend connection pool size.',
+  }),
+];
+
+const kv: readonly KeySpec[] = [
+  row({
+    key: 'KVClusterMasterPrefix',
+    owner: 'kv',
+    default: 'mysql/master',
+    check: checks.string,
+    doc: "Prefix of the primaries' KV keys.",
+  }),
+  row({
+    key: 'ConsulAddress',
+    owner: 'kv',
+    default: '',
+    check: checks.string,
+    doc: 'Consul "host:port"; empty: no Consul.',
+  }),
+  row({
+    key: 'ConsulScheme',
+    owner: 'kv',
+    default: 'http',
+    check: checks.oneOf('http', 'https'),
+    doc: 'Consul scheme.',
+  }),
+  row({
+    key: 'ConsulAclToken',
+    owner: 'kv',
+    default: '',
+    check: checks.string,
+    secret: true,
+    doc: 'Consul ACL token.',
+  }),
+  row({
+    key: 'ConsulCrossDataCenterDistribution',
+    owner: 'kv',
+    default: false,
+    check: checks.boolean,
+    doc: 'Copy pairs to every Consul data center.',
+  }),
+  row({
+    key: 'ConsulKVStoreProvider',
+    owner: 'kv',
+    default: 'consul',
+    check: checks.oneOf('consul', 'consul-txn', 'consul_txn'),
+    doc: 'Consul flavour.',
+  }),
+  row({
+    key: 'ConsulMaxKVsPerTransaction',
+    owner: 'kv',
+    default: 5,
+    check: checks.positiveInteger,
+    doc: 'Consul pairs per transaction.',
+  }),
+  row({
+    key: 'ConsulCACertFile',
+    owner: 'kv',
+    default: '',
+    check: checks.string,
+    orcOnly: true,
+    doc: 'PEM CA bundle for https Consul.',
+  }),
+  row({
+    key: 'ZkAddress',
+    owner: 'kv',
+    default: '',
+    check: checks.string,
+    doc: 'ZooKeeper "host:port[,host:port]"; empty: no ZooKeeper.',
+  }),
+  row({
+    key: 'EtcdEndpoints',
+    owner: 'kv',
+    default: [],
+    check: checks.stringArray,
+    orcOnly: true,
+    doc: 'etcd client URLs; empty: no etcd.',
+  }),
+  row({ key: 'EtcdUsername', owner: 'kv', default: '', check: checks.string, orcOnly: true, doc: 'etcd user.' }),
+  row({
+    key: 'EtcdPassword',
+    owner: 'kv',
+    default: '',
+    check: checks.string,
+    secret: true,
+    orcOnly: true,
+    doc: 'etcd password.',
+  }),
+  row({
+    key: 'EtcdCACertFile',
+    owner: 'kv',
+    default: '',
+    check: checks.string,
+    orcOnly: true,
+    doc: 'PEM CA bundle for https etcd.',
+  }),
+];
+
+const str = (key: string, doc: string, extra: Partial<KeySpec> = {}): KeySpec =>
+  row({ key, owner: 'topology', default: '', check: checks.string, doc, ...extra });
+const num = (key: string, def: number, doc: string, check = checks.positiveNumber): KeySpec =>
+  row({ key, owner: 'topology', default: def, check, doc });
+const list = (key: string, doc: string): KeySpec =>
+  row({ key, owner: 'topology', default: [], check: checks.regexArray, doc });
+
+const topology: readonly KeySpec[] = [
+  num('InstancePollSeconds', 5, 'Seconds between two probes of one server.', checks.positiveInteger),
+  num('DiscoveryMaxConcurrency', 300, 'Probes running at once.', checks.positiveInteger),
+  num('DiscoveryQueueCapacity', 100_000, 'Keys waiting to be probed, at most.', checks.positiveInteger),
+  row({
+    key: 'DiscoverySeeds',
+    owner: 'topology',
+    default: [],
+    check: checks.stringArray,
+    doc: '"host:port" servers discovery starts from.',
+  }),
+  list('DiscoveryIgnoreHostnameFilters', 'Regular expressions: hosts never probed.'),
+  list('DiscoveryIgnoreReplicaHostnameFilters', 'Regular expressions: replicas not followed.'),
+  list('DiscoveryIgnoreMasterHostnameFilters', 'Regular expressions: primaries not followed.'),
+  str('MySQLTopologyUser', 'User orc probes and changes the servers with.'),
+  str('MySQLTopologyPassword', 'Its password.', { secret: true }),
+  num('MySQLConnectTimeoutSeconds', 2, 'Connect and handshake bound.'),
+  num('MySQLDiscoveryReadTimeoutSeconds', 10, 'Bound on each probe query.'),
+  num('UnseenInstanceForgetHours', 240, 'A server unseen this long is forgotten.'),
+  num('DefaultInstancePort', 3306, 'Port assumed when a key has none.', checks.port),
+  row({
+    key: 'ClusterNameToAlias',
+    owner: 'topology',
+    default: {},
+    check: checks.stringMap,
+    doc: 'Regular expression on the cluster name -> alias.',
+  }),
+  str('DetectClusterAliasQuery', 'Query answering the cluster alias.'),
+  str('DetectClusterDomainQuery', 'Query answering the cluster domain.'),
+  str('DetectDataCenterQuery', 'Query answering the data center.'),
+  str('DetectRegionQuery', 'Query answering the region.'),
+  str('DetectPhysicalEnvironmentQuery', 'Query answering the environment.'),
+  str('DetectPromotionRuleQuery', 'Query answering the promotion rule.'),
+  str('DetectInstanceAliasQuery', 'Query answering the instance alias.'),
+  str('DataCenterPattern', 'Regular expression on the host: its group is the data center.'),
+  str('RegionPattern', 'Regular expression on the host: its group is the region.'),
+  str('PhysicalEnvironmentPattern', 'Regular expression on the host: its group is the environment.'),
+  str('ReplicationLagQuery', 'Query answering the replication lag in seconds.'),
+  num('ReasonableInstanceCheckSeconds', 1, 'A probe older than this is stale.'),
+  num('ReasonableReplicationLagSeconds', 10, 'Lag above this is a problem.'),
+  num(
+    'ReasonableLockedSemiSyncMasterSeconds',
+    0,
+    'Locked semi-sync bound (0: ReasonableReplicationLagSeconds).',
+    nonNegative,
+  ),
+  list('RecoveryIgnoreHostnameFilters', 'Regular expressions: hosts never recovered.'),
+  list('RecoverMasterClusterFilters', 'Regular expressions: clusters whose primary is recovered automatically.'),
+  list(
+    'RecoverIntermediateMasterClusterFilters',
+    'Regular expressions: clusters whose intermediate primaries are recovered automatically.',
+  ),
+  row({
+    key: 'RecoverNonWriteableMaster',
+    owner: 'topology',
+    default: false,
+    check: checks.boolean,
+    doc: 'Make a read-only primary writable.',
+  }),
+  row({
+    key: 'EnforceExactSemiSyncReplicas',
+    owner: 'topology',
+    default: false,
+    check: checks.boolean,
+    doc: 'Keep exactly the semi-sync replica count.',
+  }),
+  { ...num('EmergentPollMilliseconds', 100, 'Re-probe interval of a suspected primary.'), orcOnly: true },
+  {
+    ...num('EmergentWindowSeconds', 0, 'How long a suspicion lasts (0: 2 x InstancePollSeconds).', nonNegative),
+    orcOnly: true,
+  },
+  {
+    ...num('WriteBatchMilliseconds', 100, 'Instance writes gathered this long into one batch.', nonNegative),
+    orcOnly: true,
+  },
+  { ...num('WriteBatchMaxSize', 1000, 'Instances per write batch, at most.', checks.positiveInteger), orcOnly: true },
+];
+
+/** Every stand-in row, by owner. */
+export const interimKeys: readonly KeySpec[] = [...backend, ...kv, ...topology];
+
+const pick = (v: KeyValues, rows: readonly KeySpec[]): Record<string, unknown> =>
+  Object.fromEntries(rows.map((r) => [r.key, v[r.key]]));
+
+/**
+ * Stand-in for keys/backend.ts's builder.
+ *
+ * @example
+ * interimBackendConfig(values, '/var/lib/orc') // { dialect: 'sqlite', sqlite: { file: '/var/lib/orc/orc.sqlite3' } }
+ */
+export function interimBackendConfig(v: KeyValues, defaultSqliteFile: string): BackendConfigInput {
+  const dialect = v['BackendDB'] === 'mysql' ? 'mysql' : 'sqlite';
+  if (dialect === 'sqlite') return { dialect, sqlite: { file: (v['SQLite3DataFile'] as string) || defaultSqliteFile } };
+  return {
+    dialect,
+    mysql: {
+      host: v['MySQLOrchestratorHost'],
+      port: v['MySQLOrchestratorPort'],
+      user: v['MySQLOrchestratorUser'],
+      password: v['MySQLOrchestratorPassword'],
+      database: v['MySQLOrchestratorDatabase'],
+      poolSize: v['MySQLOrchestratorMaxPoolConnections'],
+    },
+  };
+}
+
+/**
+ * Stand-in for keys/kv.ts's builder.
+ *
+ * @example
+ * interimKvConfig(values, { readFile: (p) => readFileSync(p, 'utf8') })
+ */
+export function interimKvConfig(v: KeyValues, io: ConfigIo): KvConfigInput {
+  return kvConfigFromOrchestrator(pick(v, kv) as OrchestratorKvKeys, (p) => io.readFile(p));
+}
+
+/**
+ * Stand-in for keys/topology.ts's builder (topology on main still takes orchestrator's keys).
+ *
+ * @example
+ * interimTopologyConfig(values).InstancePollSeconds // 5
+ */
+export function interimTopologyConfig(v: KeyValues): TopologyConfigInput {
+  return pick(v, topology) as TopologyConfigInput;
+}

@@ -1,0 +1,42 @@
+// The one table: every orchestrator key orc reads, composed from each owner's rows. To add a
+// package's rows, import its `*Keys` array and append it to OWNED_KEYS; its stand-in rows in
+// interim-keys.ts then drop out on their own (a stand-in is used only for an owner with no rows).
+import type { KeySpec } from './key-spec.js';
+import { interimKeys } from './interim-keys.js';
+import { apiKeys } from './keys/api.js';
+import { serverKeys } from './keys/server.js';
+
+const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys];
+
+function compose(): readonly KeySpec[] {
+  const owned = OWNED_KEYS.flat();
+  const owners = new Set(owned.map((r) => r.owner));
+  return Object.freeze([...owned, ...interimKeys.filter((r) => !owners.has(r.owner))]);
+}
+
+/**
+ * Every key orc reads, in table order.
+ *
+ * @example
+ * orchestratorKeys.find((r) => r.key === 'InstancePollSeconds')?.default // 5
+ */
+export const orchestratorKeys: readonly KeySpec[] = compose();
+
+/**
+ * The table by key.
+ *
+ * @example
+ * keyByName.get('ListenAddress')?.owner // 'server'
+ */
+export const keyByName: ReadonlyMap<string, KeySpec> = new Map(orchestratorKeys.map((r) => [r.key, r]));
+
+/** Keys that appear twice (must be none; a unit test says which). */
+export function duplicateKeys(rows: readonly KeySpec[] = orchestratorKeys): string[] {
+  const seen = new Set<string>();
+  const dups: string[] = [];
+  for (const r of rows) {
+    if (seen.has(r.key)) dups.push(r.key);
+    seen.add(r.key);
+  }
+  return dups;
+}
