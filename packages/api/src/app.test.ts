@@ -28,7 +28,13 @@ function fixture(options: Partial<ApiOptions> = {}) {
     instances: () => instances,
     instance: (k) => instances.find((i) => i.key === k),
     clusters: async () => [
-      { clusterName: 'db1:3306', clusterAlias: 'shop', clusterDomain: '', masterKey: primaryKey, instanceKeys: [primaryKey, replicaKey] },
+      {
+        clusterName: 'db1:3306',
+        clusterAlias: 'shop',
+        clusterDomain: '',
+        masterKey: primaryKey,
+        instanceKeys: [primaryKey, replicaKey],
+      },
     ],
     analysis: async () => [],
     downtimes: async () => [],
@@ -79,23 +85,33 @@ function fixture(options: Partial<ApiOptions> = {}) {
   return { app: buildApi(deps), submitted, setActive: (a: boolean) => (active = a) };
 }
 
-const basic = (user: string, password: string): string => `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+const basic = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
 
 describe('buildApi', () => {
-  it('serves an instance in orchestrator\'s field names', async () => {
+  it("serves an instance in orchestrator's field names", async () => {
     const { app } = fixture();
     const res = await app.inject('/api/instance/db2/3306');
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.Key).toEqual({ Hostname: 'db2', Port: 3306 });
     expect(body.MasterKey).toEqual({ Hostname: 'db1', Port: 3306 });
-    expect(body).toMatchObject({ ReadOnly: true, ClusterName: 'db1:3306', ReplicationDepth: 1, IsLastCheckValid: true });
+    expect(body).toMatchObject({
+      ReadOnly: true,
+      ClusterName: 'db1:3306',
+      ReplicationDepth: 1,
+      IsLastCheckValid: true,
+    });
   });
 
   it('resolves a cluster by alias and by member, and draws its topology', async () => {
     const { app } = fixture();
     expect((await app.inject('/api/clusters')).json()).toEqual(['db1:3306']);
-    expect((await app.inject('/api/cluster-info/shop')).json()).toMatchObject({ ClusterName: 'db1:3306', ClusterAlias: 'shop', CountInstances: 2 });
+    expect((await app.inject('/api/cluster-info/shop')).json()).toMatchObject({
+      ClusterName: 'db1:3306',
+      ClusterAlias: 'shop',
+      CountInstances: 2,
+    });
     expect((await app.inject('/api/cluster/db2:3306')).json()).toHaveLength(2);
     const topology = (await app.inject('/api/topology/shop')).json();
     expect(topology.Code).toBe('OK');
@@ -107,7 +123,9 @@ describe('buildApi', () => {
 
   it('turns a mutation into one command value, by GET or POST', async () => {
     const { app, submitted } = fixture();
-    expect((await app.inject({ method: 'POST', url: '/api/begin-downtime/db2/3306/ops/upgrade/1h' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'POST', url: '/api/begin-downtime/db2/3306/ops/upgrade/1h' })).statusCode).toBe(
+      200,
+    );
     expect((await app.inject('/api/forget/db2/3306')).json()).toEqual({
       Code: 'OK',
       Message: 'Instance forgotten: db2:3306',
@@ -146,7 +164,7 @@ describe('buildApi', () => {
     expect((await app.inject('/api/instance/db9/3306')).statusCode).toBe(404);
   });
 
-  it('answers leader-check by the node\'s activity', async () => {
+  it("answers leader-check by the node's activity", async () => {
     const { app, setActive } = fixture();
     expect((await app.inject('/api/leader-check')).body).toBe('"OK"');
     setActive(false);
@@ -160,19 +178,33 @@ describe('buildApi', () => {
       auth: { method: 'multi', user: 'orc', password: 'secret', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
     });
     expect((await app.inject('/api/clusters')).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/clusters', headers: { authorization: basic('orc', 'wrong') } })).statusCode).toBe(401);
-    expect((await app.inject({ url: '/api/clusters', headers: { authorization: basic('readonly', 'x') } })).statusCode).toBe(200);
-    const refused = await app.inject({ url: '/api/forget/db2/3306', headers: { authorization: basic('readonly', 'x') } });
+    expect(
+      (await app.inject({ url: '/api/clusters', headers: { authorization: basic('orc', 'wrong') } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await app.inject({ url: '/api/clusters', headers: { authorization: basic('readonly', 'x') } })).statusCode,
+    ).toBe(200);
+    const refused = await app.inject({
+      url: '/api/forget/db2/3306',
+      headers: { authorization: basic('readonly', 'x') },
+    });
     expect(refused.statusCode).toBe(403);
-    expect((await app.inject({ url: '/api/forget/db2/3306', headers: { authorization: basic('orc', 'secret') } })).statusCode).toBe(200);
+    expect(
+      (await app.inject({ url: '/api/forget/db2/3306', headers: { authorization: basic('orc', 'secret') } }))
+        .statusCode,
+    ).toBe(200);
     expect((await app.inject('/api/lb-check')).statusCode).toBe(200);
     expect(submitted).toHaveLength(1);
   });
 
   it('authenticates proxy: only PowerAuthUsers mutate', async () => {
-    const { app } = fixture({ auth: { method: 'proxy', user: '', password: '', userHeader: 'X-Auth-User', powerUsers: ['alice'] } });
+    const { app } = fixture({
+      auth: { method: 'proxy', user: '', password: '', userHeader: 'X-Auth-User', powerUsers: ['alice'] },
+    });
     expect((await app.inject({ url: '/api/forget/db2/3306', headers: { 'x-auth-user': 'bob' } })).statusCode).toBe(403);
-    expect((await app.inject({ url: '/api/forget/db2/3306', headers: { 'x-auth-user': 'alice' } })).statusCode).toBe(200);
+    expect((await app.inject({ url: '/api/forget/db2/3306', headers: { 'x-auth-user': 'alice' } })).statusCode).toBe(
+      200,
+    );
   });
 
   it('refuses every mutation under ReadOnly', async () => {

@@ -1,4 +1,5 @@
 // Health, status, load-balancer and leader checks, and the Kubernetes probes. All are served
+import type { FastifyReply } from 'fastify';
 // without authentication so that probes need no credentials.
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.js';
@@ -13,7 +14,7 @@ import type { Register } from '../route.js';
  */
 export function healthRoutes(register: Register, deps: ApiDeps): void {
   const { node, options } = deps;
-  const health = async (_: unknown, reply: import('fastify').FastifyReply): Promise<unknown> => {
+  const health = async (_: unknown, reply: FastifyReply): Promise<unknown> => {
     const status = await node.health();
     if (status.Healthy) return ok('Application node is healthy', status);
     return reply.code(500).send(failure('Application node is unhealthy', status));
