@@ -74,7 +74,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     logger: logger.child('backend'),
   });
   const kvLogger = logger.child('kv');
-  const kvStores = createKvPublisher(config.kv, { table: backend.kv, logger: kvLogger });
+  const kvStores = createKvPublisher(config.kv, { table: backend.kv, logger: kvLogger, clock });
   const kv: KvPublisher = {
     ...kvStores,
     publishMaster: async (master) => {

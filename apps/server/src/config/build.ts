@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { validateBackendConfig, type BackendConfig } from '@orc/backend';
 import { validateKvConfig, type KvConfig } from '@orc/kv';
 import { validateTopologyConfig, type TopologyConfigInput } from '@orc/topology';
-import { interimBackendConfig, interimKvConfig, interimTopologyConfig } from './interim-keys.js';
+import { interimBackendConfig, interimTopologyConfig } from './interim-keys.js';
+import { buildKvConfig } from './keys/kv.js';
 import type { ConfigIo, KeyOwner, KeyProblem, KeyValues } from './key-spec.js';
 import { buildApiConfig, type ApiSettings } from './keys/api.js';
 import { buildServerConfig, type ServerConfig } from './keys/server.js';
@@ -47,7 +48,7 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
   const backend = attempt('backend', problems, () =>
     validateBackendConfig(interimBackendConfig(values, join(server.dataDir, 'orc.sqlite3'))),
   );
-  const kv = attempt('kv', problems, () => validateKvConfig(interimKvConfig(values, io)));
+  const kv = attempt('kv', problems, () => validateKvConfig(buildKvConfig(values, io)));
   const topologyInput = interimTopologyConfig(values);
   attempt('topology', problems, () => validateTopologyConfig(topologyInput));
   if (problems.length > 0 || backend === undefined || kv === undefined) return { problems };

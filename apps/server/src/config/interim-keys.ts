@@ -1,11 +1,10 @@
-// Stand-in rows for the packages whose keys files (keys/backend.ts, keys/kv.ts, keys/topology.ts)
+// Stand-in rows for the packages whose keys files (keys/backend.ts, keys/topology.ts)
 // are written on other branches. orchestrator-keys.ts uses a stand-in row only while no keys file
 // of that owner is composed, so landing a package's file retires its stand-ins without an edit
 // here; delete this file once all three have landed.
 import type { BackendConfigInput } from '@orc/backend';
-import { kvConfigFromOrchestrator, type KvConfigInput, type OrchestratorKvKeys } from '@orc/kv';
 import type { TopologyConfigInput } from '@orc/topology';
-import { checks, type ConfigIo, type KeySpec, type KeyValues, type ValueCheck } from './key-spec.js';
+import { checks, type KeySpec, type KeyValues, type ValueCheck } from './key-spec.js';
 
 type Row = Omit<KeySpec, 'field'> & { field?: string };
 const row = (r: Row): KeySpec => ({ ...r, field: r.field ?? r.key });
@@ -79,100 +78,6 @@ const backend: readonly KeySpec[] = [
     default: 10,
     check: checks.positiveInteger,
     doc: 'MySQL backend connection pool size.',
-  }),
-];
-
-const kv: readonly KeySpec[] = [
-  row({
-    key: 'KVClusterMasterPrefix',
-    owner: 'kv',
-    default: 'mysql/master',
-    check: checks.string,
-    doc: "Prefix of the primaries' KV keys.",
-  }),
-  row({
-    key: 'ConsulAddress',
-    owner: 'kv',
-    default: '',
-    check: checks.string,
-    doc: 'Consul "host:port"; empty: no Consul.',
-  }),
-  row({
-    key: 'ConsulScheme',
-    owner: 'kv',
-    default: 'http',
-    check: checks.oneOf('http', 'https'),
-    doc: 'Consul scheme.',
-  }),
-  row({
-    key: 'ConsulAclToken',
-    owner: 'kv',
-    default: '',
-    check: checks.string,
-    secret: true,
-    doc: 'Consul ACL token.',
-  }),
-  row({
-    key: 'ConsulCrossDataCenterDistribution',
-    owner: 'kv',
-    default: false,
-    check: checks.boolean,
-    doc: 'Copy pairs to every Consul data center.',
-  }),
-  row({
-    key: 'ConsulKVStoreProvider',
-    owner: 'kv',
-    default: 'consul',
-    check: checks.oneOf('consul', 'consul-txn', 'consul_txn'),
-    doc: 'Consul flavour.',
-  }),
-  row({
-    key: 'ConsulMaxKVsPerTransaction',
-    owner: 'kv',
-    default: 5,
-    check: checks.positiveInteger,
-    doc: 'Consul pairs per transaction.',
-  }),
-  row({
-    key: 'ConsulCACertFile',
-    owner: 'kv',
-    default: '',
-    check: checks.string,
-    orcOnly: true,
-    doc: 'PEM CA bundle for https Consul.',
-  }),
-  row({
-    key: 'ZkAddress',
-    owner: 'kv',
-    default: '',
-    check: checks.string,
-    doc: 'ZooKeeper "host:port[,host:port]"; empty: no ZooKeeper.',
-  }),
-  row({
-    key: 'EtcdEndpoints',
-    owner: 'kv',
-    default: [],
-    check: checks.stringArray,
-    orcOnly: true,
-    doc: 'etcd client URLs; empty: no etcd.',
-  }),
-  row({ key: 'EtcdUsername', owner: 'kv', default: '', check: checks.string, orcOnly: true, doc: 'etcd user.' }),
-  row({
-    key: 'EtcdPassword',
-    owner: 'kv',
-    default: '',
-    check: checks.string,
-    secret: true,
-    orcOnly: true,
-    doc: 'etcd password.',
-  }),
-  row({
-    key: 'EtcdCACertFile',
-    owner: 'kv',
-    default: '',
-    check: checks.string,
-    orcOnly: true,
-    doc: 'PEM CA bundle for https etcd.',
   }),
 ];
 
@@ -262,7 +167,7 @@ const topology: readonly KeySpec[] = [
 ];
 
 /** Every stand-in row, by owner. */
-export const interimKeys: readonly KeySpec[] = [...backend, ...kv, ...topology];
+export const interimKeys: readonly KeySpec[] = [...backend, ...topology];
 
 const pick = (v: KeyValues, rows: readonly KeySpec[]): Record<string, unknown> =>
   Object.fromEntries(rows.map((r) => [r.key, v[r.key]]));
@@ -287,16 +192,6 @@ export function interimBackendConfig(v: KeyValues, defaultSqliteFile: string): B
       poolSize: v['MySQLOrchestratorMaxPoolConnections'],
     },
   };
-}
-
-/**
- * Stand-in for keys/kv.ts's builder.
- *
- * @example
- * interimKvConfig(values, { readFile: (p) => readFileSync(p, 'utf8') })
- */
-export function interimKvConfig(v: KeyValues, io: ConfigIo): KvConfigInput {
-  return kvConfigFromOrchestrator(pick(v, kv) as OrchestratorKvKeys, (p) => io.readFile(p));
 }
 
 /**

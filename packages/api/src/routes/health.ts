@@ -1,6 +1,6 @@
 // Health, status, load-balancer and leader checks, and the Kubernetes probes. All are served
-import type { FastifyReply } from 'fastify';
 // without authentication so that probes need no credentials.
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.js';
 import { failure, jsonString, ok } from '../response.js';

@@ -1,6 +1,6 @@
 import { zookeeper, type ZkClient, type ZkException } from './zk-client.js';
 import { KvError, errorMessage } from '../errors.js';
-import type { KvLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 
 /** The library's connection internals the stuck-handshake guard reads (not its public API). */
 interface ZkConnectionInternals {
@@ -26,7 +26,7 @@ export interface ZooKeeperSessionOptions {
   /** Bound on waiting for a connection and on each request. */
   readonly requestTimeoutMs: number;
   readonly store: string;
-  readonly logger: KvLogger;
+  readonly logger: Logger;
 }
 
 /**

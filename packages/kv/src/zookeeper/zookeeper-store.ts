@@ -3,7 +3,7 @@ import { forEachConcurrently, transactionBatches } from '../batching.js';
 import { KvError, errorMessage } from '../errors.js';
 import { byteLength, validateKey, validatePairs, validatePrefix } from '../key-validation.js';
 import type { KvPair, KvStore, KvStoreLimits } from '../kv-store.js';
-import { noopKvLogger, type KvLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 import { ZooKeeperSession } from './zookeeper-session.js';
 
 /** Options of the ZooKeeper store. */
@@ -18,7 +18,7 @@ export interface ZooKeeperKvStoreOptions {
   readonly requestTimeoutMs?: number;
   /** Multis sent at once during a large putMany. Default 4. */
   readonly concurrency?: number;
-  readonly logger?: KvLogger;
+  readonly logger?: Logger;
 }
 
 // jute.maxbuffer defaults to 0xfffff bytes; a request over it makes the server drop the
@@ -77,7 +77,7 @@ export class ZooKeeperKvStore implements KvStore {
       sessionTimeoutMs: options.sessionTimeoutMs ?? 10_000,
       requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
       store: this.name,
-      logger: options.logger ?? noopKvLogger,
+      logger: options.logger ?? noopLogger,
     });
   }
 
