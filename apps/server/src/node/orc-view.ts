@@ -5,7 +5,9 @@ import type { AuditLine, OrcView } from '@orc/api';
 import {
   BackendAnalysisState,
   instanceKey,
+  resolveClusters,
   splitInstanceKey,
+  type Instance,
   type InstanceKey,
   type OrcTopology,
   type ReplicationAnalysis,
@@ -29,11 +31,25 @@ export function createOrcView(
   },
 ): OrcView {
   const state = new BackendAnalysisState(backend);
+  // The loop's instances carry what the probe saw; the cluster name and depth come from where
+  // each sits among the others, so they are placed here on every read.
+  const placed = (): Instance[] => {
+    const known = topology.instances().filter((i) => i.lastSeenAt !== null || i.lastCheckedAt !== null);
+    const { placements } = resolveClusters(
+      known.filter((i) => i.lastSeenAt !== null),
+      {},
+    );
+    return known.map((i) => {
+      const p = placements.get(i.key);
+      return p === undefined ? i : { ...i, ...p };
+    });
+  };
   return {
     defaultPort: settings.defaultPort,
     pollSeconds: settings.pollSeconds,
-    instances: () => topology.instances().filter((i) => i.lastSeenAt !== null || i.lastCheckedAt !== null),
-    instance: (key: InstanceKey) => topology.instance(key),
+    instances: placed,
+    instance: (key: InstanceKey) =>
+      topology.instance(key) === undefined ? undefined : placed().find((i) => i.key === key),
     clusters: () => topology.clusters(),
     analysis: async () => {
       const entries = await topology.analysis();
