@@ -58,7 +58,7 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
         ]),
       );
     }
-  });
+  }, 120_000);
 
   it('serves clusters-info, masters and the ASCII topology', async () => {
     const info = await orc.get('/api/clusters-info');
@@ -72,7 +72,7 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(new RegExp(`^127\\.0\\.0\\.1:${topo.primary.port} \\[0s,ok,.*,rw,`));
     expect(lines.slice(1).every((l) => l.startsWith('+ 127.0.0.1:') && l.includes(',ro,'))).toBe(true);
-  });
+  }, 120_000);
 
   it('publishes the primary to its internal KV store without being asked, and counts it', async () => {
     await waitFor('a KV write is counted', async () => {
@@ -92,7 +92,7 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     expect(metrics).toMatch(
       /orc_http_requests_total\{route="\/api\/submit-masters-to-kv-stores",method="POST",status="200"\} 1/,
     );
-  });
+  }, 120_000);
 
   it('applies downtime through the API and lists it', async () => {
     const r1 = topo.instance('r1');
@@ -107,11 +107,11 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     expect(audit.map((a) => a.AuditType)).toEqual(
       expect.arrayContaining(['begin-downtime', 'end-downtime', 'discover']),
     );
-  });
+  }, 120_000);
 
   it('answers leader-check 200 as the only node, and logs JSON lines', async () => {
     expect((await orc.get('/api/leader-check')).text).toBe('"OK"');
     const lines = orc.stdout().trim().split('\n');
     expect(lines.every((l) => typeof JSON.parse(l).msg === 'string')).toBe(true);
-  });
+  }, 120_000);
 });

@@ -78,7 +78,7 @@ export async function startDaemonProcess(start: DaemonStart = {}): Promise<Daemo
   const get: DaemonProcess['get'] = async (path, init) => {
     const res = await fetch(`${url}${path}`, init);
     const text = await res.text();
-    let body: unknown = undefined;
+    let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
