@@ -36,7 +36,7 @@ afterAll(async () => {
   const code = await orc?.stop();
   await topo?.stop();
   expect(code).toBe(0);
-});
+}, 60_000);
 
 const long = 'a'.repeat(300);
 // [method, path, expected status, the field the answer must name]

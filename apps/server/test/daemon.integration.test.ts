@@ -19,7 +19,7 @@ afterAll(async () => {
   const code = await orc?.stop();
   await topo?.stop();
   expect(code).toBe(0);
-});
+}, 60_000);
 
 const primaryKey = (): { Hostname: string; Port: number } => ({ Hostname: '127.0.0.1', Port: topo.primary.port });
 
