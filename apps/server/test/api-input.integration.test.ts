@@ -18,6 +18,7 @@ beforeAll(async () => {
   topo = await startMariaDbTopology({ shape: '1+2' });
   orc = await startDaemonProcess({
     config: {
+      BackendDB: 'sqlite',
       MySQLTopologyUser: 'orc',
       MySQLTopologyPassword: 'orc',
       AuthenticationMethod: 'multi',

@@ -27,7 +27,9 @@ describe('orc --config', () => {
   }, 120_000);
 
   it("warns about a typo'd key with its suggestion, starts anyway, and stops cleanly on SIGTERM", async () => {
-    const orc = await startDaemonProcess({ config: { InstancePolSeconds: 1, MySQLTopologyPasword: 'x' } });
+    const orc = await startDaemonProcess({
+      config: { BackendDB: 'sqlite', InstancePolSeconds: 1, MySQLTopologyPasword: 'x' },
+    });
     expect(orc.stderr()).toContain(
       'unknown key "InstancePolSeconds" in orc.conf.json ignored; did you mean "InstancePollSeconds"?',
     );
@@ -51,6 +53,7 @@ describe('orc --config', () => {
         MySQLOrchestratorPort: 1,
         MySQLOrchestratorUser: 'orc',
         MySQLOrchestratorPassword: 'never-printed',
+        MySQLOrchestratorDatabase: 'orchestrator',
         BackendUnreachableSeconds: 2,
       },
       waitHealthy: false,

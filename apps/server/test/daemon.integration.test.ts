@@ -11,7 +11,7 @@ let orc: DaemonProcess;
 beforeAll(async () => {
   topo = await startMariaDbTopology({ shape: '1+2' });
   orc = await startDaemonProcess({
-    config: { MySQLTopologyUser: 'orc', MySQLTopologyPassword: 'orc', InstancePollSeconds: 1 },
+    config: { BackendDB: 'sqlite', MySQLTopologyUser: 'orc', MySQLTopologyPassword: 'orc', InstancePollSeconds: 1 },
   });
 }, 120_000);
 

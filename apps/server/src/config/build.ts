@@ -1,11 +1,11 @@
 // Checked values -> each package's typed config. A package validator's complaint (a camelCase
 // path) is mapped back to the orchestrator key whose row names that field, so the operator sees
 // the key they wrote.
-import { join } from 'node:path';
 import { validateBackendConfig, type BackendConfig } from '@orc/backend';
 import { validateKvConfig, type KvConfig } from '@orc/kv';
 import { validateTopologyConfig, type TopologyConfigInput } from '@orc/topology';
-import { interimBackendConfig, interimTopologyConfig } from './interim-keys.js';
+import { interimTopologyConfig } from './interim-keys.js';
+import { buildBackendConfig } from './keys/backend.js';
 import { buildKvConfig } from './keys/kv.js';
 import type { ConfigIo, KeyOwner, KeyProblem, KeyValues } from './key-spec.js';
 import { buildApiConfig, type ApiSettings } from './keys/api.js';
@@ -45,9 +45,7 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
     ] as const)
       if (file === '') problems.push({ path: key, message: 'required with UseSSL' });
   }
-  const backend = attempt('backend', problems, () =>
-    validateBackendConfig(interimBackendConfig(values, join(server.dataDir, 'orc.sqlite3'))),
-  );
+  const backend = attempt('backend', problems, () => validateBackendConfig(buildBackendConfig(values, io)));
   const kv = attempt('kv', problems, () => validateKvConfig(buildKvConfig(values, io)));
   const topologyInput = interimTopologyConfig(values);
   attempt('topology', problems, () => validateTopologyConfig(topologyInput));

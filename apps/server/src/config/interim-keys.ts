@@ -1,8 +1,7 @@
-// Stand-in rows for the packages whose keys files (keys/backend.ts, keys/topology.ts)
+// Stand-in rows for the packages whose keys files (keys/topology.ts)
 // are written on other branches. orchestrator-keys.ts uses a stand-in row only while no keys file
 // of that owner is composed, so landing a package's file retires its stand-ins without an edit
-// here; delete this file once all three have landed.
-import type { BackendConfigInput } from '@orc/backend';
+// here; delete this file once it has landed.
 import type { TopologyConfigInput } from '@orc/topology';
 import { checks, type KeySpec, type KeyValues, type ValueCheck } from './key-spec.js';
 
@@ -12,74 +11,6 @@ const nonNegative: ValueCheck = (v) =>
   typeof v === 'number' && Number.isFinite(v) && v >= 0
     ? undefined
     : `must be a non-negative number, got ${JSON.stringify(v)}`;
-
-const backend: readonly KeySpec[] = [
-  row({
-    key: 'BackendDB',
-    owner: 'backend',
-    field: 'dialect',
-    default: 'sqlite',
-    check: checks.oneOf('sqlite', 'sqlite3', 'mysql'),
-    doc: 'Backend database: "sqlite" (orc\'s default; orchestrator\'s is "mysql") or "mysql".',
-  }),
-  row({
-    key: 'SQLite3DataFile',
-    owner: 'backend',
-    field: 'sqlite.file',
-    default: '',
-    check: checks.string,
-    doc: 'SQLite file; default <DataDir>/orc.sqlite3.',
-  }),
-  row({
-    key: 'MySQLOrchestratorHost',
-    owner: 'backend',
-    field: 'mysql.host',
-    default: '',
-    check: checks.string,
-    doc: 'MySQL backend host.',
-  }),
-  row({
-    key: 'MySQLOrchestratorPort',
-    owner: 'backend',
-    field: 'mysql.port',
-    default: 3306,
-    check: checks.port,
-    doc: 'MySQL backend port.',
-  }),
-  row({
-    key: 'MySQLOrchestratorUser',
-    owner: 'backend',
-    field: 'mysql.user',
-    default: '',
-    check: checks.string,
-    doc: 'MySQL backend user.',
-  }),
-  row({
-    key: 'MySQLOrchestratorPassword',
-    owner: 'backend',
-    field: 'mysql.password',
-    default: '',
-    check: checks.string,
-    secret: true,
-    doc: 'MySQL backend password.',
-  }),
-  row({
-    key: 'MySQLOrchestratorDatabase',
-    owner: 'backend',
-    field: 'mysql.database',
-    default: 'orchestrator',
-    check: checks.string,
-    doc: 'MySQL backend schema (created when missing).',
-  }),
-  row({
-    key: 'MySQLOrchestratorMaxPoolConnections',
-    owner: 'backend',
-    field: 'mysql.poolSize',
-    default: 10,
-    check: checks.positiveInteger,
-    doc: 'MySQL backend connection pool size.',
-  }),
-];
 
 const str = (key: string, doc: string, extra: Partial<KeySpec> = {}): KeySpec =>
   row({ key, owner: 'topology', default: '', check: checks.string, doc, ...extra });
@@ -167,32 +98,10 @@ const topology: readonly KeySpec[] = [
 ];
 
 /** Every stand-in row, by owner. */
-export const interimKeys: readonly KeySpec[] = [...backend, ...topology];
+export const interimKeys: readonly KeySpec[] = [...topology];
 
 const pick = (v: KeyValues, rows: readonly KeySpec[]): Record<string, unknown> =>
   Object.fromEntries(rows.map((r) => [r.key, v[r.key]]));
-
-/**
- * Stand-in for keys/backend.ts's builder.
- *
- * @example
- * interimBackendConfig(values, '/var/lib/orc') // { dialect: 'sqlite', sqlite: { file: '/var/lib/orc/orc.sqlite3' } }
- */
-export function interimBackendConfig(v: KeyValues, defaultSqliteFile: string): BackendConfigInput {
-  const dialect = v['BackendDB'] === 'mysql' ? 'mysql' : 'sqlite';
-  if (dialect === 'sqlite') return { dialect, sqlite: { file: (v['SQLite3DataFile'] as string) || defaultSqliteFile } };
-  return {
-    dialect,
-    mysql: {
-      host: v['MySQLOrchestratorHost'],
-      port: v['MySQLOrchestratorPort'],
-      user: v['MySQLOrchestratorUser'],
-      password: v['MySQLOrchestratorPassword'],
-      database: v['MySQLOrchestratorDatabase'],
-      poolSize: v['MySQLOrchestratorMaxPoolConnections'],
-    },
-  };
-}
 
 /**
  * Stand-in for keys/topology.ts's builder (topology on main still takes orchestrator's keys).

@@ -27,7 +27,7 @@ describe('loadConfig', () => {
   });
 
   it('keeps orchestrator\'s ":3000" (every interface) when a file is given', () => {
-    const loaded = loadConfig({ configPath: 'a.json', env: {}, files: files({ 'a.json': '{}' }) });
+    const loaded = loadConfig({ configPath: 'a.json', env: {}, files: files({ 'a.json': '{"BackendDB": "sqlite"}' }) });
     const built = buildDaemonConfig(loaded.values, io);
     if ('problems' in built) throw new Error(formatProblems(built.problems));
     expect(built.server.listenHost).toBe('0.0.0.0');
@@ -128,6 +128,7 @@ describe('loadConfig', () => {
     expect('problems' in built && built.problems.map((p) => p.path)).toEqual([
       'MySQLOrchestratorHost',
       'MySQLOrchestratorUser',
+      'MySQLOrchestratorDatabase',
     ]);
   });
 });

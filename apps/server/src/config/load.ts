@@ -17,6 +17,16 @@ export const CONFIG_SEARCH_PATHS: readonly string[] = [
 /** The bind address used when no config file exists at all. */
 export const NO_FILE_LISTEN_ADDRESS = '127.0.0.1:3000';
 
+/**
+ * Defaults that differ from orchestrator's when no config file exists at all: loopback HTTP and
+ * the embedded SQLite backend, so that `orc` alone runs (orchestrator's BackendDB default,
+ * "mysql", needs a server to be named).
+ */
+export const NO_FILE_DEFAULTS: Readonly<Record<string, unknown>> = Object.freeze({
+  ListenAddress: NO_FILE_LISTEN_ADDRESS,
+  BackendDB: 'sqlite',
+});
+
 /** The file system as config loading sees it (tests pass a map). */
 export interface ConfigFiles {
   exists(path: string): boolean;
@@ -61,7 +71,9 @@ export function loadConfig(input: LoadConfigInput): LoadedConfig {
   const values: Record<string, unknown> = Object.fromEntries(rows.map((r) => [r.key, r.default]));
 
   const file = findFile(input, problems);
-  if (file === undefined && input.configPath === undefined) values['ListenAddress'] = NO_FILE_LISTEN_ADDRESS;
+  if (file === undefined && input.configPath === undefined) {
+    for (const [key, value] of Object.entries(NO_FILE_DEFAULTS)) if (byName.has(key)) values[key] = value;
+  }
   if (file !== undefined) {
     const parsed = parseFile(file, input.files, problems);
     for (const [key, value] of Object.entries(parsed)) {

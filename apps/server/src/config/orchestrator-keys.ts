@@ -4,10 +4,11 @@
 import type { KeySpec } from './key-spec.js';
 import { interimKeys } from './interim-keys.js';
 import { apiKeys } from './keys/api.js';
+import { backendKeys } from './keys/backend.js';
 import { kvKeys } from './keys/kv.js';
 import { serverKeys } from './keys/server.js';
 
-const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys, kvKeys];
+const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys, backendKeys, kvKeys];
 
 function compose(): readonly KeySpec[] {
   const owned = OWNED_KEYS.flat();

@@ -33,7 +33,7 @@ export async function openBackend(
   if (config.dialect === 'sqlite' && config.sqlite.file !== ':memory:')
     mkdirSync(dirname(config.sqlite.file), { recursive: true });
   const started = parts.clock.now();
-  const backend = new Backend(config, { logger: parts.logger, clock: () => parts.clock.wallNow() });
+  const backend = new Backend(config, { logger: parts.logger, clock: parts.clock });
   for (let attempt = 1; ; attempt++) {
     try {
       await backend.open();
