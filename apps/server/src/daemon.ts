@@ -213,7 +213,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     ),
   );
 
-  const { listenHost, listenPort, tls } = config.server;
+  const { listenHost, listenPort } = config.server;
   let url: string;
   try {
     url = await app.listen({ host: listenHost, port: listenPort });
@@ -223,7 +223,6 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
       cause: err,
     });
   }
-  if (tls !== undefined) logger.warn('UseSSL is not served yet; serving plain HTTP', { certFile: tls.certFile });
   ready = true;
   logger.info('orc is serving', { url, mode: node.mode, backend: config.backend.dialect });
 

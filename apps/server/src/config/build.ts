@@ -38,13 +38,12 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
     if (api.auth.user === '')
       problems.push({ path: 'HTTPAuthUser', message: `required with AuthenticationMethod "${api.auth.method}"` });
   }
-  if (server.tls !== undefined) {
-    for (const [key, file] of [
-      ['SSLCertFile', server.tls.certFile],
-      ['SSLPrivateKeyFile', server.tls.keyFile],
-    ] as const)
-      if (file === '') problems.push({ path: key, message: 'required with UseSSL' });
-  }
+  // Refused rather than ignored: an operator who asked for TLS must not get plain HTTP.
+  if (server.tls !== undefined)
+    problems.push({
+      path: 'UseSSL',
+      message: 'HTTPS is not served by orc yet; terminate TLS in a proxy in front of it',
+    });
   const backend = attempt('backend', problems, () => validateBackendConfig(buildBackendConfig(values, io)));
   const kv = attempt('kv', problems, () => validateKvConfig(buildKvConfig(values, io)));
   const topologyInput = interimTopologyConfig(values);

@@ -36,14 +36,21 @@ export const serverKeys: readonly KeySpec[] = [
     check: advertise,
     doc: 'The URL other nodes and clients reach this node at ("http://orc1:3000"); default: derived from ListenAddress.',
   },
-  { key: 'UseSSL', owner: 'server', field: 'tls.enabled', default: false, check: checks.boolean, doc: 'Serve HTTPS.' },
+  {
+    key: 'UseSSL',
+    owner: 'server',
+    field: 'tls.enabled',
+    default: false,
+    check: checks.boolean,
+    doc: 'Serve HTTPS: not supported yet, true is refused at start (terminate TLS in a proxy).',
+  },
   {
     key: 'SSLCertFile',
     owner: 'server',
     field: 'tls.certFile',
     default: '',
     check: checks.string,
-    doc: 'PEM certificate chain for UseSSL.',
+    doc: 'PEM certificate chain for UseSSL (reserved).',
   },
   {
     key: 'SSLPrivateKeyFile',
@@ -51,7 +58,7 @@ export const serverKeys: readonly KeySpec[] = [
     field: 'tls.keyFile',
     default: '',
     check: checks.string,
-    doc: 'PEM private key for UseSSL.',
+    doc: 'PEM private key for UseSSL (reserved).',
   },
   {
     key: 'DataDir',
