@@ -3,6 +3,7 @@
 // differently is said in the row's doc.
 import { join } from 'node:path';
 import { BackendError, type BackendConfigInput } from '@orc/backend';
+import { readClientCredentials } from '../client-credentials.js';
 import { checks, type ConfigIo, type KeySpec, type KeyValues, type ValueCheck } from '../key-spec.js';
 
 /** orchestrator's default for `MySQLConnectTimeoutSeconds`, a key the topology rows own. */
@@ -148,7 +149,13 @@ export function buildBackendConfig(values: KeyValues, io: ConfigIo): BackendConf
   let password = values['MySQLOrchestratorPassword'] as string | undefined;
   const credentialsFile = values['MySQLOrchestratorCredentialsConfigFile'];
   if (typeof credentialsFile === 'string' && credentialsFile !== '') {
-    const credentials = readCredentials(credentialsFile, io);
+    const credentials = readClientCredentials(credentialsFile, io);
+    if ('problem' in credentials) {
+      const path = 'MySQLOrchestratorCredentialsConfigFile';
+      throw new BackendError('INVALID_CONFIG', `${path}: ${credentials.problem}`, {
+        details: [{ path, message: credentials.problem }],
+      });
+    }
     user = credentials.user;
     password = credentials.password;
   }
@@ -171,89 +178,4 @@ export function buildBackendConfig(values: KeyValues, io: ConfigIo): BackendConf
 
 function seconds(value: unknown): number | undefined {
   return typeof value === 'number' ? Math.round(value * 1000) : undefined;
-}
-
-/** `user` and `password` from the `[client]` section of a my.cnf-style file, as orchestrator reads it. */
-function readCredentials(path: string, io: ConfigIo): { user: string; password: string } {
-  const fail = (message: string): never => {
-    throw new BackendError('INVALID_CONFIG', `MySQLOrchestratorCredentialsConfigFile: ${message}`, {
-      details: [{ path: 'MySQLOrchestratorCredentialsConfigFile', message }],
-    });
-  };
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (err) {
-    return fail(`cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  let parsed: ReadonlyMap<string, string>;
-  try {
-    parsed = parseClientSection(text);
-  } catch (err) {
-    return fail(`${path}: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  const user = parsed.get('user');
-  if (user === undefined || user === '') return fail(`${path} has no user= in its [client] section`);
-  return { user, password: parsed.get('password') ?? '' };
-}
-
-/**
- * The variables of the `[client]` section (names lower-cased; the last assignment wins) of an
- * INI-style file in the git-config syntax orchestrator's parser (gcfg) reads: `;` and `#` start
- * comments, names are case-insensitive, values may be double-quoted with `\"`, `\\`, `\n`, `\t`
- * escapes. Other sections are skipped.
- */
-function parseClientSection(text: string): ReadonlyMap<string, string> {
-  const vars = new Map<string, string>();
-  let section: string | undefined;
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
-    const header = /^\[\s*([A-Za-z0-9.-]+)(?:\s+"[^"]*")?\s*\]\s*(?:[;#].*)?$/.exec(line);
-    if (header !== null) {
-      section = (header[1] ?? '').toLowerCase();
-      continue;
-    }
-    const assignment = /^([A-Za-z][A-Za-z0-9-]*)\s*(?:=\s*(.*))?$/.exec(line);
-    if (assignment === null) throw new Error(`line ${i + 1}: expected [section] or name = value`);
-    if (section === undefined) throw new Error(`line ${i + 1}: a variable before any [section]`);
-    if (section !== 'client') continue;
-    // A name without "=" is a boolean in gcfg; for user and password it means an empty value.
-    vars.set((assignment[1] ?? '').toLowerCase(), unquote(assignment[2] ?? '', i + 1));
-  }
-  return vars;
-}
-
-function unquote(raw: string, lineNo: number): string {
-  let out = '';
-  let quoted = false;
-  let pendingSpace = '';
-  for (let i = 0; i < raw.length; i++) {
-    const c = raw[i] as string;
-    if (!quoted && (c === ';' || c === '#')) break;
-    if (c === '"') {
-      out += pendingSpace;
-      pendingSpace = '';
-      quoted = !quoted;
-      continue;
-    }
-    if (c === '\\') {
-      const next = raw[++i];
-      const escaped = next === 'n' ? '\n' : next === 't' ? '\t' : next === '"' || next === '\\' ? next : undefined;
-      if (escaped === undefined) throw new Error(`line ${lineNo}: unknown escape \\${next ?? ''}`);
-      out += pendingSpace + escaped;
-      pendingSpace = '';
-      continue;
-    }
-    if (!quoted && (c === ' ' || c === '\t')) {
-      // Unquoted whitespace counts only between words: trailing blanks are dropped.
-      if (out !== '') pendingSpace += c;
-      continue;
-    }
-    out += pendingSpace + c;
-    pendingSpace = '';
-  }
-  if (quoted) throw new Error(`line ${lineNo}: unterminated quote`);
-  return out;
 }

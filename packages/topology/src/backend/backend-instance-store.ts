@@ -1,5 +1,5 @@
 import type { Backend, InstanceRecord } from '@orc/backend';
-import type { InstanceRepository } from '../discovery/instance-repository.js';
+import type { InstanceStore } from '../discovery/instance-store.js';
 import type { Instance, IoThreadState } from '../instance/instance.js';
 import { NO_SEMI_SYNC, unseenInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
@@ -53,6 +53,9 @@ export function toInstanceRecord(i: Instance): InstanceRecord {
     gtidErrant: '',
     mariadbGtid: isMaria && r !== null && !['', 'NO'].includes(r.usingMariaDbGtid.toUpperCase()),
     gtidCurrentPos: i.gtidCurrentPos,
+    // Not quite what the column names say: gtid_slave_pos holds
+    // Gtid_IO_Pos (received, not applied) and gtid_binlog_pos holds gtid_binlog_state (per domain
+    // and server id, not a position). A failover check reads gtid_current_pos instead.
     gtidSlavePos: r?.retrievedGtidSet ?? '',
     gtidBinlogPos: isMaria ? i.executedGtidSet : '',
     pseudoGtid: false,
@@ -205,10 +208,10 @@ export function fromInstanceRecord(r: InstanceRecord): Instance {
 }
 
 /**
- * The discovery loop's {@link InstanceRepository} over @orc/backend's `database_instance`
+ * The discovery loop's {@link InstanceStore} over @orc/backend's `database_instance`
  * repository: batched upserts in one transaction, reads of every row, forgets.
  */
-export class BackendInstanceRepository implements InstanceRepository {
+export class BackendInstanceStore implements InstanceStore {
   readonly #backend: Pick<Backend, 'instances'>;
 
   constructor(backend: Pick<Backend, 'instances'>) {
