@@ -7,7 +7,7 @@ import { hostname as osHostname } from 'node:os';
 import { buildApi, type HealthStatus, type OrcCommand, type OutcomeOf } from '@orc/api';
 import type { Backend } from '@orc/backend';
 import { createKvPublisher, type KvPublisher } from '@orc/kv';
-import { BackendAnalysisState, BackendInstanceRepository, OrcTopology } from '@orc/topology';
+import { BackendAnalysisState, BackendInstanceStore, OrcTopology } from '@orc/topology';
 import type { FastifyInstance } from 'fastify';
 import { every, systemClock, type Clock } from './clock.js';
 import { applyCommand } from './commands/apply-command.js';
@@ -85,10 +85,9 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   };
   const topology = new OrcTopology({
     config: config.topology,
-    repository: new BackendInstanceRepository(backend),
+    store: new BackendInstanceStore(backend),
     state: new BackendAnalysisState(backend),
-    // topology on main reads wall time from `now()`; the shared Clock shape gives it wallNow.
-    clock: { now: () => clock.wallNow(), setTimer: (ms, fn) => clock.setTimer(ms, fn) },
+    clock,
     logger: logger.child('topology'),
   });
   topology.onProbe((e) => metrics.probes.inc({ outcome: e.ok ? 'ok' : (e.instance.lastProbeError?.code ?? 'error') }));
@@ -120,8 +119,8 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     logger.child('commands'),
   );
   const view = createOrcView(backend, topology, {
-    defaultPort: (config.topology.DefaultInstancePort as number | undefined) ?? 3306,
-    pollSeconds: (config.topology.InstancePollSeconds as number | undefined) ?? 5,
+    defaultPort: config.topology.defaultInstancePort,
+    pollSeconds: config.topology.instancePollSeconds,
   });
   const publisher = new PrimaryPublisher(topology, bus, logger.child('kv-publisher'));
   const recovery = parts.recovery?.({ backend, topology, kv });
@@ -203,7 +202,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   stops.push(
     every(
       clock,
-      ((config.topology.InstancePollSeconds as number | undefined) ?? 5) * 1000,
+      config.topology.instancePollSeconds * 1000,
       async () => {
         const entries = await topology.analysis();
         metrics.analysisEntries.reset();

@@ -3,10 +3,10 @@
 // the key they wrote.
 import { validateBackendConfig, type BackendConfig } from '@orc/backend';
 import { validateKvConfig, type KvConfig } from '@orc/kv';
-import { validateTopologyConfig, type TopologyConfigInput } from '@orc/topology';
-import { interimTopologyConfig } from './interim-keys.js';
+import { validateTopologyConfig, type TopologyConfig } from '@orc/topology';
 import { buildBackendConfig } from './keys/backend.js';
 import { buildKvConfig } from './keys/kv.js';
+import { buildTopologyConfig } from './keys/topology.js';
 import type { ConfigIo, KeyOwner, KeyProblem, KeyValues } from './key-spec.js';
 import { buildApiConfig, type ApiSettings } from './keys/api.js';
 import { buildServerConfig, type ServerConfig } from './keys/server.js';
@@ -18,7 +18,7 @@ export interface DaemonConfig {
   readonly api: ApiSettings;
   readonly backend: BackendConfig;
   readonly kv: KvConfig;
-  readonly topology: TopologyConfigInput;
+  readonly topology: TopologyConfig;
   /** The checked key values (for reload and for the redacted dump). */
   readonly values: KeyValues;
 }
@@ -46,10 +46,9 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
     });
   const backend = attempt('backend', problems, () => validateBackendConfig(buildBackendConfig(values, io)));
   const kv = attempt('kv', problems, () => validateKvConfig(buildKvConfig(values, io)));
-  const topologyInput = interimTopologyConfig(values);
-  attempt('topology', problems, () => validateTopologyConfig(topologyInput));
-  if (problems.length > 0 || backend === undefined || kv === undefined) return { problems };
-  return { server, api, backend, kv, topology: topologyInput, values };
+  const topology = attempt('topology', problems, () => validateTopologyConfig(buildTopologyConfig(values, io)));
+  if (problems.length > 0 || backend === undefined || kv === undefined || topology === undefined) return { problems };
+  return { server, api, backend, kv, topology, values };
 }
 
 function attempt<T>(owner: KeyOwner, problems: KeyProblem[], build: () => T): T | undefined {

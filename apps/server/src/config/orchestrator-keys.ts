@@ -1,19 +1,16 @@
 // The one table: every orchestrator key orc reads, composed from each owner's rows. To add a
-// package's rows, import its `*Keys` array and append it to OWNED_KEYS; its stand-in rows in
-// interim-keys.ts then drop out on their own (a stand-in is used only for an owner with no rows).
+// package's rows, import its `*Keys` array and append it to OWNED_KEYS.
 import type { KeySpec } from './key-spec.js';
-import { interimKeys } from './interim-keys.js';
 import { apiKeys } from './keys/api.js';
 import { backendKeys } from './keys/backend.js';
 import { kvKeys } from './keys/kv.js';
 import { serverKeys } from './keys/server.js';
+import { topologyKeys } from './keys/topology.js';
 
-const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys, backendKeys, kvKeys];
+const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys, backendKeys, topologyKeys, kvKeys];
 
 function compose(): readonly KeySpec[] {
-  const owned = OWNED_KEYS.flat();
-  const owners = new Set(owned.map((r) => r.owner));
-  return Object.freeze([...owned, ...interimKeys.filter((r) => !owners.has(r.owner))]);
+  return Object.freeze(OWNED_KEYS.flat());
 }
 
 /**
