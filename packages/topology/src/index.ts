@@ -81,3 +81,31 @@ export {
   toInstanceRecord,
 } from './backend/backend-instance-repository.js';
 export { BackendAnalysisState } from './backend/backend-analysis-state.js';
+export type { HookKind, RecoveryConfig, RecoveryConfigInput, RecoveryHooksConfig } from './recovery/recovery-config.js';
+export { DEFAULT_RECOVERY_CONFIG, HOOK_KINDS, validateRecoveryConfig } from './recovery/recovery-config.js';
+export type {
+  AcknowledgeTarget,
+  DetectionInput,
+  HookCommandResult,
+  HookContext,
+  HookRunner,
+  KvMaster,
+  KvPublishResult,
+  KvStoreResult,
+  RecoveryClock,
+  RecoveryInput,
+  RecoveryKvPublisher,
+  RecoveryRegistrationOutcome,
+  RecoveryResolution,
+  RecoveryStep,
+  RecoveryStore,
+  ServerConnector,
+  ServerSession,
+  SqlRow,
+} from './recovery/recovery-ports.js';
+export { noopHookRunner } from './recovery/recovery-ports.js';
+export type { BlockedRecovery, StoredRecovery } from './recovery/memory-recovery-store.js';
+export { InMemoryRecoveryStore } from './recovery/memory-recovery-store.js';
+export type { ProcessingNode } from './recovery/backend-recovery-store.js';
+export { BackendRecoveryStore } from './recovery/backend-recovery-store.js';
+export { kvPublisherPort, noopKvPublisher } from './recovery/kv-publisher-port.js';
