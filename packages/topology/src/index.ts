@@ -109,3 +109,13 @@ export { InMemoryRecoveryStore } from './recovery/memory-recovery-store.js';
 export type { ProcessingNode } from './recovery/backend-recovery-store.js';
 export { BackendRecoveryStore } from './recovery/backend-recovery-store.js';
 export { kvPublisherPort, noopKvPublisher } from './recovery/kv-publisher-port.js';
+export type {
+  CandidateChoice,
+  CandidateChoiceInput,
+  CandidateReplica,
+  CandidateRules,
+  CandidateVerdict,
+} from './recovery/candidate-choice.js';
+export { chooseCandidate } from './recovery/candidate-choice.js';
+export type { GtidFlavor } from './recovery/gtid-position.js';
+export { positionCovers, positionGap } from './recovery/gtid-position.js';
