@@ -119,3 +119,13 @@ export type {
 export { chooseCandidate } from './recovery/candidate-choice.js';
 export type { GtidFlavor } from './recovery/gtid-position.js';
 export { positionCovers, positionGap } from './recovery/gtid-position.js';
+export type { DeadMasterCode, DeadMasterRequest } from './recovery/dead-master-request.js';
+export { deadMasterRequest, effectivePromotionRule } from './recovery/dead-master-request.js';
+export type { RecoveryEngineParts, RecoveryReport, RecoveryStatus } from './recovery/recovery-engine.js';
+export { RecoveryEngine } from './recovery/recovery-engine.js';
+export type { Mysql2ConnectorOptions } from './recovery/mysql2-connector.js';
+export { Mysql2Connector } from './recovery/mysql2-connector.js';
+export type { RecoveryDialect } from './recovery/recovery-dialect.js';
+export { WRITE_PROBE_STATEMENTS, recoveryDialect } from './recovery/recovery-dialect.js';
+export { hookContext } from './recovery/hook-context.js';
+export { fenceOldPrimary } from './recovery/fence.js';
