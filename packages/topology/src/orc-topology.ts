@@ -1,4 +1,4 @@
-import type { TopologyClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { TopologyError } from './errors.js';
 import type { AnalysisOptions } from './analysis/analysis-input.js';
@@ -10,12 +10,12 @@ import type { ClusterInfo } from './cluster/cluster-resolver.js';
 import { resolveClusters } from './cluster/cluster-resolver.js';
 import type { ProbeEvent } from './discovery/discovery-loop.js';
 import { DiscoveryLoop } from './discovery/discovery-loop.js';
-import type { InstanceRepository } from './discovery/instance-repository.js';
-import { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+import type { InstanceStore } from './discovery/instance-store.js';
+import { InMemoryInstanceStore } from './discovery/instance-store.js';
 import type { Instance } from './instance/instance.js';
 import type { InstanceKey } from './instance/instance-key.js';
 import { parseInstanceKey } from './instance/instance-key.js';
-import type { TopologyLogger } from './logger.js';
+import type { Logger } from './logger.js';
 import { noopLogger } from './logger.js';
 import type { Prober } from './probe/instance-prober.js';
 import { InstanceProber } from './probe/instance-prober.js';
@@ -27,13 +27,13 @@ export interface OrcTopologyParts {
   /** orchestrator-style keys; validated (every problem reported at once). */
   readonly config: TopologyConfigInput;
   /** Where instances are written. Default: in memory. */
-  readonly repository?: InstanceRepository;
+  readonly store?: InstanceStore;
   /** Downtimes, maintenances, candidates, alias overrides. Default: in memory. */
   readonly state?: AnalysisStateSource;
   /** Default: an {@link InstanceProber} over mysql2 with the config's credentials and timeouts. */
   readonly prober?: Prober;
-  readonly clock?: TopologyClock;
-  readonly logger?: TopologyLogger;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 /**
@@ -52,7 +52,7 @@ export class OrcTopology {
   readonly config: TopologyConfig;
   readonly #loop: DiscoveryLoop;
   readonly #state: AnalysisStateSource;
-  readonly #clock: TopologyClock;
+  readonly #clock: Clock;
   #started = false;
   #stopped = false;
 
@@ -91,7 +91,7 @@ export class OrcTopology {
     loop = new DiscoveryLoop({
       config: c,
       prober,
-      repository: parts.repository ?? new InMemoryInstanceRepository(),
+      store: parts.store ?? new InMemoryInstanceStore(),
       clock: this.#clock,
       logger,
     });
@@ -128,7 +128,7 @@ export class OrcTopology {
     this.#assertNotStopped();
     const cluster = await this.cluster(clusterNameOrAlias);
     if (cluster === undefined) {
-      throw new TopologyError('invalid_argument', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
+      throw new TopologyError('INVALID_ARGUMENT', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
     }
     await this.#loop.forget(cluster.instanceKeys);
     return [...cluster.instanceKeys];
@@ -174,7 +174,7 @@ export class OrcTopology {
     const c = this.config;
     return analyzeReplication(
       {
-        now: this.#clock.now(),
+        now: this.#clock.wallNow(),
         instances: this.#loop.instances(),
         downtimes,
         maintenance,
@@ -207,17 +207,17 @@ export class OrcTopology {
     return this.#loop.stats;
   }
 
-  /** Writes pending instance changes to the repository now. */
+  /** Writes pending instance changes to the instance store now. */
   flush(): Promise<void> {
     return this.#loop.flush();
   }
 
   #assertNotStopped(): void {
-    if (this.#stopped) throw new TopologyError('stopped', 'OrcTopology was stopped; create a new one');
+    if (this.#stopped) throw new TopologyError('STOPPED', 'OrcTopology was stopped; create a new one');
   }
 
   #assertRunning(): void {
     this.#assertNotStopped();
-    if (!this.#started) throw new TopologyError('stopped', 'OrcTopology is not started: call start() first');
+    if (!this.#started) throw new TopologyError('STOPPED', 'OrcTopology is not started: call start() first');
   }
 }

@@ -48,7 +48,7 @@ describe('validateTopologyConfig', () => {
         'Nonsense',
       ].sort(),
     );
-    expect((error as TopologyError).code).toBe('invalid_config');
+    expect((error as TopologyError).code).toBe('INVALID_CONFIG');
   });
 
   it('rejects a non-object', () => {

@@ -174,7 +174,7 @@ function badRegex(pattern: string): string | null {
 
 /**
  * Checks a topology configuration, fills orchestrator's defaults, and reports every problem at
- * once: throws `invalid_config` whose `details` name each offending key (`DiscoverySeeds[1]`, ...).
+ * once: throws `INVALID_CONFIG` whose `details` name each offending key (`DiscoverySeeds[1]`, ...).
  *
  * @example
  * const config = validateTopologyConfig({ DiscoverySeeds: ['db1:3306'], MySQLTopologyUser: 'orc', MySQLTopologyPassword: 's3cret' });
@@ -183,7 +183,7 @@ function badRegex(pattern: string): string | null {
 export function validateTopologyConfig(input: unknown): TopologyConfig {
   const problems: TopologyErrorDetail[] = [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TopologyError('invalid_config', 'topology config must be an object', {
+    throw new TopologyError('INVALID_CONFIG', 'topology config must be an object', {
       details: [{ path: '', message: 'must be an object' }],
     });
   }
@@ -276,7 +276,7 @@ export function validateTopologyConfig(input: unknown): TopologyConfig {
   }
   if (problems.length > 0) {
     throw new TopologyError(
-      'invalid_config',
+      'INVALID_CONFIG',
       `invalid topology config: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`,
       { details: problems },
     );

@@ -6,7 +6,7 @@ import type { Server, Socket } from 'node:net';
 import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let silent: Server;
@@ -62,11 +62,11 @@ describe('probe errors', () => {
             errorOf(`127.0.0.1:${closedPort}`),
             errorOf(`127.0.0.1:${silentPort}`),
           ].every((c) => c !== undefined),
-        10_000,
+        { timeoutMs: 10_000 },
       );
-      expect(['unresolvable_host', 'timeout']).toContain(errorOf('no-such-host.invalid:3306'));
-      expect(errorOf(`127.0.0.1:${closedPort}`)).toBe('connection_refused');
-      expect(errorOf(`127.0.0.1:${silentPort}`)).toBe('timeout');
+      expect(['UNRESOLVABLE_HOST', 'TIMEOUT']).toContain(errorOf('no-such-host.invalid:3306'));
+      expect(errorOf(`127.0.0.1:${closedPort}`)).toBe('CONNECTION_REFUSED');
+      expect(errorOf(`127.0.0.1:${silentPort}`)).toBe('TIMEOUT');
       await waitFor(
         'the good primary and its replica discovered',
         () => topology.instances().filter((i) => i.lastSeenAt !== null).length === 2,
@@ -90,7 +90,7 @@ describe('probe errors', () => {
     await topology.start();
     try {
       const instance = await topology.discover(key);
-      expect(instance.lastProbeError?.code).toBe('auth_failed');
+      expect(instance.lastProbeError?.code).toBe('AUTH_FAILED');
       expect(instance.lastSeenAt).toBeNull();
     } finally {
       await topology.stop();

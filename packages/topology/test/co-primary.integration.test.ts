@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let topology: OrcTopology;

@@ -1,12 +1,13 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { Backend, validateBackendConfig } from '@orc/backend';
-import { BackendInstanceRepository, fromInstanceRecord, toInstanceRecord } from './backend-instance-repository.js';
+import { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend-instance-store.js';
 import { BackendAnalysisState } from './backend-analysis-state.js';
 import { DiscoveryLoop } from '../discovery/discovery-loop.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 import { validateTopologyConfig } from '../topology-config.js';
 import { analyzeReplication } from '../analysis/analyze-replication.js';
 import { FakeWorld, findingsOf, k } from '../../test/fake-world.js';
+import { advanceSettled } from '../../test/advance.js';
 import type { Instance } from '../instance/instance.js';
 
 let backend: Backend;
@@ -48,11 +49,11 @@ describe('backend adapters (SQLite in memory)', () => {
   it('lets the discovery loop write batches to the backend and restart from it', async () => {
     const world = new FakeWorld().add('p:3306', null).add('r1:3306', 'p:3306').add('r2:3306', 'p:3306');
     const clock = new ManualClock();
-    const repository = new BackendInstanceRepository(backend);
+    const store = new BackendInstanceStore(backend);
     const config = validateTopologyConfig({ DiscoverySeeds: ['r1:3306'] });
-    const loop = new DiscoveryLoop({ config, prober: world, repository, clock });
+    const loop = new DiscoveryLoop({ config, prober: world, store, clock });
     await loop.start();
-    await clock.advance(500);
+    await advanceSettled(clock, 500);
     await loop.stop();
     const stored = await backend.instances.readAll();
     expect(stored.map((r) => `${r.hostname}:${r.port}:${r.clusterName}`)).toEqual([
@@ -62,12 +63,12 @@ describe('backend adapters (SQLite in memory)', () => {
     ]);
 
     // A new loop starts from what the backend holds, before probing anything.
-    world.server('p:3306').failWith = 'connection_refused';
-    const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, repository, clock });
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
+    const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, store, clock });
     await loop2.start();
     expect(loop2.instances().length).toBe(3);
-    await clock.advance(100);
-    expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('connection_refused');
+    await advanceSettled(clock, 100);
+    expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('CONNECTION_REFUSED');
     await loop2.stop();
   });
 

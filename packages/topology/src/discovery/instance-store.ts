@@ -2,11 +2,18 @@ import type { Instance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 
 /**
- * The narrow storage port discovery writes through: @orc/backend's instance repository behind a
- * thin adapter in production, {@link InMemoryInstanceRepository} in tests. Writes arrive in
- * batches; an implementation should apply a batch in one transaction.
+ * The narrow storage port discovery writes through (named apart from @orc/backend's
+ * `InstanceRepository`, which {@link BackendInstanceStore} adapts to it in production;
+ * {@link InMemoryInstanceStore} in tests). Writes arrive in batches; an implementation should
+ * apply a batch in one transaction.
+ *
+ * @example
+ * ```ts
+ * const store: InstanceStore = new InMemoryInstanceStore();
+ * await store.upsertInstances([instance]);
+ * ```
  */
-export interface InstanceRepository {
+export interface InstanceStore {
   /** Inserts or replaces every given instance (keyed by `key`). */
   upsertInstances(instances: readonly Instance[]): Promise<void>;
   /** Every stored instance. */
@@ -15,8 +22,15 @@ export interface InstanceRepository {
   deleteInstances(keys: readonly InstanceKey[]): Promise<void>;
 }
 
-/** An {@link InstanceRepository} in a Map: for tests and single-process use without a backend. */
-export class InMemoryInstanceRepository implements InstanceRepository {
+/**
+ * An {@link InstanceStore} in a Map: for tests and single-process use without a backend.
+ *
+ * @example
+ * ```ts
+ * new DiscoveryLoop({ config, prober, store: new InMemoryInstanceStore() });
+ * ```
+ */
+export class InMemoryInstanceStore implements InstanceStore {
   readonly #rows = new Map<InstanceKey, Instance>();
   #batches = 0;
 

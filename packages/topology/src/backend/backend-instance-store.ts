@@ -1,5 +1,5 @@
 import type { Backend, InstanceRecord } from '@orc/backend';
-import type { InstanceRepository } from '../discovery/instance-repository.js';
+import type { InstanceStore } from '../discovery/instance-store.js';
 import type { Instance, IoThreadState } from '../instance/instance.js';
 import { NO_SEMI_SYNC, unseenInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
@@ -205,10 +205,10 @@ export function fromInstanceRecord(r: InstanceRecord): Instance {
 }
 
 /**
- * The discovery loop's {@link InstanceRepository} over @orc/backend's `database_instance`
+ * The discovery loop's {@link InstanceStore} over @orc/backend's `database_instance`
  * repository: batched upserts in one transaction, reads of every row, forgets.
  */
-export class BackendInstanceRepository implements InstanceRepository {
+export class BackendInstanceStore implements InstanceStore {
   readonly #backend: Pick<Backend, 'instances'>;
 
   constructor(backend: Pick<Backend, 'instances'>) {
