@@ -103,7 +103,6 @@ export type {
   KvMaster,
   KvPublishResult,
   KvStoreResult,
-  RecoveryClock,
   RecoveryInput,
   RecoveryKvPublisher,
   RecoveryRegistrationOutcome,

@@ -18,15 +18,6 @@ import {
   systemClock,
   validateRecoveryConfig,
 } from '../src/index.js';
-import type { RecoveryClock } from '../src/index.js';
-
-/** Performance-time clock with a wall clock, for the engine (ADR 0002's shape). */
-export const realClock: RecoveryClock = {
-  now: () => performance.now(),
-  wallNow: () => Date.now(),
-  setTimer: (ms, fn) => systemClock.setTimer(ms, fn),
-};
-
 export interface RecoveryWorld {
   readonly servers: MariaDbTopology;
   readonly topology: OrcTopology;
@@ -75,13 +66,13 @@ export async function startRecoveryWorld(
     password: servers.orcUser.password,
     connectTimeoutMs: 1000,
     statementTimeoutMs: 5000,
-    clock: realClock,
+    clock: systemClock,
   });
   const engine = new RecoveryEngine({
     config: validateRecoveryConfig({ recoverMasterClusterFilters: ['*'], ...options.config }),
     store,
     connector,
-    clock: realClock,
+    clock: systemClock,
     ...(options.kv === undefined ? {} : { kv: options.kv }),
   });
   const keyOf = (s: MariaDbInstance): ReturnType<typeof instanceKey> => instanceKey(s.host, s.port);

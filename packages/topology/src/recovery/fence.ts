@@ -1,7 +1,8 @@
+import type { Clock } from '../clock.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import type { RecoveryConfig } from './recovery-config.js';
 import { recoveryDialect } from './recovery-dialect.js';
-import type { RecoveryClock, ServerConnector } from './recovery-ports.js';
+import type { ServerConnector } from './recovery-ports.js';
 import { readServerState, waitUntil } from './server-state.js';
 import type { StepLog } from './step-log.js';
 
@@ -20,7 +21,7 @@ export async function fenceOldPrimary(
   key: InstanceKey,
   o: {
     connector: ServerConnector;
-    clock: RecoveryClock;
+    clock: Clock;
     config: RecoveryConfig;
     log: StepLog;
     handle: { cancelled: boolean };

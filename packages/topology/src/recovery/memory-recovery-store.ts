@@ -1,8 +1,8 @@
+import type { Clock } from '../clock.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import type {
   AcknowledgeTarget,
   DetectionInput,
-  RecoveryClock,
   RecoveryInput,
   RecoveryRegistrationOutcome,
   RecoveryResolution,
@@ -43,14 +43,14 @@ export interface BlockedRecovery {
  * await store.registerRecovery(again, { blockPeriodSeconds: 3600 }); // { registered: false, blockedByUid }
  */
 export class InMemoryRecoveryStore implements RecoveryStore {
-  readonly #clock: Pick<RecoveryClock, 'wallNow'>;
+  readonly #clock: Pick<Clock, 'wallNow'>;
   readonly recoveries = new Map<string, StoredRecovery>();
   readonly blocked: BlockedRecovery[] = [];
   readonly detections: { input: DetectionInput; id: number; at: number; isActive: boolean }[] = [];
   readonly disabledClusters = new Set<string>();
   isGlobalDisabled = false;
 
-  constructor(clock: Pick<RecoveryClock, 'wallNow'>) {
+  constructor(clock: Pick<Clock, 'wallNow'>) {
     this.#clock = clock;
   }
 

@@ -1,10 +1,11 @@
+import type { Clock } from '../clock.js';
 import type { Connection } from 'mysql2';
 import { createConnection } from 'mysql2';
 import { TopologyError } from '../errors.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
 import { probeError } from '../probe/probe-errors.js';
-import type { RecoveryClock, ServerConnector, ServerSession, SqlRow } from './recovery-ports.js';
+import type { ServerConnector, ServerSession, SqlRow } from './recovery-ports.js';
 
 /** Credentials and bounds of the recovery's connections. */
 export interface Mysql2ConnectorOptions {
@@ -14,7 +15,7 @@ export interface Mysql2ConnectorOptions {
   readonly connectTimeoutMs: number;
   /** Default bound on each statement (RecoveryStatementTimeoutSeconds). */
   readonly statementTimeoutMs: number;
-  readonly clock: RecoveryClock;
+  readonly clock: Clock;
 }
 
 class Mysql2Session implements ServerSession {
@@ -37,7 +38,7 @@ class Mysql2Session implements ServerSession {
         if (settled) return;
         settled = true;
         this.#conn.destroy();
-        reject(new TopologyError('timeout', `${this.#key}: ${sql} took longer than ${timeoutMs} ms`));
+        reject(new TopologyError('TIMEOUT', `${this.#key}: ${sql} took longer than ${timeoutMs} ms`));
       });
       this.#conn.query({ sql, timeout: timeoutMs }, (error: unknown, rows: unknown) => {
         if (settled) return;
@@ -97,7 +98,7 @@ export class Mysql2Connector implements ServerConnector {
         if (settled) return;
         settled = true;
         conn.destroy();
-        reject(new TopologyError('timeout', `${key}: connect took longer than ${o.connectTimeoutMs} ms`));
+        reject(new TopologyError('TIMEOUT', `${key}: connect took longer than ${o.connectTimeoutMs} ms`));
       });
       // A session's later socket errors surface through its queries; this keeps them off 'error'.
       conn.on('error', () => undefined);

@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 // The server-side steps of a primary failover, each bounded and audited: bring the candidate up
 // to date, promote it, prove it writable, repoint a replica and prove it follows, detach a lost
 // replica, fence the old primary.
@@ -7,7 +8,7 @@ import { isOn } from '../probe/probe-dialect.js';
 import type { RecoveryConfig } from './recovery-config.js';
 import type { RecoveryDialect } from './recovery-dialect.js';
 import { WRITE_PROBE_STATEMENTS, writeProbeStatement } from './recovery-dialect.js';
-import type { RecoveryClock, ServerSession } from './recovery-ports.js';
+import type { ServerSession } from './recovery-ports.js';
 import { hasAppliedRelayLog, readReplicationStatus, readServerState, waitUntil } from './server-state.js';
 import type { LiveServerState } from './server-state.js';
 import type { StepLog } from './step-log.js';
@@ -42,11 +43,7 @@ async function run(p: Participant, sql: string, timeoutMs?: number): Promise<voi
  * restarts whenever the SQL thread makes progress, so a slow but moving replica is waited for.
  * Returns whether it caught up; the state is re-read either way.
  */
-export async function waitRelayLogApplied(
-  p: Participant,
-  config: RecoveryConfig,
-  clock: RecoveryClock,
-): Promise<boolean> {
+export async function waitRelayLogApplied(p: Participant, config: RecoveryConfig, clock: Clock): Promise<boolean> {
   const bound = config.promotionRelayLogWaitSeconds * 1000;
   let deadline = clock.now() + bound;
   let lastExec = '';
@@ -146,7 +143,7 @@ export async function verifyFollowing(
   primary: InstanceKey,
   probePosition: string,
   config: RecoveryConfig,
-  clock: RecoveryClock,
+  clock: Clock,
 ): Promise<void> {
   const { host, port } = splitInstanceKey(primary);
   const deadline = clock.now() + config.replicaRepointVerifySeconds * 1000;

@@ -37,7 +37,7 @@ describe('validateRecoveryConfig', () => {
     } catch (error) {
       caught = error;
     }
-    expect(isTopologyError(caught, 'invalid_config')).toBe(true);
+    expect(isTopologyError(caught, 'INVALID_CONFIG')).toBe(true);
     if (!isTopologyError(caught)) return;
     expect(caught.retryable).toBe(false);
     expect(caught.details.map((d) => d.path).sort()).toEqual(

@@ -188,7 +188,7 @@ function check(kind: Kind, path: string, value: unknown, problems: TopologyError
  */
 export function validateRecoveryConfig(input: unknown = {}): RecoveryConfig {
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TopologyError('invalid_config', 'recovery config must be an object', {
+    throw new TopologyError('INVALID_CONFIG', 'recovery config must be an object', {
       details: [{ path: '', message: 'must be an object' }],
     });
   }
@@ -219,7 +219,7 @@ export function validateRecoveryConfig(input: unknown = {}): RecoveryConfig {
   }
   if (problems.length > 0) {
     throw new TopologyError(
-      'invalid_config',
+      'INVALID_CONFIG',
       `invalid recovery config: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`,
       { details: problems },
     );

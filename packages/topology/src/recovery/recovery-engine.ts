@@ -1,9 +1,10 @@
+import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
 import { matchesClusterFilters } from '../analysis/cluster-filters.js';
 import { mariaDbErrantGtid, mysqlErrantGtid } from '../analysis/errant-gtid.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
-import type { TopologyLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { CandidateChoice, CandidateReplica } from './candidate-choice.js';
 import { chooseCandidate } from './candidate-choice.js';
@@ -26,7 +27,6 @@ import type {
   HookContext,
   HookRunner,
   KvPublishResult,
-  RecoveryClock,
   RecoveryKvPublisher,
   RecoveryStep,
   RecoveryStore,
@@ -42,10 +42,10 @@ export interface RecoveryEngineParts {
   readonly config: RecoveryConfig;
   readonly store: RecoveryStore;
   readonly connector: ServerConnector;
-  readonly clock: RecoveryClock;
+  readonly clock: Clock;
   readonly kv?: RecoveryKvPublisher;
   readonly hooks?: HookRunner;
-  readonly logger?: TopologyLogger;
+  readonly logger?: Logger;
   /** orchestrator's `{orchestratorHost}`. */
   readonly nodeName?: string;
   readonly newUid?: () => string;
@@ -94,7 +94,7 @@ export class RecoveryEngine {
   readonly #p: Required<Omit<RecoveryEngineParts, 'kv' | 'hooks' | 'logger' | 'nodeName' | 'newUid'>> & {
     kv: RecoveryKvPublisher;
     hooks: HookRunner;
-    logger: TopologyLogger;
+    logger: Logger;
     nodeName: string;
     newUid: () => string;
   };

@@ -1,16 +1,8 @@
 // The ports recovery acts through. The daemon routes the store's writes through Raft later; the
 // KV publisher is @orc/kv's fan-out; hooks run in a shell. Each has an in-memory or no-op
 // implementation for tests and for using the engine alone.
-import type { TimerHandle } from '../clock.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import type { HookKind } from './recovery-config.js';
-
-/** ADR 0002's clock: monotonic `now()` for deadlines, `wallNow()` for timestamps. */
-export interface RecoveryClock {
-  now(): number;
-  wallNow(): number;
-  setTimer(ms: number, fn: () => void): TimerHandle;
-}
 
 /** A failure detection to register (orchestrator's `topology_failure_detection`). */
 export interface DetectionInput {

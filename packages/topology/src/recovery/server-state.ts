@@ -1,3 +1,4 @@
+import type { Clock } from '../clock.js';
 // Reading a server's live state during a recovery (the discovery snapshot may be seconds old),
 // and waiting on conditions with deadlines through the injected clock.
 import type { ReplicationStatus } from '../instance/instance.js';
@@ -6,7 +7,7 @@ import { isOn, parseReplicationStatus, parseServerVersion } from '../probe/probe
 import { isUnusableStatement } from '../probe/probe-errors.js';
 import type { RecoveryDialect } from './recovery-dialect.js';
 import { recoveryDialect } from './recovery-dialect.js';
-import type { RecoveryClock, ServerSession, SqlRow } from './recovery-ports.js';
+import type { ServerSession, SqlRow } from './recovery-ports.js';
 
 /** What recovery needs to know of a server, read now. */
 export interface LiveServerState {
@@ -89,7 +90,7 @@ export function hasAppliedRelayLog(r: ReplicationStatus | null): boolean {
 }
 
 /** Resolves after `ms` on the injected clock. */
-export function pause(clock: RecoveryClock, ms: number): Promise<void> {
+export function pause(clock: Clock, ms: number): Promise<void> {
   return new Promise((resolve) => clock.setTimer(ms, resolve));
 }
 
@@ -101,7 +102,7 @@ export function pause(clock: RecoveryClock, ms: number): Promise<void> {
  * const ok = await waitUntil(clock, clock.now() + 5000, 50, async () => ((await isCaughtUp()) ? true : undefined));
  */
 export async function waitUntil<T>(
-  clock: RecoveryClock,
+  clock: Clock,
   deadline: number,
   intervalMs: number,
   probe: () => Promise<T | undefined>,

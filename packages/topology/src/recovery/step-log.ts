@@ -1,5 +1,6 @@
-import type { TopologyLogger } from '../logger.js';
-import type { RecoveryClock, RecoveryStep, RecoveryStore } from './recovery-ports.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
+import type { RecoveryStep, RecoveryStore } from './recovery-ports.js';
 
 /**
  * A recovery's step log: every step is kept in order, timed from the recovery's start on the
@@ -15,13 +16,13 @@ export class StepLog {
   readonly steps: RecoveryStep[] = [];
   readonly #store: RecoveryStore;
   readonly #uid: string;
-  readonly #clock: RecoveryClock;
-  readonly #logger: TopologyLogger;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #started: number;
   #writes: Promise<void> = Promise.resolve();
   #writeError: unknown = undefined;
 
-  constructor(store: RecoveryStore, uid: string, clock: RecoveryClock, logger: TopologyLogger, started = clock.now()) {
+  constructor(store: RecoveryStore, uid: string, clock: Clock, logger: Logger, started = clock.now()) {
     this.#store = store;
     this.#uid = uid;
     this.#clock = clock;
