@@ -147,10 +147,11 @@ function hardReasons(r: CandidateReplica, input: CandidateChoiceInput, others: r
  */
 export function chooseCandidate(input: CandidateChoiceInput): CandidateChoice {
   const reachable = input.replicas.filter((r) => r.isReachable);
-  const mostAdvanced =
-    reachable.find((a) =>
-      reachable.every((b) => positionCovers(input.flavor, a.executedPosition, b.executedPosition)),
-    ) ?? null;
+  // A clean replica first as the catch-up source: one with errant GTIDs would pass them on.
+  const covering = reachable.filter((a) =>
+    reachable.every((b) => positionCovers(input.flavor, a.executedPosition, b.executedPosition)),
+  );
+  const mostAdvanced = covering.find((r) => r.errantGtid === '') ?? covering[0] ?? null;
   const verdicts = new Map<InstanceKey, { isEligible: boolean; reasons: string[] }>();
   for (const r of input.replicas) {
     const reasons = hardReasons(r, input, input.replicas);
