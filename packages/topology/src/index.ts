@@ -139,3 +139,6 @@ export type { RecoveryDialect } from './recovery/recovery-dialect.js';
 export { WRITE_PROBE_STATEMENTS, recoveryDialect } from './recovery/recovery-dialect.js';
 export { hookContext } from './recovery/hook-context.js';
 export { fenceOldPrimary } from './recovery/fence.js';
+export { applyPlaceholders, hookEnvironment, placeholderValues } from './recovery/hook-placeholders.js';
+export type { ShellHookRunnerOptions } from './recovery/shell-hook-runner.js';
+export { ShellHookRunner } from './recovery/shell-hook-runner.js';
