@@ -165,6 +165,10 @@ export class RecoveryEngine {
       }
       if (req.isDowntimed === true) return noOutcome('skipped', `${req.failedKey} is downtimed`);
     }
+    // Connecting and reading (nothing is changed yet) overlaps the registration's write. With
+    // Pre* hooks configured no server is contacted before they pass.
+    const early =
+      replicas.length > 0 && config.preFailoverProcesses.length === 0 ? this.#connect(replicaKeys) : undefined;
     const reg = await store.registerRecovery(
       {
         uid,
@@ -178,6 +182,7 @@ export class RecoveryEngine {
       { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
     );
     if (!reg.registered) {
+      if (early !== undefined) await closeAll(await early);
       return noOutcome(
         'refused',
         `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
@@ -208,7 +213,7 @@ export class RecoveryEngine {
       if (replicas.length === 0) throw new Error('no replicas: nothing to promote');
       if (!(await this.#hooksPass('preFailoverProcesses', ctx, log)))
         throw new Error('a PreFailoverProcesses hook failed: failover aborted');
-      await this.#gather(replicaKeys, participants, log);
+      await this.#gather(await (early ?? this.#connect(replicaKeys)), participants, log);
       const reachable = [...participants.values()];
       if (reachable.length === 0) throw new Error('no replica answers');
       const fileBased = reachable.filter((p) => !usesGtid(p));
@@ -346,26 +351,41 @@ export class RecoveryEngine {
     };
   }
 
-  async #gather(keys: readonly InstanceKey[], into: Map<InstanceKey, Participant>, log: StepLog): Promise<void> {
-    await Promise.all(
-      keys.map(async (key) => {
+  /** Opens a session to each server and reads its state; read-only. */
+  #connect(keys: readonly InstanceKey[]): Promise<Connected> {
+    return Promise.all(
+      keys.map(async (key): Promise<Connected[number]> => {
         try {
           const session = await this.#p.connector.open(key);
           try {
-            const first = await readServerState(session);
-            // Freeze what each replica received: a primary that comes back must not feed them more mid-recovery.
-            await session.query(first.dialect.stopIoThread);
-            into.set(key, { key, session, dialect: first.dialect, state: first.state });
+            const { state, dialect } = await readServerState(session);
+            return { key, participant: { key, session, dialect, state } };
           } catch (error) {
             await session.close();
             throw error;
           }
         } catch (error) {
-          log.step('gather', `${key} unreachable: ${message(error)}`);
+          return { key, error: message(error) };
         }
       }),
     );
-    log.step('gather', `${into.size}/${keys.length} replicas answer; IO threads stopped`);
+  }
+
+  async #gather(connected: Connected, into: Map<InstanceKey, Participant>, log: StepLog): Promise<void> {
+    await Promise.all(
+      connected.map(async (c) => {
+        if (c.participant === undefined) return void log.step('gather', `${c.key} unreachable: ${c.error}`);
+        try {
+          // Freeze what each replica received: a primary that comes back must not feed them more mid-recovery.
+          await c.participant.session.query(c.participant.dialect.stopIoThread);
+          into.set(c.key, c.participant);
+        } catch (error) {
+          await c.participant.session.close();
+          log.step('gather', `${c.key} unreachable: ${message(error)}`);
+        }
+      }),
+    );
+    log.step('gather', `${into.size}/${connected.length} replicas answer; IO threads stopped`);
   }
 
   async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {
@@ -410,6 +430,12 @@ export class RecoveryEngine {
     }
     return results.every((r) => r.isAsync || r.exitCode === 0);
   }
+}
+
+type Connected = readonly { readonly key: InstanceKey; readonly participant?: Participant; readonly error?: string }[];
+
+async function closeAll(connected: Connected): Promise<void> {
+  await Promise.all(connected.map((c) => c.participant?.session.close()));
 }
 
 function usesGtid(p: Participant): boolean {
