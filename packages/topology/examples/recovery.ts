@@ -29,11 +29,11 @@ const servers = await startMariaDbTopology({ shape: '1+2', name: 'recovery-examp
 await servers.primary.query(`GRANT ALL ON orc_meta.* TO '${servers.orcUser.user}'@'%'`);
 const topology = new OrcTopology({
   config: {
-    DiscoverySeeds: [instanceKey(servers.primary.host, servers.primary.port)],
-    MySQLTopologyUser: servers.orcUser.user,
-    MySQLTopologyPassword: servers.orcUser.password,
-    InstancePollSeconds: 1,
-    ClusterNameToAlias: { '.*': 'example' },
+    discoverySeeds: [instanceKey(servers.primary.host, servers.primary.port)],
+    mysqlTopologyUser: servers.orcUser.user,
+    mysqlTopologyPassword: servers.orcUser.password,
+    instancePollSeconds: 1,
+    clusterNameToAlias: { '.*': 'example' },
   },
 });
 const engine = new RecoveryEngine({

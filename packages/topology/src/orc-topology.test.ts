@@ -15,7 +15,7 @@ function setup() {
     .add('r2:3306', 'im:3306');
   const clock = new ManualClock();
   const state = new InMemoryAnalysisState();
-  const topology = new OrcTopology({ config: { DiscoverySeeds: ['r1:3306'] }, prober: world, clock, state });
+  const topology = new OrcTopology({ config: { discoverySeeds: ['r1:3306'] }, prober: world, clock, state });
   return { world, clock, state, topology };
 }
 
@@ -71,8 +71,8 @@ describe('OrcTopology', () => {
   });
 
   it('rejects a bad config naming every problem', () => {
-    expect(() => new OrcTopology({ config: { InstancePollSeconds: -1, DiscoverySeeds: ['a b'] } })).toThrow(
-      /InstancePollSeconds.*DiscoverySeeds\[0\]/,
+    expect(() => new OrcTopology({ config: { instancePollSeconds: -1, discoverySeeds: ['a b'] } })).toThrow(
+      /instancePollSeconds.*discoverySeeds\.0/,
     );
   });
 });

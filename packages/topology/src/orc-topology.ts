@@ -24,7 +24,7 @@ import { validateTopologyConfig } from './topology-config.js';
 
 /** Everything an {@link OrcTopology} is built from; only `config` is required. */
 export interface OrcTopologyParts {
-  /** orchestrator-style keys; validated (every problem reported at once). */
+  /** Typed camelCase config; validated by `validateTopologyConfig` (every problem reported at once). */
   readonly config: TopologyConfigInput;
   /** Where instances are written. Default: in memory. */
   readonly store?: InstanceStore;
@@ -67,21 +67,21 @@ export class OrcTopology {
       parts.prober ??
       new InstanceProber(
         {
-          user: c.MySQLTopologyUser,
-          password: c.MySQLTopologyPassword,
-          connectTimeoutMs: c.MySQLConnectTimeoutSeconds * 1000,
-          readTimeoutMs: c.MySQLDiscoveryReadTimeoutSeconds * 1000,
-          detectClusterAliasQuery: c.DetectClusterAliasQuery,
-          detectClusterDomainQuery: c.DetectClusterDomainQuery,
-          detectDataCenterQuery: c.DetectDataCenterQuery,
-          detectRegionQuery: c.DetectRegionQuery,
-          detectPhysicalEnvironmentQuery: c.DetectPhysicalEnvironmentQuery,
-          detectPromotionRuleQuery: c.DetectPromotionRuleQuery,
-          detectInstanceAliasQuery: c.DetectInstanceAliasQuery,
-          dataCenterPattern: c.DataCenterPattern,
-          regionPattern: c.RegionPattern,
-          physicalEnvironmentPattern: c.PhysicalEnvironmentPattern,
-          replicationLagQuery: c.ReplicationLagQuery,
+          user: c.mysqlTopologyUser,
+          password: c.mysqlTopologyPassword,
+          connectTimeoutMs: c.mysqlConnectTimeoutSeconds * 1000,
+          readTimeoutMs: c.mysqlDiscoveryReadTimeoutSeconds * 1000,
+          detectClusterAliasQuery: c.detectClusterAliasQuery,
+          detectClusterDomainQuery: c.detectClusterDomainQuery,
+          detectDataCenterQuery: c.detectDataCenterQuery,
+          detectRegionQuery: c.detectRegionQuery,
+          detectPhysicalEnvironmentQuery: c.detectPhysicalEnvironmentQuery,
+          detectPromotionRuleQuery: c.detectPromotionRuleQuery,
+          detectInstanceAliasQuery: c.detectInstanceAliasQuery,
+          dataCenterPattern: c.dataCenterPattern,
+          regionPattern: c.regionPattern,
+          physicalEnvironmentPattern: c.physicalEnvironmentPattern,
+          replicationLagQuery: c.replicationLagQuery,
         },
         {
           logger,
@@ -114,13 +114,13 @@ export class OrcTopology {
   /** Probes a server now and returns what orc knows about it (see `lastProbeError` on failure). */
   async discover(key: string): Promise<Instance> {
     this.#assertRunning();
-    return this.#loop.discover(parseInstanceKey(key, this.config.DefaultInstancePort));
+    return this.#loop.discover(parseInstanceKey(key, this.config.defaultInstancePort));
   }
 
   /** Forgets one server (it may be rediscovered later through its primary or replicas). */
   async forget(key: string): Promise<void> {
     this.#assertNotStopped();
-    await this.#loop.forget([parseInstanceKey(key, this.config.DefaultInstancePort)]);
+    await this.#loop.forget([parseInstanceKey(key, this.config.defaultInstancePort)]);
   }
 
   /** Forgets every server of a cluster (by name or alias); returns the keys forgotten. */
@@ -141,7 +141,7 @@ export class OrcTopology {
 
   /** One instance, or undefined. */
   instance(key: string): Instance | undefined {
-    return this.#loop.instance(parseInstanceKey(key, this.config.DefaultInstancePort));
+    return this.#loop.instance(parseInstanceKey(key, this.config.defaultInstancePort));
   }
 
   /** Every cluster: name, alias (or the name), domain, primary and members. */
@@ -150,7 +150,7 @@ export class OrcTopology {
     const seen = this.#loop.instances().filter((i) => i.lastSeenAt !== null);
     const { clusters } = resolveClusters(seen, {
       aliasOverrides: overrides,
-      clusterNameToAlias: this.config.ClusterNameToAlias,
+      clusterNameToAlias: this.config.clusterNameToAlias,
     });
     return [...clusters.values()].sort((a, b) => (a.clusterName < b.clusterName ? -1 : 1));
   }
@@ -182,16 +182,16 @@ export class OrcTopology {
         clusterAliasOverrides: overrides,
       },
       {
-        instancePollSeconds: c.InstancePollSeconds,
-        reasonableInstanceCheckSeconds: c.ReasonableInstanceCheckSeconds,
-        reasonableReplicationLagSeconds: c.ReasonableReplicationLagSeconds,
-        reasonableLockedSemiSyncMasterSeconds: c.ReasonableLockedSemiSyncMasterSeconds,
-        recoverNonWriteableMaster: c.RecoverNonWriteableMaster,
-        enforceExactSemiSyncReplicas: c.EnforceExactSemiSyncReplicas,
-        recoveryIgnoreHostnameFilters: c.RecoveryIgnoreHostnameFilters,
-        recoverMasterClusterFilters: c.RecoverMasterClusterFilters,
-        recoverIntermediateMasterClusterFilters: c.RecoverIntermediateMasterClusterFilters,
-        clusterNameToAlias: c.ClusterNameToAlias,
+        instancePollSeconds: c.instancePollSeconds,
+        reasonableInstanceCheckSeconds: c.reasonableInstanceCheckSeconds,
+        reasonableReplicationLagSeconds: c.reasonableReplicationLagSeconds,
+        reasonableLockedSemiSyncMasterSeconds: c.reasonableLockedSemiSyncMasterSeconds,
+        recoverNonWriteableMaster: c.recoverNonWriteableMaster,
+        enforceExactSemiSyncReplicas: c.enforceExactSemiSyncReplicas,
+        recoveryIgnoreHostnameFilters: c.recoveryIgnoreHostnameFilters,
+        recoverMasterClusterFilters: c.recoverMasterClusterFilters,
+        recoverIntermediateMasterClusterFilters: c.recoverIntermediateMasterClusterFilters,
+        clusterNameToAlias: c.clusterNameToAlias,
         ...options,
       },
     );

@@ -44,11 +44,11 @@ describe('probe errors', () => {
     const good = instanceKey(topo.primary.host, topo.primary.port);
     const topology = new OrcTopology({
       config: {
-        DiscoverySeeds: ['no-such-host.invalid:3306', `127.0.0.1:${closedPort}`, `127.0.0.1:${silentPort}`, good],
-        MySQLTopologyUser: topo.orcUser.user,
-        MySQLTopologyPassword: topo.orcUser.password,
-        MySQLConnectTimeoutSeconds: 1,
-        MySQLDiscoveryReadTimeoutSeconds: 1,
+        discoverySeeds: ['no-such-host.invalid:3306', `127.0.0.1:${closedPort}`, `127.0.0.1:${silentPort}`, good],
+        mysqlTopologyUser: topo.orcUser.user,
+        mysqlTopologyPassword: topo.orcUser.password,
+        mysqlConnectTimeoutSeconds: 1,
+        mysqlDiscoveryReadTimeoutSeconds: 1,
       },
     });
     await topology.start();
@@ -82,9 +82,9 @@ describe('probe errors', () => {
     const key = instanceKey(topo.primary.host, topo.primary.port);
     const topology = new OrcTopology({
       config: {
-        MySQLTopologyUser: topo.orcUser.user,
-        MySQLTopologyPassword: 'wrong-password',
-        MySQLConnectTimeoutSeconds: 1,
+        mysqlTopologyUser: topo.orcUser.user,
+        mysqlTopologyPassword: 'wrong-password',
+        mysqlConnectTimeoutSeconds: 1,
       },
     });
     await topology.start();

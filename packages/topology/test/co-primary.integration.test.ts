@@ -24,13 +24,13 @@ beforeAll(async () => {
   await topo.instance('a').query('START SLAVE');
   topology = new OrcTopology({
     config: {
-      DiscoverySeeds: [keyOf('b')],
-      MySQLTopologyUser: topo.orcUser.user,
-      MySQLTopologyPassword: topo.orcUser.password,
-      MySQLConnectTimeoutSeconds: 1,
-      InstancePollSeconds: 1,
-      DetectClusterAliasQuery: "SELECT 'ring-alias'",
-      DetectDataCenterQuery: "SELECT 'dc-test'",
+      discoverySeeds: [keyOf('b')],
+      mysqlTopologyUser: topo.orcUser.user,
+      mysqlTopologyPassword: topo.orcUser.password,
+      mysqlConnectTimeoutSeconds: 1,
+      instancePollSeconds: 1,
+      detectClusterAliasQuery: "SELECT 'ring-alias'",
+      detectDataCenterQuery: "SELECT 'dc-test'",
     },
   });
   await topology.start();

@@ -23,12 +23,12 @@ beforeAll(async () => {
   await topo.waitReplicating();
   topology = new OrcTopology({
     config: {
-      DiscoverySeeds: [keyOf('r2')],
-      MySQLTopologyUser: topo.orcUser.user,
-      MySQLTopologyPassword: topo.orcUser.password,
-      MySQLConnectTimeoutSeconds: 1,
-      MySQLDiscoveryReadTimeoutSeconds: 2,
-      InstancePollSeconds: 1,
+      discoverySeeds: [keyOf('r2')],
+      mysqlTopologyUser: topo.orcUser.user,
+      mysqlTopologyPassword: topo.orcUser.password,
+      mysqlConnectTimeoutSeconds: 1,
+      mysqlDiscoveryReadTimeoutSeconds: 2,
+      instancePollSeconds: 1,
     },
   });
   await topology.start();

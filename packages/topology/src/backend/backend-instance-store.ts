@@ -53,6 +53,9 @@ export function toInstanceRecord(i: Instance): InstanceRecord {
     gtidErrant: '',
     mariadbGtid: isMaria && r !== null && !['', 'NO'].includes(r.usingMariaDbGtid.toUpperCase()),
     gtidCurrentPos: i.gtidCurrentPos,
+    // Not quite what the column names say: gtid_slave_pos holds
+    // Gtid_IO_Pos (received, not applied) and gtid_binlog_pos holds gtid_binlog_state (per domain
+    // and server id, not a position). A failover check reads gtid_current_pos instead.
     gtidSlavePos: r?.retrievedGtidSet ?? '',
     gtidBinlogPos: isMaria ? i.executedGtidSet : '',
     pseudoGtid: false,

@@ -28,7 +28,7 @@ function chain(): FakeWorld {
 describe('DiscoveryLoop', () => {
   it('finds a whole chained topology from one replica and names the cluster after the primary', async () => {
     const world = chain();
-    const { clock, store, loop } = setup(world, { DiscoverySeeds: ['r2:3306'] });
+    const { clock, store, loop } = setup(world, { discoverySeeds: ['r2:3306'] });
     await loop.start();
     await advanceSettled(clock, 200);
     const stored = await store.readInstances();
@@ -41,7 +41,7 @@ describe('DiscoveryLoop', () => {
 
   it('re-probes each server every InstancePollSeconds, and de-duplicates queued keys', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306', 'p:3306', 'r1:3306'], InstancePollSeconds: 5 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306', 'p:3306', 'r1:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100);
     expect(world.count('p:3306')).toBe(1);
@@ -54,7 +54,7 @@ describe('DiscoveryLoop', () => {
 
   it('keeps the last known state of a server that stops answering, marked not checked', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 100);
     world.server('p:3306').failWith = 'CONNECTION_REFUSED';
@@ -69,7 +69,7 @@ describe('DiscoveryLoop', () => {
 
   it('re-probes the replicas of a primary whose probe fails at once, then at the emergent interval', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], EmergentPollMilliseconds: 250 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], emergentPollMilliseconds: 250 });
     await loop.start();
     await advanceSettled(clock, 100);
     const before = world.count('r1:3306');
@@ -87,7 +87,7 @@ describe('DiscoveryLoop', () => {
 
   it('probes a primary at once when a replica reports it lost it', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100); // p probed at 0, r1 at ~0
     const before = world.count('p:3306');
@@ -100,7 +100,7 @@ describe('DiscoveryLoop', () => {
   it('records a probe error for a seed that does not exist and goes on; survives a prober that throws', async () => {
     const world = chain();
     world.throwOn = k('r1:3306');
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['nowhere:3306', 'p:3306'] });
+    const { clock, loop } = setup(world, { discoverySeeds: ['nowhere:3306', 'p:3306'] });
     await loop.start();
     await advanceSettled(clock, 100);
     expect(loop.instance(k('nowhere:3306'))?.lastProbeError?.code).toBe('UNRESOLVABLE_HOST');
@@ -117,9 +117,9 @@ describe('DiscoveryLoop', () => {
     for (let i = 0; i < 20; i++) world.add(`r${i}:3306`, 'p:3306', { hang: true });
     world.add('skip-me:3306', 'p:3306');
     const { clock, loop } = setup(world, {
-      DiscoverySeeds: ['p:3306'],
-      DiscoveryMaxConcurrency: 4,
-      DiscoveryIgnoreHostnameFilters: ['^skip-'],
+      discoverySeeds: ['p:3306'],
+      discoveryMaxConcurrency: 4,
+      discoveryIgnoreHostnameFilters: ['^skip-'],
     });
     await loop.start();
     await advanceSettled(clock, 10);
@@ -137,7 +137,7 @@ describe('DiscoveryLoop', () => {
 
   it('forgets a server and does not rediscover it for three polls', async () => {
     const world = chain();
-    const { clock, loop, store } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 200);
     await loop.forget([k('r1:3306')]);
@@ -164,7 +164,7 @@ describe('DiscoveryLoop', () => {
 
   it('keeps going when the store fails, and writes later', async () => {
     const world = chain();
-    const { clock, loop, store } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'] });
     const original = store.upsertInstances.bind(store);
     let fail = true;
     store.upsertInstances = async (rows) => {
@@ -182,7 +182,7 @@ describe('DiscoveryLoop', () => {
 
   it('stamps an attempt that hangs past ReasonableInstanceCheckSeconds, turning the server invalid before any timeout', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 100);
     world.server('p:3306').hang = true;
@@ -198,7 +198,7 @@ describe('DiscoveryLoop', () => {
 
   it('probes a server that stays down at the emergent pace only for the suspicion window', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100);
     world.server('r1:3306').failWith = 'CONNECTION_REFUSED';
@@ -213,7 +213,7 @@ describe('DiscoveryLoop', () => {
 
   it('forgets a server unseen for UnseenInstanceForgetHours', async () => {
     const world = chain();
-    const { clock, loop, store } = setup(world, { DiscoverySeeds: ['p:3306'], UnseenInstanceForgetHours: 0.01 });
+    const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'], unseenInstanceForgetHours: 0.01 });
     await loop.start();
     await advanceSettled(clock, 200);
     world.server('r1:3306').failWith = 'CONNECTION_REFUSED';

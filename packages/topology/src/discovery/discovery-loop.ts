@@ -78,9 +78,9 @@ export class DiscoveryLoop {
     this.#store = parts.store;
     this.#clock = parts.clock ?? systemClock;
     this.#logger = parts.logger ?? noopLogger;
-    this.#ignore = this.#config.DiscoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
-    this.#ignoreReplica = this.#config.DiscoveryIgnoreReplicaHostnameFilters.map((f) => new RegExp(f));
-    this.#ignoreMaster = this.#config.DiscoveryIgnoreMasterHostnameFilters.map((f) => new RegExp(f));
+    this.#ignore = this.#config.discoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
+    this.#ignoreReplica = this.#config.discoveryIgnoreReplicaHostnameFilters.map((f) => new RegExp(f));
+    this.#ignoreMaster = this.#config.discoveryIgnoreMasterHostnameFilters.map((f) => new RegExp(f));
     this.#schedule = new ProbeSchedule<InstanceKey>(this.#clock, (keys) => {
       if (!this.#running) return;
       for (const key of keys) this.#enqueue(key);
@@ -91,8 +91,8 @@ export class DiscoveryLoop {
       store: this.#store,
       clock: this.#clock,
       logger: this.#logger,
-      batchMs: this.#config.WriteBatchMilliseconds,
-      maxBatch: this.#config.WriteBatchMaxSize,
+      batchMs: this.#config.writeBatchMilliseconds,
+      maxBatch: this.#config.writeBatchMaxSize,
     });
   }
 
@@ -125,7 +125,7 @@ export class DiscoveryLoop {
     }
     this.#writer.topologyChanged();
     for (const key of this.#instances.keys()) this.#enqueue(key);
-    for (const seed of this.#config.DiscoverySeeds) this.#enqueue(seed);
+    for (const seed of this.#config.discoverySeeds) this.#enqueue(seed);
     this.#pump();
   }
 
@@ -190,7 +190,7 @@ export class DiscoveryLoop {
    * three poll intervals (a primary that still lists one as its replica brings it back after that).
    */
   async forget(keys: readonly InstanceKey[]): Promise<void> {
-    const until = this.#clock.now() + 3 * this.#config.InstancePollSeconds * 1000;
+    const until = this.#clock.now() + 3 * this.#config.instancePollSeconds * 1000;
     for (const key of keys) {
       this.#instances.delete(key);
       this.#queue.delete(key);
@@ -210,7 +210,7 @@ export class DiscoveryLoop {
     if (!this.#running) return;
     const now = this.#clock.now();
     const wasSuspected = (this.#suspects.get(key) ?? 0) > now;
-    this.#suspects.set(key, now + this.#config.EmergentWindowSeconds * 1000);
+    this.#suspects.set(key, now + this.#config.emergentWindowSeconds * 1000);
     if (!wasSuspected) this.#logger.info('suspecting instance', { key, reason });
     if (options.probeSelf !== false) this.#probeNow(key, false);
     const replicas = this.#replicasOf(key);
@@ -218,7 +218,7 @@ export class DiscoveryLoop {
     if (!wasSuspected && replicas.length > 0) {
       // The replicas learn of a crash at the same instant orc does, but may need a few
       // milliseconds to show it (their IO thread still says Yes): look once more shortly after.
-      this.#clock.setTimer(Math.max(1, Math.round(this.#config.EmergentPollMilliseconds / 5)), () => {
+      this.#clock.setTimer(Math.max(1, Math.round(this.#config.emergentPollMilliseconds / 5)), () => {
         if (!this.#running || !this.#isSuspected(key, this.#clock.now())) return;
         for (const r of replicas) if (this.#instances.has(r)) this.#probeNow(r, true);
       });
@@ -241,7 +241,7 @@ export class DiscoveryLoop {
       this.#forgotten.delete(key);
     }
     if (this.#inFlight.has(key) || this.#urgent.has(key) || this.#queue.has(key)) return;
-    if (this.#queue.size >= this.#config.DiscoveryQueueCapacity) {
+    if (this.#queue.size >= this.#config.discoveryQueueCapacity) {
       this.#logger.warn('discovery queue full; key dropped until its next poll', { key });
       return;
     }
@@ -251,7 +251,7 @@ export class DiscoveryLoop {
   /** Probes `key` ahead of the queue, at most once per emergent interval unless `force`. */
   #probeNow(key: InstanceKey, force: boolean): void {
     const now = this.#clock.now();
-    if (!force && now - (this.#lastUrgent.get(key) ?? -Infinity) < this.#config.EmergentPollMilliseconds) return;
+    if (!force && now - (this.#lastUrgent.get(key) ?? -Infinity) < this.#config.emergentPollMilliseconds) return;
     this.#lastUrgent.set(key, now);
     if (this.#inFlight.has(key)) {
       this.#again.add(key);
@@ -270,7 +270,7 @@ export class DiscoveryLoop {
 
   /** orchestrator's `UnseenInstanceForgetHours`: a server not seen for that long is forgotten. */
   #isLongUnseen(inst: Instance, now: number): boolean {
-    return inst.lastSeenAt !== null && now - inst.lastSeenAt > this.#config.UnseenInstanceForgetHours * 3_600_000;
+    return inst.lastSeenAt !== null && now - inst.lastSeenAt > this.#config.unseenInstanceForgetHours * 3_600_000;
   }
 
   #isSuspected(key: InstanceKey | null, now: number): boolean {
@@ -289,14 +289,14 @@ export class DiscoveryLoop {
     const now = this.#clock.now();
     const inst = this.#instances.get(key);
     const emergent = this.#isSuspected(key, now) || this.#isSuspected(inst?.masterKey ?? null, now);
-    const interval = emergent ? this.#config.EmergentPollMilliseconds : this.#config.InstancePollSeconds * 1000;
+    const interval = emergent ? this.#config.emergentPollMilliseconds : this.#config.instancePollSeconds * 1000;
     const due = Math.max(now, startedAt + interval);
     this.#schedule.at(key, due);
   }
 
   #pump(): void {
     if (!this.#running) return;
-    while (this.#inFlight.size < this.#config.DiscoveryMaxConcurrency) {
+    while (this.#inFlight.size < this.#config.discoveryMaxConcurrency) {
       const next = this.#urgent.values().next();
       const key = next.done === true ? this.#queue.values().next().value : next.value;
       if (key === undefined) break;
@@ -316,7 +316,7 @@ export class DiscoveryLoop {
    */
   #armPendingSweep(): void {
     if (this.#pendingSweep !== null || !this.#running) return;
-    const every = Math.max(100, this.#config.ReasonableInstanceCheckSeconds * 1000);
+    const every = Math.max(100, this.#config.reasonableInstanceCheckSeconds * 1000);
     this.#pendingSweep = this.#clock.setTimer(every, () => {
       this.#pendingSweep = null;
       const now = this.#clock.now();

@@ -1,7 +1,11 @@
-import { KvError } from '../errors.js';
-import { InternalKvStore } from '../internal/internal-store.js';
-import { MemoryKvTable } from '../internal/memory-kv-table.js';
-import type { KvPair, KvStore, KvStoreLimits } from '../kv-store.js';
+import {
+  InternalKvStore,
+  KvError,
+  MemoryKvTable,
+  type KvPair,
+  type KvStore,
+  type KvStoreLimits,
+} from '../../src/index.js';
 
 /**
  * A store for tests: a Map behind the KvStore port that can be switched `down` (every call fails
