@@ -307,6 +307,15 @@ export class RecoveryEngine {
       if (kvResult !== null && !kvResult.ok)
         errors.push('some KV stores missed the new primary (the reconciler repairs them)');
       fenced = this.#fence(req.failedKey, log);
+      // As orchestrator: the failed primary and every lost replica are downtimed, so that their
+      // failures are not acted on again while an operator looks at them.
+      for (const key of [req.failedKey, ...lost]) {
+        await store.beginDowntime(key, config.lostInRecoveryDowntimeSeconds, 'lost-in-recovery').then(
+          () =>
+            log.step('downtime', `${key} downtimed for ${config.lostInRecoveryDowntimeSeconds} s (lost-in-recovery)`),
+          (e: unknown) => log.step('downtime', `${key} could not be downtimed: ${message(e)}`),
+        );
+      }
     } catch (error) {
       errors.push(message(error));
       log.step('failed', message(error));
