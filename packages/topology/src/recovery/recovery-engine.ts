@@ -1,15 +1,13 @@
 import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
 import { matchesClusterFilters } from '../analysis/cluster-filters.js';
-import { mariaDbErrantGtid, mysqlErrantGtid } from '../analysis/errant-gtid.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
 import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
-import type { CandidateChoice, CandidateReplica } from './candidate-choice.js';
+import type { CandidateChoice } from './candidate-choice.js';
 import { chooseCandidate } from './candidate-choice.js';
 import type { DeadMasterRequest } from './dead-master-request.js';
-import { effectivePromotionRule } from './dead-master-request.js';
 import { hookContext } from './hook-context.js';
 import { noopKvPublisher } from './kv-publisher-port.js';
 import type { Participant } from './promotion-steps.js';
@@ -33,7 +31,7 @@ import type {
   ServerConnector,
 } from './recovery-ports.js';
 import { noopHookRunner } from './recovery-ports.js';
-import { readServerState } from './server-state.js';
+import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
 import { StepLog } from './step-log.js';
 import { fenceOldPrimary } from './fence.js';
 
@@ -168,7 +166,9 @@ export class RecoveryEngine {
     // Connecting and reading (nothing is changed yet) overlaps the registration's write. With
     // Pre* hooks configured no server is contacted before they pass.
     const early =
-      replicas.length > 0 && config.preFailoverProcesses.length === 0 ? this.#connect(replicaKeys) : undefined;
+      replicas.length > 0 && config.preFailoverProcesses.length === 0
+        ? connectAll(this.#p.connector, replicaKeys)
+        : undefined;
     const reg = await store.registerRecovery(
       {
         uid,
@@ -213,7 +213,7 @@ export class RecoveryEngine {
       if (replicas.length === 0) throw new Error('no replicas: nothing to promote');
       if (!(await this.#hooksPass('preFailoverProcesses', ctx, log)))
         throw new Error('a PreFailoverProcesses hook failed: failover aborted');
-      await this.#gather(await (early ?? this.#connect(replicaKeys)), participants, log);
+      await freezeReplicas(await (early ?? connectAll(this.#p.connector, replicaKeys)), participants, log);
       const reachable = [...participants.values()];
       if (reachable.length === 0) throw new Error('no replica answers');
       const fileBased = reachable.filter((p) => !usesGtid(p));
@@ -360,43 +360,6 @@ export class RecoveryEngine {
     };
   }
 
-  /** Opens a session to each server and reads its state; read-only. */
-  #connect(keys: readonly InstanceKey[]): Promise<Connected> {
-    return Promise.all(
-      keys.map(async (key): Promise<Connected[number]> => {
-        try {
-          const session = await this.#p.connector.open(key);
-          try {
-            const { state, dialect } = await readServerState(session);
-            return { key, participant: { key, session, dialect, state } };
-          } catch (error) {
-            await session.close();
-            throw error;
-          }
-        } catch (error) {
-          return { key, error: message(error) };
-        }
-      }),
-    );
-  }
-
-  async #gather(connected: Connected, into: Map<InstanceKey, Participant>, log: StepLog): Promise<void> {
-    await Promise.all(
-      connected.map(async (c) => {
-        if (c.participant === undefined) return void log.step('gather', `${c.key} unreachable: ${c.error}`);
-        try {
-          // Freeze what each replica received: a primary that comes back must not feed them more mid-recovery.
-          await c.participant.session.query(c.participant.dialect.stopIoThread);
-          into.set(c.key, c.participant);
-        } catch (error) {
-          await c.participant.session.close();
-          log.step('gather', `${c.key} unreachable: ${message(error)}`);
-        }
-      }),
-    );
-    log.step('gather', `${into.size}/${connected.length} replicas answer; IO threads stopped`);
-  }
-
   async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {
     const alias = req.clusterAlias === '' ? req.clusterName : req.clusterAlias;
     const { host, port } = splitInstanceKey(primary);
@@ -439,54 +402,4 @@ export class RecoveryEngine {
     }
     return results.every((r) => r.isAsync || r.exitCode === 0);
   }
-}
-
-type Connected = readonly { readonly key: InstanceKey; readonly participant?: Participant; readonly error?: string }[];
-
-async function closeAll(connected: Connected): Promise<void> {
-  await Promise.all(connected.map((c) => c.participant?.session.close()));
-}
-
-function usesGtid(p: Participant): boolean {
-  const r = p.state.replication;
-  if (r === null) return true;
-  return p.dialect.gtidFlavor === 'mariadb' ? !['', 'NO'].includes(r.usingMariaDbGtid.toUpperCase()) : r.isAutoPosition;
-}
-
-function placement(req: DeadMasterRequest): { key: InstanceKey; dataCenter: string; region: string } {
-  const failed = req.instances.find((i) => i.key === req.failedKey);
-  return { key: req.failedKey, dataCenter: failed?.dataCenter ?? '', region: failed?.region ?? '' };
-}
-
-function candidateOf(
-  r: DeadMasterRequest['instances'][number],
-  p: Participant | undefined,
-  isApplied: boolean,
-  req: DeadMasterRequest,
-): CandidateReplica {
-  return {
-    key: r.key,
-    isReachable: p !== undefined,
-    majorVersion: p?.state.version.majorVersion ?? r.majorVersion,
-    binlogFormat: p?.state.binlogFormat ?? r.binlogFormat,
-    hasLogBin: p?.state.hasLogBin ?? r.hasLogBin,
-    hasLogReplicaUpdates: p?.state.hasLogReplicaUpdates ?? r.hasLogReplicaUpdates,
-    isBinlogServer: r.isBinlogServer,
-    promotionRule: effectivePromotionRule(r, req.candidateRules ?? [], req.now ?? 0),
-    dataCenter: r.dataCenter,
-    region: r.region,
-    executedPosition: p?.state.position ?? '',
-    isSqlThreadUpToDate: isApplied,
-    lagSeconds: r.replication?.secondsBehindMaster ?? null,
-    errantGtid: p === undefined ? '' : errantOf(p, req),
-  };
-}
-
-/** Transactions the replica has that the failed primary (as last seen) never had. */
-function errantOf(p: Participant, req: DeadMasterRequest): string {
-  const failed = req.instances.find((i) => i.key === req.failedKey);
-  if (failed === undefined || failed.executedGtidSet === '') return '';
-  return p.dialect.gtidFlavor === 'mariadb'
-    ? mariaDbErrantGtid(p.state.binlogPosition, failed.executedGtidSet, p.state.serverId)
-    : mysqlErrantGtid(p.state.position, failed.executedGtidSet, failed.serverUuid);
 }
