@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { CandidateChoice } from './candidate-choice.js';
 import { chooseCandidate } from './candidate-choice.js';
-import type { DeadMasterRequest } from './dead-master-request.js';
+import type { DeadMasterRequest, FailureRequest } from './dead-master-request.js';
 import { hookContext } from './hook-context.js';
 import { noopKvPublisher } from './kv-publisher-port.js';
 import type { Participant } from './promotion-steps.js';
@@ -31,6 +31,7 @@ import type {
   ServerConnector,
 } from './recovery-ports.js';
 import { noopHookRunner } from './recovery-ports.js';
+import type { Connected } from './recovery-participants.js';
 import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
 import { StepLog } from './step-log.js';
 import { fenceOldPrimary } from './fence.js';
@@ -120,79 +121,21 @@ export class RecoveryEngine {
     const uid = this.#p.newUid();
     const replicas = req.instances.filter((i) => i.masterKey === req.failedKey);
     const replicaKeys = replicas.map((r) => r.key);
-    const noOutcome = (status: RecoveryStatus, reason: string, id: string | null = null): RecoveryReport => ({
-      uid: id,
-      status,
-      reason,
-      successor: null,
-      choice: null,
-      repointed: [],
-      lostReplicas: [],
-      kv: null,
-      steps: [],
-      timings: { writableMs: null, repointedMs: null, kvMs: null },
-      settled: Promise.resolve(),
-      fenced: Promise.resolve(false),
-    });
     let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
-
-    const detection = await store.registerDetection(
-      {
-        key: req.failedKey,
-        analysis: req.analysis,
-        clusterName: req.clusterName,
-        clusterAlias: req.clusterAlias,
-        replicaKeys,
-        isActionable: true,
-      },
-      { blockPeriodMinutes: config.failureDetectionPeriodBlockMinutes },
+    const admission = await this.#admit(
+      req,
+      { uid, replicaKeys, ctx, started },
+      config.recoverMasterClusterFilters,
+      'RecoverMasterClusterFilters',
+      () =>
+        // Connecting and reading (nothing is changed yet) overlaps the registration's write. With
+        // Pre* hooks configured no server is contacted before they pass.
+        replicas.length > 0 && config.preFailoverProcesses.length === 0
+          ? connectAll(this.#p.connector, replicaKeys)
+          : undefined,
     );
-    if (detection.registered && !(await this.#hooksPass('onFailureDetectionProcesses', ctx, null))) {
-      return noOutcome('refused', 'an OnFailureDetectionProcesses hook failed');
-    }
-    if (req.force !== true) {
-      const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
-      if (await store.isGlobalRecoveryDisabled()) return noOutcome('skipped', 'recoveries are disabled globally');
-      if (await store.isClusterRecoveryDisabled(req.clusterName))
-        return noOutcome('skipped', `recoveries of ${req.clusterName} are disabled`);
-      if (!matchesClusterFilters(config.recoverMasterClusterFilters, cluster)) {
-        return noOutcome(
-          'skipped',
-          `cluster ${req.clusterName} (${req.clusterAlias}) does not match RecoverMasterClusterFilters`,
-        );
-      }
-      if (req.isDowntimed === true) return noOutcome('skipped', `${req.failedKey} is downtimed`);
-    }
-    // Connecting and reading (nothing is changed yet) overlaps the registration's write. With
-    // Pre* hooks configured no server is contacted before they pass.
-    const early =
-      replicas.length > 0 && config.preFailoverProcesses.length === 0
-        ? connectAll(this.#p.connector, replicaKeys)
-        : undefined;
-    const reg = await store.registerRecovery(
-      {
-        uid,
-        key: req.failedKey,
-        analysis: req.analysis,
-        clusterName: req.clusterName,
-        clusterAlias: req.clusterAlias,
-        replicaKeys,
-        detectionId: detection.id,
-      },
-      { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
-    );
-    if (!reg.registered) {
-      if (early !== undefined) await closeAll(await early);
-      return noOutcome(
-        'refused',
-        `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
-      );
-    }
-    const log = new StepLog(store, uid, clock, this.#p.logger, started);
-    log.step(
-      'registered',
-      `${req.analysis} on ${req.failedKey}, cluster ${req.clusterName}, ${replicas.length} replica(s), command ${req.command ?? 'automated'}`,
-    );
+    if ('report' in admission) return admission.report;
+    const { log, early } = admission;
 
     const participants = new Map<InstanceKey, Participant>();
     let successor: InstanceKey | null = null;
@@ -360,6 +303,73 @@ export class RecoveryEngine {
     };
   }
 
+  /**
+   * Detection, OnFailureDetection hooks, guards and anti-flapping registration, shared by every
+   * kind of recovery. `connectEarly` may start read-only connections that overlap the registration.
+   */
+  async #admit(
+    req: FailureRequest,
+    r: { uid: string; replicaKeys: readonly InstanceKey[]; ctx: HookContext; started: number },
+    filters: readonly string[],
+    filterName: string,
+    connectEarly: () => Promise<Connected> | undefined,
+  ): Promise<{ report: RecoveryReport } | { log: StepLog; early: Promise<Connected> | undefined }> {
+    const { config, store, clock } = this.#p;
+    const stop = (status: RecoveryStatus, reason: string): { report: RecoveryReport } => ({
+      report: emptyReport(status, reason),
+    });
+    const detection = await store.registerDetection(
+      {
+        key: req.failedKey,
+        analysis: req.analysis,
+        clusterName: req.clusterName,
+        clusterAlias: req.clusterAlias,
+        replicaKeys: r.replicaKeys,
+        isActionable: true,
+      },
+      { blockPeriodMinutes: config.failureDetectionPeriodBlockMinutes },
+    );
+    if (detection.registered && !(await this.#hooksPass('onFailureDetectionProcesses', r.ctx, null))) {
+      return stop('refused', 'an OnFailureDetectionProcesses hook failed');
+    }
+    if (req.force !== true) {
+      const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
+      if (await store.isGlobalRecoveryDisabled()) return stop('skipped', 'recoveries are disabled globally');
+      if (await store.isClusterRecoveryDisabled(req.clusterName))
+        return stop('skipped', `recoveries of ${req.clusterName} are disabled`);
+      if (!matchesClusterFilters(filters, cluster)) {
+        return stop('skipped', `cluster ${req.clusterName} (${req.clusterAlias}) does not match ${filterName}`);
+      }
+      if (req.isDowntimed === true) return stop('skipped', `${req.failedKey} is downtimed`);
+    }
+    const early = connectEarly();
+    const reg = await store.registerRecovery(
+      {
+        uid: r.uid,
+        key: req.failedKey,
+        analysis: req.analysis,
+        clusterName: req.clusterName,
+        clusterAlias: req.clusterAlias,
+        replicaKeys: r.replicaKeys,
+        detectionId: detection.id,
+      },
+      { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
+    );
+    if (!reg.registered) {
+      if (early !== undefined) await closeAll(await early);
+      return stop(
+        'refused',
+        `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
+      );
+    }
+    const log = new StepLog(store, r.uid, clock, this.#p.logger, r.started);
+    log.step(
+      'registered',
+      `${req.analysis} on ${req.failedKey}, cluster ${req.clusterName}, ${r.replicaKeys.length} replica(s), command ${req.command ?? 'automated'}`,
+    );
+    return { log, early };
+  }
+
   async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {
     const alias = req.clusterAlias === '' ? req.clusterName : req.clusterAlias;
     const { host, port } = splitInstanceKey(primary);
@@ -402,4 +412,22 @@ export class RecoveryEngine {
     }
     return results.every((r) => r.isAsync || r.exitCode === 0);
   }
+}
+
+/** A report for a recovery that did not start. */
+function emptyReport(status: RecoveryStatus, reason: string): RecoveryReport {
+  return {
+    uid: null,
+    status,
+    reason,
+    successor: null,
+    choice: null,
+    repointed: [],
+    lostReplicas: [],
+    kv: null,
+    steps: [],
+    timings: { writableMs: null, repointedMs: null, kvMs: null },
+    settled: Promise.resolve(),
+    fenced: Promise.resolve(false),
+  };
 }
