@@ -1,2 +1,30 @@
-// Entry point of the bundled binary. The daemon's wiring lands with its issue.
-export {};
+// orc-client / orchestrator-client: the process around runClient. Nothing but wiring here, so
+// that start-up stays a few node built-ins.
+import { basename } from 'node:path';
+import { userInfo } from 'node:os';
+import { nodeHttpGet } from './http.js';
+import { runClient } from './run.js';
+
+function whoami(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    // No passwd entry (a container's arbitrary uid): the original's whoami fails the same way.
+    return process.env['USER'] ?? '';
+  }
+}
+
+const invoked = basename(process.argv[1] ?? 'orc-client');
+const program = /^main\.[cm]?[jt]s$/.test(invoked) ? 'orc-client' : invoked.replace(/\.[cm]?js$/, '');
+
+const code = await runClient(process.argv.slice(2), {
+  program,
+  pid: process.pid,
+  env: process.env,
+  user: whoami(),
+  get: nodeHttpGet,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+});
+process.exitCode = code;
