@@ -1,6 +1,6 @@
 // A small HTTP server on 127.0.0.1 standing in for one orc node: leader or follower, answering
 // leader-check and routed-leader-check as orchestrator does, and recording what it was asked.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** One stand-in node. */
@@ -16,7 +16,7 @@ export interface StandInNode {
   close(): Promise<void>;
 }
 
-const send = (res: import('node:http').ServerResponse, status: number, body: unknown): void => {
+const send = (res: ServerResponse, status: number, body: unknown): void => {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 };
