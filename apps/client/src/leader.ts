@@ -23,7 +23,7 @@ export function normalizeApi(api: string): string {
  * The API base URL to send commands to.
  *
  * @example
- * await detectLeaderApi('http://orc1:3000 http://orc2:3000', { get: nodeHttpGet, headers: {} }) // 'http://orc2:3000/api'
+ * await detectLeaderApi('http://orc1:3000 http://orc2:3000', { get: socketHttpGet, headers: {} }) // 'http://orc2:3000/api'
  */
 export async function detectLeaderApi(
   apiList: string,

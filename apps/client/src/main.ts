@@ -2,7 +2,7 @@
 // that start-up stays a few node built-ins.
 import { basename } from 'node:path';
 import { userInfo } from 'node:os';
-import { nodeHttpGet } from './http.js';
+import { socketHttpGet } from './http.js';
 import { runClient } from './run.js';
 
 function whoami(): string {
@@ -22,7 +22,7 @@ const code = await runClient(process.argv.slice(2), {
   pid: process.pid,
   env: process.env,
   user: whoami(),
-  get: nodeHttpGet,
+  get: socketHttpGet,
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
