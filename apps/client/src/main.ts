@@ -14,6 +14,14 @@ function whoami(): string {
   }
 }
 
+// `orc-client -c all-instances | head -1`: the reader left; stop quietly like a shell tool rather
+// than with Node's unhandled EPIPE trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+
 const invoked = basename(process.argv[1] ?? 'orc-client');
 const program = /^main\.[cm]?[jt]s$/.test(invoked) ? 'orc-client' : invoked.replace(/\.[cm]?js$/, '');
 
