@@ -456,6 +456,24 @@ const rows: readonly (readonly [string, Row])[] = [
     ),
   ],
   [
+    'a flag without its value',
+    row(
+      () => ['-c', 'which-master', '-i'],
+      () => '',
+      2,
+      () => /option -i needs a value \(host\[:port\]\)\nTry 'orc-client --help'\.\n$/,
+    ),
+  ],
+  [
+    '-c api without -P',
+    row(
+      () => ['-c', 'api'],
+      () => '',
+      1,
+      () => /^orc-client\[\d+\]: path must be provided\n$/,
+    ),
+  ],
+  [
     'forget',
     row(
       () => ['-c', 'forget', '-i', R2],
