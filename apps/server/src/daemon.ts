@@ -22,6 +22,7 @@ import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-no
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { openBackend } from './wiring/open-backend.js';
+import { findWebRoot } from './web-root.js';
 
 /**
  * The seam recovery plugs into (issue 13): started when this node becomes active, stopped when
@@ -154,7 +155,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     view,
     commands: bus,
     node: { isLive: () => true, isReady: () => ready, isActive: () => node.isActive(), health },
-    options: { ...config.api },
+    options: { webRoot: findWebRoot(), ...config.api },
     logger: logger.child('api'),
     scrub,
     ...(parts.reload === undefined ? {} : { reloadConfiguration: parts.reload }),

@@ -3,6 +3,7 @@ export { buildApi } from './app.js';
 export { authenticate, type Caller } from './auth.js';
 export type { CommandBus, CommandOutcomes, KvWriteOutcome, OrcCommand, OutcomeOf } from './commands.js';
 export type { ApiDeps, ApiOptions, AuditLine, AuthSettings, HealthStatus, NodeStatus, OrcView } from './deps.js';
+export type { WhoAmI } from './routes/web.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {
   asciiTopology,
