@@ -58,7 +58,7 @@ function isEditing(): boolean {
   return el instanceof HTMLInputElement || el instanceof HTMLSelectElement || el instanceof HTMLTextAreaElement;
 }
 
-async function render(): Promise<void> {
+async function render(fromPoll = false): Promise<void> {
   const mine = ++generation;
   let node: Node;
   try {
@@ -67,8 +67,9 @@ async function render(): Promise<void> {
     const e = err instanceof ApiCallError ? err : new ApiCallError(String(err), 0);
     node = h('p', { class: 'error-text', role: 'alert' }, `Could not load this page: ${e.message}${e.status > 0 ? ` (HTTP ${e.status})` : ''}`);
   }
-  // A newer render started meanwhile (navigation, an action): its result wins.
-  if (mine !== generation) return;
+  // A newer render started meanwhile (navigation, an action): its result wins. A poll that
+  // finds the user typing or dragging by now drops its result rather than reset the form.
+  if (mine !== generation || (fromPoll && (ctx.busy || isEditing()))) return;
   const focused = (document.activeElement as HTMLElement | null)?.dataset['focus'];
   const scroll = main.querySelector('.tree-wrap')?.scrollLeft;
   main.replaceChildren(node);
@@ -81,7 +82,7 @@ async function render(): Promise<void> {
 }
 
 async function poll(): Promise<void> {
-  if (!ctx.busy && !isEditing() && document.visibilityState !== 'hidden') await render();
+  if (!ctx.busy && !isEditing() && document.visibilityState !== 'hidden') await render(true);
   setTimeout(() => void poll(), POLL_MS);
 }
 

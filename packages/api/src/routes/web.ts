@@ -3,7 +3,7 @@
 // read-only user is not shown buttons that would only earn a 403.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { authenticate } from '../auth.js';
 import type { ApiOptions } from '../deps.js';
 import { failure } from '../response.js';
@@ -55,9 +55,7 @@ export function webRoutes(app: FastifyInstance, options: ApiOptions): void {
     },
   });
   app.get(`${prefix}/`, { config: flags }, async (_, reply) => reply.redirect(`${prefix}/web/`, 302));
-  app.get(`${prefix}/web`, { config: flags }, async (_, reply) => reply.redirect(`${prefix}/web/`, 302));
-  app.get<{ Params: { '*': string } }>(`${prefix}/web/*`, { config: flags }, async (request, reply) => {
-    const wanted = request.params['*'] === '' ? 'index.html' : request.params['*'];
+  const serve = async (wanted: string, reply: FastifyReply): Promise<FastifyReply> => {
     const ext = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*\.([a-z]+)$/.exec(wanted)?.[1];
     const type = ext === undefined ? undefined : TYPES[ext];
     const root = options.webRoot;
@@ -72,5 +70,13 @@ export function webRoutes(app: FastifyInstance, options: ApiOptions): void {
       return reply.code(404).send(failure(`no web file ${wanted}: ${String(err)}`, [{ path: 'url', message: why }]));
     }
     return reply.type(type).header('Cache-Control', 'no-cache').send(body);
-  });
+  };
+  // ignoreTrailingSlash routes `<prefix>/web/` here too: serve the page there, and send a bare
+  // `<prefix>/web` to the slashed URL, which the page's relative links need.
+  app.get(`${prefix}/web`, { config: flags }, async (request, reply) =>
+    request.url.split('?')[0]?.endsWith('/') === true ? serve('index.html', reply) : reply.redirect(`${prefix}/web/`, 302),
+  );
+  app.get<{ Params: { '*': string } }>(`${prefix}/web/*`, { config: flags }, async (request, reply) =>
+    serve(request.params['*'] === '' ? 'index.html' : request.params['*'], reply),
+  );
 }
