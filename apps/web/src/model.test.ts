@@ -39,8 +39,12 @@ describe('labels', () => {
     expect(lagText({ Int64: 0, Valid: true }, true)).toBe('0s');
     expect(lagText({ Int64: 0, Valid: false }, true)).toBe('null');
     expect(lagText(undefined, false)).toBe('-');
-    expect(gtidText({ UsingMariaDBGTID: true })).toBe('MariaDB GTID');
-    expect(gtidText({ GTIDMode: 'ON', UsingOracleGTID: false })).toBe('gtid_mode=ON');
-    expect(gtidText({ GTIDMode: '' })).toBe('no GTID');
+    const none = { Hostname: '', Port: 0 };
+    const db1 = { Hostname: 'db1', Port: 3306 };
+    expect(gtidText({ UsingMariaDBGTID: true, MasterKey: db1 })).toBe('MariaDB GTID');
+    expect(gtidText({ FlavorName: 'MariaDB', MasterKey: none })).toBe('MariaDB GTID');
+    expect(gtidText({ FlavorName: 'MariaDB', UsingMariaDBGTID: false, MasterKey: db1 })).toBe('binlog position');
+    expect(gtidText({ GTIDMode: 'ON', UsingOracleGTID: false, MasterKey: db1 })).toBe('gtid_mode=ON');
+    expect(gtidText({ GTIDMode: '', MasterKey: none })).toBe('no GTID');
   });
 });

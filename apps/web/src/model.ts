@@ -14,6 +14,7 @@ export interface InstanceJson {
   readonly Version: string;
   readonly ReadOnly: boolean;
   readonly GTIDMode?: string;
+  readonly FlavorName?: string;
   readonly UsingMariaDBGTID?: boolean;
   readonly UsingOracleGTID?: boolean;
   readonly SecondsBehindMaster: { readonly Int64: number; readonly Valid: boolean };
@@ -175,10 +176,14 @@ export function lagText(lag: { Int64: number; Valid: boolean } | undefined, isRe
  * The GTID mode as one word.
  *
  * @example
- * gtidText({ UsingMariaDBGTID: true }) // 'MariaDB GTID'
+ * gtidText({ UsingMariaDBGTID: true, MasterKey: { Hostname: 'db1', Port: 3306 } }) // 'MariaDB GTID'
  */
-export function gtidText(i: Pick<InstanceJson, 'UsingMariaDBGTID' | 'UsingOracleGTID' | 'GTIDMode'>): string {
+export function gtidText(
+  i: Pick<InstanceJson, 'UsingMariaDBGTID' | 'UsingOracleGTID' | 'GTIDMode' | 'FlavorName' | 'MasterKey'>,
+): string {
   if (i.UsingMariaDBGTID === true) return 'MariaDB GTID';
+  // MariaDB always writes GTIDs; only a replica can choose not to replicate by them.
+  if (i.FlavorName === 'MariaDB') return keyText(i.MasterKey) === '' ? 'MariaDB GTID' : 'binlog position';
   if (i.UsingOracleGTID === true) return 'GTID';
   return i.GTIDMode !== undefined && i.GTIDMode !== '' && i.GTIDMode !== 'OFF' ? `gtid_mode=${i.GTIDMode}` : 'no GTID';
 }
