@@ -4,10 +4,18 @@ import type { KeySpec } from './key-spec.js';
 import { apiKeys } from './keys/api.js';
 import { backendKeys } from './keys/backend.js';
 import { kvKeys } from './keys/kv.js';
+import { recoveryKeys } from './keys/recovery.js';
 import { serverKeys } from './keys/server.js';
 import { topologyKeys } from './keys/topology.js';
 
-const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys, backendKeys, topologyKeys, kvKeys];
+const OWNED_KEYS: readonly (readonly KeySpec[])[] = [
+  serverKeys,
+  apiKeys,
+  backendKeys,
+  topologyKeys,
+  recoveryKeys,
+  kvKeys,
+];
 
 function compose(): readonly KeySpec[] {
   return Object.freeze(OWNED_KEYS.flat());
