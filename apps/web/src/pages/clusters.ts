@@ -19,14 +19,19 @@ export async function clustersPage(ctx: PageCtx): Promise<Node> {
     ctx.api.get<{ Details: AnalysisJson[] }>('/api/replication-analysis'),
     optional(ctx.api.get<RecoveryJson[]>('/api/audit-recovery')),
   ]);
+  // An alias follows a failover (the API resolves it to the cluster whose primary was seen
+  // last), so link by alias when exactly one cluster has it.
+  const aliasCount = new Map<string, number>();
+  for (const c of clusters) aliasCount.set(c.ClusterAlias, (aliasCount.get(c.ClusterAlias) ?? 0) + 1);
   const rows = clusters.map((c) => {
+    const byAlias = c.ClusterAlias !== '' && aliasCount.get(c.ClusterAlias) === 1;
     const primary = masters.find((m) => m.ClusterName === c.ClusterName);
     const problems = analysis.Details.filter((a) => a.ClusterDetails?.ClusterName === c.ClusterName);
     const last = recoveries?.find((r) => r.AnalysisEntry?.ClusterDetails?.ClusterName === c.ClusterName);
     return h(
       'tr',
       { 'data-cluster': c.ClusterName },
-      h('td', {}, clusterLink(c.ClusterName, c.ClusterAlias !== '' ? c.ClusterAlias : c.ClusterName)),
+      h('td', {}, clusterLink(byAlias ? c.ClusterAlias : c.ClusterName, c.ClusterAlias !== '' ? `${c.ClusterAlias} (${c.ClusterName})` : c.ClusterName)),
       h('td', {}, keyText(primary?.Key)),
       h('td', { class: 'num' }, c.CountInstances),
       h('td', {}, problems.length === 0 ? h('span', { class: 'muted' }, 'none') : problems.map((p) => problemChip(p.Analysis))),
