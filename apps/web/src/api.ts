@@ -72,7 +72,11 @@ export function httpApi(prefix: string, fetcher: typeof fetch = (i, init) => fet
   const call = async (path: string, method: 'GET' | 'POST'): Promise<unknown> => {
     let res: Response;
     try {
-      res = await fetcher(`${prefix}${path}`, { method, credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      res = await fetcher(`${prefix}${path}`, {
+        method,
+        credentials: 'same-origin',
+        headers: { Accept: 'application/json' },
+      });
     } catch (err) {
       throw new ApiCallError(`no answer from orc: ${String(err)}`, 0);
     }

@@ -30,7 +30,11 @@ const ctx: PageCtx = {
   refresh: () => void render(),
   act: async () => false,
 };
-ctx.act = actionRunner(api, () => ctx, () => void render());
+ctx.act = actionRunner(
+  api,
+  () => ctx,
+  () => void render(),
+);
 
 function route(): { page: string; arg: string } {
   const [, page = 'clusters', ...rest] = location.hash.replace(/^#/, '').split('/');
@@ -65,7 +69,11 @@ async function render(fromPoll = false): Promise<void> {
     node = await content();
   } catch (err) {
     const e = err instanceof ApiCallError ? err : new ApiCallError(String(err), 0);
-    node = h('p', { class: 'error-text', role: 'alert' }, `Could not load this page: ${e.message}${e.status > 0 ? ` (HTTP ${e.status})` : ''}`);
+    node = h(
+      'p',
+      { class: 'error-text', role: 'alert' },
+      `Could not load this page: ${e.message}${e.status > 0 ? ` (HTTP ${e.status})` : ''}`,
+    );
   }
   // A newer render started meanwhile (navigation, an action): its result wins. A poll that
   // finds the user typing or dragging by now drops its result rather than reset the form.
@@ -76,7 +84,8 @@ async function render(fromPoll = false): Promise<void> {
   if (focused !== undefined) main.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus();
   const wrap = main.querySelector('.tree-wrap');
   if (wrap !== null && scroll !== undefined) wrap.scrollLeft = scroll;
-  for (const a of document.querySelectorAll('nav a')) a.toggleAttribute('aria-current', a.getAttribute('href') === `#/${route().page}`);
+  for (const a of document.querySelectorAll('nav a'))
+    a.toggleAttribute('aria-current', a.getAttribute('href') === `#/${route().page}`);
   status.textContent = `updated ${new Date().toLocaleTimeString()}`;
   document.body.dataset['rendered'] = String(mine);
 }

@@ -7,13 +7,18 @@ const inst = (port: number, master: number | null): InstanceJson =>
     MasterKey: master === null ? { Hostname: '', Port: 0 } : { Hostname: 'db', Port: master },
   }) as InstanceJson;
 
-const shape = (nodes: readonly TreeNode[]): unknown =>
-  nodes.map((n) => [keyText(n.instance.Key), shape(n.children)]);
+const shape = (nodes: readonly TreeNode[]): unknown => nodes.map((n) => [keyText(n.instance.Key), shape(n.children)]);
 
 describe('buildForest', () => {
   it('puts the primary first and its replicas, sorted, below it', () => {
     expect(shape(buildForest([inst(3, 1), inst(2, 1), inst(1, null), inst(4, 2)]))).toEqual([
-      ['db:1', [['db:2', [['db:4', []]]], ['db:3', []]]],
+      [
+        'db:1',
+        [
+          ['db:2', [['db:4', []]]],
+          ['db:3', []],
+        ],
+      ],
     ]);
   });
 

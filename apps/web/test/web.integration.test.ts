@@ -49,14 +49,18 @@ beforeAll(async () => {
       HTTPAuthPassword: ADMIN.password,
     },
   });
-  await waitFor('the daemon answers', async () => {
-    try {
-      return (await api('/api/health')).status === 200;
-    } catch {
-      // Connection refused until the daemon listens: that is what this poll waits out.
-      return false;
-    }
-  }, { timeoutMs: 60_000 });
+  await waitFor(
+    'the daemon answers',
+    async () => {
+      try {
+        return (await api('/api/health')).status === 200;
+      } catch {
+        // Connection refused until the daemon listens: that is what this poll waits out.
+        return false;
+      }
+    },
+    { timeoutMs: 60_000 },
+  );
   expect((await api(`/api/discover/127.0.0.1/${topo.primary.port}`)).status).toBe(200);
   cluster = key('primary');
   await waitFor('the cluster has three instances', async () => {
@@ -135,7 +139,10 @@ describe('the web page', () => {
     expect(await page.locator('#outcome').textContent()).toContain(`Downtime begun: ${key('r1')}`);
     const listed = (await api('/api/downtimed')).body as { Key: unknown; DowntimeReason: string }[];
     expect(listed).toEqual([
-      expect.objectContaining({ Key: { Hostname: '127.0.0.1', Port: topo.instance('r1').port }, DowntimeReason: 'upgrade' }),
+      expect.objectContaining({
+        Key: { Hostname: '127.0.0.1', Port: topo.instance('r1').port },
+        DowntimeReason: 'upgrade',
+      }),
     ]);
     await page.locator(`.node[data-key="${key('r1')}"] .badge.downtime`).waitFor();
     await page.locator('[data-action="end-downtime"]').click();

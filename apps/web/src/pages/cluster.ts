@@ -90,10 +90,19 @@ function drawTree(ctx: PageCtx, node: TreeNode, codesOf: Map<string, string[]>, 
   const key = keyText(node.instance.Key);
   return h(
     'li',
-    { class: 'branch', role: 'treeitem', 'aria-level': depth + 1, 'aria-expanded': node.children.length > 0 ? 'true' : false },
+    {
+      class: 'branch',
+      role: 'treeitem',
+      'aria-level': depth + 1,
+      'aria-expanded': node.children.length > 0 ? 'true' : false,
+    },
     nodeCard(ctx, node.instance, codesOf.get(key) ?? [], depth === 0),
     node.children.length > 0
-      ? h('ul', { class: 'children', role: 'group' }, node.children.map((c) => drawTree(ctx, c, codesOf, depth + 1)))
+      ? h(
+          'ul',
+          { class: 'children', role: 'group' },
+          node.children.map((c) => drawTree(ctx, c, codesOf, depth + 1)),
+        )
       : null,
   );
 }
@@ -131,7 +140,8 @@ export async function clusterPage(ctx: PageCtx, clusterName: string): Promise<No
             {
               class: 'act',
               'data-action': 'submit-kv',
-              onclick: () => void ctx.act('Submit masters to KV', `/api/submit-masters-to-kv-stores/${seg(clusterName)}`),
+              onclick: () =>
+                void ctx.act('Submit masters to KV', `/api/submit-masters-to-kv-stores/${seg(clusterName)}`),
             },
             'Submit to KV',
           )
@@ -141,7 +151,11 @@ export async function clusterPage(ctx: PageCtx, clusterName: string): Promise<No
     h(
       'div',
       { class: 'tree-wrap' },
-      h('ul', { class: 'tree', role: 'tree', 'aria-label': `replication tree of ${clusterName}` }, forest.map((n) => drawTree(ctx, n, codesOf, 0))),
+      h(
+        'ul',
+        { class: 'tree', role: 'tree', 'aria-label': `replication tree of ${clusterName}` },
+        forest.map((n) => drawTree(ctx, n, codesOf, 0)),
+      ),
     ),
     selected === undefined ? null : detailsPanel(ctx, selected, instances, primary, clusterName),
   );

@@ -31,10 +31,21 @@ export async function clustersPage(ctx: PageCtx): Promise<Node> {
     return h(
       'tr',
       { 'data-cluster': c.ClusterName },
-      h('td', {}, clusterLink(byAlias ? c.ClusterAlias : c.ClusterName, c.ClusterAlias !== '' ? `${c.ClusterAlias} (${c.ClusterName})` : c.ClusterName)),
+      h(
+        'td',
+        {},
+        clusterLink(
+          byAlias ? c.ClusterAlias : c.ClusterName,
+          c.ClusterAlias !== '' ? `${c.ClusterAlias} (${c.ClusterName})` : c.ClusterName,
+        ),
+      ),
       h('td', {}, keyText(primary?.Key)),
       h('td', { class: 'num' }, c.CountInstances),
-      h('td', {}, problems.length === 0 ? h('span', { class: 'muted' }, 'none') : problems.map((p) => problemChip(p.Analysis))),
+      h(
+        'td',
+        {},
+        problems.length === 0 ? h('span', { class: 'muted' }, 'none') : problems.map((p) => problemChip(p.Analysis)),
+      ),
       h(
         'td',
         {},

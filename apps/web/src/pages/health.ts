@@ -27,7 +27,12 @@ export async function healthPage(ctx: PageCtx): Promise<Node> {
   try {
     health = (await ctx.api.get<{ Details: HealthJson }>('/api/health')).Details;
   } catch (err) {
-    return h('section', {}, h('h1', {}, 'Health'), h('p', { class: 'error-text', role: 'alert' }, `Unhealthy: ${String(err)}`));
+    return h(
+      'section',
+      {},
+      h('h1', {}, 'Health'),
+      h('p', { class: 'error-text', role: 'alert' }, `Unhealthy: ${String(err)}`),
+    );
   }
   const rows: [string, string][] = [
     ['This node', health.Hostname],
@@ -41,15 +46,35 @@ export async function healthPage(ctx: PageCtx): Promise<Node> {
     'section',
     { 'aria-labelledby': 'page-title' },
     h('h1', { id: 'page-title' }, 'Health'),
-    h('dl', { class: health.Healthy ? 'healthy' : 'unhealthy' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h(
+      'dl',
+      { class: health.Healthy ? 'healthy' : 'unhealthy' },
+      rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
     h('h2', {}, 'Nodes'),
     h(
       'ul',
       { class: 'nodes' },
       (health.AvailableNodes ?? []).map((n) =>
-        h('li', {}, n.Hostname, n.Hostname === health.ActiveNode?.Hostname ? h('span', { class: 'badge primary-badge' }, 'active') : null),
+        h(
+          'li',
+          {},
+          n.Hostname,
+          n.Hostname === health.ActiveNode?.Hostname ? h('span', { class: 'badge primary-badge' }, 'active') : null,
+        ),
       ),
     ),
-    members.length > 0 ? [h('h2', {}, 'Raft members'), h('ul', {}, members.map((m) => h('li', {}, m, m === health.RaftLeader ? h('span', { class: 'badge primary-badge' }, 'leader') : null)))] : null,
+    members.length > 0
+      ? [
+          h('h2', {}, 'Raft members'),
+          h(
+            'ul',
+            {},
+            members.map((m) =>
+              h('li', {}, m, m === health.RaftLeader ? h('span', { class: 'badge primary-badge' }, 'leader') : null),
+            ),
+          ),
+        ]
+      : null,
   );
 }

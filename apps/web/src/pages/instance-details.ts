@@ -13,13 +13,23 @@ function field(form: HTMLFormElement, name: string): string {
   return el?.value.trim() ?? '';
 }
 
-function actions(ctx: PageCtx, i: InstanceJson, all: readonly InstanceJson[], primary: InstanceJson | undefined, cluster: string): Node[] {
+function actions(
+  ctx: PageCtx,
+  i: InstanceJson,
+  all: readonly InstanceJson[],
+  primary: InstanceJson | undefined,
+  cluster: string,
+): Node[] {
   const key = keyText(i.Key);
   const isPrimary = primary !== undefined && keyText(primary.Key) === key;
   const downtime = i.IsDowntimed
     ? h(
         'button',
-        { class: 'act', 'data-action': 'end-downtime', onclick: () => void ctx.act(`End downtime of ${key}`, `/api/end-downtime/${keyPath(i.Key)}`) },
+        {
+          class: 'act',
+          'data-action': 'end-downtime',
+          onclick: () => void ctx.act(`End downtime of ${key}`, `/api/end-downtime/${keyPath(i.Key)}`),
+        },
         'End downtime',
       )
     : h(
@@ -51,7 +61,16 @@ function actions(ctx: PageCtx, i: InstanceJson, all: readonly InstanceJson[], pr
         void ctx.act(`Register ${key} as ${rule}`, `/api/register-candidate/${keyPath(i.Key)}/${seg(rule)}`);
       },
     },
-    h('label', {}, 'Promotion rule ', h('select', { name: 'rule' }, RULES.map((r) => h('option', { value: r, selected: r === i.PromotionRule }, r)))),
+    h(
+      'label',
+      {},
+      'Promotion rule ',
+      h(
+        'select',
+        { name: 'rule' },
+        RULES.map((r) => h('option', { value: r, selected: r === i.PromotionRule }, r)),
+      ),
+    ),
     h('button', { class: 'act', type: 'submit' }, 'Register candidate'),
   );
   const others = all.filter((o) => keyText(o.Key) !== key && keyText(o.Key) !== keyText(i.MasterKey));
@@ -71,7 +90,16 @@ function actions(ctx: PageCtx, i: InstanceJson, all: readonly InstanceJson[], pr
               void ctx.act(`Relocate ${key}`, path, `Relocate ${key} below ${keyText(target.Key)}?`);
             },
           },
-          h('label', {}, 'Below ', h('select', { name: 'below' }, others.map((o) => h('option', { value: keyText(o.Key) }, keyText(o.Key))))),
+          h(
+            'label',
+            {},
+            'Below ',
+            h(
+              'select',
+              { name: 'below' },
+              others.map((o) => h('option', { value: keyText(o.Key) }, keyText(o.Key))),
+            ),
+          ),
           h('button', { class: 'act', type: 'submit' }, 'Relocate…'),
         );
   const takeover =
@@ -116,11 +144,21 @@ export function detailsPanel(
     ['read_only', String(i.ReadOnly)],
     ['Lag', lagText(i.SecondsBehindMaster, isReplica)],
     ['GTID', gtidText(i)],
-    ['Replication threads', isReplica ? `IO ${i.Slave_IO_Running === true ? 'yes' : 'no'}, SQL ${i.Slave_SQL_Running === true ? 'yes' : 'no'}` : '-'],
+    [
+      'Replication threads',
+      isReplica
+        ? `IO ${i.Slave_IO_Running === true ? 'yes' : 'no'}, SQL ${i.Slave_SQL_Running === true ? 'yes' : 'no'}`
+        : '-',
+    ],
     ['Last error', [i.LastIOError, i.LastSQLError].filter((e) => e !== undefined && e !== '').join('; ') || '-'],
     ['Executed GTID set', i.ExecutedGtidSet ?? ''],
     ['Promotion rule', i.PromotionRule],
-    ['Downtime', i.IsDowntimed ? `${i.DowntimeOwner ?? ''}: ${i.DowntimeReason ?? ''} until ${when(i.DowntimeEndTimestamp)}` : 'no'],
+    [
+      'Downtime',
+      i.IsDowntimed
+        ? `${i.DowntimeOwner ?? ''}: ${i.DowntimeReason ?? ''} until ${when(i.DowntimeEndTimestamp)}`
+        : 'no',
+    ],
     ['Last seen', when(i.LastSeenTimestamp)],
   ];
   return h(
@@ -130,9 +168,21 @@ export function detailsPanel(
       'div',
       { class: 'page-head' },
       h('h2', {}, key),
-      h('button', { class: 'secondary', 'data-focus': 'close-details', onclick: () => ((ctx.selected = undefined), ctx.refresh()) }, 'Close'),
+      h(
+        'button',
+        {
+          class: 'secondary',
+          'data-focus': 'close-details',
+          onclick: () => ((ctx.selected = undefined), ctx.refresh()),
+        },
+        'Close',
+      ),
     ),
-    h('dl', {}, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])),
+    h(
+      'dl',
+      {},
+      rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]),
+    ),
     ctx.who.CanMutate ? h('div', { class: 'actions' }, actions(ctx, i, all, primary, cluster)) : null,
   );
 }

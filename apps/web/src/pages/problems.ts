@@ -24,7 +24,18 @@ export async function problemsPage(ctx: PageCtx): Promise<Node> {
           h(
             'table',
             {},
-            h('thead', {}, h('tr', {}, h('th', {}, 'Analysis'), h('th', {}, 'Instance'), h('th', {}, 'Cluster'), h('th', {}, 'Description'))),
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                h('th', {}, 'Analysis'),
+                h('th', {}, 'Instance'),
+                h('th', {}, 'Cluster'),
+                h('th', {}, 'Description'),
+              ),
+            ),
             h(
               'tbody',
               {},
@@ -32,9 +43,23 @@ export async function problemsPage(ctx: PageCtx): Promise<Node> {
                 h(
                   'tr',
                   { 'data-analysis': a.Analysis },
-                  h('td', {}, problemChip(a.Analysis), a.IsDowntimed === true ? h('span', { class: 'badge downtime' }, 'downtimed') : null),
+                  h(
+                    'td',
+                    {},
+                    problemChip(a.Analysis),
+                    a.IsDowntimed === true ? h('span', { class: 'badge downtime' }, 'downtimed') : null,
+                  ),
                   h('td', {}, keyText(a.AnalyzedInstanceKey)),
-                  h('td', {}, a.ClusterDetails === undefined ? '' : clusterLink(a.ClusterDetails.ClusterName, a.ClusterDetails.ClusterAlias || a.ClusterDetails.ClusterName)),
+                  h(
+                    'td',
+                    {},
+                    a.ClusterDetails === undefined
+                      ? ''
+                      : clusterLink(
+                          a.ClusterDetails.ClusterName,
+                          a.ClusterDetails.ClusterAlias || a.ClusterDetails.ClusterName,
+                        ),
+                  ),
                   h('td', {}, a.Description ?? ''),
                 ),
               ),

@@ -35,11 +35,17 @@ function recoveryItem(ctx: PageCtx, r: RecoveryJson): HTMLElement {
       h('span', { class: 'muted' }, when(r.RecoveryStartTimestamp)),
       r.Acknowledged === true ? h('span', { class: 'badge acked' }, `acknowledged by ${r.AcknowledgedBy ?? ''}`) : null,
     ),
-    r.AnalysisEntry?.ClusterDetails !== undefined ? h('p', {}, 'Cluster ', clusterLink(r.AnalysisEntry.ClusterDetails.ClusterName)) : null,
+    r.AnalysisEntry?.ClusterDetails !== undefined
+      ? h('p', {}, 'Cluster ', clusterLink(r.AnalysisEntry.ClusterDetails.ClusterName))
+      : null,
     (r.AllErrors ?? []).length > 0 ? h('p', { class: 'error-text' }, (r.AllErrors ?? []).join('; ')) : null,
     steps === undefined
       ? h('p', { class: 'muted' }, 'Loading steps…')
-      : h('ol', { class: 'steps' }, steps.map((s) => h('li', {}, h('span', { class: 'muted' }, when(s.AuditAt)), ' ', s.Message))),
+      : h(
+          'ol',
+          { class: 'steps' },
+          steps.map((s) => h('li', {}, h('span', { class: 'muted' }, when(s.AuditAt)), ' ', s.Message)),
+        ),
     ctx.who.CanMutate && r.Acknowledged !== true
       ? h(
           'button',
@@ -47,7 +53,10 @@ function recoveryItem(ctx: PageCtx, r: RecoveryJson): HTMLElement {
             class: 'act',
             'data-action': 'ack-recovery',
             onclick: () =>
-              void ctx.act(`Acknowledge recovery ${r.Id}`, `/api/ack-recovery/${seg(r.Id)}?comment=${seg(`acknowledged in the web page by ${ctx.who.User || 'web'}`)}`),
+              void ctx.act(
+                `Acknowledge recovery ${r.Id}`,
+                `/api/ack-recovery/${seg(r.Id)}?comment=${seg(`acknowledged in the web page by ${ctx.who.User || 'web'}`)}`,
+              ),
           },
           'Acknowledge',
         )
@@ -75,7 +84,10 @@ export async function recoveriesPage(ctx: PageCtx): Promise<Node> {
   ]);
   await Promise.all(
     [...ctx.openRecoveries].map(async (uid) =>
-      ctx.steps.set(uid, (await optional(ctx.api.get<RecoveryStepJson[]>(`/api/audit-recovery-steps/${seg(uid)}`))) ?? []),
+      ctx.steps.set(
+        uid,
+        (await optional(ctx.api.get<RecoveryStepJson[]>(`/api/audit-recovery-steps/${seg(uid)}`))) ?? [],
+      ),
     ),
   );
   return h(
@@ -86,7 +98,11 @@ export async function recoveriesPage(ctx: PageCtx): Promise<Node> {
       ? h('p', { class: 'muted' }, 'This daemon does not serve /api/audit-recovery.')
       : recoveries.length === 0
         ? h('p', { class: 'muted' }, 'No recovery so far.')
-        : h('div', { class: 'recoveries' }, recoveries.map((r) => recoveryItem(ctx, r))),
+        : h(
+            'div',
+            { class: 'recoveries' },
+            recoveries.map((r) => recoveryItem(ctx, r)),
+          ),
     h('h2', {}, 'Audit log'),
     h(
       'div',
@@ -94,12 +110,23 @@ export async function recoveriesPage(ctx: PageCtx): Promise<Node> {
       h(
         'table',
         { class: 'audit' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Type'), h('th', {}, 'Instance'), h('th', {}, 'Message'))),
+        h(
+          'thead',
+          {},
+          h('tr', {}, h('th', {}, 'When'), h('th', {}, 'Type'), h('th', {}, 'Instance'), h('th', {}, 'Message')),
+        ),
         h(
           'tbody',
           {},
           audit.map((a) =>
-            h('tr', {}, h('td', {}, when(a.AuditTimestamp)), h('td', {}, a.AuditType), h('td', {}, keyText(a.AuditInstanceKey)), h('td', {}, a.Message)),
+            h(
+              'tr',
+              {},
+              h('td', {}, when(a.AuditTimestamp)),
+              h('td', {}, a.AuditType),
+              h('td', {}, keyText(a.AuditInstanceKey)),
+              h('td', {}, a.Message),
+            ),
           ),
         ),
       ),

@@ -74,7 +74,9 @@ export function webRoutes(app: FastifyInstance, options: ApiOptions): void {
   // ignoreTrailingSlash routes `<prefix>/web/` here too: serve the page there, and send a bare
   // `<prefix>/web` to the slashed URL, which the page's relative links need.
   app.get(`${prefix}/web`, { config: flags }, async (request, reply) =>
-    request.url.split('?')[0]?.endsWith('/') === true ? serve('index.html', reply) : reply.redirect(`${prefix}/web/`, 302),
+    request.url.split('?')[0]?.endsWith('/') === true
+      ? serve('index.html', reply)
+      : reply.redirect(`${prefix}/web/`, 302),
   );
   app.get<{ Params: { '*': string } }>(`${prefix}/web/*`, { config: flags }, async (request, reply) =>
     serve(request.params['*'] === '' ? 'index.html' : request.params['*'], reply),
