@@ -187,6 +187,27 @@ describe('the web page', () => {
     await page.locator(`tr[data-cluster="${cluster}"] [data-action="submit-kv"]`).waitFor();
   }, 60_000);
 
+  it('fits a phone width and opens details from the keyboard', async () => {
+    const phone = await browser.newContext({ httpCredentials: ADMIN, viewport: { width: 390, height: 844 } });
+    const p = await phone.newPage();
+    try {
+      for (const hash of ['#/clusters', `#/cluster/${ALIAS}`, '#/problems', '#/recoveries', '#/health']) {
+        await p.goto(pageUrl(hash));
+        await p.locator('h1').waitFor();
+        // Wide content (the tree, tables) scrolls inside its own box; the page itself does not.
+        expect([hash, await p.evaluate(() => document.documentElement.scrollWidth)]).toEqual([hash, 390]);
+      }
+      await p.goto(pageUrl(`#/cluster/${ALIAS}`));
+      await p.locator(`.node[data-key="${key('r2')}"]`).focus();
+      await p.keyboard.press('Enter');
+      await p.locator(`aside[data-details="${key('r2')}"]`).waitFor();
+      await p.keyboard.press('Tab');
+      expect(await p.evaluate(() => document.activeElement?.tagName)).toBe('BUTTON');
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
+
   it('shows the promoted primary live, without reloading, when the primary is killed', async () => {
     await page.goto(pageUrl(`#/cluster/${ALIAS}`));
     await page.locator('.node').nth(2).waitFor();
