@@ -6,7 +6,7 @@ import { gtidText, keyText, lagText, type InstanceJson } from '../model.js';
 import { when } from './common.js';
 
 const keyPath = (k: { Hostname: string; Port: number }): string => `${seg(k.Hostname)}/${seg(k.Port)}`;
-const RULES = ['prefer', 'neutral', 'prefer_not', 'must_not', 'must'] as const;
+const RULES = ['prefer', 'neutral', 'prefer_not', 'must_not'] as const;
 
 function field(form: HTMLFormElement, name: string): string {
   const el = form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement | null;
