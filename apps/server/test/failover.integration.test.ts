@@ -70,6 +70,23 @@ describe('automated recovery', () => {
     await waitFor('/metrics counts one successful recovery', async () =>
       /orc_recoveries_total\{analysis="DeadMaster",status="successful"\} 1/.test((await orc.get('/metrics')).text),
     );
+    const recoveries = (await orc.get('/api/audit-recovery/cluster/main')).body as {
+      UID: string;
+      IsSuccessful: boolean;
+      SuccessorKey: { Port: number };
+      AnalysisEntry: { Analysis: string };
+    }[];
+    expect(recoveries).toEqual([
+      expect.objectContaining({
+        IsSuccessful: true,
+        SuccessorKey: { Hostname: '127.0.0.1', Port: newPrimary },
+        AnalysisEntry: expect.objectContaining({ Analysis: 'DeadMaster' }),
+      }),
+    ]);
+    const steps = (await orc.get(`/api/audit-recovery-steps/${recoveries[0]?.UID ?? ''}`)).body as {
+      Message: string;
+    }[];
+    expect(steps.length).toBeGreaterThan(3);
     const other = [topo.instance('r1'), topo.instance('r2')].find((i) => i.port !== newPrimary);
     await waitFor('the other replica follows the new primary', async () => {
       const rows = await other?.query<{ Master_Port: number; Slave_IO_Running: string }[]>('SHOW SLAVE STATUS');

@@ -2,7 +2,17 @@
 export { buildApi } from './app.js';
 export { authenticate, type Caller } from './auth.js';
 export type { CommandBus, CommandOutcomes, KvWriteOutcome, OrcCommand, OutcomeOf } from './commands.js';
-export type { ApiDeps, ApiOptions, AuditLine, AuthSettings, HealthStatus, NodeStatus, OrcView } from './deps.js';
+export type {
+  ApiDeps,
+  ApiOptions,
+  AuditLine,
+  AuthSettings,
+  HealthStatus,
+  NodeStatus,
+  OrcView,
+  RecoveryLine,
+  RecoveryStepLine,
+} from './deps.js';
 export type { WhoAmI } from './routes/web.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {
