@@ -1,5 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildForest, gtidText, keyText, lagText, severityOf, type InstanceJson, type TreeNode } from './model.js';
+import {
+  buildForest,
+  gtidText,
+  keyText,
+  lagText,
+  recoveryOutcome,
+  severityOf,
+  type InstanceJson,
+  type TreeNode,
+} from './model.js';
 
 const inst = (port: number, master: number | null): InstanceJson =>
   ({
@@ -51,5 +60,11 @@ describe('labels', () => {
     expect(gtidText({ FlavorName: 'MariaDB', UsingMariaDBGTID: false, MasterKey: db1 })).toBe('binlog position');
     expect(gtidText({ GTIDMode: 'ON', UsingOracleGTID: false, MasterKey: db1 })).toBe('gtid_mode=ON');
     expect(gtidText({ GTIDMode: '', MasterKey: none })).toBe('no GTID');
+  });
+
+  it("reads a recovery's state from its end timestamp, not IsActive", () => {
+    expect(recoveryOutcome({ RecoveryEndTimestamp: '', IsSuccessful: false })).toBe('running');
+    expect(recoveryOutcome({ RecoveryEndTimestamp: '2026-12-06T17:59:53Z', IsSuccessful: true })).toBe('succeeded');
+    expect(recoveryOutcome({ RecoveryEndTimestamp: '2026-12-06T17:59:53Z', IsSuccessful: false })).toBe('failed');
   });
 });

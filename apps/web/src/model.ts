@@ -187,3 +187,22 @@ export function gtidText(
   if (i.UsingOracleGTID === true) return 'GTID';
   return i.GTIDMode !== undefined && i.GTIDMode !== '' && i.GTIDMode !== 'OFF' ? `gtid_mode=${i.GTIDMode}` : 'no GTID';
 }
+
+/**
+ * Where a recovery stands. orchestrator's `IsActive` is the anti-flapping period, not "running":
+ * a recovery runs until it has an end timestamp.
+ *
+ * @example
+ * recoveryOutcome({ RecoveryEndTimestamp: '', IsSuccessful: false }) // 'running'
+ */
+export function recoveryOutcome(
+  r: Pick<RecoveryJson, 'RecoveryEndTimestamp' | 'IsSuccessful'>,
+): 'running' | 'succeeded' | 'failed' {
+  if (
+    r.RecoveryEndTimestamp === undefined ||
+    r.RecoveryEndTimestamp === '' ||
+    r.RecoveryEndTimestamp.startsWith('0001-')
+  )
+    return 'running';
+  return r.IsSuccessful === true ? 'succeeded' : 'failed';
+}

@@ -230,10 +230,14 @@ describe('the web page', () => {
     const promoted = (await nodeKeys(page, '.tree > .branch > .node'))[0] ?? '';
     const other = replicas.find((k) => k !== promoted) ?? '';
     await page.locator(`.tree > .branch > .children > .branch > .node[data-key="${other}"]`).waitFor();
+    await page.locator('.last-recovery', { hasText: `promoted ${promoted}` }).waitFor({ timeout: 30_000 });
     expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'cluster-after-failover.png'), fullPage: true });
     await page.goto(pageUrl('#/recoveries'));
-    await page.locator('h1', { hasText: 'Recoveries' }).waitFor();
+    const recovery = page.locator('details.recovery.succeeded', { hasText: promoted });
+    await recovery.locator('summary').click();
+    await recovery.locator('ol.steps li').first().waitFor();
+    expect(await recovery.locator('summary .chip').textContent()).toBe('DeadMaster');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'recoveries.png'), fullPage: true });
   }, 90_000);
 });

@@ -10,11 +10,13 @@ import {
   gtidText,
   keyText,
   lagText,
+  recoveryOutcome,
   type AnalysisJson,
   type InstanceJson,
+  type RecoveryJson,
   type TreeNode,
 } from '../model.js';
-import { problemChip } from './common.js';
+import { optional, problemChip, when } from './common.js';
 import { detailsPanel } from './instance-details.js';
 
 /** Path segments of a key: `host/port`. */
@@ -114,10 +116,12 @@ function drawTree(ctx: PageCtx, node: TreeNode, codesOf: Map<string, string[]>, 
  * main.replaceChildren(await clusterPage(ctx, 'db1:3306'));
  */
 export async function clusterPage(ctx: PageCtx, clusterName: string): Promise<Node> {
-  const [instances, analysis] = await Promise.all([
+  const [instances, analysis, recoveries] = await Promise.all([
     ctx.api.get<InstanceJson[]>(`/api/cluster/${seg(clusterName)}`),
     ctx.api.get<{ Details: AnalysisJson[] }>(`/api/replication-analysis/${seg(clusterName)}`),
+    optional(ctx.api.get<RecoveryJson[]>(`/api/audit-recovery/cluster/${seg(clusterName)}`)),
   ]);
+  const last = recoveries?.[0];
   const codesOf = new Map<string, string[]>();
   for (const a of analysis.Details) {
     const k = keyText(a.AnalyzedInstanceKey);
@@ -147,6 +151,18 @@ export async function clusterPage(ctx: PageCtx, clusterName: string): Promise<No
           )
         : null,
     ),
+    last === undefined
+      ? null
+      : h(
+          'p',
+          { class: 'last-recovery', 'data-recovery': last.UID },
+          'Last recovery: ',
+          problemChip(last.AnalysisEntry?.Analysis ?? 'recovery'),
+          ` of ${keyText(last.AnalysisEntry?.AnalyzedInstanceKey)} `,
+          recoveryOutcome(last) === 'succeeded' ? `promoted ${keyText(last.SuccessorKey)}` : recoveryOutcome(last),
+          ` at ${when(last.RecoveryStartTimestamp)} `,
+          h('a', { href: '#/recoveries' }, 'details'),
+        ),
     ctx.who.CanMutate ? h('p', { class: 'hint muted' }, 'Drag an instance onto another to relocate it there.') : null,
     h(
       'div',

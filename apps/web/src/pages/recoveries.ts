@@ -3,7 +3,7 @@
 import { seg } from '../api.js';
 import type { PageCtx } from '../ctx.js';
 import { h } from '../dom.js';
-import { keyText, type RecoveryJson, type RecoveryStepJson } from '../model.js';
+import { keyText, recoveryOutcome, type RecoveryJson, type RecoveryStepJson } from '../model.js';
 import { clusterLink, optional, problemChip, when } from './common.js';
 
 interface AuditJson {
@@ -16,7 +16,7 @@ interface AuditJson {
 function recoveryItem(ctx: PageCtx, r: RecoveryJson): HTMLElement {
   const isOpen = ctx.openRecoveries.has(r.UID);
   const steps = ctx.steps.get(r.UID);
-  const outcome = r.IsActive === true ? 'running' : r.IsSuccessful === true ? 'succeeded' : 'failed';
+  const outcome = recoveryOutcome(r);
   const details = h(
     'details',
     { class: `recovery ${outcome}`, 'data-recovery': r.UID, open: isOpen },
