@@ -109,6 +109,10 @@ async function start(): Promise<void> {
   document.body.dataset['canMutate'] = String(ctx.who.CanMutate);
   window.addEventListener('hashchange', () => {
     ctx.selected = undefined;
+    // An outcome belongs to the page it was shown on.
+    const outcome = document.getElementById('outcome');
+    outcome?.replaceChildren();
+    if (outcome !== null) outcome.className = 'outcome';
     void render().then(() => main.focus());
   });
   await poll();

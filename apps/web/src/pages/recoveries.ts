@@ -36,9 +36,16 @@ function recoveryItem(ctx: PageCtx, r: RecoveryJson): HTMLElement {
       r.Acknowledged === true ? h('span', { class: 'badge acked' }, `acknowledged by ${r.AcknowledgedBy ?? ''}`) : null,
     ),
     r.AnalysisEntry?.ClusterDetails !== undefined
-      ? h('p', {}, 'Cluster ', clusterLink(r.AnalysisEntry.ClusterDetails.ClusterName))
+      ? h(
+          'p',
+          {},
+          'Cluster ',
+          clusterLink(r.AnalysisEntry.ClusterDetails.ClusterAlias || r.AnalysisEntry.ClusterDetails.ClusterName),
+        )
       : null,
-    (r.AllErrors ?? []).length > 0 ? h('p', { class: 'error-text' }, (r.AllErrors ?? []).join('; ')) : null,
+    (r.AllErrors ?? []).length > 0
+      ? h('p', { class: outcome === 'failed' ? 'error-text' : 'muted' }, (r.AllErrors ?? []).join('; '))
+      : null,
     steps === undefined
       ? h('p', { class: 'muted' }, 'Loading steps…')
       : h(
