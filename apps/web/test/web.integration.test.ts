@@ -165,6 +165,21 @@ describe('the web page', () => {
     expect((await api('/api/downtimed')).body).toEqual([]);
   }, 60_000);
 
+  it('asks before relocating a dragged instance, naming the call, and runs nothing on cancel', async () => {
+    await page.goto(pageUrl(`#/cluster/${ALIAS}`));
+    await page.locator('.node').nth(2).waitFor();
+    await page.locator(`.node[data-key="${key('r2')}"]`).dragTo(page.locator(`.node[data-key="${key('r1')}"]`));
+    const dialog = page.locator('dialog.confirm[open]');
+    await dialog.waitFor();
+    const [r1, r2] = [topo.instance('r1').port, topo.instance('r2').port];
+    expect(await dialog.locator('.will-run').textContent()).toBe(`POST /api/relocate/127.0.0.1/${r2}/127.0.0.1/${r1}`);
+    await dialog.locator('button[value="cancel"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    expect(await page.locator('#outcome').textContent()).toBe('');
+    const replica = (await api(`/api/instance/127.0.0.1/${r2}`)).body as { MasterKey: { Port: number } };
+    expect(replica.MasterKey.Port).toBe(topo.primary.port);
+  }, 60_000);
+
   it('gives the user "readonly" no mutating control', async () => {
     const ro = await browser.newContext({ httpCredentials: { username: 'readonly', password: 'any' } });
     const roPage = await ro.newPage();
