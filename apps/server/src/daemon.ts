@@ -22,6 +22,7 @@ import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
 import { openBackend } from './wiring/open-backend.js';
+import { findWebRoot } from './web-root.js';
 
 /**
  * The seam recovery plugs into (issue 13): started when this node becomes active, stopped when
@@ -165,7 +166,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     view,
     commands: bus,
     node: { isLive: () => true, isReady: () => ready, isActive: () => node.isActive(), health },
-    options: { ...config.api },
+    options: { webRoot: findWebRoot(), ...config.api },
     logger: logger.child('api'),
     scrub,
     ...(parts.reload === undefined ? {} : { reloadConfiguration: parts.reload }),

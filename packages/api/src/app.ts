@@ -14,6 +14,7 @@ import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
 import { operationRoutes } from './routes/operations.js';
+import { webRoutes } from './routes/web.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -112,6 +113,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   instanceRoutes(register, deps);
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
+  webRoutes(app, options);
   app.route({
     method: ['GET', 'POST'],
     url: `${options.urlPrefix}/api/headers`,

@@ -126,6 +126,8 @@ export interface ApiOptions {
   readonly bodyLimit?: number;
   /** A request not fully received in this long gets 408. Default 30000. */
   readonly requestTimeoutMs?: number;
+  /** The built web page's folder (apps/web/dist), served at `/web/`; absent: `/web/` is 404. */
+  readonly webRoot?: string;
 }
 
 /** Everything {@link buildApi} needs. */

@@ -13,6 +13,7 @@ export type {
   RecoveryLine,
   RecoveryStepLine,
 } from './deps.js';
+export type { WhoAmI } from './routes/web.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {
   asciiTopology,
