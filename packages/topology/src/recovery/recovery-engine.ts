@@ -34,6 +34,8 @@ import { noopHookRunner } from './recovery-ports.js';
 import type { Connected } from './recovery-participants.js';
 import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
 import { StepLog } from './step-log.js';
+import type { DeadIntermediateMasterRequest } from './intermediate-recovery.js';
+import { relocateUnder } from './intermediate-recovery.js';
 import { fenceOldPrimary } from './fence.js';
 
 /** Everything a {@link RecoveryEngine} acts through. */
@@ -300,6 +302,88 @@ export class RecoveryEngine {
       timings,
       settled,
       fenced,
+    };
+  }
+
+  /**
+   * Recovers a dead intermediate primary (DeadIntermediateMaster and its variants): its replicas
+   * are relocated under its own source by GTID, each verified. Guards use
+   * `RecoverIntermediateMasterClusterFilters`; hooks PreFailover, PostIntermediateMasterFailover
+   * and PostFailover (or PostUnsuccessfulFailover).
+   *
+   * @example
+   * const report = await engine.recoverDeadIntermediateMaster(deadIntermediateMasterRequest(entry, snapshot)!);
+   */
+  async recoverDeadIntermediateMaster(req: DeadIntermediateMasterRequest): Promise<RecoveryReport> {
+    const { config, store, clock } = this.#p;
+    const started = clock.now();
+    const uid = this.#p.newUid();
+    const replicaKeys = req.instances.filter((i) => i.masterKey === req.failedKey).map((i) => i.key);
+    const target = req.instances.find((i) => i.key === req.failedKey)?.masterKey ?? null;
+    let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
+    const admission = await this.#admit(
+      req,
+      { uid, replicaKeys, ctx, started },
+      config.recoverIntermediateMasterClusterFilters,
+      'RecoverIntermediateMasterClusterFilters',
+      () => undefined,
+    );
+    if ('report' in admission) return admission.report;
+    const { log } = admission;
+    let relocated: InstanceKey[] = [];
+    let lost: InstanceKey[] = [];
+    const errors: string[] = [];
+    let repointedMs: number | null = null;
+    try {
+      if (target === null)
+        throw new Error(`the source of ${req.failedKey} is unknown: nowhere to relocate its replicas`);
+      if (replicaKeys.length === 0) throw new Error('no replicas: nothing to relocate');
+      if (!(await this.#hooksPass('preFailoverProcesses', ctx, log)))
+        throw new Error('a PreFailoverProcesses hook failed: recovery aborted');
+      const connected = await connectAll(this.#p.connector, replicaKeys);
+      try {
+        const r = await relocateUnder(target, connected, { connector: this.#p.connector, config, clock, log });
+        relocated = r.relocated;
+        lost = r.lost;
+        errors.push(...r.errors);
+        repointedMs = log.elapsed();
+      } finally {
+        await closeAll(connected);
+      }
+    } catch (error) {
+      errors.push(message(error));
+      log.step('failed', message(error));
+    }
+    const status: 'successful' | 'partial' | 'failed' =
+      relocated.length === 0 ? 'failed' : lost.length === 0 ? 'successful' : 'partial';
+    const reason = status === 'successful' ? `relocated ${relocated.join(', ')} under ${target}` : errors.join('; ');
+    log.step('resolved', `${status}: ${reason}`);
+    await store.resolve(uid, {
+      status,
+      successor: null,
+      successorAlias: '',
+      lostReplicas: lost,
+      participatingInstances: [req.failedKey, ...replicaKeys],
+      errors,
+      kv: null,
+    });
+    ctx = { ...ctx, isSuccessful: status !== 'failed', lostReplicas: lost };
+    const posts: HookKind[] =
+      status === 'failed'
+        ? ['postUnsuccessfulFailoverProcesses']
+        : ['postIntermediateMasterFailoverProcesses', 'postFailoverProcesses'];
+    const settled = (async () => {
+      for (const kind of posts) await this.#hooksPass(kind, ctx, log);
+      await log.flush();
+    })();
+    return {
+      ...emptyReport(status, reason),
+      uid,
+      repointed: relocated,
+      lostReplicas: lost,
+      steps: log.steps,
+      timings: { writableMs: null, repointedMs, kvMs: null },
+      settled,
     };
   }
 
