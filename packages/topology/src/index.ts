@@ -142,3 +142,6 @@ export { fenceOldPrimary } from './recovery/fence.js';
 export { applyPlaceholders, hookEnvironment, placeholderValues } from './recovery/hook-placeholders.js';
 export type { ShellHookRunnerOptions } from './recovery/shell-hook-runner.js';
 export { ShellHookRunner } from './recovery/shell-hook-runner.js';
+export type { FailureRequest } from './recovery/dead-master-request.js';
+export type { DeadIntermediateMasterCode, DeadIntermediateMasterRequest } from './recovery/intermediate-recovery.js';
+export { deadIntermediateMasterRequest, relocateUnder } from './recovery/intermediate-recovery.js';

@@ -138,4 +138,25 @@ describe('RecoveryEngine guards', () => {
     expect(report.reason).toContain('OnFailureDetectionProcesses');
     expect(runs).toHaveLength(2);
   });
+
+  it('guards a dead intermediate primary with RecoverIntermediateMasterClusterFilters', async () => {
+    const im = instanceKey('im', 3306);
+    const imRequest = {
+      analysis: 'DeadIntermediateMaster' as const,
+      failedKey: im,
+      clusterName: 'db1:3306',
+      clusterAlias: 'shop',
+      instances: [
+        { ...unseenInstance(im), masterKey: failed } as Instance,
+        { ...unseenInstance(replica), masterKey: im } as Instance,
+      ],
+    };
+    const w = world({ recoverIntermediateMasterClusterFilters: [] });
+    const skipped = await w.engine.recoverDeadIntermediateMaster(imRequest);
+    expect(skipped.status).toBe('skipped');
+    expect(skipped.reason).toContain('RecoverIntermediateMasterClusterFilters');
+    const forced = await w.engine.recoverDeadIntermediateMaster({ ...imRequest, force: true });
+    expect(forced.status).toBe('failed');
+    expect(w.opened).toEqual([replica, failed]);
+  });
 });

@@ -1,13 +1,12 @@
 import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
-import { matchesClusterFilters } from '../analysis/cluster-filters.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
 import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { CandidateChoice } from './candidate-choice.js';
 import { chooseCandidate } from './candidate-choice.js';
-import type { DeadMasterRequest, FailureRequest } from './dead-master-request.js';
+import type { DeadMasterRequest } from './dead-master-request.js';
 import { hookContext } from './hook-context.js';
 import { noopKvPublisher } from './kv-publisher-port.js';
 import type { Participant } from './promotion-steps.js';
@@ -22,7 +21,6 @@ import {
 } from './promotion-steps.js';
 import type { HookKind, RecoveryConfig } from './recovery-config.js';
 import type {
-  HookContext,
   HookRunner,
   KvPublishResult,
   RecoveryKvPublisher,
@@ -31,9 +29,11 @@ import type {
   ServerConnector,
 } from './recovery-ports.js';
 import { noopHookRunner } from './recovery-ports.js';
-import type { Connected } from './recovery-participants.js';
 import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
-import { StepLog } from './step-log.js';
+import { admitRecovery, emptyReport, passHooks } from './recovery-admission.js';
+import type { StepLog } from './step-log.js';
+import type { DeadIntermediateMasterRequest } from './intermediate-recovery.js';
+import { relocateUnder } from './intermediate-recovery.js';
 import { fenceOldPrimary } from './fence.js';
 
 /** Everything a {@link RecoveryEngine} acts through. */
@@ -122,7 +122,8 @@ export class RecoveryEngine {
     const replicas = req.instances.filter((i) => i.masterKey === req.failedKey);
     const replicaKeys = replicas.map((r) => r.key);
     let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
-    const admission = await this.#admit(
+    const admission = await admitRecovery(
+      this.#p,
       req,
       { uid, replicaKeys, ctx, started },
       config.recoverMasterClusterFilters,
@@ -154,7 +155,7 @@ export class RecoveryEngine {
 
     try {
       if (replicas.length === 0) throw new Error('no replicas: nothing to promote');
-      if (!(await this.#hooksPass('preFailoverProcesses', ctx, log)))
+      if (!(await passHooks(this.#p, 'preFailoverProcesses', ctx, log)))
         throw new Error('a PreFailoverProcesses hook failed: failover aborted');
       await freezeReplicas(await (early ?? connectAll(this.#p.connector, replicaKeys)), participants, log);
       const reachable = [...participants.values()];
@@ -284,7 +285,7 @@ export class RecoveryEngine {
         ? ['postUnsuccessfulFailoverProcesses']
         : ['postMasterFailoverProcesses', 'postFailoverProcesses'];
     const settled = (async () => {
-      for (const kind of posts) await this.#hooksPass(kind, ctx, log);
+      for (const kind of posts) await passHooks(this.#p, kind, ctx, log);
       await log.flush();
     })();
     return {
@@ -304,70 +305,86 @@ export class RecoveryEngine {
   }
 
   /**
-   * Detection, OnFailureDetection hooks, guards and anti-flapping registration, shared by every
-   * kind of recovery. `connectEarly` may start read-only connections that overlap the registration.
+   * Recovers a dead intermediate primary (DeadIntermediateMaster and its variants): its replicas
+   * are relocated under its own source by GTID, each verified. Guards use
+   * `RecoverIntermediateMasterClusterFilters`; hooks PreFailover, PostIntermediateMasterFailover
+   * and PostFailover (or PostUnsuccessfulFailover).
+   *
+   * @example
+   * const report = await engine.recoverDeadIntermediateMaster(deadIntermediateMasterRequest(entry, snapshot)!);
    */
-  async #admit(
-    req: FailureRequest,
-    r: { uid: string; replicaKeys: readonly InstanceKey[]; ctx: HookContext; started: number },
-    filters: readonly string[],
-    filterName: string,
-    connectEarly: () => Promise<Connected> | undefined,
-  ): Promise<{ report: RecoveryReport } | { log: StepLog; early: Promise<Connected> | undefined }> {
+  async recoverDeadIntermediateMaster(req: DeadIntermediateMasterRequest): Promise<RecoveryReport> {
     const { config, store, clock } = this.#p;
-    const stop = (status: RecoveryStatus, reason: string): { report: RecoveryReport } => ({
-      report: emptyReport(status, reason),
-    });
-    const detection = await store.registerDetection(
-      {
-        key: req.failedKey,
-        analysis: req.analysis,
-        clusterName: req.clusterName,
-        clusterAlias: req.clusterAlias,
-        replicaKeys: r.replicaKeys,
-        isActionable: true,
-      },
-      { blockPeriodMinutes: config.failureDetectionPeriodBlockMinutes },
+    const started = clock.now();
+    const uid = this.#p.newUid();
+    const replicaKeys = req.instances.filter((i) => i.masterKey === req.failedKey).map((i) => i.key);
+    const target = req.instances.find((i) => i.key === req.failedKey)?.masterKey ?? null;
+    let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
+    const admission = await admitRecovery(
+      this.#p,
+      req,
+      { uid, replicaKeys, ctx, started },
+      config.recoverIntermediateMasterClusterFilters,
+      'RecoverIntermediateMasterClusterFilters',
+      () => undefined,
     );
-    if (detection.registered && !(await this.#hooksPass('onFailureDetectionProcesses', r.ctx, null))) {
-      return stop('refused', 'an OnFailureDetectionProcesses hook failed');
-    }
-    if (req.force !== true) {
-      const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
-      if (await store.isGlobalRecoveryDisabled()) return stop('skipped', 'recoveries are disabled globally');
-      if (await store.isClusterRecoveryDisabled(req.clusterName))
-        return stop('skipped', `recoveries of ${req.clusterName} are disabled`);
-      if (!matchesClusterFilters(filters, cluster)) {
-        return stop('skipped', `cluster ${req.clusterName} (${req.clusterAlias}) does not match ${filterName}`);
+    if ('report' in admission) return admission.report;
+    const { log } = admission;
+    let relocated: InstanceKey[] = [];
+    let lost: InstanceKey[] = [];
+    const errors: string[] = [];
+    let repointedMs: number | null = null;
+    try {
+      if (target === null)
+        throw new Error(`the source of ${req.failedKey} is unknown: nowhere to relocate its replicas`);
+      if (replicaKeys.length === 0) throw new Error('no replicas: nothing to relocate');
+      if (!(await passHooks(this.#p, 'preFailoverProcesses', ctx, log)))
+        throw new Error('a PreFailoverProcesses hook failed: recovery aborted');
+      const connected = await connectAll(this.#p.connector, replicaKeys);
+      try {
+        const r = await relocateUnder(target, connected, { connector: this.#p.connector, config, clock, log });
+        relocated = r.relocated;
+        lost = r.lost;
+        errors.push(...r.errors);
+        repointedMs = log.elapsed();
+      } finally {
+        await closeAll(connected);
       }
-      if (req.isDowntimed === true) return stop('skipped', `${req.failedKey} is downtimed`);
+    } catch (error) {
+      errors.push(message(error));
+      log.step('failed', message(error));
     }
-    const early = connectEarly();
-    const reg = await store.registerRecovery(
-      {
-        uid: r.uid,
-        key: req.failedKey,
-        analysis: req.analysis,
-        clusterName: req.clusterName,
-        clusterAlias: req.clusterAlias,
-        replicaKeys: r.replicaKeys,
-        detectionId: detection.id,
-      },
-      { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
-    );
-    if (!reg.registered) {
-      if (early !== undefined) await closeAll(await early);
-      return stop(
-        'refused',
-        `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
-      );
-    }
-    const log = new StepLog(store, r.uid, clock, this.#p.logger, r.started);
-    log.step(
-      'registered',
-      `${req.analysis} on ${req.failedKey}, cluster ${req.clusterName}, ${r.replicaKeys.length} replica(s), command ${req.command ?? 'automated'}`,
-    );
-    return { log, early };
+    const status: 'successful' | 'partial' | 'failed' =
+      relocated.length === 0 ? 'failed' : lost.length === 0 ? 'successful' : 'partial';
+    const reason = status === 'successful' ? `relocated ${relocated.join(', ')} under ${target}` : errors.join('; ');
+    log.step('resolved', `${status}: ${reason}`);
+    await store.resolve(uid, {
+      status,
+      successor: null,
+      successorAlias: '',
+      lostReplicas: lost,
+      participatingInstances: [req.failedKey, ...replicaKeys],
+      errors,
+      kv: null,
+    });
+    ctx = { ...ctx, isSuccessful: status !== 'failed', lostReplicas: lost };
+    const posts: HookKind[] =
+      status === 'failed'
+        ? ['postUnsuccessfulFailoverProcesses']
+        : ['postIntermediateMasterFailoverProcesses', 'postFailoverProcesses'];
+    const settled = (async () => {
+      for (const kind of posts) await passHooks(this.#p, kind, ctx, log);
+      await log.flush();
+    })();
+    return {
+      ...emptyReport(status, reason),
+      uid,
+      repointed: relocated,
+      lostReplicas: lost,
+      steps: log.steps,
+      timings: { writableMs: null, repointedMs, kvMs: null },
+      settled,
+    };
   }
 
   async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {
@@ -399,35 +416,4 @@ export class RecoveryEngine {
       handle,
     }).finally(() => this.#fences.delete(handle));
   }
-
-  async #hooksPass(kind: HookKind, ctx: HookContext, log: StepLog | null): Promise<boolean> {
-    const commands = this.#p.config[kind];
-    if (commands.length === 0) return true;
-    const results = await this.#p.hooks.run(kind, commands, ctx);
-    for (const r of results) {
-      log?.step(
-        'hook',
-        `${kind}: ${r.command} -> ${r.isAsync ? 'async' : r.isTimedOut ? 'timed out' : `exit ${r.exitCode}`} ${r.output.trim()}`,
-      );
-    }
-    return results.every((r) => r.isAsync || r.exitCode === 0);
-  }
-}
-
-/** A report for a recovery that did not start. */
-function emptyReport(status: RecoveryStatus, reason: string): RecoveryReport {
-  return {
-    uid: null,
-    status,
-    reason,
-    successor: null,
-    choice: null,
-    repointed: [],
-    lostReplicas: [],
-    kv: null,
-    steps: [],
-    timings: { writableMs: null, repointedMs: null, kvMs: null },
-    settled: Promise.resolve(),
-    fenced: Promise.resolve(false),
-  };
 }
