@@ -35,7 +35,8 @@ export async function waitFor<T>(
     }
     if (Date.now() > deadline) {
       const facts = options.diagnose?.();
-      const lastError = last === undefined ? '' : `; last error: ${last instanceof Error ? last.message : String(last)}`;
+      const lastError =
+        last === undefined ? '' : `; last error: ${last instanceof Error ? last.message : String(last)}`;
       throw new Error(
         `timed out after ${timeoutMs} ms waiting for ${what}${lastError}${facts === undefined ? '' : `; ${JSON.stringify(facts)}`}`,
         { cause: last },

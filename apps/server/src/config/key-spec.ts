@@ -41,7 +41,7 @@ export interface KeyProblem {
   readonly message: string;
 }
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? String(v));
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v)));
 
 export const checks = {
   boolean: ((v) => (typeof v === 'boolean' ? undefined : `must be true or false, got ${show(v)}`)) as ValueCheck,
@@ -55,14 +55,17 @@ export const checks = {
       ? undefined
       : `must be a positive integer, got ${show(v)}`) as ValueCheck,
   positiveNumber: ((v) =>
-    typeof v === 'number' && Number.isFinite(v) && v > 0 ? undefined : `must be a positive number, got ${show(v)}`) as ValueCheck,
+    typeof v === 'number' && Number.isFinite(v) && v > 0
+      ? undefined
+      : `must be a positive number, got ${show(v)}`) as ValueCheck,
   stringArray: ((v) =>
     Array.isArray(v) && v.every((x) => typeof x === 'string')
       ? undefined
       : `must be a list of strings, got ${show(v)}`) as ValueCheck,
   /** A list of regular expressions that compile. */
   regexArray: ((v) => {
-    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return `must be a list of regular expressions, got ${show(v)}`;
+    if (!Array.isArray(v) || !v.every((x) => typeof x === 'string'))
+      return `must be a list of regular expressions, got ${show(v)}`;
     for (const pattern of v as string[]) {
       try {
         new RegExp(pattern);
