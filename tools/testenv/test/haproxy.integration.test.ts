@@ -96,10 +96,10 @@ describe('startHaproxy with the leader-check configuration', () => {
     expect(hap.isRunning()).toBe(true);
   }, 30_000);
 
-  it('reports a configuration HAProxy rejects as invalid-config with its message', async () => {
+  it('reports a configuration HAProxy rejects as INVALID_CONFIG with its message', async () => {
     const err = await startHaproxy({ config: 'listen broken\n    bind 127.0.0.1:notaport\n' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('invalid-config');
+    expect((err as TestEnvError).code).toBe('INVALID_CONFIG');
     expect((err as TestEnvError).message).toMatch(/notaport|bind/);
   }, 30_000);
 });

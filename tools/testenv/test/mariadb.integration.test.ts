@@ -149,7 +149,7 @@ describe('startMariaDb', () => {
       await instance.destroy();
       const outcome = await starting;
       // Either the start finished before destroy() (then destroy ended it) or it failed as destroyed.
-      if (outcome !== 'started') expect((outcome as TestEnvError).code).toBe('invalid-state');
+      if (outcome !== 'started') expect((outcome as TestEnvError).code).toBe('INVALID_STATE');
       expect(instance.pid).toBeNull();
       expect(instance.isRunning()).toBe(false);
       expect(existsSync(instance.dir)).toBe(false);
@@ -160,15 +160,15 @@ describe('startMariaDb', () => {
     30_000,
   );
 
-  it('fails with binary-missing, naming the Debian package, when mariadbd is absent', async () => {
+  it('fails with BINARY_MISSING, naming the Debian package, when mariadbd is absent', async () => {
     const err = await startMariaDb({ mariadbdPath: '/nonexistent/mariadbd' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('binary-missing');
+    expect((err as TestEnvError).code).toBe('BINARY_MISSING');
     expect((err as TestEnvError).message).toMatch(/mariadb-server/);
     expect((err as TestEnvError).message).toMatch(/tools\/install-services/);
   });
 
-  it('fails with port-taken when the fixed port is held by another process', async () => {
+  it('fails with PORT_TAKEN when the fixed port is held by another process', async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const address = holder.address();
@@ -176,24 +176,24 @@ describe('startMariaDb', () => {
     try {
       const err = await startMariaDb({ port }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TestEnvError);
-      expect((err as TestEnvError).code).toBe('port-taken');
+      expect((err as TestEnvError).code).toBe('PORT_TAKEN');
       expect((err as TestEnvError).message).toContain(String(port));
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
   }, 30_000);
 
-  it('fails with process-exited and the error log tail when mariadbd rejects its options', async () => {
+  it('fails with PROCESS_EXITED and the error log tail when mariadbd rejects its options', async () => {
     const err = await startMariaDb({ extraArgs: ['--no-such-option=1'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('process-exited');
+    expect((err as TestEnvError).code).toBe('PROCESS_EXITED');
     expect((err as TestEnvError).message).toMatch(/unknown variable|unknown option/);
   }, 30_000);
 
-  it('fails with dir-not-writable when its directory cannot be created', async () => {
+  it('fails with DIR_NOT_WRITABLE when its directory cannot be created', async () => {
     const err = await startMariaDb({ baseDir: '/proc/version/testenv' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('dir-not-writable');
+    expect((err as TestEnvError).code).toBe('DIR_NOT_WRITABLE');
     expect((err as TestEnvError).message).toContain('/proc/version/testenv');
   }, 30_000);
 
@@ -201,8 +201,8 @@ describe('startMariaDb', () => {
     const err = await startMariaDbTopology({
       shape: [{ name: 'a' }, { name: 'a', source: 'x' }, { name: 'b c' }],
     }).catch((e: unknown) => e);
-    expect((err as TestEnvError).code).toBe('invalid-config');
+    expect((err as TestEnvError).code).toBe('INVALID_CONFIG');
     expect((err as TestEnvError).message).toMatch(/used twice/);
-    expect((err as TestEnvError).message).toMatch(/shape\[2\]\.name/);
+    expect((err as TestEnvError).message).toMatch(/shape\.2\.name/);
   });
 });

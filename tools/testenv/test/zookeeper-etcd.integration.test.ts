@@ -99,9 +99,9 @@ describe('startEtcd', () => {
     expect(existsSync(other.dir)).toBe(false);
   }, 60_000);
 
-  it('fails with binary-missing naming etcd-server when etcd is absent', async () => {
+  it('fails with BINARY_MISSING naming etcd-server when etcd is absent', async () => {
     const err = await startEtcd({ etcdPath: '/nonexistent/etcd' }).catch((e: unknown) => e);
-    expect((err as TestEnvError).code).toBe('binary-missing');
+    expect((err as TestEnvError).code).toBe('BINARY_MISSING');
     expect((err as TestEnvError).message).toMatch(/etcd-server/);
   });
 });

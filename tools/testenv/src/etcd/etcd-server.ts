@@ -27,7 +27,7 @@ interface ResolvedEtcdOptions extends ResolvedServerOptions {
   readonly extraArgs: readonly string[];
 }
 
-/** Validates {@link EtcdOptions} and fills defaults; throws `invalid-config` listing every problem. */
+/** Validates {@link EtcdOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
 export function validateEtcdOptions(input: EtcdOptions = {}): ResolvedEtcdOptions {
   const problems = new ConfigProblems('etcd options');
   requireObject(input, problems);

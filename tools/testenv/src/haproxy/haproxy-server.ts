@@ -64,7 +64,7 @@ export interface HaproxyStat {
   readonly checkStatus: string;
 }
 
-/** Validates {@link HaproxyOptions} and fills defaults; throws `invalid-config` listing every problem. */
+/** Validates {@link HaproxyOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
 export function validateHaproxyOptions(input: HaproxyOptions): ResolvedHaproxyOptions {
   const problems = new ConfigProblems('HAProxy options');
   requireObject(input, problems);
@@ -223,9 +223,9 @@ export class HaproxyServer {
     } catch (cause) {
       const output =
         `${(cause as { stdout?: string }).stdout ?? ''}${(cause as { stderr?: string }).stderr ?? ''}`.trim();
-      throw new TestEnvError('invalid-config', `HAProxy rejects the configuration ${this.configFile}:\n${output}`, {
+      throw new TestEnvError('INVALID_CONFIG', `HAProxy rejects the configuration ${this.configFile}:\n${output}`, {
         cause,
-        details: { configFile: this.configFile },
+        context: { configFile: this.configFile },
       });
     }
   }
@@ -271,7 +271,7 @@ async function allocatePorts(names: readonly string[]): Promise<Record<string, n
 
 /**
  * Starts HAProxy with the given configuration on ports allocated for it, and waits until it serves.
- * A configuration HAProxy rejects fails with `invalid-config` and HAProxy's own message.
+ * A configuration HAProxy rejects fails with `INVALID_CONFIG` and HAProxy's own message.
  *
  * @example
  * ```ts

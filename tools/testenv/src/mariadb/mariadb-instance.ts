@@ -235,14 +235,14 @@ export class MariaDbInstance {
         lastError = err;
         // A wrong login will not heal by waiting.
         if ((err as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR') {
-          throw new TestEnvError('start-timeout', `mariadb "${this.name}" refused the admin login: ${String(err)}`, {
+          throw new TestEnvError('START_TIMEOUT', `mariadb "${this.name}" refused the admin login: ${String(err)}`, {
             cause: err,
           });
         }
       }
       await delay(50);
     }
-    throw new TestEnvError('start-timeout', `mariadb "${this.name}" never accepted a login: ${String(lastError)}`, {
+    throw new TestEnvError('START_TIMEOUT', `mariadb "${this.name}" never accepted a login: ${String(lastError)}`, {
       cause: lastError,
     });
   }
@@ -268,9 +268,9 @@ export async function createMariaDbInstance(
     await cp(template.datadir, join(dir, 'data'), { recursive: true, mode: constants.COPYFILE_FICLONE });
     await mkdir(join(dir, 'tmp'));
   } catch (cause) {
-    throw new TestEnvError('dir-not-writable', `cannot copy the MariaDB template into ${dir}: ${String(cause)}`, {
+    throw new TestEnvError('DIR_NOT_WRITABLE', `cannot copy the MariaDB template into ${dir}: ${String(cause)}`, {
       cause,
-      details: { dir },
+      context: { dir },
     });
   }
   const port = options.port ?? (await allocatePort());

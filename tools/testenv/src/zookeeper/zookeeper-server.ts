@@ -42,7 +42,7 @@ interface ResolvedZooKeeperOptions extends ResolvedServerOptions {
   readonly heap: string;
 }
 
-/** Validates {@link ZooKeeperOptions} and fills defaults; throws `invalid-config` listing every problem. */
+/** Validates {@link ZooKeeperOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
 export function validateZooKeeperOptions(input: ZooKeeperOptions = {}): ResolvedZooKeeperOptions {
   const problems = new ConfigProblems('ZooKeeper options');
   requireObject(input, problems);
