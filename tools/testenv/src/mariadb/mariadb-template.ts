@@ -90,7 +90,7 @@ export async function ensureMariaDbTemplate(options: MariaDbTemplateOptions): Pr
       { cause },
     );
   }
-  return withFileLock(`${finalDir}.lock`, options.timeoutMs, async () => {
+  return withFileLock(`${finalDir}.lock`, { timeoutMs: options.timeoutMs }, async () => {
     if (existsSync(readyMark)) return { datadir, version, created: false, ms: Date.now() - began };
     removeDirQuietly(finalDir); // an incomplete leftover (no READY mark)
     const work = join(options.cacheDir, `${key}.build-${process.pid}-${shortId()}`);
