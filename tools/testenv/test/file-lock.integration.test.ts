@@ -113,10 +113,7 @@ describe('withFileLock', () => {
   it('fails with LOCK_TIMEOUT while a live process holds the lock', async () => {
     const dir = tempDir();
     const lockPath = join(dir, 'z.lock');
-    writeFileSync(
-      lockPath,
-      `${process.pid} ${readFileSync('/proc/self/stat', 'utf8').split(') ')[1]?.split(' ')[19]} cccc\n`,
-    );
+    writeFileSync(lockPath, `${process.pid} ${processStartTime(process.pid) ?? ''} cccc\n`);
     await expect(withFileLock(lockPath, { timeoutMs: 50, pollMs: 1 }, async () => 'held')).rejects.toMatchObject({
       code: 'LOCK_TIMEOUT',
       retryable: true,
