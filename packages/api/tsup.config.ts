@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: ['src/index.ts'],
   format: ['esm'],
-  target: 'node22',
+  target: 'node24',
   platform: 'node',
   dts: { compilerOptions: { composite: false, incremental: false, emitDeclarationOnly: false } },
   clean: true,
