@@ -53,6 +53,7 @@ export {
   type LeaderCheckConfigOptions,
 } from './haproxy/haproxy-config.js';
 export type { ServerOptions } from './core/server-options.js';
+export { TestServer } from './core/test-server.js';
 export {
   serveFakeMysqlConnection,
   type FakeMysqlAnswer,

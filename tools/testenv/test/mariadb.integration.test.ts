@@ -13,7 +13,8 @@ import {
 import { createMariaDbInstance } from '../src/mariadb/mariadb-instance.js';
 import { validateMariaDbOptions } from '../src/mariadb/mariadb-config.js';
 import { defaultBaseDir, readEntries } from '../src/index.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 async function hasRow(instance: MariaDbInstance, id: number): Promise<true | undefined> {
   const rows = await instance.query<{ id: number }[]>('SELECT id FROM t.rows WHERE id = ?', [id]);
@@ -38,7 +39,8 @@ describe('startMariaDbTopology with a chained shape', () => {
     expect(topo.instances.map((i) => i.name)).toEqual(['p', 'r1', 'im', 'r2']);
     expect(topo.instance('r2').sourceName).toBe('im');
     await topo.primary.query('INSERT INTO t.rows VALUES (1)');
-    for (const replica of topo.replicas) await eventually(() => hasRow(replica, 1), 20_000, `row 1 on ${replica.name}`);
+    for (const replica of topo.replicas)
+      await waitFor(`row 1 on ${replica.name}`, () => hasRow(replica, 1), { timeoutMs: 20_000 });
   }, 60_000);
 
   it('configures distinct server ids, report_port, read_only replicas and GTID replication', async () => {
@@ -86,8 +88,8 @@ describe('startMariaDbTopology with a chained shape', () => {
     await topo.primary.query('INSERT INTO t.rows VALUES (2)');
     await r1.start();
     expect(r1.port).toBe(port);
-    await eventually(() => hasRow(r1, 2), 20_000, 'row 2 on r1');
-    await eventually(() => hasRow(r1, 1), 1_000, 'row 1 kept on r1');
+    await waitFor('row 2 on r1', () => hasRow(r1, 2), { timeoutMs: 20_000 });
+    await waitFor('row 1 kept on r1', () => hasRow(r1, 1), { timeoutMs: 1_000 });
   }, 60_000);
 
   it('kill -9 of the primary, then start, brings it back with its data and the replicas reconnect', async () => {
@@ -98,11 +100,12 @@ describe('startMariaDbTopology with a chained shape', () => {
     expect(isAlive(oldPid ?? 0)).toBe(false);
     await p.start();
     expect(p.pid).not.toBe(oldPid);
-    await eventually(() => hasRow(p, 2), 5_000, 'row 2 kept on p');
+    await waitFor('row 2 kept on p', () => hasRow(p, 2), { timeoutMs: 5_000 });
     await topo.waitReplicating({ timeoutMs: 30_000 });
     await p.query('INSERT INTO t.rows VALUES (3)');
     await topo.waitCaughtUp({ timeoutMs: 30_000 });
-    for (const replica of topo.replicas) await eventually(() => hasRow(replica, 3), 5_000, `row 3 on ${replica.name}`);
+    for (const replica of topo.replicas)
+      await waitFor(`row 3 on ${replica.name}`, () => hasRow(replica, 3), { timeoutMs: 5_000 });
   }, 90_000);
 
   it('stop() ends exactly its processes and removes its directories', async () => {

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { TestEnvError } from '../src/index.js';
 import { startEtcd, startZooKeeper, type EtcdServer, type ZooKeeperServer } from '../src/index.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -88,7 +89,9 @@ describe('startEtcd', () => {
     expect(await etcdGet(etcd, 'mysql/master/c1')).toBe('127.0.0.1:3306');
     await etcd.kill();
     await etcd.start();
-    expect(await eventually(() => etcdGet(etcd, 'mysql/master/c1'), 10_000)).toBe('127.0.0.1:3306');
+    expect(await waitFor('the key served by etcd', () => etcdGet(etcd, 'mysql/master/c1'), { timeoutMs: 10_000 })).toBe(
+      '127.0.0.1:3306',
+    );
   }, 60_000);
 
   it('destroy() ends the process and removes its directory', async () => {
