@@ -1,6 +1,16 @@
 import { describe, it, expect } from '@jest/globals';
 import { BackendError } from './errors.js';
-import { validateBackendConfig } from './backend-config.js';
+import { validateBackendConfig, type BackendConfigInput } from './backend-config.js';
+
+function rejection(input: unknown): BackendError {
+  try {
+    validateBackendConfig(input as BackendConfigInput);
+  } catch (err) {
+    if (err instanceof BackendError) return err;
+    throw err;
+  }
+  throw new Error('expected validateBackendConfig to refuse the input');
+}
 
 describe('validateBackendConfig', () => {
   it('fills defaults for SQLite and MySQL', () => {
@@ -21,36 +31,48 @@ describe('validateBackendConfig', () => {
         poolSize: 10,
         connectTimeoutMs: 5000,
         queryTimeoutMs: 30_000,
+        connectionLifetimeMs: 0,
       },
     });
   });
 
-  it('reports every problem at once, with its path', () => {
-    let err: unknown;
-    try {
-      validateBackendConfig({
-        dialect: 'mysql',
-        mysql: { port: 70000, database: 'bad name', poolSize: 0, password: 3 },
-      });
-    } catch (e) {
-      err = e;
-    }
-    expect(err).toBeInstanceOf(BackendError);
-    const e = err as BackendError;
-    expect(e.code).toBe('invalid-config');
+  it('reports every problem at once in details, each with its path', () => {
+    const e = rejection({
+      dialect: 'mysql',
+      mysql: { port: 70000, database: 'bad name', poolSize: 0, password: 3, connectionLifetimeMs: -1 },
+    });
+    expect(e.code).toBe('INVALID_CONFIG');
     expect(e.retryable).toBe(false);
-    expect(e.problems.map((p) => p.path)).toEqual([
+    expect(e.details.map((p) => p.path)).toEqual([
       'mysql.host',
       'mysql.port',
       'mysql.user',
       'mysql.password',
       'mysql.database',
       'mysql.poolSize',
+      'mysql.connectionLifetimeMs',
     ]);
+    expect(e.details.find((d) => d.path === 'mysql.port')?.message).toBe('must be at most 65535, got 70000');
+    expect(e.message).toContain('mysql.poolSize: must be a positive integer, got 0');
   });
 
-  it('names a missing SQLite file and an unknown dialect', () => {
-    expect(() => validateBackendConfig({ dialect: 'sqlite' })).toThrow(/sqlite\.file/);
-    expect(() => validateBackendConfig({ dialect: 'postgres' })).toThrow(/dialect: must be "sqlite" or "mysql"/);
+  it('names a missing SQLite file, a wrong section and an unknown dialect', () => {
+    expect(rejection({ dialect: 'sqlite' }).details).toEqual([
+      { path: 'sqlite.file', message: 'required: a file path or ":memory:"' },
+    ]);
+    expect(rejection({ dialect: 'sqlite', sqlite: 'orc.db' }).details.map((d) => d.path)).toEqual([
+      'sqlite',
+      'sqlite.file',
+    ]);
+    expect(rejection({ dialect: 'postgres' }).details).toEqual([
+      { path: 'dialect', message: 'must be "sqlite" or "mysql", got "postgres"' },
+    ]);
+    expect(rejection(null).details).toEqual([{ path: '', message: 'must be an object, got null' }]);
+  });
+
+  it('accepts a connection lifetime of 0 (no limit) and a positive one', () => {
+    const base = { host: 'db', user: 'orc', database: 'orc' };
+    const withLifetime = validateBackendConfig({ dialect: 'mysql', mysql: { ...base, connectionLifetimeMs: 60_000 } });
+    expect(withLifetime.dialect === 'mysql' && withLifetime.mysql.connectionLifetimeMs).toBe(60_000);
   });
 });

@@ -1,11 +1,11 @@
 import type { BackendConfig } from './backend-config.js';
-import { systemWallClock, type WallClock } from './clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { openMysql } from './dialect/mysql-dialect.js';
 import type { DialectName, OrcDb, SqlDialect } from './dialect/sql-dialect.js';
-import { openSqlite, sqliteDialect } from './dialect/sqlite-dialect.js';
+import { openBackendSqlite, sqliteDialect } from './dialect/sqlite-dialect.js';
 import { ActiveNodeElection, type ActiveNodeElectionOptions } from './election/active-node-election.js';
 import { BackendError, toBackendError } from './errors.js';
-import { noopLogger, type BackendLogger } from './logger.js';
+import { noopLogger, type Logger } from './logger.js';
 import type { Migration } from './migrations/migration.js';
 import { migrate } from './migrations/migrator.js';
 import { migrations as builtinMigrations } from './migrations/migrations.js';
@@ -23,9 +23,12 @@ import { exportSnapshot, importSnapshot } from './snapshot/backend-snapshot.js';
 
 /** Parts a {@link Backend} takes besides its configuration. */
 export interface BackendOptions {
-  readonly logger?: BackendLogger;
-  /** Stamps rows (last_checked, downtime, audit...). Default `Date.now`. */
-  readonly clock?: WallClock;
+  readonly logger?: Logger;
+  /**
+   * Stamps rows (last_checked, downtime, audit...) with `wallNow()`, and is the default clock of
+   * {@link Backend.election}, which bounds lease belief with `now()`. Default {@link systemClock}.
+   */
+  readonly clock?: Clock;
   /** @internal Tests replace the migration list to exercise failures. */
   readonly migrations?: readonly Migration[];
 }
@@ -39,7 +42,7 @@ type State =
 /**
  * orc's backend database: one object per process, opened once, closed once. `open()` connects
  * (creating the MySQL database when missing) and migrates the schema; every repository call before
- * that or after `close()` throws `closed`.
+ * that or after `close()` throws `CLOSED`.
  *
  * @example
  * ```ts
@@ -51,7 +54,8 @@ type State =
  */
 export class Backend {
   readonly #config: BackendConfig;
-  readonly #logger: BackendLogger;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
   readonly #migrations: readonly Migration[];
   #state: State = { kind: 'new' };
 
@@ -77,10 +81,11 @@ export class Backend {
   constructor(config: BackendConfig, options: BackendOptions = {}) {
     this.#config = Object.freeze({ ...config });
     this.#logger = options.logger ?? noopLogger;
+    this.#clock = options.clock ?? systemClock;
     this.#migrations = options.migrations ?? builtinMigrations;
     const ctx: RepositoryContext = {
       session: () => this.#session(),
-      clock: options.clock ?? systemWallClock,
+      clock: this.#clock,
       logger: this.#logger,
     };
     this.instances = new InstanceRepository(ctx);
@@ -105,24 +110,24 @@ export class Backend {
   }
 
   /**
-   * Connects and migrates. Call once; a failed open (for example `unreachable`) may be retried.
-   * @throws BackendError `unreachable`, `schema-too-new`, `migration-failed`, `closed` (already open or closed).
+   * Connects and migrates. Call once; a failed open (for example `UNREACHABLE`) may be retried.
+   * @throws BackendError `UNREACHABLE`, `SCHEMA_TOO_NEW`, `MIGRATION_FAILED`, `CLOSED` (already open or closed).
    */
   async open(): Promise<void> {
     if (this.#state.kind !== 'new')
-      throw new BackendError('closed', `open: the backend is ${this.#state.kind}; open() may be called once`);
+      throw new BackendError('CLOSED', `open: the backend is ${this.#state.kind}; open() may be called once`);
     this.#state = { kind: 'opening' };
     let db: OrcDb | undefined;
     try {
       let dialect: SqlDialect;
       if (this.#config.dialect === 'sqlite') {
-        db = openSqlite(this.#config.sqlite);
+        db = openBackendSqlite(this.#config.sqlite);
         dialect = sqliteDialect;
       } else {
-        ({ db, dialect } = await openMysql(this.#config.mysql));
+        ({ db, dialect } = await openMysql(this.#config.mysql, () => this.#clock.now()));
       }
-      const outcome = await migrate(db, dialect, this.#migrations, this.#logger);
-      if (this.#state.kind !== 'opening') throw new BackendError('closed', 'open: closed while opening');
+      const outcome = await migrate(db, dialect, this.#migrations, this.#logger, this.#clock);
+      if (this.#state.kind !== 'opening') throw new BackendError('CLOSED', 'open: closed while opening');
       this.#state = { kind: 'open', db, dialect, schemaVersion: outcome.to };
       this.#logger.info('backend open', {
         dialect: dialect.name,
@@ -140,7 +145,7 @@ export class Backend {
     }
   }
 
-  /** Closes connections. Further calls throw `closed`; closing twice is harmless. */
+  /** Closes connections. Further calls throw `CLOSED`; closing twice is harmless. */
   async close(): Promise<void> {
     const state = this.#state;
     this.#state = { kind: 'closed' };
@@ -153,9 +158,12 @@ export class Backend {
     }
   }
 
-  /** This node's part in the shared-backend election (see {@link ActiveNodeElection}). */
+  /**
+   * This node's part in the shared-backend election (see {@link ActiveNodeElection}); it uses the
+   * backend's clock and logger unless `options` names others.
+   */
   election(options: ActiveNodeElectionOptions): ActiveNodeElection {
-    return new ActiveNodeElection(() => this.#session(), { logger: this.#logger, ...options });
+    return new ActiveNodeElection(() => this.#session(), { logger: this.#logger, clock: this.#clock, ...options });
   }
 
   /** The replicated tables as deterministic bytes, for a Raft snapshot. */
@@ -170,7 +178,7 @@ export class Backend {
 
   /** Replaces the replicated tables with a snapshot's content, in one transaction. */
   async importSnapshot(bytes: Uint8Array): Promise<void> {
-    if (!(bytes instanceof Uint8Array)) throw new BackendError('invalid-argument', 'bytes: expected a Uint8Array');
+    if (!(bytes instanceof Uint8Array)) throw new BackendError('INVALID_ARGUMENT', 'bytes: expected a Uint8Array');
     const { db, dialect } = this.#session();
     try {
       await importSnapshot(db, dialect, bytes);
@@ -182,7 +190,7 @@ export class Backend {
   #open(): Extract<State, { kind: 'open' }> {
     const state = this.#state;
     if (state.kind !== 'open')
-      throw new BackendError('closed', `the backend is ${state.kind === 'closed' ? 'closed' : 'not open yet'}`);
+      throw new BackendError('CLOSED', `the backend is ${state.kind === 'closed' ? 'closed' : 'not open yet'}`);
     return state;
   }
 

@@ -1,40 +1,53 @@
 /**
- * Every failure this package reports, as a closed set of codes.
+ * Every failure this package reports, as a closed set of codes (ADR 0002: UPPER_SNAKE_CASE).
  *
- * - `unreachable`: the backend server could not be reached or the connection broke; a retry may help.
- * - `busy`: the database was locked or a transaction deadlocked; a retry may help.
- * - `closed`: the {@link Backend} was used before `open()` finished or after `close()`.
- * - `invalid-config`: the backend configuration is wrong; see `problems`.
- * - `invalid-argument`: a repository was called with bad input; the message names the argument.
- * - `schema-too-new`: the database was migrated by a newer orc; this version refuses to touch it.
- * - `migration-failed`: a migration failed; the previous schema and data are kept.
- * - `conflict`: a uniqueness rule refused the write (for example, maintenance already active).
- * - `snapshot-invalid`: snapshot bytes are not a snapshot this version can read.
- * - `query-failed`: the database refused a statement for another reason.
+ * - `UNREACHABLE`: the backend server could not be reached or the connection broke; a retry may help.
+ * - `BUSY`: the database was locked or a transaction deadlocked; a retry may help.
+ * - `CLOSED`: the {@link Backend} was used before `open()` finished or after `close()`.
+ * - `INVALID_CONFIG`: the backend configuration is wrong; `details` lists every problem.
+ * - `INVALID_ARGUMENT`: a repository was called with bad input; the message names the argument.
+ * - `SCHEMA_TOO_NEW`: the database was migrated by a newer orc; this version refuses to touch it.
+ * - `MIGRATION_FAILED`: a migration failed; the previous schema and data are kept.
+ * - `CONFLICT`: a uniqueness rule refused the write (for example, maintenance already active).
+ * - `SNAPSHOT_INVALID`: snapshot bytes are not a snapshot this version can read.
+ * - `QUERY_FAILED`: the database refused a statement for another reason.
+ *
+ * @example
+ * ```ts
+ * const status = (code: BackendErrorCode) => (code === 'INVALID_ARGUMENT' ? 400 : 503);
+ * ```
  */
 export type BackendErrorCode =
-  | 'unreachable'
-  | 'busy'
-  | 'closed'
-  | 'invalid-config'
-  | 'invalid-argument'
-  | 'schema-too-new'
-  | 'migration-failed'
-  | 'conflict'
-  | 'snapshot-invalid'
-  | 'query-failed';
+  | 'UNREACHABLE'
+  | 'BUSY'
+  | 'CLOSED'
+  | 'INVALID_CONFIG'
+  | 'INVALID_ARGUMENT'
+  | 'SCHEMA_TOO_NEW'
+  | 'MIGRATION_FAILED'
+  | 'CONFLICT'
+  | 'SNAPSHOT_INVALID'
+  | 'QUERY_FAILED';
 
-const RETRYABLE: ReadonlySet<BackendErrorCode> = new Set(['unreachable', 'busy']);
+const RETRYABLE: ReadonlySet<BackendErrorCode> = new Set(['UNREACHABLE', 'BUSY']);
 
-/** One problem found in a configuration: where it is and what is wrong. */
-export interface ConfigProblem {
+/**
+ * One located problem (a config field, an argument): where it is and what is wrong.
+ *
+ * @example
+ * ```ts
+ * const detail: BackendErrorDetail = { path: 'mysql.port', message: 'must be at most 65535, got 70000' };
+ * ```
+ */
+export interface BackendErrorDetail {
   /** Dotted path of the field, e.g. `mysql.port`. */
   readonly path: string;
   readonly message: string;
 }
 
 /**
- * The only error type this package throws.
+ * The only error type this package throws. `retryable` says whether the same call may succeed
+ * later unchanged (`UNREACHABLE` and `BUSY`); `details` lists located problems (empty otherwise).
  *
  * @example
  * ```ts
@@ -50,18 +63,18 @@ export class BackendError extends Error {
   readonly code: BackendErrorCode;
   /** Whether repeating the same call later can succeed. */
   readonly retryable: boolean;
-  /** For `invalid-config`: every problem found. */
-  readonly problems: readonly ConfigProblem[];
+  /** For `INVALID_CONFIG`: every problem found, with its path. Empty for other codes. */
+  readonly details: readonly BackendErrorDetail[];
 
   constructor(
     code: BackendErrorCode,
     message: string,
-    options: { cause?: unknown; problems?: readonly ConfigProblem[] } = {},
+    options: { cause?: unknown; details?: readonly BackendErrorDetail[] } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryable = RETRYABLE.has(code);
-    this.problems = options.problems ?? [];
+    this.details = Object.freeze([...(options.details ?? [])]);
   }
 }
 
@@ -106,7 +119,7 @@ export function toBackendError(err: unknown, what: string): BackendError {
   const driverCode = errorCodeOf(err);
   const detail = err instanceof Error ? err.message : String(err);
   if (driverCode !== undefined && UNREACHABLE_CODES.has(driverCode)) {
-    return new BackendError('unreachable', `${what}: backend unreachable (${driverCode}): ${detail}`, { cause: err });
+    return new BackendError('UNREACHABLE', `${what}: backend unreachable (${driverCode}): ${detail}`, { cause: err });
   }
   if (
     err instanceof Error &&
@@ -114,13 +127,13 @@ export function toBackendError(err: unknown, what: string): BackendError {
       err.message,
     )
   ) {
-    return new BackendError('unreachable', `${what}: backend connection lost: ${detail}`, { cause: err });
+    return new BackendError('UNREACHABLE', `${what}: backend connection lost: ${detail}`, { cause: err });
   }
   if (driverCode !== undefined && BUSY_CODES.has(driverCode)) {
-    return new BackendError('busy', `${what}: backend busy (${driverCode}): ${detail}`, { cause: err });
+    return new BackendError('BUSY', `${what}: backend busy (${driverCode}): ${detail}`, { cause: err });
   }
   if (driverCode !== undefined && CONFLICT_CODES.has(driverCode)) {
-    return new BackendError('conflict', `${what}: uniqueness conflict: ${detail}`, { cause: err });
+    return new BackendError('CONFLICT', `${what}: uniqueness conflict: ${detail}`, { cause: err });
   }
-  return new BackendError('query-failed', `${what}: ${detail}`, { cause: err });
+  return new BackendError('QUERY_FAILED', `${what}: ${detail}`, { cause: err });
 }

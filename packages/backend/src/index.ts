@@ -7,9 +7,9 @@ export {
   type MysqlBackendConfig,
   type SqliteBackendConfig,
 } from './backend-config.js';
-export { BackendError, type BackendErrorCode, type ConfigProblem } from './errors.js';
-export { noopLogger, type BackendLogger, type LogFields } from './logger.js';
-export { systemMonotonicClock, systemWallClock, type MonotonicClock, type WallClock } from './clock.js';
+export { BackendError, type BackendErrorCode, type BackendErrorDetail } from './errors.js';
+export { noopLogger, type Logger, type LogFields } from './logger.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export type { DialectName } from './dialect/sql-dialect.js';
 export { currentSchemaVersion } from './migrations/migrations.js';
 export {

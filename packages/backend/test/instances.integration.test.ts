@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { BackendError } from '../src/index.js';
-import { DIALECTS, DialectHarness, TestClock } from './support/backends.js';
+import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
 import { instance, replica } from './support/fixtures.js';
 
 describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
@@ -57,9 +57,9 @@ describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
   });
 
   it('lists keys due for a probe, waiting twice as long while an attempt is pending', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
-    const t = clock.now;
+    const clock = testClock();
+    const b = await h.open({ clock });
+    const t = clock.wallNow();
     await b.instances.upsert([
       instance('fresh', 1, { lastChecked: t - 1000, lastAttemptedCheck: t - 1000 }),
       instance('stale', 1, { lastChecked: t - 6000, lastAttemptedCheck: t - 6000 }),
@@ -85,8 +85,8 @@ describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
   });
 
   it('reads the analysis input: instances with downtime, maintenance and candidates in force', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     const p = instance('p', 3306, { clusterName: 'p:3306' });
     await b.instances.upsert([p, replica('r1', 3306, p, 'p:3306'), replica('r2', 3306, p, 'p:3306')]);
     await b.downtime.begin({
@@ -111,17 +111,17 @@ describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
     expect(input.downtimes.map((d) => d.hostname)).toEqual(['r1']);
     expect(input.maintenances.map((m) => m.hostname)).toEqual(['p']);
     expect(input.candidates).toEqual([
-      { hostname: 'r2', port: 3306, lastSuggested: clock.now - 2000, priority: 1, promotionRule: 'prefer' },
+      { hostname: 'r2', port: 3306, lastSuggested: clock.wallNow() - 2000, priority: 1, promotionRule: 'prefer' },
     ]);
-    expect(input.readAt).toBe(clock.now);
+    expect(input.readAt).toBe(clock.wallNow());
   });
 
   it('forgets instances, and those unseen for long', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     await b.instances.upsert([
-      instance('a', 1, { lastSeen: clock.now }),
-      instance('b', 1, { lastSeen: clock.now - 3 * 3_600_000 }),
+      instance('a', 1, { lastSeen: clock.wallNow() }),
+      instance('b', 1, { lastSeen: clock.wallNow() - 3 * 3_600_000 }),
     ]);
     expect(await b.instances.forgetUnseen(2)).toBe(1);
     expect(await b.instances.forget({ hostname: 'a', port: 1 })).toBe(true);
@@ -161,15 +161,15 @@ describe.each(DIALECTS)('instances and clusters on %s', (dialect) => {
     const b = await h.open();
     const bad = { ...instance('x', 1), readOnly: 'yes' } as unknown as ReturnType<typeof instance>;
     await expect(b.instances.upsert([bad])).rejects.toMatchObject({
-      code: 'invalid-argument',
+      code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('instances[0].readOnly'),
     });
     await expect(b.instances.upsert([instance('x', 70000)])).rejects.toBeInstanceOf(BackendError);
     await expect(b.instances.upsert([instance('h'.repeat(300), 1)])).rejects.toMatchObject({
-      code: 'invalid-argument',
+      code: 'INVALID_ARGUMENT',
     });
     await expect(b.instances.readDueKeys({ pollSeconds: -1 })).rejects.toMatchObject({
-      code: 'invalid-argument',
+      code: 'INVALID_ARGUMENT',
       message: expect.stringContaining('pollSeconds'),
     });
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { DIALECTS, DialectHarness, TestClock } from './support/backends.js';
+import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
 
 describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s', (dialect) => {
   const h = new DialectHarness(dialect);
@@ -43,9 +43,9 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
         { key: 'a', value: '1' },
         { key: '', value: '2' },
       ]),
-    ).rejects.toMatchObject({ code: 'invalid-argument', message: expect.stringContaining('pairs[1].key') });
+    ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('pairs[1].key') });
     await expect(b.kv.put([{ key: 'a', value: 1 as unknown as string }])).rejects.toMatchObject({
-      code: 'invalid-argument',
+      code: 'INVALID_ARGUMENT',
     });
     expect(await b.kv.list('')).toEqual([]);
     await b.kv.put([
@@ -56,8 +56,8 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
   });
 
   it('pages through audit entries newest first, per instance too, and purges old ones', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     for (let i = 0; i < 7; i++) {
       await b.audit.append({
         auditType: 'op',
@@ -81,15 +81,15 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
     expect((await b.audit.page({ limit: 3, offset: 6 })).entries.map((e) => e.message)).toEqual(['m0']);
     expect(await b.audit.purge(3)).toBe(4);
     expect((await b.audit.page({ limit: 10 })).entries).toHaveLength(3);
-    await expect(b.audit.page({ limit: 0 })).rejects.toMatchObject({ code: 'invalid-argument' });
+    await expect(b.audit.page({ limit: 0 })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
 
   it('keeps node health and lists the nodes seen recently', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     await b.nodeHealth.upsert({ hostname: 'orc1', token: 't1', appVersion: '1.0.0' });
     await b.nodeHealth.upsert({ hostname: 'orc2', token: 't2', appVersion: '1.0.0' });
-    const firstSeen = clock.now;
+    const firstSeen = clock.wallNow();
     clock.advance(10_000);
     await b.nodeHealth.upsert({ hostname: 'orc1', token: 't1', appVersion: '1.0.1', extraInfo: 'leader' });
     const healthy = await b.nodeHealth.readHealthy(5);
@@ -99,18 +99,18 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
       appVersion: '1.0.1',
       extraInfo: 'leader',
       firstSeenActive: firstSeen,
-      lastSeenActive: clock.now,
+      lastSeenActive: clock.wallNow(),
     });
     expect((await b.nodeHealth.readHealthy(60)).map((n) => n.hostname)).toEqual(['orc1', 'orc2']);
     expect(await b.nodeHealth.expire(5)).toBe(1);
   });
 
   it('begins, ends and expires downtime and maintenance', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     const key = { hostname: 'db1', port: 3306 };
     const d = await b.downtime.begin({ key, owner: 'ops', reason: 'upgrade', durationSeconds: 60 });
-    expect(d).toMatchObject({ downtimeActive: true, endTimestamp: clock.now + 60_000 });
+    expect(d).toMatchObject({ downtimeActive: true, endTimestamp: clock.wallNow() + 60_000 });
     expect(await b.downtime.readActive()).toEqual([d]);
     expect(await b.downtime.end(key)).toBe(true);
     expect(await b.downtime.end(key)).toBe(false);
@@ -129,7 +129,7 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
     };
     const first = await b.downtime.beginMaintenance(m);
     expect(first.databaseInstanceMaintenanceId).toBeGreaterThan(0);
-    await expect(b.downtime.beginMaintenance(m)).rejects.toMatchObject({ code: 'conflict', retryable: false });
+    await expect(b.downtime.beginMaintenance(m)).rejects.toMatchObject({ code: 'CONFLICT', retryable: false });
     expect(await b.downtime.endMaintenance(key)).toBe(true);
     await b.downtime.beginMaintenance(m);
     clock.advance(11_000);
@@ -138,8 +138,8 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
   });
 
   it('registers, refreshes and expires promotion rules', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     await b.candidates.register({ hostname: 'a', port: 1 }, 'prefer');
     await b.candidates.register({ hostname: 'b', port: 1 }, 'must_not');
     clock.advance(30 * 60_000);
@@ -147,10 +147,10 @@ describe.each(DIALECTS)('KV, audit, node health, downtime and candidates on %s',
     clock.advance(40 * 60_000);
     expect(await b.candidates.expire(60)).toBe(1);
     expect(await b.candidates.readAll()).toEqual([
-      { hostname: 'a', port: 1, lastSuggested: clock.now - 40 * 60_000, priority: 2, promotionRule: 'must' },
+      { hostname: 'a', port: 1, lastSuggested: clock.wallNow() - 40 * 60_000, priority: 2, promotionRule: 'must' },
     ]);
     await expect(b.candidates.register({ hostname: 'a', port: 1 }, 'maybe' as never)).rejects.toMatchObject({
-      code: 'invalid-argument',
+      code: 'INVALID_ARGUMENT',
     });
     expect(await b.candidates.unregister({ hostname: 'a', port: 1 })).toBe(true);
   });

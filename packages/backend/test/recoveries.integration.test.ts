@@ -1,6 +1,6 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import type { Backend, FailureDetectionInput, RecoveryInput } from '../src/index.js';
-import { DIALECTS, DialectHarness, TestClock } from './support/backends.js';
+import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
 
 const detection = (hostname: string, overrides: Partial<FailureDetectionInput> = {}): FailureDetectionInput => ({
   key: { hostname, port: 3306 },
@@ -34,8 +34,8 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
   afterAll(() => h.stop(), 60_000);
 
   it('registers one active failure detection per instance until the block period ends', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     const first = await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 });
     expect(first.registered).toBe(true);
     if (first.registered)
@@ -79,8 +79,8 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
   });
 
   it('blocks a second recovery of the instance, of its cluster, and of the instance it promoted', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     const r1 = await b.recoveries.register(recovery('m1', { uid: 'u1' }), { blockPeriodSeconds: 3600 });
     expect(r1.registered).toBe(true);
     if (!r1.registered) return;
@@ -140,22 +140,22 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
   });
 
   it('acknowledges by uid, instance, cluster and all, which unblocks new recoveries', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     await register(b, 'a', 'ua');
     await register(b, 'b', 'ub');
     await register(b, 'c', 'uc');
     await b.failureDetections.register(detection('b'), { blockPeriodMinutes: 60 });
     clock.advance(5);
     await expect(b.recoveries.acknowledge({ uid: 'ua' }, { owner: 'ops', comment: '' })).rejects.toMatchObject({
-      code: 'invalid-argument',
+      code: 'INVALID_ARGUMENT',
     });
     expect(await b.recoveries.acknowledge({ uid: 'ua' }, { owner: 'ops', comment: 'seen' })).toBe(1);
     expect(await b.recoveries.readByUid('ua')).toMatchObject({
       acknowledged: true,
       acknowledgedBy: 'ops',
       acknowledgeComment: 'seen',
-      acknowledgedAt: clock.now,
+      acknowledgedAt: clock.wallNow(),
       inActivePeriod: false,
     });
     expect(await b.recoveries.acknowledge({ key: { hostname: 'b', port: 3306 } }, { owner: 'ops', comment: 'x' })).toBe(
@@ -182,8 +182,8 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
   });
 
   it('records steps, resolution, crashed recoveries and the global switch', async () => {
-    const clock = new TestClock();
-    const b = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const b = await h.open({ clock });
     await register(b, 'm', 'u');
     await b.recoveries.appendStep('u', 'will recover m:3306');
     await b.recoveries.appendStep('u', 'promoted r1:3306');

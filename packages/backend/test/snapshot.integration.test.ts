@@ -1,11 +1,12 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Backend, validateBackendConfig, type Backend as BackendType } from '../src/index.js';
-import { DIALECTS, DialectHarness, TestClock } from './support/backends.js';
+import type { ManualClock } from '@orc/testkit';
+import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
 import { instance, replica } from './support/fixtures.js';
 
 /** Writes something into every replicated table. */
-async function fill(b: BackendType, clock: TestClock): Promise<void> {
-  const p = instance('p', 3306, { clusterName: 'p:3306', suggestedClusterAlias: 'orders', lastSeen: clock.now });
+async function fill(b: BackendType, clock: ManualClock): Promise<void> {
+  const p = instance('p', 3306, { clusterName: 'p:3306', suggestedClusterAlias: 'orders', lastSeen: clock.wallNow() });
   await b.instances.upsert([p, replica('r1', 3306, p, 'p:3306'), replica('r2', 3306, p, 'p:3306')]);
   await b.clusters.refreshSuggestedAliases();
   await b.clusters.setAliasOverride('p:3306', 'sales ünïcode');
@@ -76,14 +77,14 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
   afterAll(() => h.stop(), 60_000);
 
   it('exports deterministic bytes, and import replaces the replicated tables to give equal tables', async () => {
-    const clock = new TestClock();
-    const a = await h.open({ clock: clock.read });
+    const clock = testClock();
+    const a = await h.open({ clock });
     await fill(a, clock);
     const bytes = await a.exportSnapshot();
     expect(Buffer.from(await a.exportSnapshot()).equals(Buffer.from(bytes))).toBe(true);
 
     // The target has other data of its own: it is replaced, instances are reconciled.
-    const b = await h.open({ clock: clock.read });
+    const b = await h.open({ clock });
     await b.kv.put([{ key: 'stale', value: 'gone after import' }]);
     await b.candidates.register({ hostname: 'old', port: 1 }, 'must');
     await b.instances.upsert([
@@ -147,9 +148,9 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
     const b = await h.open();
     await b.kv.put([{ key: 'mine', value: '1' }]);
     await expect(b.importSnapshot(new TextEncoder().encode('{"format":"other"}'))).rejects.toMatchObject({
-      code: 'snapshot-invalid',
+      code: 'SNAPSHOT_INVALID',
     });
-    await expect(b.importSnapshot(new Uint8Array([0xff, 0xfe]))).rejects.toMatchObject({ code: 'snapshot-invalid' });
+    await expect(b.importSnapshot(new Uint8Array([0xff, 0xfe]))).rejects.toMatchObject({ code: 'SNAPSHOT_INVALID' });
 
     const source = await h.open();
     await source.kv.put([{ key: 'theirs', value: '2' }]);
@@ -160,7 +161,7 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
     if (kv === undefined) throw new Error('no kv_store in snapshot');
     kv.rows.push([...(kv.rows[0] as unknown[])]); // a duplicate key: the insert fails after other tables were replaced
     await expect(b.importSnapshot(new TextEncoder().encode(JSON.stringify(doc)))).rejects.toMatchObject({
-      code: 'conflict',
+      code: 'CONFLICT',
     });
     expect(await b.kv.list('')).toEqual([{ key: 'mine', value: '1' }]);
   });

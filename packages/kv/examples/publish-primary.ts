@@ -14,7 +14,7 @@ export async function publishPrimary(argv: readonly string[]): Promise<KvFanoutR
   };
   const input: KvConfigInput = {
     ...(arg('zookeeper') === undefined ? {} : { zookeeper: { connectString: arg('zookeeper') ?? '' } }),
-    ...(arg('etcd') === undefined ? {} : { etcd: { endpoints: arg('etcd') ?? '' } }),
+    ...(arg('etcd') === undefined ? {} : { etcd: { endpoints: (arg('etcd') ?? '').split(',') } }),
     ...(arg('consul') === undefined ? {} : { consul: { address: arg('consul') ?? '' } }),
   };
   // A MemoryKvTable stands in for orc's database; any object with put/get/list/delete will do.

@@ -33,8 +33,15 @@ const retryableCodes: ReadonlySet<KvErrorCode> = new Set<KvErrorCode>([
   'STORE_ERROR',
 ]);
 
-/** One configuration problem. */
-export interface KvConfigProblem {
+/**
+ * One problem with a location: a config field or an argument (`path` is dotted, `consul.address`).
+ *
+ * @example
+ * ```ts
+ * const detail: KvErrorDetail = { path: 'etcd.endpoints.0', message: 'must be "http://host:port"' };
+ * ```
+ */
+export interface KvErrorDetail {
   readonly path: string;
   readonly message: string;
 }
@@ -46,8 +53,10 @@ export interface KvErrorOptions {
   readonly key?: string;
   /** The store the error comes from (its name), when known. */
   readonly store?: string;
-  /** For INVALID_CONFIG: every problem. */
-  readonly details?: readonly KvConfigProblem[];
+  /** For INVALID_CONFIG: every problem, each with its path. */
+  readonly details?: readonly KvErrorDetail[];
+  /** Overrides the code's default (see `KvError.retryable`). */
+  readonly retryable?: boolean;
 }
 
 /**
@@ -63,30 +72,48 @@ export interface KvErrorOptions {
 export class KvError extends Error {
   override readonly name = 'KvError';
   readonly code: KvErrorCode;
-  /** Whether trying the same call again later can help. */
+  /**
+   * Whether the same call may succeed later unchanged. By default true for UNAVAILABLE, TIMEOUT,
+   * TRANSACTION_FAILED and STORE_ERROR; a store may say otherwise for one instance.
+   */
   readonly retryable: boolean;
   /** The key the error is about, or null. */
   readonly key: string | null;
   /** The store's name, or null. */
   readonly store: string | null;
-  readonly details: readonly KvConfigProblem[];
+  /** Problems with a location (INVALID_CONFIG); empty otherwise. */
+  readonly details: readonly KvErrorDetail[];
 
   constructor(code: KvErrorCode, message: string, options: KvErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
-    this.retryable = retryableCodes.has(code);
+    this.retryable = options.retryable ?? retryableCodes.has(code);
     this.key = options.key ?? null;
     this.store = options.store ?? null;
     this.details = options.details ?? [];
   }
 }
 
-/** True when `err` is a KvError, optionally with the given code. */
+/**
+ * True when `err` is a KvError, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * if (isKvError(err, 'INVALID_CONFIG')) for (const d of err.details) console.error(d.path, d.message);
+ * ```
+ */
 export function isKvError(err: unknown, code?: KvErrorCode): err is KvError {
   return err instanceof KvError && (code === undefined || err.code === code);
 }
 
-/** Describes an unknown thrown value for a message or a log field. */
+/**
+ * Describes an unknown thrown value for a message or a log field (internal).
+ *
+ * @example
+ * ```ts
+ * logger.warn('kv store write failed', { error: errorMessage(err) });
+ * ```
+ */
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

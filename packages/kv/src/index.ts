@@ -1,8 +1,7 @@
 // The public API of @orc/kv: explicit named exports only. See README.md.
-export { KvError, isKvError, type KvErrorCode, type KvErrorOptions, type KvConfigProblem } from './errors.js';
-export { noopKvLogger, type KvLogger, type KvLogFields } from './logger.js';
-export { systemKvClock, type KvClock, type KvTimer } from './clock.js';
-export { ManualKvClock } from './testing/manual-clock.js';
+export { KvError, isKvError, type KvErrorCode, type KvErrorOptions, type KvErrorDetail } from './errors.js';
+export { noopLogger, type Logger, type LogFields } from './logger.js';
+export { systemClock, type Clock, type TimerHandle } from './clock.js';
 export type { KvPair, KvStore, KvStoreKind, KvStoreLimits } from './kv-store.js';
 export { validateKey, validateKeyLength, validatePairs, validatePrefix, validateValue } from './key-validation.js';
 export {
@@ -51,5 +50,4 @@ export {
   type ZooKeeperConfig,
   type EtcdConfig,
 } from './kv-config.js';
-export { kvConfigFromOrchestrator, type OrchestratorKvKeys } from './orchestrator-config.js';
 export { createKvPublisher, type KvPublisher, type KvPublisherDeps } from './kv-publisher.js';

@@ -1,18 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
-import { KvError } from './errors.js';
+import { kvErrorOf } from '../test/support/kv-error-of.js';
 import { validateKey, validatePairs, validatePrefix } from './key-validation.js';
 
 const limits = { maxValueBytes: 10, maxRequestBytes: 100, maxTransactionOps: 5 };
-
-function errorOf(fn: () => void): KvError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof KvError) return err;
-    throw err;
-  }
-  throw new Error('expected a KvError');
-}
 
 describe('validateKey', () => {
   it('accepts orchestrator keys', () => {
@@ -30,7 +20,7 @@ describe('validateKey', () => {
     ['mysql/\u0000x', 'control'],
     ['mysql/../x', '".."'],
   ])('rejects %j with INVALID_KEY naming the key', (key, why) => {
-    const err = errorOf(() => validateKey(key, 'consul'));
+    const err = kvErrorOf(() => validateKey(key, 'consul'));
     expect(err.code).toBe('INVALID_KEY');
     expect(err.key).toBe(key);
     expect(err.store).toBe('consul');
@@ -40,19 +30,19 @@ describe('validateKey', () => {
   });
 
   it('rejects a key that is not a string', () => {
-    expect(errorOf(() => validateKey(42)).code).toBe('INVALID_KEY');
+    expect(kvErrorOf(() => validateKey(42)).code).toBe('INVALID_KEY');
   });
 
   it('accepts an empty prefix and a prefix ending in a slash', () => {
     expect(() => validatePrefix('')).not.toThrow();
     expect(() => validatePrefix('mysql/master/')).not.toThrow();
-    expect(errorOf(() => validatePrefix('mysql//')).code).toBe('INVALID_KEY');
+    expect(kvErrorOf(() => validatePrefix('mysql//')).code).toBe('INVALID_KEY');
   });
 });
 
 describe('validatePairs', () => {
   it('names the key whose value is over the limit', () => {
-    const err = errorOf(() =>
+    const err = kvErrorOf(() =>
       validatePairs(
         [
           { key: 'a', value: 'ok' },
@@ -69,11 +59,11 @@ describe('validatePairs', () => {
   });
 
   it('counts bytes, not characters', () => {
-    expect(errorOf(() => validatePairs([{ key: 'k', value: 'é'.repeat(6) }], limits)).code).toBe('VALUE_TOO_LARGE');
+    expect(kvErrorOf(() => validatePairs([{ key: 'k', value: 'é'.repeat(6) }], limits)).code).toBe('VALUE_TOO_LARGE');
   });
 
   it('refuses the same key twice', () => {
-    const err = errorOf(() =>
+    const err = kvErrorOf(() =>
       validatePairs(
         [
           { key: 'a', value: '1' },
@@ -87,11 +77,11 @@ describe('validatePairs', () => {
   });
 
   it('refuses a non-string value and a bad key anywhere in the batch', () => {
-    expect(errorOf(() => validatePairs([{ key: 'a', value: 3 as unknown as string }], limits)).code).toBe(
+    expect(kvErrorOf(() => validatePairs([{ key: 'a', value: 3 as unknown as string }], limits)).code).toBe(
       'VALUE_TOO_LARGE',
     );
     expect(
-      errorOf(() =>
+      kvErrorOf(() =>
         validatePairs(
           [
             { key: 'a', value: '' },
@@ -107,7 +97,9 @@ describe('validatePairs', () => {
 describe('validatePairs with a key limit', () => {
   it('refuses a key longer than the store takes, naming it', () => {
     const long = `mysql/master/${'x'.repeat(300)}`;
-    const err = errorOf(() => validatePairs([{ key: long, value: 'v' }], { ...limits, maxKeyBytes: 255 }, 'internal'));
+    const err = kvErrorOf(() =>
+      validatePairs([{ key: long, value: 'v' }], { ...limits, maxKeyBytes: 255 }, 'internal'),
+    );
     expect(err).toMatchObject({ code: 'INVALID_KEY', key: long, store: 'internal' });
     expect(err.message).toContain('255 bytes');
   });

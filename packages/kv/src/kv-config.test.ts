@@ -1,7 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import type { KvError } from './errors.js';
+import { kvErrorOf } from '../test/support/kv-error-of.js';
 import { validateKvConfig } from './kv-config.js';
-import { kvConfigFromOrchestrator } from './orchestrator-config.js';
 
 describe('validateKvConfig', () => {
   it('fills defaults: no external store, orchestrator prefix, reconciler comparing it', () => {
@@ -17,21 +16,20 @@ describe('validateKvConfig', () => {
     expect(Object.isFrozen(c)).toBe(true);
   });
 
-  it('clamps ConsulMaxKVsPerTransaction to [5, 64] and accepts consul_txn', () => {
+  it('clamps ConsulMaxKVsPerTransaction to [5, 64] and takes either Consul provider', () => {
     expect(
       validateKvConfig({ consul: { address: 'c:8500', maxKvsPerTransaction: 1 } }).consul?.maxKvsPerTransaction,
     ).toBe(5);
     expect(
       validateKvConfig({ consul: { address: 'c:8500', maxKvsPerTransaction: 500 } }).consul?.maxKvsPerTransaction,
     ).toBe(64);
-    expect(validateKvConfig({ consul: { address: 'c:8500', provider: 'consul_txn' } }).consul?.provider).toBe(
+    expect(validateKvConfig({ consul: { address: 'c:8500', provider: 'consul-txn' } }).consul?.provider).toBe(
       'consul-txn',
     );
   });
 
   it('reports every problem at once, each with its path', () => {
-    let err: KvError | undefined;
-    try {
+    const err = kvErrorOf(() =>
       validateKvConfig({
         masterPrefix: 'a//b',
         fanoutTimeoutMs: -1,
@@ -39,17 +37,15 @@ describe('validateKvConfig', () => {
         zookeeper: { connectString: 'zk1,,zk2' },
         etcd: { endpoints: ['127.0.0.1:2379'], username: 'u' },
         reconcile: { concurrency: 0 },
-      });
-    } catch (e) {
-      err = e as KvError;
-    }
-    expect(err?.code).toBe('INVALID_CONFIG');
-    expect(err?.details.map((d) => d.path).sort()).toEqual(
+      }),
+    );
+    expect(err.code).toBe('INVALID_CONFIG');
+    expect(err.details.map((d) => d.path).sort()).toEqual(
       [
         'consul.address',
         'consul.provider',
         'consul.scheme',
-        'etcd.endpoints[0]',
+        'etcd.endpoints.0',
         'etcd.password',
         'fanoutTimeoutMs',
         'masterPrefix',
@@ -59,54 +55,13 @@ describe('validateKvConfig', () => {
     );
   });
 
-  it('splits a comma-separated etcd endpoint list', () => {
-    expect(validateKvConfig({ etcd: { endpoints: 'http://a:2379, https://b:2379' } }).etcd?.endpoints).toEqual([
+  it('takes etcd endpoints as a list of URLs (apps/server splits orchestrator-style strings)', () => {
+    expect(validateKvConfig({ etcd: { endpoints: ['http://a:2379', 'https://b:2379'] } }).etcd?.endpoints).toEqual([
       'http://a:2379',
       'https://b:2379',
     ]);
-  });
-});
-
-describe('kvConfigFromOrchestrator', () => {
-  it("maps orchestrator's keys; a store is on when its address is set", () => {
-    const input = kvConfigFromOrchestrator(
-      {
-        ConsulAddress: '127.0.0.1:8500',
-        ConsulScheme: 'https',
-        ConsulAclToken: 't',
-        ConsulCrossDataCenterDistribution: true,
-        ConsulKVStoreProvider: 'consul-txn',
-        ConsulMaxKVsPerTransaction: 10,
-        ZkAddress: '',
-        KVClusterMasterPrefix: 'db/primary',
-        EtcdEndpoints: 'http://127.0.0.1:2379',
-        EtcdUsername: 'orc',
-        EtcdPassword: 'pw',
-        EtcdCACertFile: '/etc/orc/etcd-ca.pem',
-      },
-      (path) => `PEM from ${path}`,
-    );
-    const c = validateKvConfig(input);
-    expect(c.masterPrefix).toBe('db/primary/');
-    expect(c.consul).toMatchObject({
-      address: '127.0.0.1:8500',
-      scheme: 'https',
-      aclToken: 't',
-      crossDataCenterDistribution: true,
-      provider: 'consul-txn',
-      maxKvsPerTransaction: 10,
-    });
-    expect(c.zookeeper).toBeUndefined();
-    expect(c.etcd).toMatchObject({
-      endpoints: ['http://127.0.0.1:2379'],
-      username: 'orc',
-      password: 'pw',
-      caCert: 'PEM from /etc/orc/etcd-ca.pem',
-    });
-  });
-
-  it('needs a file reader only when a CA file is named', () => {
-    expect(kvConfigFromOrchestrator({ ZkAddress: 'zk1' })).toEqual({ zookeeper: { connectString: 'zk1' } });
-    expect(() => kvConfigFromOrchestrator({ ConsulAddress: 'c:1', ConsulCACertFile: '/x' })).toThrow(/readFile/);
+    const err = kvErrorOf(() => validateKvConfig({ etcd: { endpoints: 'http://a:2379' as unknown as string[] } }));
+    expect(err.details).toEqual([{ path: 'etcd.endpoints', message: expect.stringContaining('list') }]);
+    expect(err.retryable).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { KvError, type KvConfigProblem } from './errors.js';
+import { KvError, type KvErrorDetail } from './errors.js';
 import { DEFAULT_MASTER_PREFIX, normalizeMasterPrefix } from './layout/master-pairs.js';
 import { DEFAULT_FANOUT_TIMEOUT_MS } from './fanout/kv-fanout.js';
 import { validateReconcilerOptions, type KvReconcilerSettings } from './reconcile/reconciler-config.js';
@@ -54,7 +54,7 @@ export interface KvConfigInput {
     readonly scheme?: string;
   };
   readonly zookeeper?: Partial<ZooKeeperConfig> & { readonly connectString: string };
-  readonly etcd?: Partial<Omit<EtcdConfig, 'endpoints'>> & { readonly endpoints: readonly string[] | string };
+  readonly etcd?: Partial<EtcdConfig> & { readonly endpoints: readonly string[] };
   readonly reconcile?: Partial<KvReconcilerSettings>;
 }
 
@@ -64,11 +64,11 @@ export interface KvConfigInput {
  *
  * @example
  * ```ts
- * const config = validateKvConfig({ zookeeper: { connectString: 'zk1,zk2:2182' }, etcd: { endpoints: 'http://127.0.0.1:2379' } });
+ * const config = validateKvConfig({ zookeeper: { connectString: 'zk1,zk2:2182' }, etcd: { endpoints: ['http://127.0.0.1:2379'] } });
  * ```
  */
 export function validateKvConfig(input: KvConfigInput = {}): KvConfig {
-  const problems: KvConfigProblem[] = [];
+  const problems: KvErrorDetail[] = [];
   if (input === null || typeof input !== 'object')
     throw new KvError('INVALID_CONFIG', 'KV config must be an object', {
       details: [{ path: '', message: 'must be an object' }],
@@ -111,10 +111,9 @@ export function validateKvConfig(input: KvConfigInput = {}): KvConfig {
     const scheme: string = c.scheme ?? 'http';
     if (scheme !== 'http' && scheme !== 'https')
       bad('consul.scheme', `must be "http" or "https", got ${JSON.stringify(scheme)}`);
-    const providerIn: string = c.provider ?? 'consul';
-    const provider = providerIn === 'consul_txn' ? 'consul-txn' : providerIn;
+    const provider: string = c.provider ?? 'consul';
     if (provider !== 'consul' && provider !== 'consul-txn')
-      bad('consul.provider', `must be "consul" or "consul-txn", got ${JSON.stringify(providerIn)}`);
+      bad('consul.provider', `must be "consul" or "consul-txn", got ${JSON.stringify(provider)}`);
     const maxKvs = c.maxKvsPerTransaction ?? 5;
     if (!Number.isInteger(maxKvs))
       bad('consul.maxKvsPerTransaction', `must be an integer, got ${JSON.stringify(maxKvs)}`);
@@ -159,14 +158,14 @@ export function validateKvConfig(input: KvConfigInput = {}): KvConfig {
   let etcd: EtcdConfig | undefined;
   if (input.etcd !== undefined) {
     const e = input.etcd;
-    const list =
-      typeof e.endpoints === 'string' ? e.endpoints.split(',') : Array.isArray(e.endpoints) ? e.endpoints : [];
-    const endpoints = list.map((s) => (typeof s === 'string' ? s.trim() : '')).filter((s) => s !== '');
-    if (endpoints.length === 0) bad('etcd.endpoints', 'needs at least one endpoint URL (http://host:port)');
-    endpoints.forEach((u, i) => {
-      if (!/^https?:\/\/[^\s/]+$/.test(u))
-        bad(`etcd.endpoints[${i}]`, `must be "http://host:port" or "https://host:port", got ${JSON.stringify(u)}`);
-    });
+    const endpoints: string[] = [];
+    if (!Array.isArray(e.endpoints) || e.endpoints.length === 0)
+      bad('etcd.endpoints', 'needs a list of at least one endpoint URL (http://host:port)');
+    else
+      (e.endpoints as readonly unknown[]).forEach((u, i) => {
+        if (typeof u === 'string' && /^https?:\/\/[^\s/]+$/.test(u)) endpoints.push(u);
+        else bad(`etcd.endpoints.${i}`, `must be "http://host:port" or "https://host:port", got ${JSON.stringify(u)}`);
+      });
     const username = text('etcd.username', e.username, false);
     const password = text('etcd.password', e.password, false);
     if ((username === undefined) !== (password === undefined))

@@ -1,15 +1,15 @@
 import { describe, it, expect } from '@jest/globals';
+import { ManualClock } from '@orc/testkit';
 import { MemoryKvTable } from './internal/memory-kv-table.js';
 import { validateKvConfig } from './kv-config.js';
 import { createKvPublisher } from './kv-publisher.js';
-import { ManualKvClock } from './testing/manual-clock.js';
 
 describe('createKvPublisher', () => {
   it('with no external store, publishes to the internal table', async () => {
     const table = new MemoryKvTable();
     const kv = createKvPublisher(validateKvConfig({ masterPrefix: 'db/primary' }), {
       table,
-      clock: new ManualKvClock(),
+      clock: new ManualClock(),
     });
     const result = await kv.publishMaster({ alias: 'shop', host: 'db2', port: 3306, ipv4: '10.0.0.2' });
     expect(result.outcomes.map((o) => [o.store, o.ok])).toEqual([['internal', true]]);
@@ -28,9 +28,9 @@ describe('createKvPublisher', () => {
       validateKvConfig({
         consul: { address: '127.0.0.1:1' },
         zookeeper: { connectString: '127.0.0.1:1' },
-        etcd: { endpoints: 'http://127.0.0.1:1' },
+        etcd: { endpoints: ['http://127.0.0.1:1'] },
       }),
-      { table: new MemoryKvTable(), clock: new ManualKvClock() },
+      { table: new MemoryKvTable(), clock: new ManualClock() },
     );
     expect(kv.fanout.stores.map((s) => s.name)).toEqual(['internal', 'consul', 'zookeeper', 'etcd']);
     await kv.close();

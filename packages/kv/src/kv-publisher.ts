@@ -1,4 +1,4 @@
-import type { KvClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { ConsulKvStore } from './consul/consul-store.js';
 import { EtcdKvStore } from './etcd/etcd-store.js';
 import { KvFanout, type KvFanoutResult } from './fanout/kv-fanout.js';
@@ -7,7 +7,7 @@ import type { KvTable } from './internal/kv-table.js';
 import type { KvConfig } from './kv-config.js';
 import type { KvStore } from './kv-store.js';
 import { clusterMasterPairs, type ClusterMaster } from './layout/master-pairs.js';
-import { noopKvLogger, type KvLogger } from './logger.js';
+import { noopLogger, type Logger } from './logger.js';
 import { KvReconciler } from './reconcile/kv-reconciler.js';
 import { ZooKeeperKvStore } from './zookeeper/zookeeper-store.js';
 
@@ -15,8 +15,8 @@ import { ZooKeeperKvStore } from './zookeeper/zookeeper-store.js';
 export interface KvPublisherDeps {
   /** The backend's KV table (or a MemoryKvTable). */
   readonly table: KvTable;
-  readonly logger?: KvLogger;
-  readonly clock?: KvClock;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
 }
 
 /**
@@ -46,7 +46,7 @@ export interface KvPublisher {
 
 /** Builds the stores a validated config names, the fan-out and the reconciler. */
 export function createKvPublisher(config: KvConfig, deps: KvPublisherDeps): KvPublisher {
-  const logger = deps.logger ?? noopKvLogger;
+  const logger = deps.logger ?? noopLogger;
   const internal = new InternalKvStore({ table: deps.table });
   const external: KvStore[] = [];
   if (config.consul !== undefined) {

@@ -7,12 +7,13 @@ import { logIndex, type LogIndex, type NodeId, type Term } from './core/types.js
 import type { Clock, LogStore, RandomSource, SnapshotStore, StableStore, StateMachine, Transport } from './ports.js';
 import { systemClock } from './clock.js';
 import { RaftError } from './errors.js';
-import { noopLogger, type RaftLogger } from './logger.js';
+import { noopLogger, type Logger } from './logger.js';
 import { RaftEventEmitter, type RaftEventName, type RaftEvents, type RaftState } from './node/events.js';
 import { NodeDriver } from './node/node-driver.js';
 import { validateRaftConfig, type RaftConfig, type RaftConfigInput } from './node/raft-config.js';
 import { Snapshotter } from './node/snapshotter.js';
 import { loadState } from './node/startup.js';
+import type { SnapshotFailure } from './node/snapshot-backoff.js';
 
 /** Everything a node is made of. */
 export interface RaftOptions<R = unknown> {
@@ -27,7 +28,7 @@ export interface RaftOptions<R = unknown> {
   /** Default: Math.random. Election timeouts are drawn from it. */
   readonly random?: RandomSource;
   /** Default: drops everything. */
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 /** Per-call options. */
@@ -51,6 +52,13 @@ export interface RaftStats {
   readonly voters: readonly NodeId[];
   readonly learners: readonly NodeId[];
   readonly pendingCalls: number;
+  /** Set while automatic snapshots fail (the log is not compacted meanwhile); null otherwise. */
+  readonly snapshotFailure: SnapshotFailure | null;
+  /**
+   * Why the node stopped, if a fatal error stopped it (a store failed, or stored data failed its
+   * checksum): it will not recover by itself. Exit or stop serving (see the README).
+   */
+  readonly fatalError: { readonly code: string; readonly message: string } | null;
 }
 
 /**
@@ -166,6 +174,7 @@ export class Raft<R = unknown> {
         stateMachine: options.stateMachine as StateMachine,
         logger,
         trailing: config.snapshotTrailing,
+        keepAtMost: config.snapshotThreshold === 0 ? Infinity : config.snapshotThreshold + config.snapshotTrailing,
       },
       state.snapshot?.index ?? 0,
     );
@@ -231,7 +240,8 @@ export class Raft<R = unknown> {
     if (!(data instanceof Uint8Array))
       return Promise.reject(new RaftError('INVALID_ARGUMENT', 'apply: data must be a Uint8Array'));
     const d = this.#driver;
-    if (d.stopped) return Promise.reject(new RaftError('SHUTDOWN', 'raft node stopped'));
+    if (d.stopped) return Promise.reject(d.stoppedError());
+    if (d.logBound.isFull) return Promise.reject(d.logBound.error());
     const res = d.d.core.propose(data);
     if (!res.ok) return Promise.reject(this.#refusal(res.reason, res.detail));
     d.schedule();
@@ -323,10 +333,10 @@ export class Raft<R = unknown> {
     d.schedule();
     const timeoutMs = options.timeoutMs ?? this.#config.electionTimeoutMs * 4;
     return new Promise((resolve, reject) => {
-      const timer = d.d.clock.setTimeout(() => {
+      const timer = d.d.clock.setTimer(timeoutMs, () => {
         off();
         reject(new RaftError('TIMEOUT', `transferLeadership: ${target} did not take over within ${timeoutMs} ms`));
-      }, timeoutMs);
+      });
       const off = this.on('leaderChanged', (e) => {
         if (e.leaderId !== null && e.leaderId !== this.id) {
           timer.cancel();
@@ -339,8 +349,11 @@ export class Raft<R = unknown> {
 
   /** Takes a snapshot now; resolves once it is durable and the log compacted. */
   snapshot(): Promise<{ index: LogIndex; term: Term }> {
-    if (this.#driver.stopped) return Promise.reject(new RaftError('SHUTDOWN', 'raft node stopped'));
-    return this.#driver.takeSnapshot();
+    if (this.#driver.stopped) return Promise.reject(this.#driver.stoppedError());
+    return this.#driver.takeSnapshot().then((r) => {
+      this.#driver.snapshotBackoff.succeeded();
+      return r;
+    });
   }
 
   /** Subscribes to an event; returns the unsubscribe function. */
@@ -365,6 +378,8 @@ export class Raft<R = unknown> {
       voters: d.appliedConf.voters,
       learners: d.appliedConf.learners,
       pendingCalls: d.waiters.size,
+      snapshotFailure: d.snapshotBackoff.failure,
+      fatalError: d.fatalError === null ? null : { code: d.fatalError.code, message: d.fatalError.message },
     };
   }
 
@@ -387,13 +402,13 @@ export class Raft<R = unknown> {
 
   #checkLeader(): void {
     const d = this.#driver;
-    if (d.stopped) throw new RaftError('SHUTDOWN', 'raft node stopped');
+    if (d.stopped) throw d.stoppedError();
     if (d.role !== 'leader') throw d.notLeader('this node is not the leader');
   }
 
   #readIndex(options: CallOptions): Promise<LogIndex> {
     const d = this.#driver;
-    if (d.stopped) return Promise.reject(new RaftError('SHUTDOWN', 'raft node stopped'));
+    if (d.stopped) return Promise.reject(d.stoppedError());
     const ctx = Buffer.alloc(8);
     ctx.writeDoubleBE(++this.#readSeq);
     const p = new Promise<LogIndex>((resolve, reject) => {
@@ -417,7 +432,8 @@ export class Raft<R = unknown> {
       return Promise.reject(new RaftError('INVALID_ARGUMENT', 'membership change: id must be a non-empty string'));
     if (address !== null && (typeof address !== 'string' || address.length === 0))
       return Promise.reject(new RaftError('INVALID_ARGUMENT', 'membership change: address must be a non-empty string'));
-    if (d.stopped) return Promise.reject(new RaftError('SHUTDOWN', 'raft node stopped'));
+    if (d.stopped) return Promise.reject(d.stoppedError());
+    if (d.logBound.isFull) return Promise.reject(d.logBound.error());
     // The leader must reach the new member before the change commits.
     if (address !== null && cc.node !== this.id) {
       d.d.addresses.set(cc.node, address);

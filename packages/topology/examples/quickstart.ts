@@ -18,10 +18,10 @@ const servers = await startMariaDbTopology({ shape: '1+2', name: 'topology-examp
 const replica = servers.replicas[0]!;
 const topology = new OrcTopology({
   config: {
-    DiscoverySeeds: [instanceKey(replica.host, replica.port)],
-    MySQLTopologyUser: servers.orcUser.user,
-    MySQLTopologyPassword: servers.orcUser.password,
-    ClusterNameToAlias: { '.*': 'example' },
+    discoverySeeds: [instanceKey(replica.host, replica.port)],
+    mysqlTopologyUser: servers.orcUser.user,
+    mysqlTopologyPassword: servers.orcUser.password,
+    clusterNameToAlias: { '.*': 'example' },
   },
 });
 try {

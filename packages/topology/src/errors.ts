@@ -1,50 +1,79 @@
 /**
- * Every failure @orc/topology reports, as a closed union of codes. Probe failures are recorded on
- * the instance (never thrown out of the discovery loop); configuration and argument problems are
- * thrown to the caller.
+ * Every failure @orc/topology reports, as a closed union of codes in UPPER_SNAKE_CASE (ADR 0002).
+ * Probe failures are recorded on the instance (never thrown out of the discovery loop);
+ * configuration, argument and GTID-set problems are thrown to the caller.
+ *
+ * @example
+ * ```ts
+ * const code: TopologyErrorCode | undefined = instance.lastProbeError?.code; // 'CONNECTION_REFUSED', ...
+ * ```
  */
 export type TopologyErrorCode =
   /** The host name does not resolve (DNS: ENOTFOUND / EAI_AGAIN). */
-  | 'unresolvable_host'
+  | 'UNRESOLVABLE_HOST'
   /** Nothing listens on the port (ECONNREFUSED), or the host is unreachable (EHOSTUNREACH, ENETUNREACH). */
-  | 'connection_refused'
+  | 'CONNECTION_REFUSED'
   /** The server refused the credentials (ER_ACCESS_DENIED_ERROR and friends). */
-  | 'auth_failed'
+  | 'AUTH_FAILED'
   /** Connecting, or a query, took longer than its timeout. */
-  | 'timeout'
+  | 'TIMEOUT'
   /** An established connection was closed or reset by the server or the network. */
-  | 'connection_lost'
+  | 'CONNECTION_LOST'
   /** The server answered a query with an error that is not one of the above. */
-  | 'query_failed'
+  | 'QUERY_FAILED'
   /** The server answered with something the probe cannot interpret. */
-  | 'unexpected_response'
+  | 'UNEXPECTED_RESPONSE'
   /** A configuration object failed validation; `details` lists every problem with its path. */
-  | 'invalid_config'
+  | 'INVALID_CONFIG'
   /** A function was called with an argument it cannot use (e.g. a malformed instance key). */
-  | 'invalid_argument'
+  | 'INVALID_ARGUMENT'
+  /** A MySQL GTID set or MariaDB GTID list is malformed; `details` names each offending part. */
+  | 'INVALID_GTID_SET'
   /** The topology service was used after `stop()`. */
-  | 'stopped';
+  | 'STOPPED';
 
+/** Whether the same call may succeed later unchanged, per code. */
 const RETRYABLE: Readonly<Record<TopologyErrorCode, boolean>> = {
-  unresolvable_host: true,
-  connection_refused: true,
-  auth_failed: false,
-  timeout: true,
-  connection_lost: true,
-  query_failed: true,
-  unexpected_response: false,
-  invalid_config: false,
-  invalid_argument: false,
-  stopped: false,
+  UNRESOLVABLE_HOST: true,
+  CONNECTION_REFUSED: true,
+  AUTH_FAILED: false,
+  TIMEOUT: true,
+  CONNECTION_LOST: true,
+  QUERY_FAILED: true,
+  UNEXPECTED_RESPONSE: false,
+  INVALID_CONFIG: false,
+  INVALID_ARGUMENT: false,
+  INVALID_GTID_SET: false,
+  STOPPED: false,
 };
 
-/** One problem found while validating input: where (`path`) and what is wrong. */
+/**
+ * One problem with a location: where (`path`, dotted) and what is wrong.
+ *
+ * @example
+ * ```ts
+ * const detail: TopologyErrorDetail = { path: 'discoverySeeds.1', message: 'must be a host:port string' };
+ * ```
+ */
 export interface TopologyErrorDetail {
   readonly path: string;
   readonly message: string;
 }
 
-/** The error type of @orc/topology. `retryable` says whether trying again later can help. */
+/**
+ * The one error class of @orc/topology. `retryable` says whether the same call may succeed
+ * later unchanged; `details` lists located problems (config fields, GTID parts), empty otherwise.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   parseMysqlGtidSet(text);
+ * } catch (err) {
+ *   if (isTopologyError(err, 'INVALID_GTID_SET')) log.warn('bad gtid set', { details: err.details });
+ *   else throw err;
+ * }
+ * ```
+ */
 export class TopologyError extends Error {
   override readonly name = 'TopologyError';
   readonly code: TopologyErrorCode;
@@ -59,11 +88,18 @@ export class TopologyError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.retryable = RETRYABLE[code];
-    this.details = options.details ?? [];
+    this.details = Object.freeze([...(options.details ?? [])]);
   }
 }
 
-/** Whether `value` is a {@link TopologyError}, optionally with the given code. */
+/**
+ * Whether `value` is a {@link TopologyError}, optionally with the given code.
+ *
+ * @example
+ * ```ts
+ * if (isTopologyError(err, 'STOPPED')) return;
+ * ```
+ */
 export function isTopologyError(value: unknown, code?: TopologyErrorCode): value is TopologyError {
   return value instanceof TopologyError && (code === undefined || value.code === code);
 }

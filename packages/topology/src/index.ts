@@ -1,9 +1,9 @@
 // The public API of @orc/topology: explicit named exports only. See README.md.
 export type { TopologyErrorCode, TopologyErrorDetail } from './errors.js';
 export { TopologyError, isTopologyError } from './errors.js';
-export type { LogFields, TopologyLogger } from './logger.js';
+export type { LogFields, Logger } from './logger.js';
 export { noopLogger } from './logger.js';
-export type { TimerHandle, TopologyClock } from './clock.js';
+export type { TimerHandle, Clock } from './clock.js';
 export { systemClock } from './clock.js';
 export type { HostPort, InstanceKey, OrchestratorInstanceKey } from './instance/instance-key.js';
 export { instanceKey, parseInstanceKey, splitInstanceKey, toOrchestratorKey } from './instance/instance-key.js';
@@ -44,6 +44,22 @@ export { ANALYSIS_DESCRIPTIONS } from './analysis/replication-analysis.js';
 export { analyzeReplication, isLastCheckValid } from './analysis/analyze-replication.js';
 export { matchesClusterFilters } from './analysis/cluster-filters.js';
 export { mariaDbErrantGtid, mysqlErrantGtid } from './analysis/errant-gtid.js';
+export type { GtidInterval } from './gtid/gtid-intervals.js';
+export type { MysqlGtidRange } from './gtid/mysql-gtid-set.js';
+export { MYSQL_MAX_GNO, MysqlGtidSet, parseMysqlGtidSet } from './gtid/mysql-gtid-set.js';
+export type {
+  MariaDbDomainComparison,
+  MariaDbDomainStanding,
+  MariaDbGtid,
+  MariaDbGtidVariable,
+} from './gtid/mariadb-gtid-list.js';
+export {
+  MARIADB_MAX_ID,
+  MARIADB_MAX_SEQ,
+  MariaDbGtidList,
+  mariaDbCurrentPos,
+  parseMariaDbGtidList,
+} from './gtid/mariadb-gtid-list.js';
 export type {
   ClusterAliasRules,
   ClusterInfo,
@@ -66,18 +82,13 @@ export {
   replicaStatusStatements,
 } from './probe/probe-dialect.js';
 export { classifyDriverError } from './probe/probe-errors.js';
-export type { InstanceRepository } from './discovery/instance-repository.js';
-export { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+export type { InstanceStore } from './discovery/instance-store.js';
+export { InMemoryInstanceStore } from './discovery/instance-store.js';
 export type { DiscoveryLoopParts, ProbeEvent } from './discovery/discovery-loop.js';
 export { DiscoveryLoop } from './discovery/discovery-loop.js';
 export type { TopologyConfig, TopologyConfigInput } from './topology-config.js';
 export { validateTopologyConfig } from './topology-config.js';
 export type { OrcTopologyParts } from './orc-topology.js';
 export { OrcTopology } from './orc-topology.js';
-export { ManualClock } from './manual-clock.js';
-export {
-  BackendInstanceRepository,
-  fromInstanceRecord,
-  toInstanceRecord,
-} from './backend/backend-instance-repository.js';
+export { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend/backend-instance-store.js';
 export { BackendAnalysisState } from './backend/backend-analysis-state.js';

@@ -1,4 +1,4 @@
-import type { TopologyClock } from './clock.js';
+import type { Clock } from './clock.js';
 import { systemClock } from './clock.js';
 import { TopologyError } from './errors.js';
 import type { AnalysisOptions } from './analysis/analysis-input.js';
@@ -10,12 +10,12 @@ import type { ClusterInfo } from './cluster/cluster-resolver.js';
 import { resolveClusters } from './cluster/cluster-resolver.js';
 import type { ProbeEvent } from './discovery/discovery-loop.js';
 import { DiscoveryLoop } from './discovery/discovery-loop.js';
-import type { InstanceRepository } from './discovery/instance-repository.js';
-import { InMemoryInstanceRepository } from './discovery/instance-repository.js';
+import type { InstanceStore } from './discovery/instance-store.js';
+import { InMemoryInstanceStore } from './discovery/instance-store.js';
 import type { Instance } from './instance/instance.js';
 import type { InstanceKey } from './instance/instance-key.js';
 import { parseInstanceKey } from './instance/instance-key.js';
-import type { TopologyLogger } from './logger.js';
+import type { Logger } from './logger.js';
 import { noopLogger } from './logger.js';
 import type { Prober } from './probe/instance-prober.js';
 import { InstanceProber } from './probe/instance-prober.js';
@@ -24,16 +24,16 @@ import { validateTopologyConfig } from './topology-config.js';
 
 /** Everything an {@link OrcTopology} is built from; only `config` is required. */
 export interface OrcTopologyParts {
-  /** orchestrator-style keys; validated (every problem reported at once). */
+  /** Typed camelCase config; validated by `validateTopologyConfig` (every problem reported at once). */
   readonly config: TopologyConfigInput;
   /** Where instances are written. Default: in memory. */
-  readonly repository?: InstanceRepository;
+  readonly store?: InstanceStore;
   /** Downtimes, maintenances, candidates, alias overrides. Default: in memory. */
   readonly state?: AnalysisStateSource;
   /** Default: an {@link InstanceProber} over mysql2 with the config's credentials and timeouts. */
   readonly prober?: Prober;
-  readonly clock?: TopologyClock;
-  readonly logger?: TopologyLogger;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 /**
@@ -52,7 +52,7 @@ export class OrcTopology {
   readonly config: TopologyConfig;
   readonly #loop: DiscoveryLoop;
   readonly #state: AnalysisStateSource;
-  readonly #clock: TopologyClock;
+  readonly #clock: Clock;
   #started = false;
   #stopped = false;
 
@@ -67,21 +67,21 @@ export class OrcTopology {
       parts.prober ??
       new InstanceProber(
         {
-          user: c.MySQLTopologyUser,
-          password: c.MySQLTopologyPassword,
-          connectTimeoutMs: c.MySQLConnectTimeoutSeconds * 1000,
-          readTimeoutMs: c.MySQLDiscoveryReadTimeoutSeconds * 1000,
-          detectClusterAliasQuery: c.DetectClusterAliasQuery,
-          detectClusterDomainQuery: c.DetectClusterDomainQuery,
-          detectDataCenterQuery: c.DetectDataCenterQuery,
-          detectRegionQuery: c.DetectRegionQuery,
-          detectPhysicalEnvironmentQuery: c.DetectPhysicalEnvironmentQuery,
-          detectPromotionRuleQuery: c.DetectPromotionRuleQuery,
-          detectInstanceAliasQuery: c.DetectInstanceAliasQuery,
-          dataCenterPattern: c.DataCenterPattern,
-          regionPattern: c.RegionPattern,
-          physicalEnvironmentPattern: c.PhysicalEnvironmentPattern,
-          replicationLagQuery: c.ReplicationLagQuery,
+          user: c.mysqlTopologyUser,
+          password: c.mysqlTopologyPassword,
+          connectTimeoutMs: c.mysqlConnectTimeoutSeconds * 1000,
+          readTimeoutMs: c.mysqlDiscoveryReadTimeoutSeconds * 1000,
+          detectClusterAliasQuery: c.detectClusterAliasQuery,
+          detectClusterDomainQuery: c.detectClusterDomainQuery,
+          detectDataCenterQuery: c.detectDataCenterQuery,
+          detectRegionQuery: c.detectRegionQuery,
+          detectPhysicalEnvironmentQuery: c.detectPhysicalEnvironmentQuery,
+          detectPromotionRuleQuery: c.detectPromotionRuleQuery,
+          detectInstanceAliasQuery: c.detectInstanceAliasQuery,
+          dataCenterPattern: c.dataCenterPattern,
+          regionPattern: c.regionPattern,
+          physicalEnvironmentPattern: c.physicalEnvironmentPattern,
+          replicationLagQuery: c.replicationLagQuery,
         },
         {
           logger,
@@ -91,7 +91,7 @@ export class OrcTopology {
     loop = new DiscoveryLoop({
       config: c,
       prober,
-      repository: parts.repository ?? new InMemoryInstanceRepository(),
+      store: parts.store ?? new InMemoryInstanceStore(),
       clock: this.#clock,
       logger,
     });
@@ -114,13 +114,13 @@ export class OrcTopology {
   /** Probes a server now and returns what orc knows about it (see `lastProbeError` on failure). */
   async discover(key: string): Promise<Instance> {
     this.#assertRunning();
-    return this.#loop.discover(parseInstanceKey(key, this.config.DefaultInstancePort));
+    return this.#loop.discover(parseInstanceKey(key, this.config.defaultInstancePort));
   }
 
   /** Forgets one server (it may be rediscovered later through its primary or replicas). */
   async forget(key: string): Promise<void> {
     this.#assertNotStopped();
-    await this.#loop.forget([parseInstanceKey(key, this.config.DefaultInstancePort)]);
+    await this.#loop.forget([parseInstanceKey(key, this.config.defaultInstancePort)]);
   }
 
   /** Forgets every server of a cluster (by name or alias); returns the keys forgotten. */
@@ -128,7 +128,7 @@ export class OrcTopology {
     this.#assertNotStopped();
     const cluster = await this.cluster(clusterNameOrAlias);
     if (cluster === undefined) {
-      throw new TopologyError('invalid_argument', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
+      throw new TopologyError('INVALID_ARGUMENT', `no cluster named or aliased ${JSON.stringify(clusterNameOrAlias)}`);
     }
     await this.#loop.forget(cluster.instanceKeys);
     return [...cluster.instanceKeys];
@@ -141,7 +141,7 @@ export class OrcTopology {
 
   /** One instance, or undefined. */
   instance(key: string): Instance | undefined {
-    return this.#loop.instance(parseInstanceKey(key, this.config.DefaultInstancePort));
+    return this.#loop.instance(parseInstanceKey(key, this.config.defaultInstancePort));
   }
 
   /** Every cluster: name, alias (or the name), domain, primary and members. */
@@ -150,7 +150,7 @@ export class OrcTopology {
     const seen = this.#loop.instances().filter((i) => i.lastSeenAt !== null);
     const { clusters } = resolveClusters(seen, {
       aliasOverrides: overrides,
-      clusterNameToAlias: this.config.ClusterNameToAlias,
+      clusterNameToAlias: this.config.clusterNameToAlias,
     });
     return [...clusters.values()].sort((a, b) => (a.clusterName < b.clusterName ? -1 : 1));
   }
@@ -174,7 +174,7 @@ export class OrcTopology {
     const c = this.config;
     return analyzeReplication(
       {
-        now: this.#clock.now(),
+        now: this.#clock.wallNow(),
         instances: this.#loop.instances(),
         downtimes,
         maintenance,
@@ -182,16 +182,16 @@ export class OrcTopology {
         clusterAliasOverrides: overrides,
       },
       {
-        instancePollSeconds: c.InstancePollSeconds,
-        reasonableInstanceCheckSeconds: c.ReasonableInstanceCheckSeconds,
-        reasonableReplicationLagSeconds: c.ReasonableReplicationLagSeconds,
-        reasonableLockedSemiSyncMasterSeconds: c.ReasonableLockedSemiSyncMasterSeconds,
-        recoverNonWriteableMaster: c.RecoverNonWriteableMaster,
-        enforceExactSemiSyncReplicas: c.EnforceExactSemiSyncReplicas,
-        recoveryIgnoreHostnameFilters: c.RecoveryIgnoreHostnameFilters,
-        recoverMasterClusterFilters: c.RecoverMasterClusterFilters,
-        recoverIntermediateMasterClusterFilters: c.RecoverIntermediateMasterClusterFilters,
-        clusterNameToAlias: c.ClusterNameToAlias,
+        instancePollSeconds: c.instancePollSeconds,
+        reasonableInstanceCheckSeconds: c.reasonableInstanceCheckSeconds,
+        reasonableReplicationLagSeconds: c.reasonableReplicationLagSeconds,
+        reasonableLockedSemiSyncMasterSeconds: c.reasonableLockedSemiSyncMasterSeconds,
+        recoverNonWriteableMaster: c.recoverNonWriteableMaster,
+        enforceExactSemiSyncReplicas: c.enforceExactSemiSyncReplicas,
+        recoveryIgnoreHostnameFilters: c.recoveryIgnoreHostnameFilters,
+        recoverMasterClusterFilters: c.recoverMasterClusterFilters,
+        recoverIntermediateMasterClusterFilters: c.recoverIntermediateMasterClusterFilters,
+        clusterNameToAlias: c.clusterNameToAlias,
         ...options,
       },
     );
@@ -207,17 +207,17 @@ export class OrcTopology {
     return this.#loop.stats;
   }
 
-  /** Writes pending instance changes to the repository now. */
+  /** Writes pending instance changes to the instance store now. */
   flush(): Promise<void> {
     return this.#loop.flush();
   }
 
   #assertNotStopped(): void {
-    if (this.#stopped) throw new TopologyError('stopped', 'OrcTopology was stopped; create a new one');
+    if (this.#stopped) throw new TopologyError('STOPPED', 'OrcTopology was stopped; create a new one');
   }
 
   #assertRunning(): void {
     this.#assertNotStopped();
-    if (!this.#started) throw new TopologyError('stopped', 'OrcTopology is not started: call start() first');
+    if (!this.#started) throw new TopologyError('STOPPED', 'OrcTopology is not started: call start() first');
   }
 }

@@ -2,57 +2,72 @@ import { describe, it, expect } from '@jest/globals';
 import { validateTopologyConfig } from './topology-config.js';
 import { TopologyError } from './errors.js';
 
+function problemsOf(input: unknown): TopologyError {
+  try {
+    validateTopologyConfig(input);
+  } catch (e) {
+    if (e instanceof TopologyError) return e;
+    throw e;
+  }
+  throw new Error('expected validateTopologyConfig to refuse the input');
+}
+
 describe('validateTopologyConfig', () => {
   it("fills orchestrator's defaults", () => {
     const c = validateTopologyConfig({});
-    expect(c.InstancePollSeconds).toBe(5);
-    expect(c.DiscoveryMaxConcurrency).toBe(300);
-    expect(c.MySQLConnectTimeoutSeconds).toBe(2);
-    expect(c.MySQLDiscoveryReadTimeoutSeconds).toBe(10);
-    expect(c.EmergentWindowSeconds).toBe(10);
+    expect(c.instancePollSeconds).toBe(5);
+    expect(c.discoveryMaxConcurrency).toBe(300);
+    expect(c.discoveryQueueCapacity).toBe(100_000);
+    expect(c.mysqlConnectTimeoutSeconds).toBe(2);
+    expect(c.mysqlDiscoveryReadTimeoutSeconds).toBe(10);
+    expect(c.unseenInstanceForgetHours).toBe(240);
+    expect(c.emergentWindowSeconds).toBe(10);
+    expect(c.recoverMasterClusterFilters).toEqual([]);
     expect(Object.isFrozen(c)).toBe(true);
   });
 
   it('parses seeds with the default port', () => {
     expect(
-      validateTopologyConfig({ DiscoverySeeds: ['db1', 'db2:3307'], DefaultInstancePort: 3310 }).DiscoverySeeds,
+      validateTopologyConfig({ discoverySeeds: ['db1', 'db2:3307'], defaultInstancePort: 3310 }).discoverySeeds,
     ).toEqual(['db1:3310', 'db2:3307']);
   });
 
-  it('reports every problem at once, each with its path', () => {
-    let error: unknown;
-    try {
-      validateTopologyConfig({
-        InstancePollSeconds: 0,
-        DiscoveryMaxConcurrency: 2.5,
-        DiscoverySeeds: ['ok:1', 'bad:port:x', 7],
-        DiscoveryIgnoreHostnameFilters: ['('],
-        ClusterNameToAlias: { '[': 'x' },
-        MySQLTopologyUser: 5,
-        Nonsense: true,
-      });
-    } catch (e) {
-      error = e;
-    }
-    expect(error).toBeInstanceOf(TopologyError);
-    const paths = (error as TopologyError).details.map((d) => d.path).sort();
-    expect(paths).toEqual(
+  it('accepts orchestrator cluster-filter forms', () => {
+    const c = validateTopologyConfig({ recoverMasterClusterFilters: ['*', 'alias=main', 'alias~=^ma', 'db-.*'] });
+    expect(c.recoverMasterClusterFilters).toHaveLength(4);
+  });
+
+  it('reports every problem at once, each with its dotted path', () => {
+    const error = problemsOf({
+      instancePollSeconds: 0,
+      discoveryMaxConcurrency: 2.5,
+      discoverySeeds: ['ok:1', 'bad:port:x', 7],
+      discoveryIgnoreHostnameFilters: ['('],
+      recoverMasterClusterFilters: ['alias~=('],
+      clusterNameToAlias: { '[': 'x' },
+      mysqlTopologyUser: 5,
+      InstancePollSeconds: 5,
+    });
+    expect(error.code).toBe('INVALID_CONFIG');
+    expect(error.retryable).toBe(false);
+    expect(error.details.map((d) => d.path).sort()).toEqual(
       [
-        'ClusterNameToAlias.[',
-        'DiscoveryIgnoreHostnameFilters[0]',
-        'DiscoveryMaxConcurrency',
-        'DiscoverySeeds[1]',
-        'DiscoverySeeds[2]',
         'InstancePollSeconds',
-        'MySQLTopologyUser',
-        'Nonsense',
+        'clusterNameToAlias.[',
+        'discoveryIgnoreHostnameFilters.0',
+        'discoveryMaxConcurrency',
+        'discoverySeeds.1',
+        'discoverySeeds.2',
+        'instancePollSeconds',
+        'mysqlTopologyUser',
+        'recoverMasterClusterFilters.0',
       ].sort(),
     );
-    expect((error as TopologyError).code).toBe('invalid_config');
+    expect(error.details.find((d) => d.path === 'InstancePollSeconds')?.message).toBe('unknown field');
   });
 
   it('rejects a non-object', () => {
-    expect(() => validateTopologyConfig(null)).toThrow(TopologyError);
-    expect(() => validateTopologyConfig([])).toThrow(TopologyError);
+    expect(problemsOf(null).details).toEqual([{ path: '', message: 'must be an object' }]);
+    expect(problemsOf([]).code).toBe('INVALID_CONFIG');
   });
 });

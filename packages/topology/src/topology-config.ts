@@ -4,164 +4,120 @@ import type { InstanceKey } from './instance/instance-key.js';
 import { parseInstanceKey } from './instance/instance-key.js';
 
 /**
- * The configuration of @orc/topology, under orchestrator's key names (apps/server passes the
- * matching keys of an orchestrator JSON config through). Keys orc adds are marked so.
+ * The configuration of @orc/topology: typed camelCase fields (ADR 0002). Each field is the
+ * camelCase of an orchestrator key (`InstancePollSeconds` -> `instancePollSeconds`,
+ * `MySQLTopologyUser` -> `mysqlTopologyUser`); apps/server maps orchestrator's JSON keys to
+ * these in one table (apps/server/src/config/keys/topology.ts). Fields orc adds are marked so.
  */
 export interface TopologyConfigInput {
   /** Seconds between two probes of one server. Default 5. */
-  InstancePollSeconds?: number;
+  readonly instancePollSeconds?: number;
   /** Probes running at once. Default 300. */
-  DiscoveryMaxConcurrency?: number;
+  readonly discoveryMaxConcurrency?: number;
   /** Keys waiting to be probed, at most. Default 100000. */
-  DiscoveryQueueCapacity?: number;
+  readonly discoveryQueueCapacity?: number;
   /** `host:port` keys discovery starts from. */
-  DiscoverySeeds?: string[];
+  readonly discoverySeeds?: readonly string[];
   /** Regular expressions: servers whose host matches are never probed. */
-  DiscoveryIgnoreHostnameFilters?: string[];
+  readonly discoveryIgnoreHostnameFilters?: readonly string[];
   /** Regular expressions: replicas whose host matches are not followed. */
-  DiscoveryIgnoreReplicaHostnameFilters?: string[];
+  readonly discoveryIgnoreReplicaHostnameFilters?: readonly string[];
   /** Regular expressions: primaries whose host matches are not followed. */
-  DiscoveryIgnoreMasterHostnameFilters?: string[];
-  MySQLTopologyUser?: string;
-  MySQLTopologyPassword?: string;
+  readonly discoveryIgnoreMasterHostnameFilters?: readonly string[];
+  /** The user orc probes servers as. */
+  readonly mysqlTopologyUser?: string;
+  readonly mysqlTopologyPassword?: string;
   /** TCP connect plus handshake. Default 2. */
-  MySQLConnectTimeoutSeconds?: number;
+  readonly mysqlConnectTimeoutSeconds?: number;
   /** Each probe query. Default 10. */
-  MySQLDiscoveryReadTimeoutSeconds?: number;
+  readonly mysqlDiscoveryReadTimeoutSeconds?: number;
   /** A server not seen for this long is forgotten. Default 240. */
-  UnseenInstanceForgetHours?: number;
+  readonly unseenInstanceForgetHours?: number;
   /** Port assumed for a key given without one. Default 3306. */
-  DefaultInstancePort?: number;
+  readonly defaultInstancePort?: number;
   /** Regular expression on the cluster name -> alias. */
-  ClusterNameToAlias?: Record<string, string>;
-  DetectClusterAliasQuery?: string;
-  DetectClusterDomainQuery?: string;
-  DetectDataCenterQuery?: string;
-  DetectRegionQuery?: string;
-  DetectPhysicalEnvironmentQuery?: string;
-  DetectPromotionRuleQuery?: string;
-  DetectInstanceAliasQuery?: string;
+  readonly clusterNameToAlias?: Readonly<Record<string, string>>;
+  readonly detectClusterAliasQuery?: string;
+  readonly detectClusterDomainQuery?: string;
+  readonly detectDataCenterQuery?: string;
+  readonly detectRegionQuery?: string;
+  readonly detectPhysicalEnvironmentQuery?: string;
+  readonly detectPromotionRuleQuery?: string;
+  readonly detectInstanceAliasQuery?: string;
   /** Regular expression on the hostname; its first group is the data center. */
-  DataCenterPattern?: string;
-  RegionPattern?: string;
-  PhysicalEnvironmentPattern?: string;
-  ReplicationLagQuery?: string;
+  readonly dataCenterPattern?: string;
+  readonly regionPattern?: string;
+  readonly physicalEnvironmentPattern?: string;
+  readonly replicationLagQuery?: string;
   /** Default 1. */
-  ReasonableInstanceCheckSeconds?: number;
+  readonly reasonableInstanceCheckSeconds?: number;
   /** Default 10. */
-  ReasonableReplicationLagSeconds?: number;
-  /** Default 0 (= ReasonableReplicationLagSeconds). */
-  ReasonableLockedSemiSyncMasterSeconds?: number;
-  RecoveryIgnoreHostnameFilters?: string[];
-  RecoverMasterClusterFilters?: string[];
-  RecoverIntermediateMasterClusterFilters?: string[];
-  RecoverNonWriteableMaster?: boolean;
-  EnforceExactSemiSyncReplicas?: boolean;
+  readonly reasonableReplicationLagSeconds?: number;
+  /** Default 0 (= reasonableReplicationLagSeconds). */
+  readonly reasonableLockedSemiSyncMasterSeconds?: number;
+  readonly recoveryIgnoreHostnameFilters?: readonly string[];
+  readonly recoverMasterClusterFilters?: readonly string[];
+  readonly recoverIntermediateMasterClusterFilters?: readonly string[];
+  readonly recoverNonWriteableMaster?: boolean;
+  readonly enforceExactSemiSyncReplicas?: boolean;
   /** orc: while a primary is suspected (its probe failed, or a replica lost it), it and its replicas are re-probed this often. Default 100. */
-  EmergentPollMilliseconds?: number;
-  /** orc: how long a suspicion lasts without new evidence. Default 2 × InstancePollSeconds. */
-  EmergentWindowSeconds?: number;
+  readonly emergentPollMilliseconds?: number;
+  /** orc: how long a suspicion lasts without new evidence. Default 2 × instancePollSeconds. */
+  readonly emergentWindowSeconds?: number;
   /** orc: instance writes are gathered this long into one batch. Default 100. */
-  WriteBatchMilliseconds?: number;
+  readonly writeBatchMilliseconds?: number;
   /** orc: at most this many instances per write batch. Default 1000. */
-  WriteBatchMaxSize?: number;
+  readonly writeBatchMaxSize?: number;
 }
 
 /** A validated, complete, frozen configuration. */
-export type TopologyConfig = Readonly<Required<Omit<TopologyConfigInput, 'DiscoverySeeds'>>> & {
-  readonly DiscoverySeeds: readonly InstanceKey[];
+export type TopologyConfig = Readonly<Required<Omit<TopologyConfigInput, 'discoverySeeds'>>> & {
+  readonly discoverySeeds: readonly InstanceKey[];
 };
 
-const DEFAULTS = {
-  InstancePollSeconds: 5,
-  DiscoveryMaxConcurrency: 300,
-  DiscoveryQueueCapacity: 100_000,
-  DiscoveryIgnoreHostnameFilters: [],
-  DiscoveryIgnoreReplicaHostnameFilters: [],
-  DiscoveryIgnoreMasterHostnameFilters: [],
-  MySQLTopologyUser: '',
-  MySQLTopologyPassword: '',
-  MySQLConnectTimeoutSeconds: 2,
-  MySQLDiscoveryReadTimeoutSeconds: 10,
-  UnseenInstanceForgetHours: 240,
-  DefaultInstancePort: 3306,
-  ClusterNameToAlias: {},
-  DetectClusterAliasQuery: '',
-  DetectClusterDomainQuery: '',
-  DetectDataCenterQuery: '',
-  DetectRegionQuery: '',
-  DetectPhysicalEnvironmentQuery: '',
-  DetectPromotionRuleQuery: '',
-  DetectInstanceAliasQuery: '',
-  DataCenterPattern: '',
-  RegionPattern: '',
-  PhysicalEnvironmentPattern: '',
-  ReplicationLagQuery: '',
-  ReasonableInstanceCheckSeconds: 1,
-  ReasonableReplicationLagSeconds: 10,
-  ReasonableLockedSemiSyncMasterSeconds: 0,
-  RecoveryIgnoreHostnameFilters: [],
-  RecoverMasterClusterFilters: [],
-  RecoverIntermediateMasterClusterFilters: [],
-  RecoverNonWriteableMaster: false,
-  EnforceExactSemiSyncReplicas: false,
-  EmergentPollMilliseconds: 100,
-  EmergentWindowSeconds: 0,
-  WriteBatchMilliseconds: 100,
-  WriteBatchMaxSize: 1000,
-} satisfies Omit<Required<TopologyConfigInput>, 'DiscoverySeeds'>;
+type Kind =
+  'number' | 'positive' | 'positiveInteger' | 'string' | 'boolean' | 'regex' | 'regexList' | 'filterList' | 'aliasMap';
+type Field = Exclude<keyof TopologyConfigInput, 'discoverySeeds'>;
 
-type Kind = 'number' | 'integer' | 'string' | 'boolean' | 'regexList' | 'regex' | 'aliasMap';
-const KINDS: Record<keyof typeof DEFAULTS, Kind> = {
-  InstancePollSeconds: 'number',
-  DiscoveryMaxConcurrency: 'integer',
-  DiscoveryQueueCapacity: 'integer',
-  DiscoveryIgnoreHostnameFilters: 'regexList',
-  DiscoveryIgnoreReplicaHostnameFilters: 'regexList',
-  DiscoveryIgnoreMasterHostnameFilters: 'regexList',
-  MySQLTopologyUser: 'string',
-  MySQLTopologyPassword: 'string',
-  MySQLConnectTimeoutSeconds: 'number',
-  MySQLDiscoveryReadTimeoutSeconds: 'number',
-  UnseenInstanceForgetHours: 'number',
-  DefaultInstancePort: 'integer',
-  ClusterNameToAlias: 'aliasMap',
-  DetectClusterAliasQuery: 'string',
-  DetectClusterDomainQuery: 'string',
-  DetectDataCenterQuery: 'string',
-  DetectRegionQuery: 'string',
-  DetectPhysicalEnvironmentQuery: 'string',
-  DetectPromotionRuleQuery: 'string',
-  DetectInstanceAliasQuery: 'string',
-  DataCenterPattern: 'regex',
-  RegionPattern: 'regex',
-  PhysicalEnvironmentPattern: 'regex',
-  ReplicationLagQuery: 'string',
-  ReasonableInstanceCheckSeconds: 'number',
-  ReasonableReplicationLagSeconds: 'number',
-  ReasonableLockedSemiSyncMasterSeconds: 'number',
-  RecoveryIgnoreHostnameFilters: 'regexList',
-  RecoverMasterClusterFilters: 'regexList',
-  RecoverIntermediateMasterClusterFilters: 'regexList',
-  RecoverNonWriteableMaster: 'boolean',
-  EnforceExactSemiSyncReplicas: 'boolean',
-  EmergentPollMilliseconds: 'number',
-  EmergentWindowSeconds: 'number',
-  WriteBatchMilliseconds: 'number',
-  WriteBatchMaxSize: 'integer',
+/** Each field's kind and orchestrator's default (orc's own fields: orc's default). */
+const FIELDS: { readonly [F in Field]: readonly [Kind, Required<TopologyConfigInput>[F]] } = {
+  instancePollSeconds: ['positive', 5],
+  discoveryMaxConcurrency: ['positiveInteger', 300],
+  discoveryQueueCapacity: ['positiveInteger', 100_000],
+  discoveryIgnoreHostnameFilters: ['regexList', []],
+  discoveryIgnoreReplicaHostnameFilters: ['regexList', []],
+  discoveryIgnoreMasterHostnameFilters: ['regexList', []],
+  mysqlTopologyUser: ['string', ''],
+  mysqlTopologyPassword: ['string', ''],
+  mysqlConnectTimeoutSeconds: ['positive', 2],
+  mysqlDiscoveryReadTimeoutSeconds: ['positive', 10],
+  unseenInstanceForgetHours: ['positive', 240],
+  defaultInstancePort: ['positiveInteger', 3306],
+  clusterNameToAlias: ['aliasMap', {}],
+  detectClusterAliasQuery: ['string', ''],
+  detectClusterDomainQuery: ['string', ''],
+  detectDataCenterQuery: ['string', ''],
+  detectRegionQuery: ['string', ''],
+  detectPhysicalEnvironmentQuery: ['string', ''],
+  detectPromotionRuleQuery: ['string', ''],
+  detectInstanceAliasQuery: ['string', ''],
+  dataCenterPattern: ['regex', ''],
+  regionPattern: ['regex', ''],
+  physicalEnvironmentPattern: ['regex', ''],
+  replicationLagQuery: ['string', ''],
+  reasonableInstanceCheckSeconds: ['number', 1],
+  reasonableReplicationLagSeconds: ['number', 10],
+  reasonableLockedSemiSyncMasterSeconds: ['number', 0],
+  recoveryIgnoreHostnameFilters: ['regexList', []],
+  recoverMasterClusterFilters: ['filterList', []],
+  recoverIntermediateMasterClusterFilters: ['filterList', []],
+  recoverNonWriteableMaster: ['boolean', false],
+  enforceExactSemiSyncReplicas: ['boolean', false],
+  emergentPollMilliseconds: ['positive', 100],
+  emergentWindowSeconds: ['number', 0],
+  writeBatchMilliseconds: ['number', 100],
+  writeBatchMaxSize: ['positiveInteger', 1000],
 };
-/** Keys whose value must be > 0 (the rest may be 0). */
-const POSITIVE = new Set<string>([
-  'InstancePollSeconds',
-  'DiscoveryMaxConcurrency',
-  'DiscoveryQueueCapacity',
-  'MySQLConnectTimeoutSeconds',
-  'MySQLDiscoveryReadTimeoutSeconds',
-  'DefaultInstancePort',
-  'UnseenInstanceForgetHours',
-  'EmergentPollMilliseconds',
-  'WriteBatchMaxSize',
-]);
 
 function badRegex(pattern: string): string | null {
   try {
@@ -172,111 +128,113 @@ function badRegex(pattern: string): string | null {
   }
 }
 
+/** Checks one value against its kind; pushes each problem and returns the value to keep. */
+function checkValue(path: string, kind: Kind, value: unknown, problems: TopologyErrorDetail[]): unknown {
+  const fail = (message: string): undefined => {
+    problems.push({ path, message });
+    return undefined;
+  };
+  switch (kind) {
+    case 'number':
+    case 'positive':
+    case 'positiveInteger': {
+      const isInt = kind === 'positiveInteger';
+      if (typeof value !== 'number' || !Number.isFinite(value) || (isInt && !Number.isInteger(value))) {
+        return fail(`must be ${isInt ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
+      }
+      if (value < 0) return fail(`must not be negative, got ${value}`);
+      if (value === 0 && (kind === 'positive' || kind === 'positiveInteger')) return fail('must be greater than 0');
+      return value;
+    }
+    case 'string':
+    case 'boolean':
+      return typeof value === kind ? value : fail(`must be a ${kind}, got ${JSON.stringify(value)}`);
+    case 'regex': {
+      if (typeof value !== 'string') return fail(`must be a regular expression string, got ${JSON.stringify(value)}`);
+      const err = badRegex(value);
+      return err === null ? value : fail(`invalid regular expression: ${err}`);
+    }
+    case 'regexList':
+    case 'filterList': {
+      if (!Array.isArray(value)) return fail('must be a list of strings');
+      value.forEach((v: unknown, i) => {
+        if (typeof v !== 'string') {
+          problems.push({ path: `${path}.${i}`, message: 'must be a string' });
+          return;
+        }
+        // Cluster filters also take `alias=name`, `alias~=regex` and `*` (orchestrator's forms).
+        if (kind === 'filterList' && (v.startsWith('alias=') || v === '*')) return;
+        const err = badRegex(kind === 'filterList' && v.startsWith('alias~=') ? v.slice('alias~='.length) : v);
+        if (err !== null) problems.push({ path: `${path}.${i}`, message: `invalid regular expression: ${err}` });
+      });
+      return Object.freeze([...(value as string[])]);
+    }
+    case 'aliasMap': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        return fail('must be an object of pattern -> alias');
+      }
+      for (const [pattern, alias] of Object.entries(value)) {
+        if (typeof alias !== 'string') problems.push({ path: `${path}.${pattern}`, message: 'alias must be a string' });
+        const err = badRegex(pattern);
+        if (err !== null) problems.push({ path: `${path}.${pattern}`, message: `invalid regular expression: ${err}` });
+      }
+      return Object.freeze({ ...(value as Record<string, string>) });
+    }
+  }
+}
+
 /**
- * Checks a topology configuration, fills orchestrator's defaults, and reports every problem at
- * once: throws `invalid_config` whose `details` name each offending key (`DiscoverySeeds[1]`, ...).
+ * Checks a topology configuration, fills the defaults, and reports every problem at once:
+ * throws `INVALID_CONFIG` whose `details` name each offending field by its dotted path
+ * (`discoverySeeds.1`, `clusterNameToAlias.[`, ...). An unknown field is a problem too.
  *
  * @example
- * const config = validateTopologyConfig({ DiscoverySeeds: ['db1:3306'], MySQLTopologyUser: 'orc', MySQLTopologyPassword: 's3cret' });
- * config.InstancePollSeconds; // 5
+ * ```ts
+ * const config = validateTopologyConfig({ discoverySeeds: ['db1:3306'], mysqlTopologyUser: 'orc', mysqlTopologyPassword: 's3cret' });
+ * config.instancePollSeconds; // 5
+ * ```
  */
 export function validateTopologyConfig(input: unknown): TopologyConfig {
-  const problems: TopologyErrorDetail[] = [];
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    throw new TopologyError('invalid_config', 'topology config must be an object', {
+    throw new TopologyError('INVALID_CONFIG', 'topology config must be an object', {
       details: [{ path: '', message: 'must be an object' }],
     });
   }
+  const problems: TopologyErrorDetail[] = [];
   const raw = input as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  const known = new Set<string>([...Object.keys(DEFAULTS), 'DiscoverySeeds']);
   for (const key of Object.keys(raw)) {
-    if (!known.has(key)) problems.push({ path: key, message: 'unknown key' });
+    if (!(key in FIELDS) && key !== 'discoverySeeds') problems.push({ path: key, message: 'unknown field' });
   }
-  for (const [key, kind] of Object.entries(KINDS) as [keyof typeof DEFAULTS, Kind][]) {
-    const value = raw[key];
-    if (value === undefined) {
-      out[key] = DEFAULTS[key];
-      continue;
-    }
-    switch (kind) {
-      case 'number':
-      case 'integer': {
-        const ok =
-          typeof value === 'number' && Number.isFinite(value) && (kind === 'number' || Number.isInteger(value));
-        if (!ok) problems.push({ path: key, message: `must be ${kind === 'integer' ? 'an integer' : 'a number'}` });
-        else if (value < 0 || (POSITIVE.has(key) && value === 0)) {
-          problems.push({ path: key, message: POSITIVE.has(key) ? 'must be greater than 0' : 'must not be negative' });
-        } else out[key] = value;
-        break;
-      }
-      case 'string':
-      case 'boolean':
-        if (typeof value !== kind) problems.push({ path: key, message: `must be a ${kind}` });
-        else out[key] = value;
-        break;
-      case 'regex':
-        if (typeof value !== 'string') problems.push({ path: key, message: 'must be a string' });
-        else {
-          const err = badRegex(value);
-          if (err !== null) problems.push({ path: key, message: `invalid regular expression: ${err}` });
-          else out[key] = value;
-        }
-        break;
-      case 'regexList':
-        if (!Array.isArray(value)) problems.push({ path: key, message: 'must be an array of strings' });
-        else {
-          value.forEach((v, i) => {
-            if (typeof v !== 'string') problems.push({ path: `${key}[${i}]`, message: 'must be a string' });
-            else if (!(key.startsWith('Recover') && (v.startsWith('alias=') || v === '*'))) {
-              const pattern = v.startsWith('alias~=') ? v.slice('alias~='.length) : v;
-              const err = badRegex(pattern);
-              if (err !== null) problems.push({ path: `${key}[${i}]`, message: `invalid regular expression: ${err}` });
-            }
-          });
-          out[key] = Object.freeze([...(value as string[])]);
-        }
-        break;
-      case 'aliasMap':
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-          problems.push({ path: key, message: 'must be an object of pattern -> alias' });
-        } else {
-          for (const [pattern, alias] of Object.entries(value)) {
-            if (typeof alias !== 'string')
-              problems.push({ path: `${key}.${pattern}`, message: 'alias must be a string' });
-            const err = badRegex(pattern);
-            if (err !== null)
-              problems.push({ path: `${key}.${pattern}`, message: `invalid regular expression: ${err}` });
-          }
-          out[key] = Object.freeze({ ...(value as Record<string, string>) });
-        }
-        break;
-    }
+  for (const [field, [kind, fallback]] of Object.entries(FIELDS) as [Field, readonly [Kind, unknown]][]) {
+    const value = raw[field];
+    out[field] = value === undefined ? fallback : checkValue(field, kind, value, problems);
   }
   const seeds: InstanceKey[] = [];
-  const rawSeeds = raw['DiscoverySeeds'];
+  const rawSeeds = raw['discoverySeeds'];
   if (rawSeeds !== undefined && !Array.isArray(rawSeeds)) {
-    problems.push({ path: 'DiscoverySeeds', message: 'must be an array of host:port strings' });
+    problems.push({ path: 'discoverySeeds', message: 'must be a list of host:port strings' });
   } else {
-    const port = typeof out['DefaultInstancePort'] === 'number' ? out['DefaultInstancePort'] : 3306;
+    const port = typeof out['defaultInstancePort'] === 'number' ? out['defaultInstancePort'] : 3306;
     ((rawSeeds as unknown[] | undefined) ?? []).forEach((s, i) => {
-      if (typeof s !== 'string') problems.push({ path: `DiscoverySeeds[${i}]`, message: 'must be a host:port string' });
-      else {
-        try {
-          seeds.push(parseInstanceKey(s, port));
-        } catch (e) {
-          problems.push({ path: `DiscoverySeeds[${i}]`, message: e instanceof Error ? e.message : String(e) });
-        }
+      if (typeof s !== 'string') {
+        problems.push({ path: `discoverySeeds.${i}`, message: 'must be a host:port string' });
+        return;
+      }
+      try {
+        seeds.push(parseInstanceKey(s, port));
+      } catch (e) {
+        problems.push({ path: `discoverySeeds.${i}`, message: e instanceof Error ? e.message : String(e) });
       }
     });
   }
-  out['DiscoverySeeds'] = Object.freeze(seeds);
-  if (out['EmergentWindowSeconds'] === 0 && typeof out['InstancePollSeconds'] === 'number') {
-    out['EmergentWindowSeconds'] = 2 * out['InstancePollSeconds'];
+  out['discoverySeeds'] = Object.freeze(seeds);
+  if (out['emergentWindowSeconds'] === 0 && typeof out['instancePollSeconds'] === 'number') {
+    out['emergentWindowSeconds'] = 2 * out['instancePollSeconds'];
   }
   if (problems.length > 0) {
     throw new TopologyError(
-      'invalid_config',
+      'INVALID_CONFIG',
       `invalid topology config: ${problems.map((p) => `${p.path || '(root)'}: ${p.message}`).join('; ')}`,
       { details: problems },
     );

@@ -6,7 +6,7 @@ import type { Server, Socket } from 'node:net';
 import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let silent: Server;
@@ -44,11 +44,11 @@ describe('probe errors', () => {
     const good = instanceKey(topo.primary.host, topo.primary.port);
     const topology = new OrcTopology({
       config: {
-        DiscoverySeeds: ['no-such-host.invalid:3306', `127.0.0.1:${closedPort}`, `127.0.0.1:${silentPort}`, good],
-        MySQLTopologyUser: topo.orcUser.user,
-        MySQLTopologyPassword: topo.orcUser.password,
-        MySQLConnectTimeoutSeconds: 1,
-        MySQLDiscoveryReadTimeoutSeconds: 1,
+        discoverySeeds: ['no-such-host.invalid:3306', `127.0.0.1:${closedPort}`, `127.0.0.1:${silentPort}`, good],
+        mysqlTopologyUser: topo.orcUser.user,
+        mysqlTopologyPassword: topo.orcUser.password,
+        mysqlConnectTimeoutSeconds: 1,
+        mysqlDiscoveryReadTimeoutSeconds: 1,
       },
     });
     await topology.start();
@@ -62,11 +62,11 @@ describe('probe errors', () => {
             errorOf(`127.0.0.1:${closedPort}`),
             errorOf(`127.0.0.1:${silentPort}`),
           ].every((c) => c !== undefined),
-        10_000,
+        { timeoutMs: 10_000 },
       );
-      expect(['unresolvable_host', 'timeout']).toContain(errorOf('no-such-host.invalid:3306'));
-      expect(errorOf(`127.0.0.1:${closedPort}`)).toBe('connection_refused');
-      expect(errorOf(`127.0.0.1:${silentPort}`)).toBe('timeout');
+      expect(['UNRESOLVABLE_HOST', 'TIMEOUT']).toContain(errorOf('no-such-host.invalid:3306'));
+      expect(errorOf(`127.0.0.1:${closedPort}`)).toBe('CONNECTION_REFUSED');
+      expect(errorOf(`127.0.0.1:${silentPort}`)).toBe('TIMEOUT');
       await waitFor(
         'the good primary and its replica discovered',
         () => topology.instances().filter((i) => i.lastSeenAt !== null).length === 2,
@@ -82,15 +82,15 @@ describe('probe errors', () => {
     const key = instanceKey(topo.primary.host, topo.primary.port);
     const topology = new OrcTopology({
       config: {
-        MySQLTopologyUser: topo.orcUser.user,
-        MySQLTopologyPassword: 'wrong-password',
-        MySQLConnectTimeoutSeconds: 1,
+        mysqlTopologyUser: topo.orcUser.user,
+        mysqlTopologyPassword: 'wrong-password',
+        mysqlConnectTimeoutSeconds: 1,
       },
     });
     await topology.start();
     try {
       const instance = await topology.discover(key);
-      expect(instance.lastProbeError?.code).toBe('auth_failed');
+      expect(instance.lastProbeError?.code).toBe('AUTH_FAILED');
       expect(instance.lastSeenAt).toBeNull();
     } finally {
       await topology.stop();

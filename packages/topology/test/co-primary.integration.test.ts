@@ -5,7 +5,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let topology: OrcTopology;
@@ -24,13 +24,13 @@ beforeAll(async () => {
   await topo.instance('a').query('START SLAVE');
   topology = new OrcTopology({
     config: {
-      DiscoverySeeds: [keyOf('b')],
-      MySQLTopologyUser: topo.orcUser.user,
-      MySQLTopologyPassword: topo.orcUser.password,
-      MySQLConnectTimeoutSeconds: 1,
-      InstancePollSeconds: 1,
-      DetectClusterAliasQuery: "SELECT 'ring-alias'",
-      DetectDataCenterQuery: "SELECT 'dc-test'",
+      discoverySeeds: [keyOf('b')],
+      mysqlTopologyUser: topo.orcUser.user,
+      mysqlTopologyPassword: topo.orcUser.password,
+      mysqlConnectTimeoutSeconds: 1,
+      instancePollSeconds: 1,
+      detectClusterAliasQuery: "SELECT 'ring-alias'",
+      detectDataCenterQuery: "SELECT 'dc-test'",
     },
   });
   await topology.start();

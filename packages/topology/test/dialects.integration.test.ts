@@ -110,7 +110,7 @@ describe('probe dialects', () => {
     const outcome = await prober.probe(instanceKey('127.0.0.1', server.port));
     expect(outcome.ok).toBe(false);
     if (!outcome.ok) {
-      expect(outcome.error.code).toBe('timeout');
+      expect(outcome.error.code).toBe('TIMEOUT');
       expect(outcome.isPartialSuccess).toBe(false);
     }
     await prober.close();

@@ -5,7 +5,7 @@ import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
 import type { ReplicationAnalysis } from '../src/index.js';
-import { waitFor } from './wait-for.js';
+import { waitFor } from '@orc/testkit';
 
 let topo: MariaDbTopology;
 let topology: OrcTopology;
@@ -23,12 +23,12 @@ beforeAll(async () => {
   await topo.waitReplicating();
   topology = new OrcTopology({
     config: {
-      DiscoverySeeds: [keyOf('r2')],
-      MySQLTopologyUser: topo.orcUser.user,
-      MySQLTopologyPassword: topo.orcUser.password,
-      MySQLConnectTimeoutSeconds: 1,
-      MySQLDiscoveryReadTimeoutSeconds: 2,
-      InstancePollSeconds: 1,
+      discoverySeeds: [keyOf('r2')],
+      mysqlTopologyUser: topo.orcUser.user,
+      mysqlTopologyPassword: topo.orcUser.password,
+      mysqlConnectTimeoutSeconds: 1,
+      mysqlDiscoveryReadTimeoutSeconds: 2,
+      instancePollSeconds: 1,
     },
   });
   await topology.start();
@@ -76,13 +76,11 @@ describe('discovery on MariaDB', () => {
     expect(p.CountReplicas).toBe(2);
     expect(p.CountValidReplicas).toBe(2);
     expect(p.CountValidReplicasConnectedToMaster).toBe(0);
-    expect(['connection_refused', 'connection_lost']).toContain(topology.instance(keyOf('p'))?.lastProbeError?.code);
+    expect(['CONNECTION_REFUSED', 'CONNECTION_LOST']).toContain(topology.instance(keyOf('p'))?.lastProbeError?.code);
 
     await topo.primary.start();
-    await waitFor(
-      'analysis clear after the primary is back',
-      async () => (await topology.analysis()).length === 0,
-      30_000,
-    );
+    await waitFor('analysis clear after the primary is back', async () => (await topology.analysis()).length === 0, {
+      timeoutMs: 30_000,
+    });
   });
 });

@@ -126,7 +126,7 @@ export class FakeWorld implements Prober {
         return {
           ok: false,
           key,
-          error: new TopologyError('unresolvable_host', `${key} does not resolve`),
+          error: new TopologyError('UNRESOLVABLE_HOST', `${key} does not resolve`),
           isPartialSuccess: false,
         };
       }

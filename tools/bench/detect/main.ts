@@ -30,10 +30,10 @@ try {
     for (let t = 0; t < trials; t++) {
       const orc = new topologyPkg.OrcTopology({
         config: {
-          DiscoverySeeds: [primaryKey],
-          MySQLTopologyUser: topo.orcUser.user,
-          MySQLTopologyPassword: topo.orcUser.password,
-          InstancePollSeconds: pollSeconds,
+          discoverySeeds: [primaryKey],
+          mysqlTopologyUser: topo.orcUser.user,
+          mysqlTopologyPassword: topo.orcUser.password,
+          instancePollSeconds: pollSeconds,
         },
       });
       await orc.start();

@@ -62,7 +62,7 @@ try {
 
   const seeds = Array.from({ length: clusters }, (_, c) => `${addressOf(c * MEMBERS_PER_CLUSTER)}:${port}`);
   const orc = new topologyPkg.OrcTopology({
-    config: { DiscoverySeeds: seeds, MySQLTopologyUser: 'orc', MySQLTopologyPassword: 'orc', InstancePollSeconds: 5 },
+    config: { discoverySeeds: seeds, mysqlTopologyUser: 'orc', mysqlTopologyPassword: 'orc', instancePollSeconds: 5 },
   });
   const startedAt = performance.now();
   await orc.start();

@@ -2,3 +2,4 @@
 // from @orc/testenv's allocatePort; real servers from @orc/testenv.
 export { ManualClock, type TimerHandle } from './manual-clock.js';
 export { waitFor, rejectionOf, type WaitForOptions } from './wait-for.js';
+export { instanceRow, replicaRow, type InstanceRow, type RowKey } from './instance-rows.js';

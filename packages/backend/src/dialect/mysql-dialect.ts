@@ -68,9 +68,10 @@ function connectionOptions(config: MysqlBackendConfig): PoolOptions {
 
 /**
  * Connects to MySQL/MariaDB, creates the database when missing and returns a pool. A server that
- * cannot be reached fails within `connectTimeoutMs` with a retryable `unreachable` error.
+ * cannot be reached fails within `connectTimeoutMs` with a retryable `UNREACHABLE` error.
+ * `monotonicNow` ages pooled connections for `connectionLifetimeMs`.
  */
-export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> {
+export async function openMysql(config: MysqlBackendConfig, monotonicNow: () => number): Promise<OpenMysql> {
   const options = connectionOptions(config);
   let collation: string;
   try {
@@ -99,11 +100,22 @@ export async function openMysql(config: MysqlBackendConfig): Promise<OpenMysql> 
     waitForConnections: true,
     queueLimit: 0,
   });
-  const timed: MysqlPool = {
-    getConnection: (callback) =>
-      pool.getConnection((err, conn) => callback(err, err ? conn : withQueryTimeout(conn, config.queryTimeoutMs))),
-    end: (callback) => pool.end(callback),
-  };
+  const bornAt = new WeakMap<PoolConnection, number>();
+  const acquire = (callback: Parameters<MysqlPool['getConnection']>[0]): void =>
+    pool.getConnection((err, conn) => {
+      if (err) return callback(err, conn);
+      if (config.connectionLifetimeMs > 0) {
+        const born = bornAt.get(conn);
+        if (born === undefined) bornAt.set(conn, monotonicNow());
+        else if (monotonicNow() - born >= config.connectionLifetimeMs) {
+          // Past its lifetime (MySQLConnectionLifetimeSeconds): close it, the pool opens a fresh one.
+          conn.destroy();
+          return acquire(callback);
+        }
+      }
+      callback(err, withQueryTimeout(conn, config.queryTimeoutMs));
+    });
+  const timed: MysqlPool = { getConnection: acquire, end: (callback) => pool.end(callback) };
   const db = new Kysely<OrcDatabase>({
     dialect: new MysqlDialect({
       pool: timed,
@@ -125,27 +137,39 @@ type QueryFn = (sql: unknown, params: unknown, callback?: (err: unknown, result:
 /**
  * Gives every statement on a pooled connection mysql2's per-query timeout (kysely passes no options
  * of its own). A statement that times out leaves the connection mid-protocol, so the connection is
- * destroyed and the pool opens a new one. Patched once per connection; kysely keeps one wrapper
- * per raw connection, so returning the same object keeps its session set-up.
+ * destroyed and the pool opens a new one. Later statements on it (kysely's rollback of the
+ * transaction that timed out) fail with the same timeout error, so the caller learns that a
+ * statement timed out rather than that a connection was closed. Patched once per connection;
+ * kysely keeps one wrapper per raw connection, so returning the same object keeps its session set-up.
  */
 function withQueryTimeout(conn: PoolConnection, timeoutMs: number): PoolConnection {
   const target = conn as unknown as { [TIMED]?: true; query: QueryFn };
   if (target[TIMED]) return conn;
   const original = target.query.bind(conn);
-  const timed: QueryFn = (sql, params, callback) =>
-    typeof sql === 'string'
+  let timedOut: unknown;
+  const timed: QueryFn = (sql, params, callback) => {
+    if (timedOut !== undefined) {
+      queueMicrotask(() => callback?.(timedOut, undefined));
+      return undefined;
+    }
+    return typeof sql === 'string'
       ? original({ sql, timeout: timeoutMs }, params, (err, result) => {
-          if ((err as { code?: unknown } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') conn.destroy();
+          if ((err as { code?: unknown } | null)?.code === 'PROTOCOL_SEQUENCE_TIMEOUT') {
+            timedOut = err;
+            conn.destroy();
+          }
           callback?.(err, result);
         })
       : original(sql, params, callback);
+  };
   target.query = timed;
   target[TIMED] = true;
   return conn;
 }
 
 // mysql2 bounds the handshake by connectTimeout; this is a second bound in case a step after it
-// hangs. A connection that arrives after the deadline is closed.
+// hangs. A connection that arrives after the deadline is closed. Real time, not the injected
+// clock: it bounds a real socket, which virtual time would never time out.
 async function withDeadline<T extends { destroy(): void }>(
   promise: Promise<T>,
   ms: number,
@@ -157,7 +181,7 @@ async function withDeadline<T extends { destroy(): void }>(
     timer = setTimeout(() => {
       late = true;
       reject(
-        new BackendError('unreachable', `connect to MySQL ${config.host}:${config.port}: no answer within ${ms} ms`),
+        new BackendError('UNREACHABLE', `connect to MySQL ${config.host}:${config.port}: no answer within ${ms} ms`),
       );
     }, ms);
   });

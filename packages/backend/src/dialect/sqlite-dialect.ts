@@ -44,8 +44,11 @@ export const sqliteDialect: SqlDialect = Object.freeze<SqlDialect>({
   },
 });
 
-/** Opens a SQLite database file (or `:memory:`) with WAL and `synchronous = NORMAL`. */
-export function openSqlite(config: SqliteBackendConfig): OrcDb {
+/**
+ * Opens the backend's SQLite database file (or `:memory:`) with WAL and `synchronous = NORMAL`.
+ * Named apart from @orc/raft's log-store opener: this one returns kysely over orc's tables.
+ */
+export function openBackendSqlite(config: SqliteBackendConfig): OrcDb {
   let database: BetterSqliteDatabase;
   try {
     ctor ??= createRequire(import.meta.url)('better-sqlite3') as BetterSqliteConstructor;

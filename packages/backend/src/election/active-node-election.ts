@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import { systemMonotonicClock, type MonotonicClock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { BackendError, toBackendError } from '../errors.js';
-import { noopLogger, type BackendLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 import type { OrcDb, SqlDialect } from '../dialect/sql-dialect.js';
 
 /** Settings of one node's part in the shared-backend election. */
@@ -17,9 +17,9 @@ export interface ActiveNodeElectionOptions {
    * between its monotonic clock and the database's clock. Default 1000; must be below `leaseMs`.
    */
   readonly safetyMarginMs?: number;
-  /** This node's monotonic clock. Default `performance.now`. */
-  readonly monotonic?: MonotonicClock;
-  readonly logger?: BackendLogger;
+  /** Bounds this node's belief in its lease with the monotonic `now()`. Default {@link systemClock}. */
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 /** Who holds the lease, as the database says. */
@@ -62,8 +62,8 @@ export class ActiveNodeElection {
   readonly #token: string;
   readonly #leaseMs: number;
   readonly #marginMs: number;
-  readonly #monotonic: MonotonicClock;
-  readonly #logger: BackendLogger;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   /** Monotonic time until which this node believes it holds the lease. */
   #validUntil = Number.NEGATIVE_INFINITY;
   /** Monotonic time from which it may believe (after a grab, once the previous holder's belief is over). */
@@ -75,24 +75,24 @@ export class ActiveNodeElection {
     const marginMs = options.safetyMarginMs ?? 1000;
     if (typeof options.hostname !== 'string' || options.hostname.length === 0 || options.hostname.length > 255) {
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         'options.hostname: expected a non-empty string of at most 255 characters',
       );
     }
     if (typeof options.token !== 'string' || options.token.length === 0 || options.token.length > 128) {
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         'options.token: expected a non-empty string of at most 128 characters',
       );
     }
     if (!Number.isInteger(leaseMs) || leaseMs <= 0)
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `options.leaseMs: expected a positive integer, got ${String(leaseMs)}`,
       );
     if (!Number.isInteger(marginMs) || marginMs < 0 || marginMs >= leaseMs) {
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `options.safetyMarginMs: expected an integer 0 <= margin < leaseMs (${leaseMs}), got ${String(marginMs)}`,
       );
     }
@@ -101,13 +101,13 @@ export class ActiveNodeElection {
     this.#token = options.token;
     this.#leaseMs = leaseMs;
     this.#marginMs = marginMs;
-    this.#monotonic = options.monotonic ?? systemMonotonicClock;
+    this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? noopLogger;
   }
 
   /** Whether this node may act as the active node right now. Never true on two nodes at once. */
   isLeader(): boolean {
-    const now = this.#monotonic();
+    const now = this.#clock.now();
     return now >= this.#believeFrom && now < this.#validUntil;
   }
 
@@ -116,7 +116,7 @@ export class ActiveNodeElection {
    * error the belief is left to run out on its own (it cannot outlive the lease) and the error is thrown.
    */
   async attempt(): Promise<ElectionOutcome> {
-    const sentAt = this.#monotonic();
+    const sentAt = this.#clock.now();
     const { db, dialect } = this.#db();
     const now = dialect.nowMs();
     try {
@@ -170,7 +170,7 @@ export class ActiveNodeElection {
    * database's clock, so there is no overlap; until then {@link isLeader} is false.
    */
   async grab(): Promise<void> {
-    const sentAt = this.#monotonic();
+    const sentAt = this.#clock.now();
     const { db, dialect } = this.#db();
     try {
       const before = await db.transaction().execute(async (trx) => {
@@ -189,7 +189,7 @@ export class ActiveNodeElection {
           .execute();
         return previous;
       });
-      const answeredAt = this.#monotonic();
+      const answeredAt = this.#clock.now();
       const mine = before !== undefined && before.hostname === this.#hostname && before.token === this.#token;
       // Any renewal the previous holder got through was sent before our statement replaced the row,
       // so before `answeredAt`: its belief ends before answeredAt + lease - margin. Waiting a whole

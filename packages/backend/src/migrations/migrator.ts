@@ -1,7 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { OrcDb, SqlDialect } from '../dialect/sql-dialect.js';
 import { BackendError, toBackendError } from '../errors.js';
-import type { BackendLogger } from '../logger.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../logger.js';
 import type { TableDef } from '../schema/column.js';
 import type { Migration, MigrationStep } from './migration.js';
 
@@ -20,7 +21,7 @@ export interface MigrationOutcome {
 
 /**
  * Brings the database to the last of `migrations`, recording each version in
- * {@link MIGRATIONS_TABLE}. Refuses (`schema-too-new`) a database written by a newer orc. A failing
+ * {@link MIGRATIONS_TABLE}. Refuses (`SCHEMA_TOO_NEW`) a database written by a newer orc. A failing
  * migration leaves the previous version's schema and data: on SQLite it runs in one transaction;
  * on MySQL (DDL commits at once) each step is skipped when already present and the steps this run
  * made are undone on failure. MySQL runs hold a named lock so that nodes starting together take turns.
@@ -29,7 +30,8 @@ export async function migrate(
   db: OrcDb,
   dialect: SqlDialect,
   migrations: readonly Migration[],
-  logger: BackendLogger,
+  logger: Logger,
+  clock: Pick<Clock, 'wallNow'>,
 ): Promise<MigrationOutcome> {
   checkSequence(migrations);
   const latest = migrations[migrations.length - 1]?.version ?? 0;
@@ -41,21 +43,22 @@ export async function migrate(
           l: number | null;
         }>`select get_lock(left(concat('orc_schema_migrate:', database()), 64), 20) as l`.execute(conn);
         if (Number(got.rows[0]?.l) !== 1)
-          throw new BackendError('busy', 'migrate: another node holds the migration lock for over 20 s');
+          throw new BackendError('BUSY', 'migrate: another node holds the migration lock for over 20 s');
       }
       try {
         const from = await appliedVersion(conn);
         if (from > latest) {
           throw new BackendError(
-            'schema-too-new',
+            'SCHEMA_TOO_NEW',
             `the backend database has schema version ${from}, newer than the ${latest} this orc knows: it was written by a newer orc; upgrade orc or use another database`,
           );
         }
         for (const m of migrations) {
           if (m.version <= from) continue;
           logger.info('applying backend migration', { version: m.version, name: m.name, dialect: dialect.name });
-          if (dialect.transactionalDdl) await applyInTransaction(conn, dialect, m);
-          else await applyWithUndo(conn, dialect, m, logger);
+          const appliedAt = clock.wallNow();
+          if (dialect.transactionalDdl) await applyInTransaction(conn, dialect, m, appliedAt);
+          else await applyWithUndo(conn, dialect, m, logger, appliedAt);
         }
         return { from, to: Math.max(from, latest) };
       } finally {
@@ -72,7 +75,7 @@ export async function migrate(
 function checkSequence(migrations: readonly Migration[]): void {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1)
-      throw new BackendError('invalid-argument', `migrations[${i}].version: expected ${i + 1}, got ${m.version}`);
+      throw new BackendError('INVALID_ARGUMENT', `migrations[${i}].version: expected ${i + 1}, got ${m.version}`);
   });
 }
 
@@ -105,20 +108,20 @@ export async function appliedVersion(db: OrcDb): Promise<number> {
   return Number(row?.v ?? 0);
 }
 
-async function record(db: OrcDb, m: Migration): Promise<void> {
+async function record(db: OrcDb, m: Migration, appliedAt: number): Promise<void> {
   await db
     .insertInto('orc_schema_migrations')
-    .values({ version: m.version, name: m.name, applied_at: Date.now() })
+    .values({ version: m.version, name: m.name, applied_at: appliedAt })
     .execute();
 }
 
-async function applyInTransaction(conn: OrcDb, dialect: SqlDialect, m: Migration): Promise<void> {
+async function applyInTransaction(conn: OrcDb, dialect: SqlDialect, m: Migration, appliedAt: number): Promise<void> {
   // IMMEDIATE takes the write lock up front, so two processes opening one file cannot both migrate.
   await sql`begin immediate`.execute(conn);
   try {
     if ((await appliedVersion(conn)) < m.version) {
       for (const step of m.steps) await applyStep(conn, dialect, step);
-      await record(conn, m);
+      await record(conn, m, appliedAt);
     }
     await sql`commit`.execute(conn);
   } catch (err) {
@@ -127,7 +130,13 @@ async function applyInTransaction(conn: OrcDb, dialect: SqlDialect, m: Migration
   }
 }
 
-async function applyWithUndo(conn: OrcDb, dialect: SqlDialect, m: Migration, logger: BackendLogger): Promise<void> {
+async function applyWithUndo(
+  conn: OrcDb,
+  dialect: SqlDialect,
+  m: Migration,
+  logger: Logger,
+  appliedAt: number,
+): Promise<void> {
   const done: MigrationStep[] = [];
   try {
     for (const step of m.steps) {
@@ -136,7 +145,7 @@ async function applyWithUndo(conn: OrcDb, dialect: SqlDialect, m: Migration, log
       else await applyStep(conn, dialect, step);
       done.push(step);
     }
-    await record(conn, m);
+    await record(conn, m, appliedAt);
   } catch (err) {
     for (const step of done.reverse()) {
       try {
@@ -156,7 +165,7 @@ async function applyWithUndo(conn: OrcDb, dialect: SqlDialect, m: Migration, log
 function migrationFailed(m: Migration, err: unknown): BackendError {
   const detail = err instanceof Error ? err.message : String(err);
   return new BackendError(
-    'migration-failed',
+    'MIGRATION_FAILED',
     `migration ${m.version} (${m.name}) failed, schema kept at version ${m.version - 1}: ${detail}`,
     { cause: err },
   );

@@ -56,7 +56,7 @@ export class AuditRepository {
     if (entry.key !== undefined) checkKey(entry.key, 'entry.key');
     checkString(entry.clusterName ?? '', 'entry.clusterName', 300);
     checkString(entry.message, 'entry.message', 65535);
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'append audit', async (db) => {
       const res = await db
         .insertInto('audit')
@@ -80,14 +80,14 @@ export class AuditRepository {
   async page(options: { limit: number; before?: number; offset?: number; key?: InstanceKey }): Promise<AuditPage> {
     if (!Number.isInteger(options.limit) || options.limit < 1 || options.limit > 10_000) {
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `options.limit: expected an integer 1..10000, got ${String(options.limit)}`,
       );
     }
     if (options.before !== undefined) checkNonNegative(options.before, 'options.before');
     if (options.offset !== undefined && (!Number.isInteger(options.offset) || options.offset < 0)) {
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `options.offset: expected a non-negative integer, got ${String(options.offset)}`,
       );
     }
@@ -111,7 +111,7 @@ export class AuditRepository {
   /** Deletes entries older than `days` (`AuditPurgeDays`). Returns how many. */
   async purge(days: number): Promise<number> {
     checkNonNegative(days, 'days');
-    const before = this.#ctx.clock() - days * 86_400_000;
+    const before = this.#ctx.clock.wallNow() - days * 86_400_000;
     return run(this.#ctx, 'purge audit', async (db) =>
       affected(await db.deleteFrom('audit').where('audit_timestamp', '<', before).executeTakeFirst()),
     );

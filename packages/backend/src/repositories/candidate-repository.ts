@@ -44,15 +44,15 @@ export class CandidateRepository {
     checkKey(key, 'key');
     if (!PROMOTION_RULES.includes(rule))
       throw new BackendError(
-        'invalid-argument',
+        'INVALID_ARGUMENT',
         `rule: expected one of ${PROMOTION_RULES.join(', ')}, got ${String(rule)}`,
       );
     if (!Number.isInteger(priority))
-      throw new BackendError('invalid-argument', `priority: expected an integer, got ${String(priority)}`);
+      throw new BackendError('INVALID_ARGUMENT', `priority: expected an integer, got ${String(priority)}`);
     const record: CandidateRecord = {
       hostname: key.hostname,
       port: key.port,
-      lastSuggested: this.#ctx.clock(),
+      lastSuggested: this.#ctx.clock.wallNow(),
       priority,
       promotionRule: rule,
     };
@@ -89,7 +89,7 @@ export class CandidateRepository {
   /** Deletes rules not registered again within `minutes`. Returns how many. */
   async expire(minutes: number): Promise<number> {
     checkNonNegative(minutes, 'minutes');
-    const before = this.#ctx.clock() - minutes * 60_000;
+    const before = this.#ctx.clock.wallNow() - minutes * 60_000;
     return run(this.#ctx, 'expire candidates', async (db) =>
       affected(
         await db.deleteFrom('candidate_database_instance').where('last_suggested', '<', before).executeTakeFirst(),

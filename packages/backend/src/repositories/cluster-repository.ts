@@ -32,7 +32,7 @@ export class ClusterRepository {
    * `UpdateClusterAliases`). Returns how many clusters have a suggested alias.
    */
   async refreshSuggestedAliases(): Promise<number> {
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return inTransaction(this.#ctx, 'refresh cluster aliases', async (trx, dialect) => {
       const rows = await trx
         .selectFrom('database_instance')
@@ -57,7 +57,7 @@ export class ClusterRepository {
   async setSuggestedAlias(clusterName: string, alias: string): Promise<void> {
     checkString(clusterName, 'clusterName', 300, false);
     checkString(alias, 'alias', 255, false);
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     await run(this.#ctx, 'set cluster alias', (db, dialect) =>
       dialect.upsert(
         db,

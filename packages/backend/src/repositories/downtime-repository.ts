@@ -54,7 +54,7 @@ export class DowntimeRepository {
     checkString(input.owner, 'input.owner', 255, false);
     checkString(input.reason, 'input.reason', 65535);
     checkNonNegative(input.durationSeconds, 'input.durationSeconds');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const record: DowntimeRecord = {
       hostname: input.key.hostname,
       port: input.key.port,
@@ -96,7 +96,7 @@ export class DowntimeRepository {
 
   /** Deletes downtimes whose end has passed. Returns how many. */
   async expire(): Promise<number> {
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'expire downtime', async (db) =>
       affected(await db.deleteFrom('database_instance_downtime').where('end_timestamp', '<=', now).executeTakeFirst()),
     );
@@ -104,7 +104,7 @@ export class DowntimeRepository {
 
   /** Downtimes in force now, ordered by instance. */
   async readActive(): Promise<DowntimeRecord[]> {
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'read downtime', async (db) => {
       const rows = await db
         .selectFrom('database_instance_downtime')
@@ -118,7 +118,7 @@ export class DowntimeRepository {
   }
 
   /**
-   * Begins maintenance on an instance. Refused with `conflict` while another maintenance of that
+   * Begins maintenance on an instance. Refused with `CONFLICT` while another maintenance of that
    * instance is active (a unique key decides, so two concurrent callers cannot both win).
    */
   async beginMaintenance(
@@ -127,7 +127,7 @@ export class DowntimeRepository {
     checkKey(input.key, 'input.key');
     checkString(input.owner, 'input.owner', 255, false);
     checkNonNegative(input.durationSeconds, 'input.durationSeconds');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const record = {
       databaseInstanceMaintenanceId: 0,
       hostname: input.key.hostname,
@@ -146,7 +146,7 @@ export class DowntimeRepository {
       const inserted = await dialect.insertIgnore(db, 'database_instance_maintenance', row);
       if (!inserted)
         throw new BackendError(
-          'conflict',
+          'CONFLICT',
           `instance ${input.key.hostname}:${input.key.port} is already under maintenance`,
         );
       const got = await db
@@ -164,7 +164,7 @@ export class DowntimeRepository {
   /** Ends an instance's active maintenance. Returns whether there was one. */
   async endMaintenance(key: InstanceKey): Promise<boolean> {
     checkKey(key, 'key');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(
       this.#ctx,
       'end maintenance',
@@ -183,7 +183,7 @@ export class DowntimeRepository {
 
   /** Ends maintenance whose end has passed. Returns how many. */
   async expireMaintenance(): Promise<number> {
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'expire maintenance', async (db) =>
       affected(
         await db

@@ -66,7 +66,7 @@ export class FailureDetectionRepository {
     checkKey(input.key, 'input.key');
     checkString(input.analysis, 'input.analysis', 128, false);
     checkNonNegative(options.blockPeriodMinutes, 'options.blockPeriodMinutes');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const row = failureDetectionCodec.encode(
       {
         hostname: input.key.hostname,
@@ -117,7 +117,7 @@ export class FailureDetectionRepository {
   /** Ends active periods older than `blockPeriodMinutes`. Returns how many. */
   async expire(blockPeriodMinutes: number): Promise<number> {
     checkNonNegative(blockPeriodMinutes, 'blockPeriodMinutes');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'expire failure detections', async (db) =>
       affected(
         await db
@@ -132,7 +132,7 @@ export class FailureDetectionRepository {
 
   /** Ends the active detections of an instance, a cluster, or all (what an acknowledgement does). */
   async clear(target: { key: InstanceKey } | { clusterName: string } | { all: true }): Promise<number> {
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'clear failure detections', async (db) => {
       let q = db
         .updateTable('topology_failure_detection')

@@ -59,7 +59,7 @@ export class InstanceRepository {
 
   /** Writes instances (insert or replace every field), in batches, in one transaction. */
   async upsert(instances: readonly InstanceRecord[]): Promise<void> {
-    if (!Array.isArray(instances)) throw new BackendError('invalid-argument', 'instances: expected an array');
+    if (!Array.isArray(instances)) throw new BackendError('INVALID_ARGUMENT', 'instances: expected an array');
     if (instances.length === 0) return;
     instances.forEach((r, i) => checkKey(r, `instances[${i}]`));
     await inTransaction(this.#ctx, 'upsert instances', async (trx, dialect) => {
@@ -97,7 +97,7 @@ export class InstanceRepository {
     checkNonNegative(options.pollSeconds, 'options.pollSeconds');
     const limit = options.limit ?? 1_000_000;
     checkNonNegative(limit, 'options.limit');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const due = now - options.pollSeconds * 1000;
     const dueWhilePending = now - options.pollSeconds * 2000;
     return run(this.#ctx, 'read due instance keys', async (db) => {
@@ -123,7 +123,7 @@ export class InstanceRepository {
   async markAttempted(keys: readonly InstanceKey[]): Promise<void> {
     keys.forEach((k, i) => checkKey(k, `keys[${i}]`));
     if (keys.length === 0) return;
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     await inTransaction(this.#ctx, 'mark instances attempted', async (trx) => {
       for (const k of keys) {
         await trx
@@ -142,7 +142,7 @@ export class InstanceRepository {
    */
   async markCheckFailed(key: InstanceKey, options: { partialSuccess: boolean }): Promise<boolean> {
     checkKey(key, 'key');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'mark instance check failed', async (db) => {
       const res = await db
         .updateTable('database_instance')
@@ -170,7 +170,7 @@ export class InstanceRepository {
 
   /** Every instance of a cluster, ordered by hostname then port. */
   async readCluster(clusterName: string): Promise<InstanceRecord[]> {
-    if (typeof clusterName !== 'string') throw new BackendError('invalid-argument', 'clusterName: expected a string');
+    if (typeof clusterName !== 'string') throw new BackendError('INVALID_ARGUMENT', 'clusterName: expected a string');
     return run(this.#ctx, 'read cluster', async (db) => {
       const rows = await db
         .selectFrom('database_instance')
@@ -202,7 +202,7 @@ export class InstanceRepository {
 
   /** All instances with the downtime, maintenance and candidate rows in force, read in one transaction. */
   async readAnalysisInput(): Promise<AnalysisInput> {
-    const readAt = this.#ctx.clock();
+    const readAt = this.#ctx.clock.wallNow();
     return inTransaction(this.#ctx, 'read analysis input', async (trx) => {
       const instances = (
         await trx.selectFrom('database_instance').selectAll().orderBy('hostname').orderBy('port').execute()
@@ -256,7 +256,7 @@ export class InstanceRepository {
   /** Deletes instances not seen for `hours` (`UnseenInstanceForgetHours`). Returns how many. */
   async forgetUnseen(hours: number): Promise<number> {
     checkNonNegative(hours, 'hours');
-    const before = this.#ctx.clock() - hours * 3_600_000;
+    const before = this.#ctx.clock.wallNow() - hours * 3_600_000;
     return run(this.#ctx, 'forget unseen instances', async (db) =>
       affected(await db.deleteFrom('database_instance').where('last_seen', '<', before).executeTakeFirst()),
     );

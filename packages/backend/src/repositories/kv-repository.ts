@@ -30,18 +30,18 @@ export class KvRepository {
 
   /** Writes every pair, all in one transaction (all or none). A key repeated in `pairs`: the last value wins. */
   async put(pairs: readonly { key: string; value: string }[]): Promise<void> {
-    if (!Array.isArray(pairs)) throw new BackendError('invalid-argument', 'pairs: expected an array');
+    if (!Array.isArray(pairs)) throw new BackendError('INVALID_ARGUMENT', 'pairs: expected an array');
     const latest = new Map<string, string>();
     pairs.forEach((p, i) => {
       if (typeof p !== 'object' || p === null)
-        throw new BackendError('invalid-argument', `pairs[${i}]: expected { key, value }`);
+        throw new BackendError('INVALID_ARGUMENT', `pairs[${i}]: expected { key, value }`);
       checkString(p.key, `pairs[${i}].key`, MAX_KEY_LENGTH, false);
       if (typeof p.value !== 'string')
-        throw new BackendError('invalid-argument', `pairs[${i}].value: expected a string`);
+        throw new BackendError('INVALID_ARGUMENT', `pairs[${i}].value: expected a string`);
       latest.set(p.key, p.value);
     });
     if (latest.size === 0) return;
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const rows = [...latest].map(([key, value]) => ({ store_key: key, store_value: value, last_updated: now }));
     await inTransaction(this.#ctx, 'put KV pairs', (trx, dialect) =>
       dialect.upsert(trx, 'kv_store', rows, ['store_key'], ['store_value', 'last_updated']),

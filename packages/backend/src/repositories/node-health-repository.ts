@@ -43,7 +43,7 @@ export class NodeHealthRepository {
     checkString(report.hostname, 'report.hostname', 255, false);
     checkString(report.token, 'report.token', 128, false);
     checkString(report.appVersion, 'report.appVersion', 64);
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const row = nodeHealthCodec.encode(
       {
         hostname: report.hostname,
@@ -72,7 +72,7 @@ export class NodeHealthRepository {
   /** Nodes seen within the last `withinSeconds`, ordered by hostname then token. */
   async readHealthy(withinSeconds: number): Promise<NodeHealthRecord[]> {
     checkNonNegative(withinSeconds, 'withinSeconds');
-    const since = this.#ctx.clock() - withinSeconds * 1000;
+    const since = this.#ctx.clock.wallNow() - withinSeconds * 1000;
     return run(this.#ctx, 'read healthy nodes', async (db) => {
       const rows = await db
         .selectFrom('node_health')
@@ -88,7 +88,7 @@ export class NodeHealthRepository {
   /** Deletes nodes not seen for `seconds`. Returns how many. */
   async expire(seconds: number): Promise<number> {
     checkNonNegative(seconds, 'seconds');
-    const before = this.#ctx.clock() - seconds * 1000;
+    const before = this.#ctx.clock.wallNow() - seconds * 1000;
     return run(this.#ctx, 'expire node health', async (db) =>
       affected(await db.deleteFrom('node_health').where('last_seen_active', '<', before).executeTakeFirst()),
     );

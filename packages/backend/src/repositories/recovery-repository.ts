@@ -60,7 +60,7 @@ export class RecoveryRepository {
     checkNonNegative(options.blockPeriodSeconds, 'options.blockPeriodSeconds');
     const uid = input.uid ?? randomUUID();
     checkString(uid, 'input.uid', 128, false);
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const row = recoveryCodec.encode(
       {
         uid,
@@ -129,7 +129,7 @@ export class RecoveryRepository {
     if (outcome.inserted) {
       const recovery = await this.readByUid(uid);
       if (recovery === undefined)
-        throw new BackendError('query-failed', `register recovery: recovery ${uid} vanished after insert`);
+        throw new BackendError('QUERY_FAILED', `register recovery: recovery ${uid} vanished after insert`);
       return { registered: true, recovery };
     }
     // Refused: by the check, or by a unique key when a concurrent registration won the race.
@@ -160,7 +160,7 @@ export class RecoveryRepository {
   async resolve(uid: string, resolution: RecoveryResolution): Promise<boolean> {
     checkString(uid, 'uid', 128, false);
     if (resolution.successor !== undefined) checkKey(resolution.successor.key, 'resolution.successor.key');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'resolve recovery', async (db) => {
       const res = await db
         .updateTable('topology_recovery')
@@ -184,7 +184,7 @@ export class RecoveryRepository {
   async appendStep(uid: string, message: string): Promise<void> {
     checkString(uid, 'uid', 128, false);
     checkString(message, 'message', 65535);
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     await run(this.#ctx, 'append recovery step', (db) =>
       db.insertInto('topology_recovery_steps').values({ recovery_uid: uid, audit_at: now, message }).execute(),
     );
@@ -234,7 +234,7 @@ export class RecoveryRepository {
     checkString(by.owner, 'by.owner', 255, false);
     checkString(by.comment, 'by.comment', 65535, false);
     if ('key' in target) checkKey(target.key, 'target.key');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return inTransaction(this.#ctx, 'acknowledge recoveries', async (trx) => {
       let q = trx
         .updateTable('topology_recovery')
@@ -276,7 +276,7 @@ export class RecoveryRepository {
    */
   async acknowledgeCrashed(healthySeconds: number): Promise<number> {
     checkNonNegative(healthySeconds, 'healthySeconds');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     const since = now - healthySeconds * 1000;
     return run(this.#ctx, 'acknowledge crashed recoveries', async (db) => {
       const res = await db
@@ -311,7 +311,7 @@ export class RecoveryRepository {
   /** Ends active periods older than `blockPeriodSeconds`. Returns how many. */
   async expire(blockPeriodSeconds: number): Promise<number> {
     checkNonNegative(blockPeriodSeconds, 'blockPeriodSeconds');
-    const now = this.#ctx.clock();
+    const now = this.#ctx.clock.wallNow();
     return run(this.#ctx, 'expire recoveries', (db) => endExpiredPeriods(db, now, blockPeriodSeconds));
   }
 
@@ -331,7 +331,7 @@ export class RecoveryRepository {
 
   /** Turns automated recovery off (true) or on (false) everywhere (`disable-global-recoveries`). */
   async setGlobalRecoveryDisabled(disabled: boolean): Promise<void> {
-    if (typeof disabled !== 'boolean') throw new BackendError('invalid-argument', 'disabled: expected a boolean');
+    if (typeof disabled !== 'boolean') throw new BackendError('INVALID_ARGUMENT', 'disabled: expected a boolean');
     await run(this.#ctx, 'set global recovery switch', async (db, dialect) => {
       if (disabled)
         await dialect.upsert(db, 'global_recovery_disable', [{ disable_recovery: 1 }], ['disable_recovery'], []);

@@ -1,15 +1,16 @@
 import { sql } from 'kysely';
-import type { WallClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { OrcDb, SqlDialect } from '../dialect/sql-dialect.js';
 import { BackendError, toBackendError } from '../errors.js';
-import type { BackendLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 
 /** What every repository shares: access to the open database, guarded by the Backend's lifecycle. */
 export interface RepositoryContext {
-  /** The open database and its dialect; throws `closed` before open() or after close(). */
+  /** The open database and its dialect; throws `CLOSED` before open() or after close(). */
   session(): { readonly db: OrcDb; readonly dialect: SqlDialect };
-  readonly clock: WallClock;
-  readonly logger: BackendLogger;
+  /** Stamps rows with `wallNow()`. */
+  readonly clock: Clock;
+  readonly logger: Logger;
 }
 
 /** Runs `fn` against the open database; anything the driver throws becomes a BackendError naming `what`. */
@@ -50,6 +51,8 @@ export async function inTransaction<T>(
     } catch (err) {
       if (!(err instanceof BackendError) || !isDeadlock(err) || attempt > DEADLOCK_RETRIES) throw err;
       ctx.logger.debug('transaction was a deadlock victim; running it again', { what, attempt });
+      // A real pause, not the injected clock's: it gives the other transaction, in the database
+      // server, time to finish; virtual time would not make that happen.
       await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * attempt));
     }
   }
@@ -66,7 +69,7 @@ async function serialized<T>(db: OrcDb, name: string, fn: (conn: OrcDb) => Promi
     const lockName = sql`left(concat(database(), ':', ${name}), 64)`;
     const got = await sql<{ l: number | null }>`select get_lock(${lockName}, ${LOCK_WAIT_SECONDS}) as l`.execute(conn);
     if (Number(got.rows[0]?.l) !== 1)
-      throw new BackendError('busy', `lock ${name}: not obtained within ${LOCK_WAIT_SECONDS} s`);
+      throw new BackendError('BUSY', `lock ${name}: not obtained within ${LOCK_WAIT_SECONDS} s`);
     try {
       return await fn(conn);
     } finally {
@@ -89,29 +92,29 @@ export interface InstanceKey {
 /** Checks an {@link InstanceKey} argument. */
 export function checkKey(key: InstanceKey, what: string): void {
   if (typeof key !== 'object' || key === null)
-    throw new BackendError('invalid-argument', `${what}: expected { hostname, port }`);
+    throw new BackendError('INVALID_ARGUMENT', `${what}: expected { hostname, port }`);
   if (typeof key.hostname !== 'string' || key.hostname.length === 0 || key.hostname.length > 255) {
     throw new BackendError(
-      'invalid-argument',
+      'INVALID_ARGUMENT',
       `${what}.hostname: expected a non-empty string of at most 255 characters`,
     );
   }
   if (!Number.isInteger(key.port) || key.port < 0 || key.port > 65535)
-    throw new BackendError('invalid-argument', `${what}.port: expected an integer 0..65535, got ${String(key.port)}`);
+    throw new BackendError('INVALID_ARGUMENT', `${what}.port: expected an integer 0..65535, got ${String(key.port)}`);
 }
 
 /** Checks a non-negative finite number argument. */
 export function checkNonNegative(value: number, what: string): void {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
-    throw new BackendError('invalid-argument', `${what}: expected a non-negative number, got ${String(value)}`);
+    throw new BackendError('INVALID_ARGUMENT', `${what}: expected a non-negative number, got ${String(value)}`);
 }
 
 /** Checks a string argument of bounded length. */
 export function checkString(value: string, what: string, maxLength: number, allowEmpty = true): void {
-  if (typeof value !== 'string') throw new BackendError('invalid-argument', `${what}: expected a string`);
-  if (!allowEmpty && value.length === 0) throw new BackendError('invalid-argument', `${what}: must not be empty`);
+  if (typeof value !== 'string') throw new BackendError('INVALID_ARGUMENT', `${what}: expected a string`);
+  if (!allowEmpty && value.length === 0) throw new BackendError('INVALID_ARGUMENT', `${what}: must not be empty`);
   if (value.length > maxLength)
-    throw new BackendError('invalid-argument', `${what}: longer than ${maxLength} characters`);
+    throw new BackendError('INVALID_ARGUMENT', `${what}: longer than ${maxLength} characters`);
 }
 
 /** Number of affected rows from a kysely result. */

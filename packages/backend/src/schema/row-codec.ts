@@ -103,7 +103,7 @@ type EncodeInto = (
 ) => number;
 
 function fail(what: string, property: string, message: string): never {
-  throw new BackendError('invalid-argument', `${what}.${property}: ${message}`);
+  throw new BackendError('INVALID_ARGUMENT', `${what}.${property}: ${message}`);
 }
 
 /** Like compileDecoder: one straight-line function per table, the checks of encodeValue inlined. */
@@ -145,32 +145,32 @@ function encodeValue(f: Field, value: unknown, what: string): unknown {
   const { def } = f;
   if (value === null || value === undefined) {
     if (def.nullable) return null;
-    throw new BackendError('invalid-argument', `${what}.${f.property}: required (${def.kind}), got ${String(value)}`);
+    throw new BackendError('INVALID_ARGUMENT', `${what}.${f.property}: required (${def.kind}), got ${String(value)}`);
   }
   switch (def.kind) {
     case 'bool':
       if (typeof value !== 'boolean')
-        throw new BackendError('invalid-argument', `${what}.${f.property}: expected a boolean, got ${typeof value}`);
+        throw new BackendError('INVALID_ARGUMENT', `${what}.${f.property}: expected a boolean, got ${typeof value}`);
       return value ? 1 : 0;
     case 'text':
       if (typeof value !== 'string')
-        throw new BackendError('invalid-argument', `${what}.${f.property}: expected a string, got ${typeof value}`);
+        throw new BackendError('INVALID_ARGUMENT', `${what}.${f.property}: expected a string, got ${typeof value}`);
       if (value.length > def.length)
-        throw new BackendError('invalid-argument', `${what}.${f.property}: longer than ${def.length} characters`);
+        throw new BackendError('INVALID_ARGUMENT', `${what}.${f.property}: longer than ${def.length} characters`);
       return value;
     case 'longtext':
       if (typeof value !== 'string')
-        throw new BackendError('invalid-argument', `${what}.${f.property}: expected a string, got ${typeof value}`);
+        throw new BackendError('INVALID_ARGUMENT', `${what}.${f.property}: expected a string, got ${typeof value}`);
       return value;
     default:
       if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
         throw new BackendError(
-          'invalid-argument',
+          'INVALID_ARGUMENT',
           `${what}.${f.property}: expected a safe integer, got ${String(value)}`,
         );
       }
       if (def.kind === 'int' && (value > 2147483647 || value < -2147483648)) {
-        throw new BackendError('invalid-argument', `${what}.${f.property}: out of 32-bit range: ${value}`);
+        throw new BackendError('INVALID_ARGUMENT', `${what}.${f.property}: out of 32-bit range: ${value}`);
       }
       return value;
   }

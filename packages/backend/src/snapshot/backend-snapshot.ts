@@ -139,18 +139,18 @@ function parse(bytes: Uint8Array): SnapshotDocument {
   try {
     doc = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (err) {
-    throw new BackendError('snapshot-invalid', 'snapshot: not UTF-8 JSON', { cause: err });
+    throw new BackendError('SNAPSHOT_INVALID', 'snapshot: not UTF-8 JSON', { cause: err });
   }
   const d = doc as Partial<SnapshotDocument> | null;
   if (typeof d !== 'object' || d === null || d.format !== FORMAT)
-    throw new BackendError('snapshot-invalid', `snapshot: format is not "${FORMAT}"`);
+    throw new BackendError('SNAPSHOT_INVALID', `snapshot: format is not "${FORMAT}"`);
   if (d.version !== FORMAT_VERSION)
     throw new BackendError(
-      'snapshot-invalid',
+      'SNAPSHOT_INVALID',
       `snapshot: format version ${String(d.version)} is not supported (this orc reads ${FORMAT_VERSION})`,
     );
   if (!Array.isArray(d.tables) || d.tables.length !== SNAPSHOT_TABLES.length)
-    throw new BackendError('snapshot-invalid', 'snapshot: tables missing');
+    throw new BackendError('SNAPSHOT_INVALID', 'snapshot: tables missing');
   SNAPSHOT_TABLES.forEach((def, i) => checkDump(d.tables?.[i], def.name, Object.keys(def.columns)));
   checkDump(d.instances, t.databaseInstance.name, [...SNAPSHOT_INSTANCE_COLUMNS]);
   return d as SnapshotDocument;
@@ -158,10 +158,10 @@ function parse(bytes: Uint8Array): SnapshotDocument {
 
 function checkDump(dumpOf: TableDump | undefined, name: string, columns: readonly string[]): void {
   if (typeof dumpOf !== 'object' || dumpOf === null || dumpOf.name !== name)
-    throw new BackendError('snapshot-invalid', `snapshot: expected table ${name}`);
+    throw new BackendError('SNAPSHOT_INVALID', `snapshot: expected table ${name}`);
   if (!Array.isArray(dumpOf.columns) || dumpOf.columns.join(',') !== columns.join(','))
-    throw new BackendError('snapshot-invalid', `snapshot: ${name}: columns differ from this schema`);
-  if (!Array.isArray(dumpOf.rows)) throw new BackendError('snapshot-invalid', `snapshot: ${name}: rows missing`);
+    throw new BackendError('SNAPSHOT_INVALID', `snapshot: ${name}: columns differ from this schema`);
+  if (!Array.isArray(dumpOf.rows)) throw new BackendError('SNAPSHOT_INVALID', `snapshot: ${name}: rows missing`);
   dumpOf.rows.forEach((r, i) => {
     if (
       !Array.isArray(r) ||
@@ -169,7 +169,7 @@ function checkDump(dumpOf: TableDump | undefined, name: string, columns: readonl
       !r.every((v) => v === null || typeof v === 'string' || typeof v === 'number')
     ) {
       throw new BackendError(
-        'snapshot-invalid',
+        'SNAPSHOT_INVALID',
         `snapshot: ${name}.rows[${i}]: expected ${columns.length} strings, numbers or nulls`,
       );
     }

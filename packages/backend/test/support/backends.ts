@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { startMariaDb, type MariaDbInstance } from '@orc/testenv';
+import { ManualClock } from '@orc/testkit';
 import { createConnection } from 'mysql2/promise';
 import { Backend, validateBackendConfig, type BackendConfig, type BackendOptions } from '../../src/index.js';
 
@@ -13,16 +14,12 @@ import { Backend, validateBackendConfig, type BackendConfig, type BackendOptions
 export const DIALECTS = ['sqlite', 'mariadb'] as const;
 export type TestDialect = (typeof DIALECTS)[number];
 
-/** A controllable wall clock. */
-export class TestClock {
-  now: number;
-  constructor(start = 1_800_000_000_000) {
-    this.now = start;
-  }
-  readonly read = (): number => this.now;
-  advance(ms: number): void {
-    this.now += ms;
-  }
+/**
+ * A virtual clock for the repository tests: wall time starts at 2027-01-15 and moves only with
+ * `advance(ms)`, so stamped rows and expiry windows are exact.
+ */
+export function testClock(): ManualClock {
+  return new ManualClock(0, 1_800_000_000_000);
 }
 
 /** Starts (lazily) and stops the test server of a dialect, and makes fresh backend configs. */

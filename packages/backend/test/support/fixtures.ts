@@ -1,112 +1,25 @@
+// The instance-row fixtures live in @orc/testkit (shared with topology's tests); here they are
+// typed as this package's InstanceRecord, and the two shapes are checked to be the same type.
+import { instanceRow, replicaRow, type InstanceRow, type RowKey } from '@orc/testkit';
 import type { InstanceRecord } from '../../src/index.js';
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+// Fails to compile when a column is added to database_instance but not to testkit's InstanceRow.
+const shapesAgree: Same<InstanceRow, InstanceRecord> & Same<keyof InstanceRow, keyof InstanceRecord> = true;
+void shapesAgree;
 
 /** A full instance record with plain defaults; `overrides` win. */
 export function instance(hostname: string, port: number, overrides: Partial<InstanceRecord> = {}): InstanceRecord {
-  return {
-    hostname,
-    port,
-    lastChecked: 0,
-    lastAttemptedCheck: 0,
-    lastCheckPartialSuccess: false,
-    lastSeen: 0,
-    uptime: 100,
-    serverId: port,
-    serverUuid: '',
-    version: '10.11.19-MariaDB-0+deb12u1',
-    majorVersion: '10.11',
-    versionComment: 'Debian 12',
-    binlogServer: false,
-    readOnly: false,
-    binlogFormat: 'ROW',
-    binlogRowImage: 'FULL',
-    logBin: true,
-    logSlaveUpdates: true,
-    binaryLogFile: 'mysql-bin.000001',
-    binaryLogPos: 328,
-    masterHost: '',
-    masterPort: 0,
-    slaveSqlRunning: false,
-    slaveIoRunning: false,
-    replicationSqlThreadState: 0,
-    replicationIoThreadState: 0,
-    hasReplicationFilters: false,
-    supportsOracleGtid: false,
-    oracleGtid: false,
-    masterUuid: '',
-    ancestryUuid: '',
-    executedGtidSet: '',
-    gtidMode: '',
-    gtidPurged: '',
-    gtidErrant: '',
-    mariadbGtid: true,
-    gtidCurrentPos: '0-1-100',
-    gtidSlavePos: '',
-    gtidBinlogPos: '0-1-100',
-    pseudoGtid: false,
-    masterLogFile: '',
-    readMasterLogPos: 0,
-    relayMasterLogFile: '',
-    execMasterLogPos: 0,
-    relayLogFile: '',
-    relayLogPos: 0,
-    lastSqlError: '',
-    lastIoError: '',
-    secondsBehindMaster: null,
-    slaveLagSeconds: null,
-    sqlDelay: 0,
-    numSlaveHosts: 0,
-    slaveHosts: '[]',
-    clusterName: '',
-    suggestedClusterAlias: '',
-    dataCenter: 'dc1',
-    region: 'eu',
-    physicalEnvironment: 'test',
-    instanceAlias: '',
-    replicationDepth: 0,
-    isCoMaster: false,
-    replicationCredentialsAvailable: false,
-    hasReplicationCredentials: false,
-    allowTls: false,
-    semiSyncEnforced: false,
-    semiSyncAvailable: false,
-    semiSyncMasterEnabled: false,
-    semiSyncReplicaEnabled: false,
-    semiSyncMasterTimeout: 10000,
-    semiSyncMasterWaitForSlaveCount: 1,
-    semiSyncMasterStatus: false,
-    semiSyncReplicaStatus: false,
-    semiSyncMasterClients: 0,
-    lastDiscoveryLatency: 3,
-    replicationGroupName: '',
-    replicationGroupIsSinglePrimaryMode: false,
-    replicationGroupMemberState: '',
-    replicationGroupMemberRole: '',
-    replicationGroupMembers: '',
-    replicationGroupPrimaryHost: '',
-    replicationGroupPrimaryPort: 0,
-    ...overrides,
-  };
+  return instanceRow(hostname, port, overrides);
 }
 
 /** A replica of `primary` in `clusterName`. */
 export function replica(
   hostname: string,
   port: number,
-  primary: { hostname: string; port: number },
+  primary: RowKey,
   clusterName: string,
   overrides: Partial<InstanceRecord> = {},
 ): InstanceRecord {
-  return instance(hostname, port, {
-    masterHost: primary.hostname,
-    masterPort: primary.port,
-    slaveIoRunning: true,
-    slaveSqlRunning: true,
-    secondsBehindMaster: 0,
-    slaveLagSeconds: 0,
-    replicationDepth: 1,
-    clusterName,
-    readOnly: true,
-    gtidSlavePos: '0-1-100',
-    ...overrides,
-  });
+  return replicaRow(hostname, port, primary, clusterName, overrides);
 }

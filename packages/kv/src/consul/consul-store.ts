@@ -2,7 +2,7 @@ import { forEachConcurrently, transactionBatches } from '../batching.js';
 import { KvError, errorMessage } from '../errors.js';
 import { byteLength, validateKey, validatePairs, validatePrefix, validateValue } from '../key-validation.js';
 import type { KvPair, KvStore, KvStoreLimits } from '../kv-store.js';
-import { noopKvLogger, type KvLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 import { ConsulHttp, kvPath } from './consul-http.js';
 
 /** Options of the Consul store (orchestrator's Consul* keys, typed). */
@@ -25,7 +25,7 @@ export interface ConsulKvStoreOptions {
   readonly requestTimeoutMs?: number;
   /** Transactions sent at once during a large putMany. Default 8. */
   readonly concurrency?: number;
-  readonly logger?: KvLogger;
+  readonly logger?: Logger;
 }
 
 /** A Consul KV entry with its metadata. */
@@ -72,7 +72,7 @@ export class ConsulKvStore implements KvStore {
   readonly #http: ConsulHttp;
   readonly #crossDc: boolean;
   readonly #concurrency: number;
-  readonly #logger: KvLogger;
+  readonly #logger: Logger;
   #closed = false;
 
   constructor(options: ConsulKvStoreOptions) {
@@ -99,7 +99,7 @@ export class ConsulKvStore implements KvStore {
     });
     this.#crossDc = options.crossDataCenterDistribution ?? false;
     this.#concurrency = options.concurrency ?? 8;
-    this.#logger = options.logger ?? noopKvLogger;
+    this.#logger = options.logger ?? noopLogger;
     this.#http = new ConsulHttp({
       address: options.address.trim(),
       scheme,

@@ -1,15 +1,16 @@
 import { describe, it, expect } from '@jest/globals';
+import { ManualClock } from '@orc/testkit';
+import { FakeKvStore } from '../../test/support/fake-kv-store.js';
+import { advance } from '../../test/support/settle.js';
 import { KvError } from '../errors.js';
 import { clusterMasterPairs } from '../layout/master-pairs.js';
-import { FakeKvStore } from '../testing/fake-kv-store.js';
-import { ManualKvClock } from '../testing/manual-clock.js';
 import { KvFanout, type KvStoreOutcome } from './kv-fanout.js';
 
 const pairs = clusterMasterPairs({ alias: 'shop', host: 'db2', port: 3306, ipv4: '10.0.0.2' });
 
 describe('KvFanout', () => {
   it('writes every store and reports each outcome with its duration', async () => {
-    const clock = new ManualKvClock();
+    const clock = new ManualClock();
     const a = new FakeKvStore('internal');
     const b = new FakeKvStore('zookeeper');
     const result = await new KvFanout({ stores: [a, b], clock }).putMany(pairs);
@@ -30,7 +31,7 @@ describe('KvFanout', () => {
     const seen: KvStoreOutcome[] = [];
     const result = await new KvFanout({
       stores: [a, down, c],
-      clock: new ManualKvClock(),
+      clock: new ManualClock(),
       onOutcome: (o) => seen.push(o),
     }).putMany(pairs);
     expect(result.ok).toBe(false);
@@ -45,7 +46,7 @@ describe('KvFanout', () => {
   });
 
   it('bounds a hung store by the timeout; the others are not delayed', async () => {
-    const clock = new ManualKvClock();
+    const clock = new ManualClock();
     const a = new FakeKvStore('internal');
     const hung = new FakeKvStore('zookeeper');
     hung.hang();
@@ -55,10 +56,10 @@ describe('KvFanout', () => {
       settled = true;
       return r;
     });
-    await clock.advance(4999);
+    await advance(clock, 4999);
     expect(settled).toBe(false);
     expect(await a.get('mysql/master/shop')).toBe('db2:3306');
-    await clock.advance(1);
+    await advance(clock, 1);
     const result = await pending;
     const [okOutcome, timedOut] = result.outcomes;
     expect(okOutcome?.ok).toBe(true);
@@ -73,7 +74,7 @@ describe('KvFanout', () => {
   it('refuses invalid input before writing any store', async () => {
     const small = new FakeKvStore('consul', { maxValueBytes: 4 });
     const big = new FakeKvStore('internal');
-    const fanout = new KvFanout({ stores: [big, small], clock: new ManualKvClock() });
+    const fanout = new KvFanout({ stores: [big, small], clock: new ManualClock() });
     await expect(
       fanout.putMany([
         { key: 'a', value: 'ok' },

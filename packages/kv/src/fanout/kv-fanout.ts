@@ -1,6 +1,6 @@
-import { systemKvClock, type KvClock } from '../clock.js';
+import { systemClock, type Clock } from '../clock.js';
 import { KvError, errorMessage } from '../errors.js';
-import { noopKvLogger, type KvLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 import type { KvPair, KvStore, KvStoreKind } from '../kv-store.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -39,8 +39,8 @@ export interface KvFanoutOptions {
   readonly stores: readonly KvStore[];
   /** Bound on each store's call, in ms. Default 10,000. */
   readonly timeoutMs?: number;
-  readonly clock?: KvClock;
-  readonly logger?: KvLogger;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
   /** Called with every store outcome. */
   readonly onOutcome?: (outcome: KvStoreOutcome, pairs: readonly KvPair[]) => void;
   /** Observers, typically the `KvReconciler` (it learns which store missed a write, and fences its repairs). */
@@ -66,8 +66,8 @@ export const DEFAULT_FANOUT_TIMEOUT_MS = 10_000;
 export class KvFanout {
   readonly #stores: readonly KvStore[];
   readonly #timeoutMs: number;
-  readonly #clock: KvClock;
-  readonly #logger: KvLogger;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #observers: readonly KvFanoutObserver[];
 
   constructor(options: KvFanoutOptions) {
@@ -88,8 +88,8 @@ export class KvFanout {
       throw new KvError('INVALID_ARGUMENT', `timeoutMs must be a positive number, got ${String(timeoutMs)}`);
     this.#stores = [...options.stores];
     this.#timeoutMs = timeoutMs;
-    this.#clock = options.clock ?? systemKvClock;
-    this.#logger = options.logger ?? noopKvLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? noopLogger;
     const onOutcome = options.onOutcome;
     this.#observers = [...(options.observers ?? []), ...(onOutcome === undefined ? [] : [{ storeDone: onOutcome }])];
   }

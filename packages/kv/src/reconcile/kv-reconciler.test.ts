@@ -1,8 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
+import { ManualClock } from '@orc/testkit';
+import { FakeKvStore } from '../../test/support/fake-kv-store.js';
+import { advance, settle } from '../../test/support/settle.js';
 import { KvFanout } from '../fanout/kv-fanout.js';
 import { clusterMasterPairs } from '../layout/master-pairs.js';
-import { FakeKvStore } from '../testing/fake-kv-store.js';
-import { ManualKvClock, settle } from '../testing/manual-clock.js';
 import { KvReconciler, type KvReconcileReport } from './kv-reconciler.js';
 import { validateReconcilerOptions } from './reconciler-config.js';
 
@@ -10,7 +11,7 @@ const clusters = (n: number, host = 'db') =>
   Array.from({ length: n }, (_, i) => clusterMasterPairs({ alias: `c${i}`, host: `${host}${i}`, port: 3306 })).flat();
 
 function setup(options: Partial<ConstructorParameters<typeof KvReconciler>[0]> = {}) {
-  const clock = new ManualKvClock();
+  const clock = new ManualClock();
   const internal = new FakeKvStore('internal');
   const zk = new FakeKvStore('zookeeper');
   const etcd = new FakeKvStore('etcd');
@@ -52,7 +53,7 @@ describe('KvReconciler', () => {
   it('a store that was down during a failover ends up correct with no command', async () => {
     const { clock, zk, etcd, reconciler, fanout, reports } = setup();
     reconciler.start();
-    await clock.advance(0);
+    await advance(clock, 0);
     zk.isDown = true;
     const result = await fanout.putMany(clusterMasterPairs({ alias: 'shop', host: 'db2', port: 3306 }));
     expect(result.outcomes.find((o) => o.store === 'zookeeper')?.ok).toBe(false);
@@ -60,11 +61,11 @@ describe('KvReconciler', () => {
     expect(reconciler.health().find((h) => h.store === 'zookeeper')?.state).toBe('down');
 
     // Probed with backoff while down: 1 s, 2 s, 4 s, 8 s, 8 s...
-    await clock.advance(1000);
-    await clock.advance(2000);
+    await advance(clock, 1000);
+    await advance(clock, 2000);
     expect(zk.calls.ping).toBe(2);
     zk.isDown = false;
-    await clock.advance(4000);
+    await advance(clock, 4000);
     expect(await zk.get('mysql/master/shop')).toBe('db2:3306');
     expect(reconciler.health().find((h) => h.store === 'zookeeper')).toMatchObject({ state: 'healthy', failures: 0 });
     expect(reports.at(-1)).toMatchObject({ store: 'zookeeper', ok: true, written: 3 });
@@ -74,11 +75,11 @@ describe('KvReconciler', () => {
   it('compares healthy stores on the schedule', async () => {
     const { clock, internal, etcd, reconciler } = setup();
     reconciler.start();
-    await clock.advance(0);
+    await advance(clock, 0);
     await internal.putMany(clusters(2));
-    await clock.advance(59_999);
+    await advance(clock, 59_999);
     expect(await etcd.get('mysql/master/c1')).toBeUndefined();
-    await clock.advance(1);
+    await advance(clock, 1);
     expect(await etcd.get('mysql/master/c1')).toBe('db1:3306');
     await reconciler.stop();
     expect(clock.pendingTimers).toBe(0);
@@ -99,11 +100,12 @@ describe('KvReconciler', () => {
     await internal.putMany(clusters(1));
     etcd.hang();
     reconciler.start();
-    await clock.advance(500);
+    await advance(clock, 0);
+    await advance(clock, 500);
     expect(reconciler.health().find((h) => h.store === 'etcd')).toMatchObject({ state: 'down', failures: 1 });
     expect(reconciler.health().find((h) => h.store === 'etcd')?.lastReport?.error?.code).toBe('TIMEOUT');
     etcd.unhang();
-    await clock.advance(1000);
+    await advance(clock, 1000);
     expect(await etcd.get('mysql/master/c0')).toBe('db0:3306');
     await reconciler.stop();
   });

@@ -1,9 +1,9 @@
 import { forEachConcurrently } from '../batching.js';
-import { systemKvClock, type KvClock, type KvTimer } from '../clock.js';
+import { systemClock, type Clock, type TimerHandle } from '../clock.js';
 import { KvError, errorMessage } from '../errors.js';
 import { asKvError, type KvFanoutObserver, type KvFanoutResult, type KvStoreOutcome } from '../fanout/kv-fanout.js';
 import { withTimeout } from '../fanout/with-timeout.js';
-import { noopKvLogger, type KvLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 import type { KvPair, KvStore } from '../kv-store.js';
 import { diffPairs, repairChunks } from './reconcile-diff.js';
 import { validateReconcilerOptions, type KvReconcilerSettings } from './reconciler-config.js';
@@ -40,8 +40,8 @@ export interface KvReconcilerOptions extends Partial<KvReconcilerSettings> {
   readonly desired: KvStore;
   /** The stores to keep equal to it (Consul, ZooKeeper, etcd...). */
   readonly stores: readonly KvStore[];
-  readonly clock?: KvClock;
-  readonly logger?: KvLogger;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
   /** Jitter source in [0, 1); default Math.random. */
   readonly random?: () => number;
   /** Called after each store's reconciliation. */
@@ -55,7 +55,7 @@ interface StoreState {
   readonly store: KvStore;
   state: 'healthy' | 'down';
   failures: number;
-  timer: KvTimer | undefined;
+  timer: TimerHandle | undefined;
   running: Promise<KvReconcileReport> | undefined;
   rerun: boolean;
   reruns: number;
@@ -81,8 +81,8 @@ export class KvReconciler implements KvFanoutObserver {
   readonly #desired: KvStore;
   readonly #states: Map<string, StoreState>;
   readonly #settings: KvReconcilerSettings;
-  readonly #clock: KvClock;
-  readonly #logger: KvLogger;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #random: () => number;
   readonly #onReport: ((report: KvReconcileReport) => void) | undefined;
   #started = false;
@@ -118,8 +118,8 @@ export class KvReconciler implements KvFanoutObserver {
         lastReport: undefined,
       });
     }
-    this.#clock = options.clock ?? systemKvClock;
-    this.#logger = options.logger ?? noopKvLogger;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? noopLogger;
     this.#random = options.random ?? Math.random;
     this.#onReport = options.onReport;
   }
@@ -136,7 +136,7 @@ export class KvReconciler implements KvFanoutObserver {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const s of this.#states.values()) {
-      if (s.timer !== undefined) this.#clock.clearTimeout(s.timer);
+      s.timer?.cancel();
       s.timer = undefined;
     }
     await Promise.allSettled([...this.#states.values()].map((s) => s.running));
@@ -342,10 +342,10 @@ export class KvReconciler implements KvFanoutObserver {
 
   #schedule(s: StoreState, delayMs: number): void {
     if (this.#stopped) return;
-    if (s.timer !== undefined) this.#clock.clearTimeout(s.timer);
-    s.timer = this.#clock.setTimeout(() => {
+    s.timer?.cancel();
+    s.timer = this.#clock.setTimer(delayMs, () => {
       s.timer = undefined;
       void this.#run(s);
-    }, delayMs);
+    });
   }
 }

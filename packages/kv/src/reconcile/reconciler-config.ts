@@ -1,4 +1,4 @@
-import { KvError, type KvConfigProblem } from '../errors.js';
+import { KvError, type KvErrorDetail } from '../errors.js';
 import { DEFAULT_MASTER_PREFIX, normalizeMasterPrefix } from '../layout/master-pairs.js';
 
 /** The reconciler's tunables, all filled in. */
@@ -35,7 +35,7 @@ export function validateReconcilerOptions(
   input: Partial<KvReconcilerSettings> | undefined,
   path = '',
 ): KvReconcilerSettings {
-  const problems: KvConfigProblem[] = [];
+  const problems: KvErrorDetail[] = [];
   const src = input ?? {};
   const at = (f: string): string => (path === '' ? f : `${path}.${f}`);
   const positive = (f: 'intervalMs' | 'concurrency' | 'chunkPairs' | 'timeoutMs', integer: boolean): number => {
@@ -74,7 +74,7 @@ export function validateReconcilerOptions(
         try {
           prefixes.push(normalizeMasterPrefix(p));
         } catch (err) {
-          problems.push({ path: at(`prefixes[${i}]`), message: err instanceof Error ? err.message : String(err) });
+          problems.push({ path: at(`prefixes.${i}`), message: err instanceof Error ? err.message : String(err) });
         }
       });
     }

@@ -102,8 +102,14 @@ const http = createServer((req, res) => {
       return reply(res, 404, { error: 'not found' });
     } catch (err) {
       if (isRaftError(err)) {
+        // TIMEOUT, LEADERSHIP_LOST and SHUTDOWN: the write may or may not have happened.
         const status =
-          err.code === 'NOT_LEADER' ? 421 : err.code === 'TIMEOUT' || err.code === 'LEADERSHIP_LOST' ? 504 : 503;
+          err.code === 'NOT_LEADER'
+            ? 421
+            : err.code === 'TIMEOUT' || err.code === 'LEADERSHIP_LOST' || err.code === 'SHUTDOWN'
+              ? 504
+              : 503;
+        if (err.retryable) res.setHeader('retry-after', '1');
         return reply(res, status, { error: err.code, message: err.message, leader: err.leaderId });
       }
       return reply(res, 500, { error: String(err) });
@@ -114,6 +120,21 @@ const [httpHost, httpPort] = hostPort(opt.http);
 http.listen(httpPort, httpHost, () =>
   console.log(JSON.stringify({ msg: 'kv-http listening', id: opt.id, http: opt.http, raft: opt.raft })),
 );
+
+// A fatal error (a store failed, or the log failed its checksum) stops Raft for good: this
+// process must not go on answering reads from a state machine that no longer follows the
+// group. Exit non-zero so the supervisor restarts it (or an operator looks: a damaged log is
+// fixed by wiping this node's data directory; it is then provisioned from the leader).
+raft.on('fatalError', ({ error }) => {
+  console.error(JSON.stringify({ msg: 'raft stopped after a fatal error: exiting', reason: error.message }));
+  http.close();
+  http.closeAllConnections();
+  process.exitCode = 1;
+  void store.close().finally(() => process.exit(1));
+});
+// Snapshots failing (a full or read-only disk): the node keeps serving until its log reaches
+// maxLogEntries, then refuses writes with LOG_FULL. Tell the operator now.
+raft.on('snapshotFailed', (e) => console.warn(JSON.stringify({ msg: 'raft snapshot failed', ...e })));
 
 const shutdown = (): void => {
   http.close();

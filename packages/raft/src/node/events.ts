@@ -1,6 +1,6 @@
 // Typed events instead of log scraping: a node tells its embedder what changed.
 import type { ConfState, LogIndex, NodeId, Term } from '../core/types.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 
 /** A node's role, as the public API names it. */
 export type RaftState = 'follower' | 'candidate' | 'leader' | 'shutdown';
@@ -15,6 +15,16 @@ export interface RaftEvents {
   peerUnreachable: { readonly peer: NodeId; readonly reason: string };
   /** This node wrote a snapshot of its state machine and compacted its log. */
   snapshotTaken: { readonly index: LogIndex; readonly term: Term; readonly compactedTo: LogIndex };
+  /**
+   * An automatic snapshot failed; the next attempt waits `retryInMs` (doubling up to a minute).
+   * While they fail the log is not compacted; at `maxLogEntries` proposals fail with LOG_FULL.
+   */
+  snapshotFailed: { readonly reason: string; readonly attempts: number; readonly retryInMs: number };
+  /**
+   * The node stopped after a fatal error (a store failed, or stored data failed its checksum).
+   * It will not recover by itself: exit (a supervisor restarts the process) or stop serving.
+   */
+  fatalError: { readonly error: Error };
   /** This node installed a snapshot received from the leader. */
   snapshotInstalled: { readonly index: LogIndex; readonly term: Term };
   /** A membership change was applied. */
@@ -31,9 +41,9 @@ type Listener<K extends RaftEventName> = (payload: RaftEvents[K]) => void;
 /** A minimal typed emitter; a throwing listener is logged and does not disturb the node. */
 export class RaftEventEmitter {
   readonly #listeners = new Map<RaftEventName, Set<Listener<RaftEventName>>>();
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
 
-  constructor(logger: RaftLogger) {
+  constructor(logger: Logger) {
     this.#logger = logger;
   }
 

@@ -19,11 +19,13 @@ import {
 import type { Clock, LogStore, StableStore, StateMachine, Transport } from '../ports.js';
 import { encodeMessage, decodeMessage } from '../codec/message-codec.js';
 import { RaftError } from '../errors.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 import type { RaftConfig } from './raft-config.js';
 import type { RaftEventEmitter, RaftState } from './events.js';
 import type { Snapshotter } from './snapshotter.js';
 import { Waiters } from './waiters.js';
+import { SnapshotBackoff } from './snapshot-backoff.js';
+import { LogBound } from './log-bound.js';
 
 export interface DriverDeps {
   readonly config: RaftConfig;
@@ -35,7 +37,7 @@ export interface DriverDeps {
   readonly transport: Transport;
   readonly snapshotter: Snapshotter;
   readonly clock: Clock;
-  readonly logger: RaftLogger;
+  readonly logger: Logger;
   readonly events: RaftEventEmitter;
   readonly addresses: Map<NodeId, string>;
   readonly applied: number;
@@ -49,6 +51,9 @@ const utf8 = new TextDecoder();
 export class NodeDriver {
   readonly d: DriverDeps;
   readonly waiters = new Waiters();
+  readonly snapshotBackoff = new SnapshotBackoff();
+  readonly logBound: LogBound;
+  #snapshotRetry: { cancel(): void } | null = null;
   role: RaftRole = 'follower';
   leaderId: NodeId | null = null;
   term = 0 as Term;
@@ -60,7 +65,7 @@ export class NodeDriver {
   #processing: Promise<void> | null = null;
   #tickTimer: { cancel(): void } | null = null;
   #unsavedHardState: HardState | null = null;
-  #fatal: unknown = null;
+  #fatal: RaftError | null = null;
   #capturing: Promise<void> | null = null;
   #again = false;
   vote: NodeId | null = null;
@@ -69,6 +74,7 @@ export class NodeDriver {
     this.d = deps;
     this.applied = deps.applied;
     this.appliedConf = deps.conf;
+    this.logBound = new LogBound(deps.config.maxLogEntries, deps.storage, this.snapshotBackoff, deps.logger);
   }
 
   start(): void {
@@ -102,6 +108,7 @@ export class NodeDriver {
     const m: Message = decodeMessage(payload);
     if (m.from !== from)
       throw new RaftError('PROTOCOL', `message claims sender ${m.from} on a connection from ${from}`);
+    if (this.logBound.refuses(m)) return;
     this.d.core.step(m);
     this.schedule();
   }
@@ -116,16 +123,29 @@ export class NodeDriver {
     if (this.stopped) return;
     this.stopped = true;
     this.#tickTimer?.cancel();
+    this.#snapshotRetry?.cancel();
     await this.#processing;
-    this.waiters.failAll(new RaftError('SHUTDOWN', 'raft node stopped'));
+    this.waiters.failAll(
+      this.#fatal ??
+        new RaftError(
+          'SHUTDOWN',
+          'raft node stopped before the call completed; a command may still be committed: its outcome is unknown',
+        ),
+    );
     if (this.#unsavedHardState !== null)
       await this.d.stableStore.saveHardState(this.#unsavedHardState).catch(() => undefined);
     await this.d.snapshotter.close();
     this.#setRole('follower', null, true);
   }
 
-  get fatalError(): unknown {
+  /** The FATAL error the node stopped on (its `cause` is the failure), or null. */
+  get fatalError(): RaftError | null {
     return this.#fatal;
+  }
+
+  /** What a call on a stopped node fails with: FATAL after a fatal error, else SHUTDOWN. */
+  stoppedError(): RaftError {
+    return this.#fatal ?? new RaftError('SHUTDOWN', 'raft node stopped');
   }
 
   /**
@@ -139,16 +159,13 @@ export class NodeDriver {
     const now = clock.now();
     let next = (due ?? now) + config.tickMs;
     if (next <= now) next = now + config.tickMs;
-    this.#tickTimer = clock.setTimeout(
-      () => {
-        if (this.stopped) return;
-        this.d.core.tick();
-        this.waiters.expire(clock.now());
-        this.schedule();
-        this.#scheduleTick(next);
-      },
-      Math.min(config.tickMs, next - now),
-    );
+    this.#tickTimer = clock.setTimer(Math.min(config.tickMs, next - now), () => {
+      if (this.stopped) return;
+      this.d.core.tick();
+      this.waiters.expire(clock.now());
+      this.schedule();
+      this.#scheduleTick(next);
+    });
   }
 
   async #run(): Promise<void> {
@@ -164,9 +181,11 @@ export class NodeDriver {
       } while (this.#again && !this.stopped);
     } catch (err) {
       // A store failed or the state is inconsistent: continuing could break Raft's promises.
-      this.#fatal = err;
-      this.d.logger.error('raft node stopping after a fatal error', { reason: errorField(err) });
+      const reason = errorField(err);
+      this.#fatal = new RaftError('FATAL', `raft node stopped after a fatal error: ${reason}`, { cause: err });
+      this.d.logger.error('raft node stopping after a fatal error', { reason });
       void this.stop();
+      this.d.events.emit('fatalError', { error: this.#fatal });
     }
   }
 
@@ -362,9 +381,21 @@ export class NodeDriver {
     const threshold = d.config.snapshotThreshold;
     if (d.snapshotter.isTaking || this.stopped) return;
     if (!force && (threshold === 0 || this.applied - d.snapshotter.lastIndex < threshold)) return;
-    void this.takeSnapshot().catch((err: unknown) =>
-      d.logger.warn('raft snapshot failed', { reason: errorField(err) }),
-    );
+    if (!force && !this.snapshotBackoff.mayTry(d.clock.now())) return;
+    void this.takeSnapshot().catch((err: unknown) => {
+      const reason = errorField(err);
+      const retryInMs = this.snapshotBackoff.failed(reason, d.clock.now());
+      const attempts = this.snapshotBackoff.failure?.attempts ?? 1;
+      d.logger.warn('raft snapshot failed', { reason, attempts, retryInMs });
+      d.events.emit('snapshotFailed', { reason, attempts, retryInMs });
+      // Retry even if no Ready comes (a leader refusing proposals at maxLogEntries has none);
+      // only between Readies, as the capture must not interleave with applies.
+      this.#snapshotRetry?.cancel();
+      this.#snapshotRetry = d.clock.setTimer(retryInMs, () => {
+        this.#snapshotRetry = null;
+        if (!this.stopped && this.#processing === null) this.#maybeSnapshot();
+      });
+    });
   }
 
   /**
@@ -385,6 +416,7 @@ export class NodeDriver {
           reject(err);
           return;
         }
+        this.snapshotBackoff.succeeded();
         d.logger.info('raft snapshot taken', { index, term, compactedTo });
         d.events.emit('snapshotTaken', { index, term, compactedTo: compactedTo as LogIndex });
         resolve({ index, term });

@@ -1,7 +1,7 @@
 // The public configuration of a Raft node, in milliseconds, validated once with every problem
 // reported with its path; translated into the core's tick-based configuration.
 import type { NodeId } from '../core/types.js';
-import { RaftError } from '../errors.js';
+import { RaftError, type RaftErrorDetail } from '../errors.js';
 
 /** What a caller may give to `Raft.create` as `config`; every field but `id` has a default. */
 export interface RaftConfigInput {
@@ -35,6 +35,13 @@ export interface RaftConfigInput {
   readonly snapshotChunkBytes?: number;
   /** Default timeout of `apply`, `barrier`, membership changes. Default 10000 ms. */
   readonly applyTimeoutMs?: number;
+  /**
+   * Most log entries held (in memory) before new proposals are refused with LOG_FULL and a
+   * follower stops taking new entries: reached only when snapshots keep failing. Default twice
+   * the usual peak, 2 × (2 × snapshotThreshold + snapshotTrailing); 0 (the default when
+   * snapshotThreshold is 0) for no bound.
+   */
+  readonly maxLogEntries?: number;
   /** Most entry bytes in one append message. Default 1 MiB. */
   readonly maxAppendBytes?: number;
   /** Append messages in flight per follower. Default 256. */
@@ -56,6 +63,7 @@ export interface RaftConfig {
   readonly snapshotTrailing: number;
   readonly snapshotChunkBytes: number;
   readonly applyTimeoutMs: number;
+  readonly maxLogEntries: number;
   readonly maxAppendBytes: number;
   readonly maxInflightAppends: number;
 }
@@ -74,6 +82,7 @@ const KNOWN = new Set([
   'snapshotTrailing',
   'snapshotChunkBytes',
   'applyTimeoutMs',
+  'maxLogEntries',
   'maxAppendBytes',
   'maxInflightAppends',
 ]);
@@ -89,9 +98,9 @@ const KNOWN = new Set([
  * ```
  */
 export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
-  const problems: { path: string; message: string }[] = [];
+  const details: RaftErrorDetail[] = [];
   const bad = (path: string, message: string): void => {
-    problems.push({ path, message });
+    details.push({ path, message });
   };
   if (typeof input !== 'object' || input === null) {
     throw new RaftError('INVALID_CONFIG', 'invalid raft config: config must be an object', {
@@ -158,14 +167,19 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
     snapshotTrailing,
     snapshotChunkBytes: int('snapshotChunkBytes', 1 << 20, 1),
     applyTimeoutMs: int('applyTimeoutMs', 10_000, 1),
+    maxLogEntries: int(
+      'maxLogEntries',
+      snapshotThreshold === 0 ? 0 : 2 * (2 * snapshotThreshold + snapshotTrailing),
+      0,
+    ),
     maxAppendBytes: int('maxAppendBytes', 1 << 20, 1),
     maxInflightAppends: int('maxInflightAppends', 256, 1),
   };
-  if (problems.length > 0) {
+  if (details.length > 0) {
     throw new RaftError(
       'INVALID_CONFIG',
-      `invalid raft config: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-      { details: problems },
+      `invalid raft config: ${details.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { details },
     );
   }
   return Object.freeze(config);

@@ -5,15 +5,21 @@ import type { IncomingSnapshotChunk } from '../core/ready-types.js';
 import type { LogMirror } from './log-mirror.js';
 import type { LogStore, SnapshotSink, SnapshotSource, SnapshotStore, StateMachine } from '../ports.js';
 import { RaftError } from '../errors.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 
 export interface SnapshotterDeps {
   readonly store: SnapshotStore;
   readonly logStore: LogStore;
   readonly storage: LogMirror;
   readonly stateMachine: StateMachine;
-  readonly logger: RaftLogger;
+  readonly logger: Logger;
   readonly trailing: number;
+  /**
+   * Most entries kept behind a new snapshot (default: no limit). After a run of failed
+   * snapshots the previous one is far behind: keeping the log back to it would leave the log
+   * at its bound, refusing proposals, with no new snapshot coming to compact it.
+   */
+  readonly keepAtMost?: number;
 }
 
 export class Snapshotter {
@@ -77,7 +83,10 @@ export class Snapshotter {
     d.storage.setSnapshot(meta);
     // Keep the log back to the previous snapshot too: if the newest one turns out damaged on
     // restart, the older one plus the log still rebuild the state.
-    const target = Math.min(meta.index - d.trailing, this.#previousIndex);
+    const target = Math.max(
+      Math.min(meta.index - d.trailing, this.#previousIndex),
+      meta.index - (d.keepAtMost ?? Infinity),
+    );
     const compactTo = Math.min(target, d.storage.lastIndex());
     const t = d.storage.term(compactTo as never);
     if (compactTo >= d.storage.firstIndex() && t !== undefined) {

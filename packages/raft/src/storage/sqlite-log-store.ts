@@ -6,10 +6,11 @@ import { join } from 'node:path';
 import type { ConfState, Entry, EntryType, HardState, LogIndex, Term } from '../core/types.js';
 import type { LogStore, StableStore, StoredState } from '../ports.js';
 import { RaftError } from '../errors.js';
-import { errorField, noopLogger, type RaftLogger } from '../logger.js';
+import { errorField, noopLogger, type Logger } from '../logger.js';
 import { checkAppend, checkCompact } from './log-checks.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
-import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-types.js';
+import { entryChecksum, LOG_FORMAT, migrateLog, verifyEntry } from './sqlite-log-schema.js';
+import { openLogDatabase, type SqliteDatabase, type SqliteStatement } from './sqlite-types.js';
 
 /** Options of {@link SqliteLogStore.open}. */
 export interface SqliteLogStoreOptions {
@@ -28,7 +29,7 @@ export interface SqliteLogStoreOptions {
    * of a second connection and a worker thread (~20 MB of resident memory). Default false.
    */
   readonly backgroundCheckpoint?: boolean;
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 type Op =
@@ -42,11 +43,6 @@ interface Waiter {
   resolve(): void;
   reject(err: unknown): void;
 }
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS raft_log (idx INTEGER PRIMARY KEY, term INTEGER NOT NULL, type INTEGER NOT NULL, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS raft_meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
-`;
 
 const asBuffer = (u: Uint8Array): Buffer =>
   Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -62,7 +58,7 @@ const asBuffer = (u: Uint8Array): Buffer =>
  */
 export class SqliteLogStore implements LogStore, StableStore {
   readonly #db: SqliteDatabase;
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
   readonly #file: string;
   // What is committed (visible to reads) and what will be after the queued writes (for checks).
   #compactedIndex = 0;
@@ -90,17 +86,19 @@ export class SqliteLogStore implements LogStore, StableStore {
   readonly #flushTx: (ops: readonly Op[]) => void;
   readonly #checkpointer: SqliteCheckpointer | null;
 
-  private constructor(db: SqliteDatabase, file: string, logger: RaftLogger, backgroundCheckpoint: boolean) {
+  private constructor(db: SqliteDatabase, file: string, logger: Logger, backgroundCheckpoint: boolean) {
     this.#db = db;
     this.#file = file;
     this.#logger = logger;
     this.#stmt = {
-      insert: db.prepare('INSERT OR REPLACE INTO raft_log (idx, term, type, data) VALUES (?, ?, ?, ?)'),
+      insert: db.prepare('INSERT OR REPLACE INTO raft_log (idx, term, type, data, crc) VALUES (?, ?, ?, ?, ?)'),
       truncateFrom: db.prepare('DELETE FROM raft_log WHERE idx >= ?'),
       deleteUpTo: db.prepare('DELETE FROM raft_log WHERE idx <= ?'),
       deleteAll: db.prepare('DELETE FROM raft_log'),
-      range: db.prepare('SELECT idx, term, type, data FROM raft_log WHERE idx >= ? AND idx < ? ORDER BY idx').raw(true),
-      term: db.prepare('SELECT term FROM raft_log WHERE idx = ?').pluck(true),
+      range: db
+        .prepare('SELECT idx, term, type, data, crc FROM raft_log WHERE idx >= ? AND idx < ? ORDER BY idx')
+        .raw(true),
+      term: db.prepare('SELECT idx, term, type, data, crc FROM raft_log WHERE idx = ?').raw(true),
       maxIdx: db.prepare('SELECT MAX(idx) FROM raft_log').pluck(true),
       getMeta: db.prepare('SELECT v FROM raft_meta WHERE k = ?').pluck(true),
       putMeta: db.prepare('INSERT OR REPLACE INTO raft_meta (k, v) VALUES (?, ?)'),
@@ -120,19 +118,29 @@ export class SqliteLogStore implements LogStore, StableStore {
     this.#projectedLast = this.#lastIndex;
   }
 
-  /** Opens (or creates) the store in `options.dir`. Throws a `STORAGE` RaftError on failure. */
+  /**
+   * Opens (or creates) the store in `options.dir`, migrating a log written by an earlier version
+   * to the current format. Opening writes (and syncs) once, so a directory or file that cannot be
+   * written is refused here, with its path and the reason, not at the node's first append.
+   * Throws a `STORAGE` RaftError on failure (`CORRUPTED` never: entries are checked when read).
+   */
   static open(options: SqliteLogStoreOptions): SqliteLogStore {
     const logger = options.logger ?? noopLogger;
     const file = join(options.dir, options.fileName ?? 'raft-log.db');
+    let db: SqliteDatabase | undefined;
     try {
       mkdirSync(options.dir, { recursive: true });
-      const db = openSqlite(file);
+      db = openLogDatabase(file);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       // With background checkpoints a worker thread runs them (SqliteCheckpointer), not our commits.
       if (options.backgroundCheckpoint === true) db.pragma('wal_autocheckpoint = 0');
-      // One transaction: creating a fresh store costs one sync, not one per table.
-      db.exec(`BEGIN;${SCHEMA}COMMIT;`);
+      // One write transaction: a fresh store costs one sync, a migration is all or nothing, and a
+      // store that cannot be written fails now.
+      const opened = db;
+      const format = db.transaction(() => migrateLog(opened, file)).immediate();
+      if (format.from < LOG_FORMAT)
+        logger.info('raft log store migrated', { file, fromFormat: format.from, entries: format.migrated });
       const store = new SqliteLogStore(db, file, logger, options.backgroundCheckpoint === true);
       logger.info('raft log store opened', {
         file,
@@ -141,7 +149,12 @@ export class SqliteLogStore implements LogStore, StableStore {
       });
       return store;
     } catch (err) {
-      throw new RaftError('STORAGE', `cannot open the SQLite log store at ${file}`, { cause: err });
+      if (db?.open === true) db.close();
+      const reason = errorField(err);
+      throw new RaftError('STORAGE', `cannot open the SQLite log store at ${file}: ${reason}`, {
+        cause: err,
+        details: [{ path: file, message: reason }],
+      });
     }
   }
 
@@ -170,7 +183,8 @@ export class SqliteLogStore implements LogStore, StableStore {
     const out: Entry[] = [];
     let bytes = 0;
     for (const row of this.#stmt.range.iterate(Math.max(lo, this.#compactedIndex + 1), hi)) {
-      const [idx, t, type, data] = row as [number, number, number, Buffer];
+      const [idx, t, type, data, crc] = row as [number, number, number, Buffer, number];
+      verifyEntry(this.#file, idx, t, type, data, crc);
       bytes += data.byteLength;
       if (out.length > 0 && bytes > maxBytes) break;
       out.push({ index: idx as LogIndex, term: t as Term, type: type as EntryType, data });
@@ -182,8 +196,10 @@ export class SqliteLogStore implements LogStore, StableStore {
     this.#check();
     if (index === this.#compactedIndex) return this.#compactedTerm as Term;
     if (index < this.#compactedIndex || index > this.#lastIndex) return undefined;
-    const t = this.#stmt.term.get(index) as number | undefined;
-    return t === undefined ? undefined : (t as Term);
+    const row = this.#stmt.term.get(index) as [number, number, number, Buffer, number] | undefined;
+    if (row === undefined) return undefined;
+    verifyEntry(this.#file, ...row);
+    return row[1] as Term;
   }
 
   append(entries: readonly Entry[]): Promise<void> {
@@ -287,7 +303,14 @@ export class SqliteLogStore implements LogStore, StableStore {
       case 'append': {
         const first = op.entries[0]!;
         if (first.index <= this.#lastIndex) this.#stmt.truncateFrom.run(first.index);
-        for (const e of op.entries) this.#stmt.insert.run(e.index, e.term, e.type, asBuffer(e.data));
+        for (const e of op.entries)
+          this.#stmt.insert.run(
+            e.index,
+            e.term,
+            e.type,
+            asBuffer(e.data),
+            entryChecksum(e.index, e.term, e.type, e.data),
+          );
         this.#lastIndex = first.index + op.entries.length - 1;
         return;
       }

@@ -17,7 +17,7 @@ export interface SqliteDatabase {
   prepare(sql: string): SqliteStatement;
   exec(sql: string): void;
   pragma(sql: string, options?: { simple?: boolean }): unknown;
-  transaction<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void;
+  transaction<A extends unknown[], R = void>(fn: (...args: A) => R): ((...args: A) => R) & { immediate(...args: A): R };
   close(): void;
   readonly open: boolean;
 }
@@ -26,8 +26,16 @@ type SqliteConstructor = new (file: string, options?: { timeout?: number }) => S
 
 let ctor: SqliteConstructor | undefined;
 
-/** Opens a better-sqlite3 database, loading the native module on first use. */
-export function openSqlite(file: string): SqliteDatabase {
+/**
+ * Opens the better-sqlite3 database that holds a Raft log, loading the native module on first
+ * use. Named apart from @orc/backend's `openSqlite`: this one serves only the log store.
+ *
+ * @example
+ * ```ts
+ * const db = openLogDatabase(join(dir, 'raft-log.db'));
+ * ```
+ */
+export function openLogDatabase(file: string): SqliteDatabase {
   ctor ??= createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
   return new ctor(file, { timeout: 5000 });
 }

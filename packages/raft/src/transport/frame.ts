@@ -54,12 +54,20 @@ export function encodeDataFrames(payloads: readonly Uint8Array[], totalBytes: nu
  * would copy a 1 MB append ~16 times over (8 MB of garbage buffers per frame while catching up).
  */
 export class FrameDecoder {
-  readonly #maxFrameBytes: number;
+  #maxFrameBytes: number;
   /** Reads holding the start of an incomplete frame. */
   #chunks: Buffer[] = [];
   #pending = 0;
 
   constructor(maxFrameBytes: number) {
+    this.#maxFrameBytes = maxFrameBytes;
+  }
+
+  /**
+   * Changes the size limit for frames whose header has not been read yet: a listener starts a
+   * connection at the small pre-authentication limit and raises it once the peer authenticated.
+   */
+  setMaxFrameBytes(maxFrameBytes: number): void {
     this.#maxFrameBytes = maxFrameBytes;
   }
 

@@ -9,23 +9,18 @@ import type { Transport, TransportHandlers } from '../ports.js';
 import { systemClock } from '../clock.js';
 import { RaftError } from '../errors.js';
 import { errorField, noopLogger } from '../logger.js';
-import { encodeFrame, FrameDecoder, FrameKind } from './frame.js';
-import {
-  decodeJson,
-  encodeJson,
-  newNonce,
-  proof,
-  proofMatches,
-  PROTOCOL_VERSION,
-  type Auth,
-  type Hello,
-} from './handshake.js';
+import { encodeFrame, FrameKind } from './frame.js';
+import { encodeJson } from './handshake.js';
+import { HandshakeGate } from './handshake-gate.js';
+import { serveInbound, type InboundHost } from './inbound-connection.js';
 import { PeerConnection, type DialContext } from './peer-connection.js';
 import { parseAddress, resolveTcpOptions, type ResolvedTcpOptions, type TcpTransportOptions } from './tcp-options.js';
 
 /** Counters a transport reports. */
 export interface TcpTransportStats {
   readonly inboundConnections: number;
+  /** Inbound connections that have not authenticated yet (capped, see the options). */
+  readonly handshakingConnections: number;
   readonly refusedConnections: number;
   readonly receivedFrames: number;
   readonly peers: Readonly<
@@ -53,6 +48,11 @@ export class TcpTransport implements Transport {
   readonly #peers = new Map<NodeId, PeerConnection>();
   readonly #addresses = new Map<NodeId, string>();
   readonly #inbound = new Set<Socket>();
+  readonly #gate: HandshakeGate;
+  /** Handshaking connections by `address:port`: the raw socket and what releases its slot. */
+  readonly #handshaking = new Map<string, { readonly raw: Socket; readonly release: () => void }>();
+  readonly #host: InboundHost;
+  #isSaturated = false;
   #server: Server | null = null;
   #handlers: TransportHandlers | null = null;
   #address = '';
@@ -78,6 +78,21 @@ export class TcpTransport implements Transport {
       logger,
       onUnreachable: (peer, reason) => this.#handlers?.onPeerUnreachable?.(peer, reason),
     };
+    this.#gate = new HandshakeGate({
+      total: this.#opts.maxHandshakingConnections,
+      perAddress: this.#opts.maxHandshakingPerAddress,
+    });
+    this.#host = {
+      ctx: this.#ctx,
+      onFrame: (from, payload) => {
+        this.#received++;
+        this.#handlers?.onFrame(from, payload);
+      },
+      authenticated: (socket, peer, addr) => this.#authenticated(socket, peer, addr),
+      refuse: (socket, reason, tell, fields) => this.#refuse(socket, reason, tell, fields),
+      closed: (socket) => this.#inbound.delete(socket),
+      countRefused: () => this.#refused++,
+    };
     for (const [id, addr] of Object.entries(options.peers ?? {})) this.setPeer(id as NodeId, addr);
   }
 
@@ -92,11 +107,26 @@ export class TcpTransport implements Transport {
     const tls = this.#o.tls;
     const server = tls
       ? tlsServer(
-          { key: tls.key, cert: tls.cert, ca: tls.ca as string, requestCert: true, rejectUnauthorized: true },
+          {
+            key: tls.key,
+            cert: tls.cert,
+            ca: tls.ca as string,
+            requestCert: true,
+            rejectUnauthorized: true,
+            handshakeTimeout: this.#opts.connectTimeoutMs,
+          },
           (s) => this.#accept(s),
         )
-      : netServer((s) => this.#accept(s));
+      : netServer();
+    // For TLS this runs after tls.Server wrapped the raw socket: closing it closes both.
+    server.on('connection', (raw: Socket) => {
+      if (this.#admit(raw) && tls === undefined) this.#accept(raw);
+    });
     server.on('tlsClientError', (err: Error, socket: Socket) => {
+      // With a listener attached Node leaves the socket open: close it here.
+      socket.destroy();
+      const key = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort}`;
+      if (!this.#handshaking.has(key)) return; // refused by the gate or timed out: already told
       this.#refused++;
       this.#ctx.logger.warn('raft transport: TLS handshake refused', {
         remote: socket.remoteAddress,
@@ -161,6 +191,7 @@ export class TcpTransport implements Transport {
     for (const [id, c] of this.#peers) peers[id] = c.stats;
     return {
       inboundConnections: this.#inbound.size,
+      handshakingConnections: this.#gate.size,
       refusedConnections: this.#refused,
       receivedFrames: this.#received,
       peers,
@@ -173,13 +204,15 @@ export class TcpTransport implements Transport {
     this.#sweep?.cancel();
     for (const c of this.#peers.values()) c.close();
     for (const s of this.#inbound) s.destroy();
+    // Including TLS connections whose handshake has not finished (not in #inbound yet).
+    for (const h of [...this.#handshaking.values()]) h.raw.destroy();
     const server = this.#server;
     if (server !== null) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   #scheduleSweep(): void {
     const every = Math.max(10, this.#opts.idleTimeoutMs / 2);
-    this.#sweep = this.#ctx.clock.setTimeout(() => {
+    this.#sweep = this.#ctx.clock.setTimer(every, () => {
       if (this.#closed) return;
       const now = this.#ctx.clock.now();
       for (const c of this.#peers.values()) c.sweepIdle(now);
@@ -188,7 +221,7 @@ export class TcpTransport implements Transport {
         if (now - last > this.#opts.idleTimeoutMs) this.#refuse(s, 'idle timeout', false);
       }
       this.#scheduleSweep();
-    }, every);
+    });
   }
 
   #refuse(socket: Socket, reason: string, tell: boolean, fields: Record<string, unknown> = {}): void {
@@ -202,128 +235,66 @@ export class TcpTransport implements Transport {
     setImmediate(() => socket.destroy());
   }
 
+  /**
+   * Counts a new TCP connection (TLS or not) as handshaking, or closes it at once when the
+   * caps are reached. It stays counted until it authenticated or closed; one that has not
+   * authenticated within `connectTimeoutMs` is closed, whether or not its TLS handshake started.
+   */
+  #admit(raw: Socket): boolean {
+    const address = raw.remoteAddress ?? 'unknown';
+    const refusal = this.#closed ? 'transport closed' : this.#gate.admit(address);
+    if (refusal !== null) {
+      this.#refused++;
+      // One warning per burst: a flood must not also flood the log.
+      const log = this.#isSaturated ? this.#ctx.logger.debug : this.#ctx.logger.warn;
+      this.#isSaturated = true;
+      log.call(this.#ctx.logger, 'raft transport: connection refused', {
+        remote: address,
+        reason: refusal,
+        handshaking: this.#gate.size,
+      });
+      raw.destroy();
+      return false;
+    }
+    const key = `${address}:${raw.remotePort}`;
+    let done = false;
+    const finish = (): void => {
+      if (done) return;
+      done = true;
+      timer.cancel();
+      this.#gate.release(address);
+      this.#handshaking.delete(key);
+      if (this.#gate.size === 0) this.#isSaturated = false;
+    };
+    const timer = this.#ctx.clock.setTimer(this.#opts.connectTimeoutMs, () => {
+      if (done) return;
+      finish();
+      this.#refused++;
+      this.#ctx.logger.warn('raft transport: connection refused', { remote: key, reason: 'handshake timed out' });
+      raw.destroy();
+    });
+    this.#handshaking.set(key, { raw, release: finish });
+    raw.once('close', finish);
+    return true;
+  }
+
   #accept(socket: Socket): void {
     if (this.#closed) {
       socket.destroy();
       return;
     }
-    const ctx = this.#ctx;
-    socket.setNoDelay(true);
     this.#inbound.add(socket);
-    const tracked = socket as Socket & { orcLastActivity?: number };
-    tracked.orcLastActivity = ctx.clock.now();
-    const decoder = new FrameDecoder(this.#opts.maxFrameBytes);
-    let state: 'hello' | 'auth' | 'open' | 'done' = 'hello';
-    let peer: NodeId | null = null;
-    let serverNonce = '';
-    const handshakeTimer = ctx.clock.setTimeout(() => {
-      if (state !== 'open' && state !== 'done') {
-        state = 'done';
-        this.#refuse(socket, 'handshake timed out', false);
-      }
-    }, this.#opts.connectTimeoutMs);
+    serveInbound(socket, this.#host);
+  }
 
-    const fail = (reason: string, tell: boolean): void => {
-      if (state === 'done') return;
-      state = 'done';
-      handshakeTimer.cancel();
-      this.#refuse(socket, reason, tell, peer === null ? {} : { peer });
-    };
-
-    socket.on('data', (chunk: Buffer) => {
-      if (state === 'done') return;
-      tracked.orcLastActivity = ctx.clock.now();
-      let frames;
-      try {
-        frames = decoder.push(chunk);
-      } catch (err) {
-        fail(errorField(err), true);
-        return;
-      }
-      for (const f of frames) {
-        if (state === 'open' && f.kind === FrameKind.Data) {
-          this.#received++;
-          try {
-            this.#handlers?.onFrame(peer!, f.payload);
-          } catch (err) {
-            fail(`payload refused: ${errorField(err)}`, true);
-            return;
-          }
-          continue;
-        }
-        try {
-          if (state === 'hello' && f.kind === FrameKind.Hello) {
-            const h = decodeJson<Hello>(f.payload, ['cluster', 'from', 'nonce'], 'HELLO');
-            if (h.v !== PROTOCOL_VERSION)
-              throw new RaftError('PROTOCOL', `unsupported protocol version ${String(h.v)}`);
-            if (h.cluster !== ctx.clusterId) {
-              fail(`cluster id mismatch: peer is in cluster ${JSON.stringify(h.cluster)}`, true);
-              return;
-            }
-            peer = h.from as NodeId;
-            // Learn how to answer a dialer we had no address for (e.g. a new leader or member).
-            if (
-              typeof h.addr === 'string' &&
-              parseAddress(h.addr) !== null &&
-              !this.#addresses.has(peer) &&
-              peer !== this.localId
-            ) {
-              this.setPeer(peer, h.addr);
-              ctx.logger.info('raft transport: learned peer address', { peer, address: h.addr });
-            }
-            if (ctx.secret === undefined) {
-              state = 'open';
-              handshakeTimer.cancel();
-              socket.write(encodeFrame(FrameKind.Welcome, encodeJson({})));
-            } else {
-              state = 'auth';
-              serverNonce = newNonce();
-              socket.write(
-                encodeFrame(
-                  FrameKind.Challenge,
-                  encodeJson({
-                    nonce: serverNonce,
-                    proof: proof(ctx.secret, 'listener', ctx.clusterId, h.from, h.nonce),
-                  }),
-                ),
-              );
-            }
-          } else if (state === 'auth' && f.kind === FrameKind.Auth) {
-            const a = decodeJson<Auth>(f.payload, ['proof'], 'AUTH');
-            if (!proofMatches(proof(ctx.secret!, 'dialer', ctx.clusterId, peer!, serverNonce), a.proof)) {
-              fail('authentication failed: wrong shared secret', true);
-              return;
-            }
-            state = 'open';
-            handshakeTimer.cancel();
-            socket.write(encodeFrame(FrameKind.Welcome, encodeJson({})));
-          } else {
-            fail(`unexpected frame kind ${f.kind} in state ${state}`, true);
-            return;
-          }
-        } catch (err) {
-          fail(errorField(err), true);
-          return;
-        }
-      }
-    });
-    socket.on('error', (err) => {
-      if (state !== 'done')
-        ctx.logger.debug('raft transport: inbound connection error', { peer, reason: errorField(err) });
-    });
-    socket.on('close', () => {
-      this.#inbound.delete(socket);
-      handshakeTimer.cancel();
-      if (state !== 'done' && decoder.pendingBytes > 0) {
-        this.#refused++;
-        ctx.logger.warn('raft transport: connection closed mid-frame (truncated frame)', {
-          peer,
-          pendingBytes: decoder.pendingBytes,
-        });
-      } else if (state === 'hello' || state === 'auth') {
-        ctx.logger.warn('raft transport: connection closed during handshake', { peer, state });
-      }
-      state = 'done';
-    });
+  /** An inbound peer proved itself: only now is what it said about itself believed. */
+  #authenticated(socket: Socket, peer: NodeId, addr: string | undefined): void {
+    this.#handshaking.get(`${socket.remoteAddress ?? 'unknown'}:${socket.remotePort}`)?.release();
+    // Learn how to answer a dialer we had no address for (e.g. a new leader or member). An
+    // address from configuration or the log is never replaced by one a peer announces.
+    if (addr !== undefined && parseAddress(addr) !== null && !this.#addresses.has(peer) && peer !== this.localId) {
+      this.setPeer(peer, addr);
+      this.#ctx.logger.info('raft transport: learned peer address', { peer, address: addr });
+    }
   }
 }

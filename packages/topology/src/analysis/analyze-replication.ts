@@ -12,6 +12,7 @@ import type { AnalysisCode, StructureAnalysisCode } from './analysis-codes.js';
 import type { AnalysisOptions, AnalysisSnapshot } from './analysis-input.js';
 import { DEFAULT_ANALYSIS_OPTIONS } from './analysis-input.js';
 import { mariaDbErrantGtid, mysqlErrantGtid } from './errant-gtid.js';
+import { isTopologyError } from '../errors.js';
 import type { ReplicationAnalysis } from './replication-analysis.js';
 import { ANALYSIS_DESCRIPTIONS } from './replication-analysis.js';
 import { matchesClusterFilters } from './cluster-filters.js';
@@ -154,13 +155,23 @@ function formatTimestamp(ms: number): string {
   return new Date(ms).toISOString().replace('T', ' ').slice(0, 19);
 }
 
+/**
+ * The replica's errant GTIDs against its primary, '' when none. A GTID text that does not parse
+ * cannot prove the replica clean, so it is reported in place of the errant set (and raises
+ * ErrantGTIDStructureWarning) rather than read as "nothing errant".
+ */
 function errantOf(replica: Instance, master: Instance): string {
   if (master.lastSeenAt === null || replica.executedGtidSet === '' || master.executedGtidSet === '') return '';
-  if (replica.flavor === 'mariadb' && master.flavor === 'mariadb') {
-    return mariaDbErrantGtid(replica.executedGtidSet, master.executedGtidSet, replica.serverId);
-  }
-  if (replica.gtidMode.startsWith('ON') && master.gtidMode.startsWith('ON')) {
-    return mysqlErrantGtid(replica.executedGtidSet, master.executedGtidSet, master.serverUuid);
+  try {
+    if (replica.flavor === 'mariadb' && master.flavor === 'mariadb') {
+      return mariaDbErrantGtid(replica.executedGtidSet, master.executedGtidSet, replica.serverId);
+    }
+    if (replica.gtidMode.startsWith('ON') && master.gtidMode.startsWith('ON')) {
+      return mysqlErrantGtid(replica.executedGtidSet, master.executedGtidSet, master.serverUuid);
+    }
+  } catch (error) {
+    if (isTopologyError(error, 'INVALID_GTID_SET')) return `unknown (${replica.key}: ${error.message})`;
+    throw error;
   }
   return '';
 }

@@ -1,98 +1,47 @@
 /**
  * Errant GTID detection: transactions a replica executed that its primary never had. Such a
- * replica, promoted, would serve data the rest of the topology lacks. Pure functions over the GTID
- * state strings the probe reads.
+ * replica, promoted, would serve data the rest of the topology lacks. Pure functions over the
+ * GTID texts the probe reads, on the strict sets of ../gtid: a malformed text throws
+ * `INVALID_GTID_SET`, it is never read as "nothing errant".
  */
-
-interface Interval {
-  start: number;
-  end: number;
-}
-
-/** Parses a MySQL GTID set (`uuid:1-5:7,uuid2:1-3`) into sorted intervals per UUID. */
-export function parseMysqlGtidSet(set: string): Map<string, Interval[]> {
-  const out = new Map<string, Interval[]>();
-  for (const part of set.replace(/\s+/g, '').split(',')) {
-    if (part === '') continue;
-    const [uuid, ...ranges] = part.split(':');
-    if (uuid === undefined || uuid === '') continue;
-    const list = out.get(uuid.toLowerCase()) ?? [];
-    for (const r of ranges) {
-      const [a, b] = r.split('-');
-      const start = Number(a);
-      const end = b === undefined ? start : Number(b);
-      if (Number.isFinite(start) && Number.isFinite(end)) list.push({ start, end });
-    }
-    list.sort((x, y) => x.start - y.start);
-    out.set(uuid.toLowerCase(), list);
-  }
-  return out;
-}
-
-function subtractIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  const out: Interval[] = [];
-  for (const iv of a) {
-    let pieces: Interval[] = [{ ...iv }];
-    for (const cut of b) {
-      const next: Interval[] = [];
-      for (const p of pieces) {
-        if (cut.end < p.start || cut.start > p.end) next.push(p);
-        else {
-          if (cut.start > p.start) next.push({ start: p.start, end: cut.start - 1 });
-          if (cut.end < p.end) next.push({ start: cut.end + 1, end: p.end });
-        }
-      }
-      pieces = next;
-    }
-    out.push(...pieces);
-  }
-  return out;
-}
+import { MariaDbGtidList } from '../gtid/mariadb-gtid-list.js';
+import { MysqlGtidSet } from '../gtid/mysql-gtid-set.js';
 
 /**
- * MySQL: the replica's executed set minus the primary's, ignoring the primary's own UUID (the
- * replica cannot have executed more of the primary's transactions than the primary; an apparent
- * surplus is only the two probes' different moments). Returns '' when nothing is errant.
+ * MySQL: the replica's `gtid_executed` minus the primary's, ignoring every GTID (tagged or not)
+ * of the primary's own uuid: the replica cannot have executed more of the primary's transactions
+ * than the primary, so an apparent surplus is only the two probes' different moments. Returns
+ * the errant set's normalized text, '' when nothing is errant.
+ *
+ * @example
+ * ```ts
+ * mysqlErrantGtid(`${u1}:1-10,${u2}:1-5`, `${u1}:1-8,${u2}:1-3`, u1); // `${u2}:4-5`
+ * ```
  */
 export function mysqlErrantGtid(replicaExecuted: string, masterExecuted: string, masterUuid: string): string {
-  const replica = parseMysqlGtidSet(replicaExecuted);
-  const master = parseMysqlGtidSet(masterExecuted);
-  const parts: string[] = [];
-  for (const [uuid, intervals] of replica) {
-    if (uuid === masterUuid.toLowerCase()) continue;
-    const rest = subtractIntervals(intervals, master.get(uuid) ?? []);
-    if (rest.length > 0) {
-      parts.push(`${uuid}:${rest.map((r) => (r.start === r.end ? `${r.start}` : `${r.start}-${r.end}`)).join(':')}`);
-    }
-  }
-  return parts.join(',');
-}
-
-/** Parses a MariaDB GTID list (`domain-server-seq,...`) into a map `domain-server` -> highest seq. */
-export function parseMariaDbGtidList(list: string): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const part of list.replace(/\s+/g, '').split(',')) {
-    const m = /^(\d+)-(\d+)-(\d+)$/.exec(part);
-    if (!m) continue;
-    const id = `${m[1]}-${m[2]}`;
-    out.set(id, Math.max(out.get(id) ?? 0, Number(m[3])));
-  }
-  return out;
+  const replica = MysqlGtidSet.parse(replicaExecuted);
+  const master = MysqlGtidSet.parse(masterExecuted);
+  return replica.withoutSources([masterUuid]).subtract(master).toString();
 }
 
 /**
  * MariaDB, over `@@gtid_binlog_state` (one entry per domain and server id): a replica entry is
- * errant when the primary has no entry for that domain and server at all, or when the entry is the
- * replica's own server id and goes beyond what the primary has. Returns '' when nothing is errant.
+ * errant when the primary has no entry for that domain and server at all, or when it is the
+ * replica's own server id and goes beyond what the primary has (the replica wrote locally).
+ * An entry of another server that is only ahead of the primary's is the probes' different
+ * moments, not errant. Returns the errant entries' normalized text, '' when nothing is errant.
+ *
+ * @example
+ * ```ts
+ * mariaDbErrantGtid('0-1-100,0-2-3', '0-1-120', 2); // '0-2-3'
+ * ```
  */
 export function mariaDbErrantGtid(replicaState: string, masterState: string, replicaServerId: number): string {
-  const replica = parseMariaDbGtidList(replicaState);
-  const master = parseMariaDbGtidList(masterState);
-  const errant: string[] = [];
-  for (const [id, seq] of replica) {
-    const masterSeq = master.get(id);
-    const serverId = Number(id.split('-')[1]);
-    if (masterSeq === undefined || (serverId === replicaServerId && seq > masterSeq)) errant.push(`${id}-${seq}`);
-  }
-  return errant.join(',');
+  const replica = MariaDbGtidList.parse(replicaState, 'gtid_binlog_state');
+  const master = MariaDbGtidList.parse(masterState, 'gtid_binlog_state');
+  const known = new Set(master.entries().map((g) => `${g.domainId}-${g.serverId}`));
+  const beyond = replica.subtract(master).entries();
+  return MariaDbGtidList.of(
+    beyond.filter((g) => !known.has(`${g.domainId}-${g.serverId}`) || g.serverId === replicaServerId),
+  ).toString();
 }

@@ -1,12 +1,13 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
 import { Backend, validateBackendConfig } from '@orc/backend';
-import { BackendInstanceRepository, fromInstanceRecord, toInstanceRecord } from './backend-instance-repository.js';
+import { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend-instance-store.js';
 import { BackendAnalysisState } from './backend-analysis-state.js';
 import { DiscoveryLoop } from '../discovery/discovery-loop.js';
-import { ManualClock } from '../manual-clock.js';
+import { ManualClock, instanceRow, replicaRow } from '@orc/testkit';
 import { validateTopologyConfig } from '../topology-config.js';
 import { analyzeReplication } from '../analysis/analyze-replication.js';
 import { FakeWorld, findingsOf, k } from '../../test/fake-world.js';
+import { advanceSettled } from '../../test/advance.js';
 import type { Instance } from '../instance/instance.js';
 
 let backend: Backend;
@@ -48,11 +49,11 @@ describe('backend adapters (SQLite in memory)', () => {
   it('lets the discovery loop write batches to the backend and restart from it', async () => {
     const world = new FakeWorld().add('p:3306', null).add('r1:3306', 'p:3306').add('r2:3306', 'p:3306');
     const clock = new ManualClock();
-    const repository = new BackendInstanceRepository(backend);
-    const config = validateTopologyConfig({ DiscoverySeeds: ['r1:3306'] });
-    const loop = new DiscoveryLoop({ config, prober: world, repository, clock });
+    const store = new BackendInstanceStore(backend);
+    const config = validateTopologyConfig({ discoverySeeds: ['r1:3306'] });
+    const loop = new DiscoveryLoop({ config, prober: world, store, clock });
     await loop.start();
-    await clock.advance(500);
+    await advanceSettled(clock, 500);
     await loop.stop();
     const stored = await backend.instances.readAll();
     expect(stored.map((r) => `${r.hostname}:${r.port}:${r.clusterName}`)).toEqual([
@@ -62,13 +63,39 @@ describe('backend adapters (SQLite in memory)', () => {
     ]);
 
     // A new loop starts from what the backend holds, before probing anything.
-    world.server('p:3306').failWith = 'connection_refused';
-    const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, repository, clock });
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
+    const loop2 = new DiscoveryLoop({ config: validateTopologyConfig({}), prober: world, store, clock });
     await loop2.start();
     expect(loop2.instances().length).toBe(3);
-    await clock.advance(100);
-    expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('connection_refused');
+    await advanceSettled(clock, 100);
+    expect(loop2.instance(k('p:3306'))?.lastProbeError?.code).toBe('CONNECTION_REFUSED');
     await loop2.stop();
+  });
+
+  it('analyses rows another node wrote: a primary gone silent while its replicas lost it', async () => {
+    const now = Date.UTC(2026, 0, 1);
+    const seen = { lastChecked: now - 1000, lastAttemptedCheck: now - 1000, lastSeen: now - 1000 };
+    const p = { hostname: 'p', port: 3306 };
+    const lost = {
+      ...seen,
+      slaveIoRunning: false,
+      replicationIoThreadState: 2,
+      lastIoError: 'error reconnecting to master',
+    };
+    await backend.instances.upsert([
+      instanceRow('p', 3306, {
+        clusterName: 'p:3306',
+        lastChecked: now - 1000,
+        lastAttemptedCheck: now - 1000,
+        lastSeen: now - 20_000,
+      }),
+      replicaRow('r1', 3306, p, 'p:3306', lost),
+      replicaRow('r2', 3306, p, 'p:3306', lost),
+    ]);
+    const instances = await new BackendInstanceStore(backend).readInstances();
+    expect(instances.find((i) => i.key === k('r1:3306'))?.masterKey).toBe('p:3306');
+    const entries = analyzeReplication({ now, instances });
+    expect(entries.find((e) => e.AnalyzedInstanceKey.Hostname === 'p')?.Analysis).toBe('DeadMaster');
   });
 
   it('reads downtime and candidates for the analysis', async () => {
@@ -84,25 +111,16 @@ describe('backend adapters (SQLite in memory)', () => {
     expect(downtimes.map((d) => d.key)).toEqual(['p:3306']);
     const candidates = await state.readCandidates();
     expect(candidates).toMatchObject([{ key: 'r1:3306', promotionRule: 'must_not' }]);
-    const p = { ...fromInstanceRecord(toInstanceRecord({ ...emptyPrimary() })) };
-    const entries = analyzeReplication({ now: Date.now(), instances: [p], downtimes }, {});
+    const now = Date.UTC(2026, 0, 1);
+    const p = fromInstanceRecord(
+      instanceRow('p', 3306, {
+        clusterName: 'p:3306',
+        lastChecked: now,
+        lastAttemptedCheck: now,
+        lastSeen: now - 10_000,
+      }),
+    );
+    const entries = analyzeReplication({ now, instances: [p], downtimes }, {});
     expect(entries[0]?.IsDowntimed).toBe(true);
   });
 });
-
-function emptyPrimary(): Instance {
-  const world = new FakeWorld().add('p:3306', null);
-  return {
-    key: k('p:3306'),
-    ...findingsOf(k('p:3306'), world.server('p:3306')),
-    clusterName: 'p:3306',
-    replicationDepth: 0,
-    isCoMaster: false,
-    binlogCoordinatesUnchangedSince: null,
-    lastCheckedAt: Date.now(),
-    lastSeenAt: Date.now() - 10_000,
-    lastAttemptedCheckAt: Date.now(),
-    isLastCheckPartialSuccess: false,
-    lastProbeError: null,
-  };
-}

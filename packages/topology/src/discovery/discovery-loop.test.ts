@@ -1,19 +1,20 @@
 import { describe, it, expect } from '@jest/globals';
 import { DiscoveryLoop } from './discovery-loop.js';
-import { InMemoryInstanceRepository } from './instance-repository.js';
-import { ManualClock } from '../manual-clock.js';
+import { InMemoryInstanceStore } from './instance-store.js';
+import { ManualClock } from '@orc/testkit';
 import { validateTopologyConfig } from '../topology-config.js';
 import type { TopologyConfigInput } from '../topology-config.js';
 import { FakeWorld, k } from '../../test/fake-world.js';
+import { advanceSettled } from '../../test/advance.js';
 import { isLastCheckValid } from '../analysis/analyze-replication.js';
 
 const LOST = "error reconnecting to master 'repl@p:3306' - retry-time: 60 message: Can't connect";
 
 function setup(world: FakeWorld, config: TopologyConfigInput = {}) {
   const clock = new ManualClock();
-  const repository = new InMemoryInstanceRepository();
-  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, repository, clock });
-  return { clock, repository, loop };
+  const store = new InMemoryInstanceStore();
+  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, store, clock });
+  return { clock, store, loop };
 }
 
 function chain(): FakeWorld {
@@ -27,58 +28,58 @@ function chain(): FakeWorld {
 describe('DiscoveryLoop', () => {
   it('finds a whole chained topology from one replica and names the cluster after the primary', async () => {
     const world = chain();
-    const { clock, repository, loop } = setup(world, { DiscoverySeeds: ['r2:3306'] });
+    const { clock, store, loop } = setup(world, { discoverySeeds: ['r2:3306'] });
     await loop.start();
-    await clock.advance(200);
-    const stored = await repository.readInstances();
+    await advanceSettled(clock, 200);
+    const stored = await store.readInstances();
     expect(stored.map((i) => i.key).sort()).toEqual(['im:3306', 'p:3306', 'r1:3306', 'r2:3306']);
     expect(new Set(stored.map((i) => i.clusterName))).toEqual(new Set(['p:3306']));
     expect(loop.instance(k('r2:3306'))?.replicationDepth).toBe(2);
-    expect(repository.batchCount).toBeLessThanOrEqual(3);
+    expect(store.batchCount).toBeLessThanOrEqual(3);
     await loop.stop();
   });
 
   it('re-probes each server every InstancePollSeconds, and de-duplicates queued keys', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306', 'p:3306', 'r1:3306'], InstancePollSeconds: 5 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306', 'p:3306', 'r1:3306'], instancePollSeconds: 5 });
     await loop.start();
-    await clock.advance(100);
+    await advanceSettled(clock, 100);
     expect(world.count('p:3306')).toBe(1);
-    await clock.advance(5000);
+    await advanceSettled(clock, 5000);
     expect(world.count('p:3306')).toBe(2);
-    await clock.advance(10_000);
+    await advanceSettled(clock, 10_000);
     expect(world.count('p:3306')).toBe(4);
     await loop.stop();
   });
 
   it('keeps the last known state of a server that stops answering, marked not checked', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
-    await clock.advance(100);
-    world.server('p:3306').failWith = 'connection_refused';
-    await clock.advance(5000);
+    await advanceSettled(clock, 100);
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
+    await advanceSettled(clock, 5000);
     const p = loop.instance(k('p:3306'))!;
     expect(p.serverId).toBe(3306);
     expect(p.replicaKeys.length).toBe(2);
     expect(p.lastCheckedAt! > p.lastSeenAt!).toBe(true);
-    expect(p.lastProbeError?.code).toBe('connection_refused');
+    expect(p.lastProbeError?.code).toBe('CONNECTION_REFUSED');
     await loop.stop();
   });
 
   it('re-probes the replicas of a primary whose probe fails at once, then at the emergent interval', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], EmergentPollMilliseconds: 250 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], emergentPollMilliseconds: 250 });
     await loop.start();
-    await clock.advance(100);
+    await advanceSettled(clock, 100);
     const before = world.count('r1:3306');
-    await clock.advance(2000); // mid-poll: no regular probe of r1 is due
-    world.server('p:3306').failWith = 'connection_refused';
+    await advanceSettled(clock, 2000); // mid-poll: no regular probe of r1 is due
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
     expect(world.count('r1:3306')).toBe(before);
     await loop.discover(k('p:3306')); // p fails now
-    await clock.advance(1);
+    await advanceSettled(clock, 1);
     expect(world.count('r1:3306')).toBe(before + 1); // r1 re-probed at once, not at its next poll
-    await clock.advance(1000);
+    await advanceSettled(clock, 1000);
     expect(world.count('r1:3306')).toBeGreaterThanOrEqual(before + 4); // every 250 ms while p is suspected
     expect(world.count('p:3306')).toBeGreaterThanOrEqual(5);
     await loop.stop();
@@ -86,12 +87,12 @@ describe('DiscoveryLoop', () => {
 
   it('probes a primary at once when a replica reports it lost it', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
-    await clock.advance(100); // p probed at 0, r1 at ~0
+    await advanceSettled(clock, 100); // p probed at 0, r1 at ~0
     const before = world.count('p:3306');
     Object.assign(world.server('r1:3306'), { io: 'Connecting', ioError: LOST });
-    await clock.advance(4990); // r1's next poll shows the lost primary
+    await advanceSettled(clock, 4990); // r1's next poll shows the lost primary
     expect(world.count('p:3306')).toBeGreaterThan(before);
     await loop.stop();
   });
@@ -99,14 +100,14 @@ describe('DiscoveryLoop', () => {
   it('records a probe error for a seed that does not exist and goes on; survives a prober that throws', async () => {
     const world = chain();
     world.throwOn = k('r1:3306');
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['nowhere:3306', 'p:3306'] });
+    const { clock, loop } = setup(world, { discoverySeeds: ['nowhere:3306', 'p:3306'] });
     await loop.start();
-    await clock.advance(100);
-    expect(loop.instance(k('nowhere:3306'))?.lastProbeError?.code).toBe('unresolvable_host');
+    await advanceSettled(clock, 100);
+    expect(loop.instance(k('nowhere:3306'))?.lastProbeError?.code).toBe('UNRESOLVABLE_HOST');
     expect(loop.instance(k('nowhere:3306'))?.lastSeenAt).toBeNull();
-    expect(loop.instance(k('r1:3306'))?.lastProbeError?.code).toBe('unexpected_response');
+    expect(loop.instance(k('r1:3306'))?.lastProbeError?.code).toBe('UNEXPECTED_RESPONSE');
     expect(loop.instance(k('r2:3306'))?.lastSeenAt).not.toBeNull();
-    await clock.advance(5000);
+    await advanceSettled(clock, 5000);
     expect(world.count('p:3306')).toBe(2);
     await loop.stop();
   });
@@ -116,16 +117,16 @@ describe('DiscoveryLoop', () => {
     for (let i = 0; i < 20; i++) world.add(`r${i}:3306`, 'p:3306', { hang: true });
     world.add('skip-me:3306', 'p:3306');
     const { clock, loop } = setup(world, {
-      DiscoverySeeds: ['p:3306'],
-      DiscoveryMaxConcurrency: 4,
-      DiscoveryIgnoreHostnameFilters: ['^skip-'],
+      discoverySeeds: ['p:3306'],
+      discoveryMaxConcurrency: 4,
+      discoveryIgnoreHostnameFilters: ['^skip-'],
     });
     await loop.start();
-    await clock.advance(10);
+    await advanceSettled(clock, 10);
     expect(world.maxInFlight).toBe(4);
     for (let i = 0; i < 10; i++) {
       world.releaseAll();
-      await clock.advance(10);
+      await advanceSettled(clock, 10);
     }
     expect(world.maxInFlight).toBe(4);
     expect(world.count('skip-me:3306')).toBe(0);
@@ -136,15 +137,15 @@ describe('DiscoveryLoop', () => {
 
   it('forgets a server and does not rediscover it for three polls', async () => {
     const world = chain();
-    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
-    await clock.advance(200);
+    await advanceSettled(clock, 200);
     await loop.forget([k('r1:3306')]);
     expect(loop.instance(k('r1:3306'))).toBeUndefined();
-    expect((await repository.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
-    await clock.advance(10_000);
+    expect((await store.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
+    await advanceSettled(clock, 10_000);
     expect(loop.instance(k('r1:3306'))).toBeUndefined();
-    await clock.advance(10_000);
+    await advanceSettled(clock, 10_000);
     expect(loop.instance(k('r1:3306'))).toBeDefined();
     await loop.stop();
   });
@@ -154,40 +155,40 @@ describe('DiscoveryLoop', () => {
     const { loop, clock } = setup(world);
     await loop.start();
     const pending = loop.discover(k('im:3306'));
-    await clock.advance(1);
+    await advanceSettled(clock, 1);
     const im = await pending;
     expect(im.masterKey).toBe('p:3306');
     await loop.stop();
-    await expect(loop.discover(k('p:3306'))).rejects.toMatchObject({ code: 'stopped' });
+    await expect(loop.discover(k('p:3306'))).rejects.toMatchObject({ code: 'STOPPED' });
   });
 
-  it('keeps going when the repository fails, and writes later', async () => {
+  it('keeps going when the store fails, and writes later', async () => {
     const world = chain();
-    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'] });
-    const original = repository.upsertInstances.bind(repository);
+    const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'] });
+    const original = store.upsertInstances.bind(store);
     let fail = true;
-    repository.upsertInstances = async (rows) => {
+    store.upsertInstances = async (rows) => {
       if (fail) throw new Error('backend down');
       return original(rows);
     };
     await loop.start();
-    await clock.advance(500);
-    expect((await repository.readInstances()).length).toBe(0);
+    await advanceSettled(clock, 500);
+    expect((await store.readInstances()).length).toBe(0);
     fail = false;
-    await clock.advance(500);
-    expect((await repository.readInstances()).length).toBe(4);
+    await advanceSettled(clock, 500);
+    expect((await store.readInstances()).length).toBe(4);
     await loop.stop();
   });
 
   it('stamps an attempt that hangs past ReasonableInstanceCheckSeconds, turning the server invalid before any timeout', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'] });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
-    await clock.advance(100);
+    await advanceSettled(clock, 100);
     world.server('p:3306').hang = true;
-    await clock.advance(4900 + 1000); // the poll at 5000 hangs; stamped at ~6000: still within poll + 1 s
+    await advanceSettled(clock, 4900 + 1000); // the poll at 5000 hangs; stamped at ~6000: still within poll + 1 s
     expect(isLastCheckValid(loop.instance(k('p:3306'))!)).toBe(true);
-    await clock.advance(1500);
+    await advanceSettled(clock, 1500);
     const p = loop.instance(k('p:3306'))!;
     expect(p.lastAttemptedCheckAt! > p.lastSeenAt! + 6000).toBe(true);
     expect(isLastCheckValid(p)).toBe(false);
@@ -197,29 +198,29 @@ describe('DiscoveryLoop', () => {
 
   it('probes a server that stays down at the emergent pace only for the suspicion window', async () => {
     const world = chain();
-    const { clock, loop } = setup(world, { DiscoverySeeds: ['p:3306'], InstancePollSeconds: 5 });
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
-    await clock.advance(100);
-    world.server('r1:3306').failWith = 'connection_refused';
-    await clock.advance(5000); // r1 fails at its poll: suspected for 10 s
-    await clock.advance(10_000);
+    await advanceSettled(clock, 100);
+    world.server('r1:3306').failWith = 'CONNECTION_REFUSED';
+    await advanceSettled(clock, 5000); // r1 fails at its poll: suspected for 10 s
+    await advanceSettled(clock, 10_000);
     const during = world.count('r1:3306');
     expect(during).toBeGreaterThan(20);
-    await clock.advance(20_000); // back on the 5 s poll
+    await advanceSettled(clock, 20_000); // back on the 5 s poll
     expect(world.count('r1:3306') - during).toBeLessThanOrEqual(5);
     await loop.stop();
   });
 
   it('forgets a server unseen for UnseenInstanceForgetHours', async () => {
     const world = chain();
-    const { clock, loop, repository } = setup(world, { DiscoverySeeds: ['p:3306'], UnseenInstanceForgetHours: 0.01 });
+    const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'], unseenInstanceForgetHours: 0.01 });
     await loop.start();
-    await clock.advance(200);
-    world.server('r1:3306').failWith = 'connection_refused';
+    await advanceSettled(clock, 200);
+    world.server('r1:3306').failWith = 'CONNECTION_REFUSED';
     world.server('p:3306').replicas = [k('im:3306')]; // p no longer lists r1
-    await clock.advance(40_000); // 36 s = 0.01 h
+    await advanceSettled(clock, 40_000); // 36 s = 0.01 h
     expect(loop.instance(k('r1:3306'))).toBeUndefined();
-    expect((await repository.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
+    expect((await store.readInstances()).some((i) => i.key === 'r1:3306')).toBe(false);
     await loop.stop();
   });
 });

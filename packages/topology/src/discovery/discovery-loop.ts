@@ -1,16 +1,16 @@
-import type { TimerHandle, TopologyClock } from '../clock.js';
+import type { TimerHandle, Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { TopologyError } from '../errors.js';
 import type { Instance } from '../instance/instance.js';
 import { isIoThreadRunning, unseenInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
-import type { TopologyLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { ProbeOutcome, Prober } from '../probe/instance-prober.js';
 import type { TopologyConfig } from '../topology-config.js';
 import { ProbeSchedule } from './probe-schedule.js';
-import type { InstanceRepository } from './instance-repository.js';
+import type { InstanceStore } from './instance-store.js';
 import { InstanceWriter } from './instance-writer.js';
 
 /** What the loop reports after each probe. */
@@ -24,9 +24,9 @@ export interface ProbeEvent {
 export interface DiscoveryLoopParts {
   readonly config: TopologyConfig;
   readonly prober: Prober;
-  readonly repository: InstanceRepository;
-  readonly clock?: TopologyClock;
-  readonly logger?: TopologyLogger;
+  readonly store: InstanceStore;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
 }
 
 const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['selfBinlogCoordinates']): boolean =>
@@ -35,7 +35,7 @@ const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['self
 /**
  * Continuous discovery: a de-duplicating queue of keys, at most `DiscoveryMaxConcurrency` probes
  * at once, every known server re-probed every `InstancePollSeconds`, the primary and replicas of
- * each probed server followed, results written to the repository in batches.
+ * each probed server followed, results written to the instance store in batches.
  *
  * Faster detection: when a probe of a server fails, when a kept connection to it drops, or when a
  * replica reports that it lost its primary, that server is *suspected*: it and its replicas are
@@ -49,9 +49,9 @@ const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['self
 export class DiscoveryLoop {
   readonly #config: TopologyConfig;
   readonly #prober: Prober;
-  readonly #repository: InstanceRepository;
-  readonly #clock: TopologyClock;
-  readonly #logger: TopologyLogger;
+  readonly #store: InstanceStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #instances = new Map<InstanceKey, Instance>();
   readonly #queue = new Set<InstanceKey>();
   readonly #urgent = new Set<InstanceKey>();
@@ -75,12 +75,12 @@ export class DiscoveryLoop {
   constructor(parts: DiscoveryLoopParts) {
     this.#config = parts.config;
     this.#prober = parts.prober;
-    this.#repository = parts.repository;
+    this.#store = parts.store;
     this.#clock = parts.clock ?? systemClock;
     this.#logger = parts.logger ?? noopLogger;
-    this.#ignore = this.#config.DiscoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
-    this.#ignoreReplica = this.#config.DiscoveryIgnoreReplicaHostnameFilters.map((f) => new RegExp(f));
-    this.#ignoreMaster = this.#config.DiscoveryIgnoreMasterHostnameFilters.map((f) => new RegExp(f));
+    this.#ignore = this.#config.discoveryIgnoreHostnameFilters.map((f) => new RegExp(f));
+    this.#ignoreReplica = this.#config.discoveryIgnoreReplicaHostnameFilters.map((f) => new RegExp(f));
+    this.#ignoreMaster = this.#config.discoveryIgnoreMasterHostnameFilters.map((f) => new RegExp(f));
     this.#schedule = new ProbeSchedule<InstanceKey>(this.#clock, (keys) => {
       if (!this.#running) return;
       for (const key of keys) this.#enqueue(key);
@@ -88,11 +88,11 @@ export class DiscoveryLoop {
     });
     this.#writer = new InstanceWriter({
       instances: this.#instances,
-      repository: this.#repository,
+      store: this.#store,
       clock: this.#clock,
       logger: this.#logger,
-      batchMs: this.#config.WriteBatchMilliseconds,
-      maxBatch: this.#config.WriteBatchMaxSize,
+      batchMs: this.#config.writeBatchMilliseconds,
+      maxBatch: this.#config.writeBatchMaxSize,
     });
   }
 
@@ -111,13 +111,13 @@ export class DiscoveryLoop {
     };
   }
 
-  /** Loads the instances the repository holds (keeping their last known state), queues them and the seeds, and starts probing. */
+  /** Loads the instances the store holds (keeping their last known state), queues them and the seeds, and starts probing. */
   async start(): Promise<void> {
-    if (this.#stopped) throw new TopologyError('stopped', 'discovery loop was stopped; create a new one');
+    if (this.#stopped) throw new TopologyError('STOPPED', 'discovery loop was stopped; create a new one');
     if (this.#running) return;
     this.#running = true;
     try {
-      for (const i of await this.#repository.readInstances()) {
+      for (const i of await this.#store.readInstances()) {
         if (!this.#instances.has(i.key)) this.#instances.set(i.key, i);
       }
     } catch (error) {
@@ -125,7 +125,7 @@ export class DiscoveryLoop {
     }
     this.#writer.topologyChanged();
     for (const key of this.#instances.keys()) this.#enqueue(key);
-    for (const seed of this.#config.DiscoverySeeds) this.#enqueue(seed);
+    for (const seed of this.#config.discoverySeeds) this.#enqueue(seed);
     this.#pump();
   }
 
@@ -142,7 +142,7 @@ export class DiscoveryLoop {
     await this.#writer.flush();
     for (const waiters of this.#waiters.values()) {
       for (const w of waiters)
-        w.reject(new TopologyError('stopped', 'discovery loop stopped before the probe finished'));
+        w.reject(new TopologyError('STOPPED', 'discovery loop stopped before the probe finished'));
     }
     this.#waiters.clear();
     await this.#prober.close();
@@ -166,15 +166,15 @@ export class DiscoveryLoop {
 
   /**
    * Probes `key` now (ahead of the queue) and resolves with the resulting instance, whether the
-   * probe succeeded or not (see `lastProbeError`). Throws `invalid_argument` for an ignored host
-   * and `stopped` after {@link stop}.
+   * probe succeeded or not (see `lastProbeError`). Throws `INVALID_ARGUMENT` for an ignored host
+   * and `STOPPED` after {@link stop}.
    */
   discover(key: InstanceKey): Promise<Instance> {
     if (this.#stopped || !this.#running) {
-      return Promise.reject(new TopologyError('stopped', 'discovery loop is not running'));
+      return Promise.reject(new TopologyError('STOPPED', 'discovery loop is not running'));
     }
     if (this.#isIgnored(key, this.#ignore)) {
-      return Promise.reject(new TopologyError('invalid_argument', `${key} matches DiscoveryIgnoreHostnameFilters`));
+      return Promise.reject(new TopologyError('INVALID_ARGUMENT', `${key} matches DiscoveryIgnoreHostnameFilters`));
     }
     this.#forgotten.delete(key);
     return new Promise((resolve, reject) => {
@@ -186,11 +186,11 @@ export class DiscoveryLoop {
   }
 
   /**
-   * Forgets servers: drops them from memory and the repository and does not rediscover them for
+   * Forgets servers: drops them from memory and the store and does not rediscover them for
    * three poll intervals (a primary that still lists one as its replica brings it back after that).
    */
   async forget(keys: readonly InstanceKey[]): Promise<void> {
-    const until = this.#clock.now() + 3 * this.#config.InstancePollSeconds * 1000;
+    const until = this.#clock.now() + 3 * this.#config.instancePollSeconds * 1000;
     for (const key of keys) {
       this.#instances.delete(key);
       this.#queue.delete(key);
@@ -202,7 +202,7 @@ export class DiscoveryLoop {
       this.#prober.forget(key);
     }
     this.#writer.topologyChanged();
-    await this.#repository.deleteInstances(keys);
+    await this.#store.deleteInstances(keys);
   }
 
   /** Marks `key` suspected: it and its replicas are probed now and then at the emergent interval. */
@@ -210,7 +210,7 @@ export class DiscoveryLoop {
     if (!this.#running) return;
     const now = this.#clock.now();
     const wasSuspected = (this.#suspects.get(key) ?? 0) > now;
-    this.#suspects.set(key, now + this.#config.EmergentWindowSeconds * 1000);
+    this.#suspects.set(key, now + this.#config.emergentWindowSeconds * 1000);
     if (!wasSuspected) this.#logger.info('suspecting instance', { key, reason });
     if (options.probeSelf !== false) this.#probeNow(key, false);
     const replicas = this.#replicasOf(key);
@@ -218,7 +218,7 @@ export class DiscoveryLoop {
     if (!wasSuspected && replicas.length > 0) {
       // The replicas learn of a crash at the same instant orc does, but may need a few
       // milliseconds to show it (their IO thread still says Yes): look once more shortly after.
-      this.#clock.setTimer(Math.max(1, Math.round(this.#config.EmergentPollMilliseconds / 5)), () => {
+      this.#clock.setTimer(Math.max(1, Math.round(this.#config.emergentPollMilliseconds / 5)), () => {
         if (!this.#running || !this.#isSuspected(key, this.#clock.now())) return;
         for (const r of replicas) if (this.#instances.has(r)) this.#probeNow(r, true);
       });
@@ -241,7 +241,7 @@ export class DiscoveryLoop {
       this.#forgotten.delete(key);
     }
     if (this.#inFlight.has(key) || this.#urgent.has(key) || this.#queue.has(key)) return;
-    if (this.#queue.size >= this.#config.DiscoveryQueueCapacity) {
+    if (this.#queue.size >= this.#config.discoveryQueueCapacity) {
       this.#logger.warn('discovery queue full; key dropped until its next poll', { key });
       return;
     }
@@ -251,7 +251,7 @@ export class DiscoveryLoop {
   /** Probes `key` ahead of the queue, at most once per emergent interval unless `force`. */
   #probeNow(key: InstanceKey, force: boolean): void {
     const now = this.#clock.now();
-    if (!force && now - (this.#lastUrgent.get(key) ?? -Infinity) < this.#config.EmergentPollMilliseconds) return;
+    if (!force && now - (this.#lastUrgent.get(key) ?? -Infinity) < this.#config.emergentPollMilliseconds) return;
     this.#lastUrgent.set(key, now);
     if (this.#inFlight.has(key)) {
       this.#again.add(key);
@@ -270,7 +270,7 @@ export class DiscoveryLoop {
 
   /** orchestrator's `UnseenInstanceForgetHours`: a server not seen for that long is forgotten. */
   #isLongUnseen(inst: Instance, now: number): boolean {
-    return inst.lastSeenAt !== null && now - inst.lastSeenAt > this.#config.UnseenInstanceForgetHours * 3_600_000;
+    return inst.lastSeenAt !== null && now - inst.lastSeenAt > this.#config.unseenInstanceForgetHours * 3_600_000;
   }
 
   #isSuspected(key: InstanceKey | null, now: number): boolean {
@@ -289,14 +289,14 @@ export class DiscoveryLoop {
     const now = this.#clock.now();
     const inst = this.#instances.get(key);
     const emergent = this.#isSuspected(key, now) || this.#isSuspected(inst?.masterKey ?? null, now);
-    const interval = emergent ? this.#config.EmergentPollMilliseconds : this.#config.InstancePollSeconds * 1000;
+    const interval = emergent ? this.#config.emergentPollMilliseconds : this.#config.instancePollSeconds * 1000;
     const due = Math.max(now, startedAt + interval);
     this.#schedule.at(key, due);
   }
 
   #pump(): void {
     if (!this.#running) return;
-    while (this.#inFlight.size < this.#config.DiscoveryMaxConcurrency) {
+    while (this.#inFlight.size < this.#config.discoveryMaxConcurrency) {
       const next = this.#urgent.values().next();
       const key = next.done === true ? this.#queue.values().next().value : next.value;
       if (key === undefined) break;
@@ -316,15 +316,16 @@ export class DiscoveryLoop {
    */
   #armPendingSweep(): void {
     if (this.#pendingSweep !== null || !this.#running) return;
-    const every = Math.max(100, this.#config.ReasonableInstanceCheckSeconds * 1000);
+    const every = Math.max(100, this.#config.reasonableInstanceCheckSeconds * 1000);
     this.#pendingSweep = this.#clock.setTimer(every, () => {
       this.#pendingSweep = null;
       const now = this.#clock.now();
+      const wallNow = this.#clock.wallNow();
       for (const [key, since] of this.#inFlightSince) {
         if (now - since < every) continue;
         const inst = this.#instances.get(key);
         if (inst !== undefined) {
-          this.#instances.set(key, { ...inst, lastAttemptedCheckAt: now });
+          this.#instances.set(key, { ...inst, lastAttemptedCheckAt: wallNow });
           this.#writer.markDirty(key);
         }
       }
@@ -333,7 +334,9 @@ export class DiscoveryLoop {
   }
 
   #launch(key: InstanceKey): void {
+    // Monotonic for the schedule; wall time for the stamp kept on the instance.
     const startedAt = this.#clock.now();
+    const startedAtWall = this.#clock.wallNow();
     this.#inFlightSince.set(key, startedAt);
     this.#armPendingSweep();
     this.#schedule.cancel(key);
@@ -346,11 +349,11 @@ export class DiscoveryLoop {
         const e =
           error instanceof TopologyError
             ? error
-            : new TopologyError('unexpected_response', String(error), { cause: error });
+            : new TopologyError('UNEXPECTED_RESPONSE', String(error), { cause: error });
         outcome = { ok: false, key, error: e, isPartialSuccess: false };
       }
       try {
-        if (this.#instances.has(key) || !this.#forgotten.has(key)) this.#record(key, startedAt, outcome);
+        if (this.#instances.has(key) || !this.#forgotten.has(key)) this.#record(key, startedAtWall, outcome);
       } catch (error) {
         this.#logger.error('discovery could not record a probe', { key, error: String(error) });
       }
@@ -368,8 +371,10 @@ export class DiscoveryLoop {
     });
   }
 
+  /** `startedAt` and every stamp on the instance are wall (epoch) milliseconds. */
   #record(key: InstanceKey, startedAt: number, outcome: ProbeOutcome): void {
-    const now = this.#clock.now();
+    const now = this.#clock.wallNow();
+    const monoNow = this.#clock.now();
     const prev = this.#instances.get(key);
     let inst: Instance;
     if (outcome.ok) {
@@ -434,12 +439,12 @@ export class DiscoveryLoop {
         !isIoThreadRunning(inst) &&
         (prev === undefined || prev.lastSeenAt === null || prev.replication === null || isIoThreadRunning(prev));
       if (lostMaster && inst.masterKey !== null && this.#instances.has(inst.masterKey)) {
-        if (!this.#isSuspected(inst.masterKey, now)) this.suspect(inst.masterKey, 'a replica lost it');
+        if (!this.#isSuspected(inst.masterKey, monoNow)) this.suspect(inst.masterKey, 'a replica lost it');
       }
     } else if (prev !== undefined && prev.lastSeenAt !== null && prev.lastProbeError === null) {
       // Faster detection: a server whose last probe succeeded and this one failed. Only the
       // transition counts: a server that stays down is back on the normal poll after the window.
-      if (!this.#isSuspected(key, now)) this.suspect(key, outcome.error.code, { probeSelf: false });
+      if (!this.#isSuspected(key, monoNow)) this.suspect(key, outcome.error.code, { probeSelf: false });
     }
 
     for (const l of this.#listeners) {

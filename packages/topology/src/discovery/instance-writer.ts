@@ -1,9 +1,9 @@
-import type { TimerHandle, TopologyClock } from '../clock.js';
+import type { TimerHandle, Clock } from '../clock.js';
 import { resolveClusters } from '../cluster/cluster-resolver.js';
 import type { Instance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
-import type { TopologyLogger } from '../logger.js';
-import type { InstanceRepository } from './instance-repository.js';
+import type { Logger } from '../logger.js';
+import type { InstanceStore } from './instance-store.js';
 
 /**
  * Gathers the discovery loop's changed instances and writes them in batches: at most every
@@ -13,9 +13,9 @@ import type { InstanceRepository } from './instance-repository.js';
  */
 export class InstanceWriter {
   readonly #instances: Map<InstanceKey, Instance>;
-  readonly #repository: InstanceRepository;
-  readonly #clock: TopologyClock;
-  readonly #logger: TopologyLogger;
+  readonly #store: InstanceStore;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
   readonly #batchMs: number;
   readonly #maxBatch: number;
   readonly #dirty = new Set<InstanceKey>();
@@ -26,14 +26,14 @@ export class InstanceWriter {
 
   constructor(parts: {
     instances: Map<InstanceKey, Instance>;
-    repository: InstanceRepository;
-    clock: TopologyClock;
-    logger: TopologyLogger;
+    store: InstanceStore;
+    clock: Clock;
+    logger: Logger;
     batchMs: number;
     maxBatch: number;
   }) {
     this.#instances = parts.instances;
-    this.#repository = parts.repository;
+    this.#store = parts.store;
     this.#clock = parts.clock;
     this.#logger = parts.logger;
     this.#batchMs = parts.batchMs;
@@ -105,7 +105,7 @@ export class InstanceWriter {
       const chunk = keys.slice(i, i + this.#maxBatch);
       const rows = chunk.map((k) => this.#instances.get(k)).filter((x): x is Instance => x !== undefined);
       try {
-        await this.#repository.upsertInstances(rows);
+        await this.#store.upsertInstances(rows);
       } catch (error) {
         this.#logger.error('instance write failed; will retry', { count: rows.length, error: String(error) });
         for (const k of chunk) this.#dirty.add(k);

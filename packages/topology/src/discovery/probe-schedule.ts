@@ -1,4 +1,4 @@
-import type { TimerHandle, TopologyClock } from '../clock.js';
+import type { TimerHandle, Clock } from '../clock.js';
 import { DueHeap } from './due-heap.js';
 
 /**
@@ -6,14 +6,14 @@ import { DueHeap } from './due-heap.js';
  * time, whatever the number of servers. Re-scheduling a key replaces its previous due time.
  */
 export class ProbeSchedule<K> {
-  readonly #clock: TopologyClock;
+  readonly #clock: Clock;
   readonly #onDue: (keys: K[]) => void;
   readonly #heap = new DueHeap<K>();
   readonly #current = new Map<K, number>();
   #tick: { at: number; handle: TimerHandle } | null = null;
   #stopped = false;
 
-  constructor(clock: TopologyClock, onDue: (keys: K[]) => void) {
+  constructor(clock: Clock, onDue: (keys: K[]) => void) {
     this.#clock = clock;
     this.#onDue = onDue;
   }

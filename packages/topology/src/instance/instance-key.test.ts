@@ -19,7 +19,7 @@ describe('instance keys', () => {
       } catch (e) {
         error = e;
       }
-      expect(isTopologyError(error, 'invalid_argument')).toBe(true);
+      expect(isTopologyError(error, 'INVALID_ARGUMENT')).toBe(true);
     }
   });
 

@@ -23,15 +23,15 @@ export interface OrchestratorInstanceKey {
 
 function checkPort(port: number, input: string): void {
   if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new TopologyError('invalid_argument', `instance key ${JSON.stringify(input)}: port must be 1..65535`);
+    throw new TopologyError('INVALID_ARGUMENT', `instance key ${JSON.stringify(input)}: port must be 1..65535`);
   }
 }
 
-/** Builds a key from a host and a port. Throws `invalid_argument` on an empty host or a bad port. */
+/** Builds a key from a host and a port. Throws `INVALID_ARGUMENT` on an empty host or a bad port. */
 export function instanceKey(host: string, port: number): InstanceKey {
   const h = host.trim();
   if (h === '' || /\s/.test(h)) {
-    throw new TopologyError('invalid_argument', `instance key host ${JSON.stringify(host)} is empty or has spaces`);
+    throw new TopologyError('INVALID_ARGUMENT', `instance key host ${JSON.stringify(host)} is empty or has spaces`);
   }
   checkPort(port, `${host}:${port}`);
   const bare = h.startsWith('[') && h.endsWith(']') ? h.slice(1, -1) : h;
@@ -40,7 +40,7 @@ export function instanceKey(host: string, port: number): InstanceKey {
 
 /**
  * Parses `host:port`, `[v6]:port`, or a bare host (then `defaultPort`, 3306 unless given).
- * Throws `invalid_argument` naming the input when it cannot be parsed.
+ * Throws `INVALID_ARGUMENT` naming the input when it cannot be parsed.
  */
 export function parseInstanceKey(input: string, defaultPort = 3306): InstanceKey {
   const s = input.trim();
@@ -49,7 +49,7 @@ export function parseInstanceKey(input: string, defaultPort = 3306): InstanceKey
   const hp = /^([^:\s]+):(\d+)$/.exec(s);
   if (hp) return instanceKey(hp[1] ?? '', Number(hp[2]));
   if (/^[^:\s]+$/.test(s)) return instanceKey(s, defaultPort);
-  throw new TopologyError('invalid_argument', `cannot parse instance key ${JSON.stringify(input)}: expected host:port`);
+  throw new TopologyError('INVALID_ARGUMENT', `cannot parse instance key ${JSON.stringify(input)}: expected host:port`);
 }
 
 /** Splits a key back into host and port. */

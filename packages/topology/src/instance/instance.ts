@@ -98,10 +98,14 @@ export interface Instance {
   // GTID
   /** MySQL `@@gtid_mode` (OFF, ON, ...); '' on MariaDB. */
   readonly gtidMode: string;
-  /** MySQL `@@gtid_executed`; MariaDB `@@gtid_binlog_pos`. */
+  /**
+   * MySQL `@@gtid_executed` (parse with `MysqlGtidSet`); MariaDB `@@gtid_binlog_state`, one GTID
+   * per domain AND server id (parse with `MariaDbGtidList.parse(text, 'gtid_binlog_state')`, not
+   * as a position).
+   */
   readonly executedGtidSet: string;
   readonly gtidPurged: string;
-  /** MariaDB `@@gtid_current_pos`; '' on MySQL. */
+  /** MariaDB `@@gtid_current_pos` (a position: one GTID per domain); '' on MySQL. */
   readonly gtidCurrentPos: string;
   readonly semiSync: SemiSyncState;
   // Replication

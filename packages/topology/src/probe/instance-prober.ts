@@ -1,12 +1,12 @@
 import { createConnection } from 'mysql2';
 import type { Connection } from 'mysql2';
-import type { TopologyClock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { TopologyError } from '../errors.js';
 import type { Instance, PromotionRule } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { instanceKey, splitInstanceKey } from '../instance/instance-key.js';
-import type { TopologyLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import { placementFromHostname } from '../cluster/cluster-resolver.js';
 import {
@@ -76,8 +76,8 @@ const PROMOTION_RULES: readonly PromotionRule[] = ['must', 'prefer', 'neutral', 
  */
 export class InstanceProber implements Prober {
   readonly #settings: ProbeSettings;
-  readonly #logger: TopologyLogger;
-  readonly #clock: TopologyClock;
+  readonly #logger: Logger;
+  readonly #clock: Clock;
   readonly #onConnectionLost: (key: InstanceKey) => void;
   readonly #idle = new Map<InstanceKey, Connection>();
   /** Per server, the statements its last probe ran successfully: sent as one batch next time. */
@@ -86,7 +86,7 @@ export class InstanceProber implements Prober {
 
   constructor(
     settings: ProbeSettings,
-    options: { logger?: TopologyLogger; clock?: TopologyClock; onConnectionLost?: (key: InstanceKey) => void } = {},
+    options: { logger?: Logger; clock?: Clock; onConnectionLost?: (key: InstanceKey) => void } = {},
   ) {
     this.#settings = Object.freeze({ ...settings });
     this.#logger = options.logger ?? noopLogger;
@@ -96,7 +96,7 @@ export class InstanceProber implements Prober {
 
   async probe(key: InstanceKey): Promise<ProbeOutcome> {
     if (this.#closed)
-      return { ok: false, key, error: new TopologyError('stopped', 'prober closed'), isPartialSuccess: false };
+      return { ok: false, key, error: new TopologyError('STOPPED', 'prober closed'), isPartialSuccess: false };
     let conn: Connection;
     try {
       conn = this.#idle.get(key) ?? (await this.#connect(key));
@@ -110,7 +110,7 @@ export class InstanceProber implements Prober {
       if (!(await session.prefetch(this.#plans.get(key) ?? FIRST_PROBE_PLAN))) this.#plans.set(key, []);
       const vars = nameValueRows(await session.query(VARIABLES_QUERY));
       if (!vars.has('server_id') || !vars.has('version')) {
-        throw new TopologyError('unexpected_response', `probe of ${key}: server_id/version missing from variables`);
+        throw new TopologyError('UNEXPECTED_RESPONSE', `probe of ${key}: server_id/version missing from variables`);
       }
       identified = true;
       const warnings: string[] = [];

@@ -96,12 +96,12 @@ describe('probe dialect', () => {
 
 describe('probe error classification', () => {
   it('maps driver errors to codes', () => {
-    expect(classifyDriverError({ code: 'ENOTFOUND' })).toBe('unresolvable_host');
-    expect(classifyDriverError({ code: 'ECONNREFUSED' })).toBe('connection_refused');
-    expect(classifyDriverError({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 })).toBe('auth_failed');
-    expect(classifyDriverError({ code: 'ETIMEDOUT' })).toBe('timeout');
-    expect(classifyDriverError({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true })).toBe('connection_lost');
-    expect(classifyDriverError({ code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 })).toBe('query_failed');
+    expect(classifyDriverError({ code: 'ENOTFOUND' })).toBe('UNRESOLVABLE_HOST');
+    expect(classifyDriverError({ code: 'ECONNREFUSED' })).toBe('CONNECTION_REFUSED');
+    expect(classifyDriverError({ code: 'ER_ACCESS_DENIED_ERROR', errno: 1045 })).toBe('AUTH_FAILED');
+    expect(classifyDriverError({ code: 'ETIMEDOUT' })).toBe('TIMEOUT');
+    expect(classifyDriverError({ code: 'PROTOCOL_CONNECTION_LOST', fatal: true })).toBe('CONNECTION_LOST');
+    expect(classifyDriverError({ code: 'ER_LOCK_WAIT_TIMEOUT', errno: 1205 })).toBe('QUERY_FAILED');
   });
   it('knows statements a server may not support', () => {
     expect(isUnusableStatement({ errno: 1064 })).toBe(true);

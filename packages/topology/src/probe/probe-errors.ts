@@ -18,21 +18,21 @@ export function classifyDriverError(error: unknown): TopologyErrorCode {
   const code = typeof e.code === 'string' ? e.code : '';
   const errno = typeof e.errno === 'number' ? e.errno : -1;
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-    return 'unresolvable_host';
+    return 'UNRESOLVABLE_HOST';
   }
-  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) return 'connection_refused';
+  if (['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL'].includes(code)) return 'CONNECTION_REFUSED';
   if (AUTH_ERRNOS.has(errno) || code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_NOT_SUPPORTED_AUTH_MODE') {
-    return 'auth_failed';
+    return 'AUTH_FAILED';
   }
-  if (code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT' || code === 'ORC_PROBE_TIMEOUT') return 'timeout';
+  if (code === 'ETIMEDOUT' || code === 'PROTOCOL_SEQUENCE_TIMEOUT' || code === 'ORC_PROBE_TIMEOUT') return 'TIMEOUT';
   if (
     ['PROTOCOL_CONNECTION_LOST', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_DESTROYED'].includes(code) ||
     e.fatal === true
   ) {
-    return 'connection_lost';
+    return 'CONNECTION_LOST';
   }
-  if (errno > 0) return 'query_failed';
-  return 'connection_lost';
+  if (errno > 0) return 'QUERY_FAILED';
+  return 'CONNECTION_LOST';
 }
 
 /** Whether the server rejected the statement itself (unknown syntax, variable, table or privilege). */

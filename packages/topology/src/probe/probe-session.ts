@@ -1,5 +1,5 @@
 import type { Connection } from 'mysql2';
-import type { TimerHandle, TopologyClock } from '../clock.js';
+import type { TimerHandle, Clock } from '../clock.js';
 import { STATUS_QUERY, VARIABLES_QUERY } from './probe-dialect.js';
 import { isUnusableStatement } from './probe-errors.js';
 
@@ -26,7 +26,7 @@ export const FIRST_PROBE_PLAN: readonly string[] = [
  */
 export class ProbeSession {
   readonly conn: Connection;
-  readonly #clock: TopologyClock;
+  readonly #clock: Clock;
   readonly #readTimeoutMs: number;
   readonly #deadline: number;
   readonly #timer: TimerHandle;
@@ -36,7 +36,7 @@ export class ProbeSession {
   #abort: ((error: unknown) => void) | null = null;
   #abortedWith: Error | null = null;
 
-  constructor(conn: Connection, clock: TopologyClock, timeouts: { connectTimeoutMs: number; readTimeoutMs: number }) {
+  constructor(conn: Connection, clock: Clock, timeouts: { connectTimeoutMs: number; readTimeoutMs: number }) {
     this.conn = conn;
     this.#clock = clock;
     this.#readTimeoutMs = timeouts.readTimeoutMs;

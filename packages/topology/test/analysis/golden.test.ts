@@ -32,3 +32,19 @@ describe('replication analysis golden fixtures', () => {
     });
   }
 });
+
+describe('MaxReplicaGTIDErrant', () => {
+  const errantOf = (name: string): string => {
+    const raw = JSON.parse(readFileSync(join(here, name, 'instances.json'), 'utf8')) as Record<string, unknown>;
+    const [entry] = analyzeReplication(fixtureSnapshot(raw), { includeNoProblem: true });
+    return entry?.MaxReplicaGTIDErrant ?? '';
+  };
+
+  it('keeps a MySQL 8.4 tag apart from the untagged GTIDs of its uuid', () => {
+    expect(errantOf('errant-gtid-mysql-tagged')).toBe('00000000-0000-0000-0000-000000000002:ops:1-2');
+  });
+
+  it('names the replica and the malformed part instead of reading the set as clean', () => {
+    expect(errantOf('errant-gtid-malformed')).toMatch(/^unknown \(r1:3306: invalid MySQL GTID set .*"5-3"/);
+  });
+});

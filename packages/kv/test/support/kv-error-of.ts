@@ -1,0 +1,16 @@
+import { isKvError, type KvError } from '../../src/index.js';
+
+/**
+ * The KvError `fn` throws synchronously; fails the test (rethrowing what was thrown, so the
+ * failure shows it) when `fn` returns or throws something else. For promises use
+ * `rejectionOf(promise, isKvError)` from @orc/testkit.
+ */
+export function kvErrorOf(fn: () => unknown): KvError {
+  try {
+    fn();
+  } catch (err) {
+    if (isKvError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected a KvError, but nothing was thrown');
+}
