@@ -138,13 +138,7 @@ if (only === 'all' || only === 'mariadb') {
       'mariadb',
       backendLib.validateBackendConfig({
         dialect: 'mysql',
-        mysql: {
-          host: server.host,
-          port: server.port,
-          user: server.rootUser.user,
-          password: server.rootUser.password,
-          database: 'orc_bench',
-        },
+        mysql: { ...server.connectionConfig(), database: 'orc_bench' },
       }),
     );
   } finally {
