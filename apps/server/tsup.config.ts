@@ -1,6 +1,9 @@
 import { defineConfig } from 'tsup';
 
-// A single bundled file: every @orc package is inlined, third-party packages stay external.
+// A single bundled file: every @orc package is inlined from its TypeScript sources (the
+// `@orc/source` condition, so no package needs building first); third-party packages stay
+// external and are declared in package.json's dependencies (a test runs the output from a clean
+// directory with only those installed).
 export default defineConfig({
   entry: { main: 'src/main.ts' },
   format: ['esm'],
@@ -10,4 +13,7 @@ export default defineConfig({
   banner: { js: '#!/usr/bin/env node' },
   clean: true,
   sourcemap: true,
+  esbuildOptions(options) {
+    options.conditions = ['@orc/source', 'import', 'node'];
+  },
 });

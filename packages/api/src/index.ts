@@ -1,2 +1,27 @@
-// The public API of this package: explicit named exports only. See README.md.
-export {};
+// The public API of @orc/api: explicit named exports only. See README.md.
+export { buildApi } from './app.js';
+export { authenticate, type Caller } from './auth.js';
+export type { CommandBus, CommandOutcomes, KvWriteOutcome, OrcCommand, OutcomeOf } from './commands.js';
+export type {
+  ApiDeps,
+  ApiOptions,
+  AuditLine,
+  AuthSettings,
+  HealthStatus,
+  NodeStatus,
+  OrcView,
+  RecoveryLine,
+  RecoveryStepLine,
+} from './deps.js';
+export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
+export {
+  asciiTopology,
+  clusterInfoJson,
+  instanceJson,
+  instanceProblems,
+  type InstanceJsonContext,
+  type NullInt64,
+} from './json/instance-json.js';
+export { noopLogger, type LogFields, type Logger } from './logger.js';
+export { failure, jsonString, ok, type APIResponse } from './response.js';
+export { durationSeconds, MAX_DURATION_SECONDS } from './schemas.js';

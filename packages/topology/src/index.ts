@@ -92,3 +92,53 @@ export type { OrcTopologyParts } from './orc-topology.js';
 export { OrcTopology } from './orc-topology.js';
 export { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend/backend-instance-store.js';
 export { BackendAnalysisState } from './backend/backend-analysis-state.js';
+export type { HookKind, RecoveryConfig, RecoveryConfigInput, RecoveryHooksConfig } from './recovery/recovery-config.js';
+export { DEFAULT_RECOVERY_CONFIG, HOOK_KINDS, validateRecoveryConfig } from './recovery/recovery-config.js';
+export type {
+  AcknowledgeTarget,
+  DetectionInput,
+  HookCommandResult,
+  HookContext,
+  HookRunner,
+  KvMaster,
+  KvPublishResult,
+  KvStoreResult,
+  RecoveryInput,
+  RecoveryKvPublisher,
+  RecoveryRegistrationOutcome,
+  RecoveryResolution,
+  RecoveryStep,
+  RecoveryStore,
+  ServerConnector,
+  ServerSession,
+  SqlRow,
+} from './recovery/recovery-ports.js';
+export { noopHookRunner } from './recovery/recovery-ports.js';
+export type { BlockedRecovery, StoredRecovery } from './recovery/memory-recovery-store.js';
+export { InMemoryRecoveryStore } from './recovery/memory-recovery-store.js';
+export type { ProcessingNode } from './recovery/backend-recovery-store.js';
+export { BackendRecoveryStore } from './recovery/backend-recovery-store.js';
+export { kvPublisherPort, noopKvPublisher } from './recovery/kv-publisher-port.js';
+export type {
+  CandidateChoice,
+  CandidateChoiceInput,
+  CandidateReplica,
+  CandidateRules,
+  CandidateVerdict,
+} from './recovery/candidate-choice.js';
+export { chooseCandidate } from './recovery/candidate-choice.js';
+export type { GtidFlavor } from './recovery/gtid-position.js';
+export { positionCovers, positionGap } from './recovery/gtid-position.js';
+export type { DeadMasterCode, DeadMasterRequest } from './recovery/dead-master-request.js';
+export { deadMasterRequest, effectivePromotionRule } from './recovery/dead-master-request.js';
+export type { RecoveryEngineParts, RecoveryReport, RecoveryStatus } from './recovery/recovery-engine.js';
+export { RecoveryEngine } from './recovery/recovery-engine.js';
+export type { Mysql2ConnectorOptions } from './recovery/mysql2-connector.js';
+export { Mysql2Connector } from './recovery/mysql2-connector.js';
+export type { RecoveryDialect } from './recovery/recovery-dialect.js';
+export { WRITE_PROBE_STATEMENTS, recoveryDialect } from './recovery/recovery-dialect.js';
+export { hookContext } from './recovery/hook-context.js';
+export { fenceOldPrimary } from './recovery/fence.js';
+export { applyPlaceholders, hookEnvironment, placeholderValues } from './recovery/hook-placeholders.js';
+export type { ShellHookRunnerOptions } from './recovery/shell-hook-runner.js';
+export { ShellHookRunner } from './recovery/shell-hook-runner.js';

@@ -20,7 +20,7 @@ export interface FakeMysqlConnection {
   };
   serverHandshake(args: Record<string, unknown>): void;
   writeOk(args?: unknown): void;
-  on(event: 'query', cb: (sql: string) => void): void;
+  on(event: 'query' | 'stmt_prepare', cb: (sql: string) => void): void;
   on(event: 'error', cb: (err: Error) => void): void;
   writeColumns(columns: unknown[]): void;
   writeTextRow(row: unknown[]): void;
@@ -94,7 +94,7 @@ export function serveFakeMysqlConnection(
     characterSet: 8,
     capabilityFlags: 0xffffff & ~CLIENT_SSL,
   });
-  conn.on('query', (sql) => {
+  const onQuery = (sql: string): void => {
     const statements = sql
       .split(';')
       .map((x) => x.trim())
@@ -117,5 +117,9 @@ export function serveFakeMysqlConnection(
       conn.writeEof(0, SERVER_STATUS_AUTOCOMMIT | (isLast ? 0 : SERVER_MORE_RESULTS_EXISTS));
     }
     conn.sequenceId = 0;
-  });
+  };
+  conn.on('query', onQuery);
+  // mysql2's server side reports a text query that starts with SET (or PREPARE) as
+  // 'stmt_prepare'; the fakes answer it like any other statement.
+  conn.on('stmt_prepare', onQuery);
 }

@@ -1,0 +1,56 @@
+// The bundled daemon (tsup output) deployed with only its declared production dependencies, run
+// from an empty directory with no config: it must start and answer /api/health.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { repoRoot, startDaemonProcess } from './support/daemon-process.js';
+
+let deployDir: string;
+
+const pnpm = (args: string[]): void => {
+  const run = spawnSync('pnpm', args, { cwd: repoRoot, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`pnpm ${args.join(' ')} failed (${run.status}): ${run.stderr}${run.stdout}`);
+};
+
+beforeAll(() => {
+  deployDir = join(mkdtempSync(join(tmpdir(), 'orc-deploy-')), 'server');
+  pnpm(['--filter', '@orc/server', 'build']);
+  pnpm(['--filter', '@orc/server', 'deploy', '--prod', '--legacy', '--offline', deployDir]);
+}, 180_000);
+
+afterAll(() => {
+  rmSync(join(deployDir, '..'), { recursive: true, force: true });
+});
+
+describe('the built daemon', () => {
+  it('declares every third-party package its bundle loads', () => {
+    const bundle = readFileSync(join(deployDir, 'dist/main.js'), 'utf8');
+    const loaded = new Set<string>();
+    for (const m of bundle.matchAll(
+      /(?:from\s*|import\(|[Rr]equire\d*\(import\.meta\.url\)\()\s*["']([^"'./][^"']*)["']/g,
+    )) {
+      const spec = m[1] ?? '';
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : (spec.split('/')[0] ?? '');
+      if (!builtinModules.includes(name) && !name.startsWith('node:')) loaded.add(name);
+    }
+    const declared = Object.keys(
+      (JSON.parse(readFileSync(join(deployDir, 'package.json'), 'utf8')) as { dependencies: object }).dependencies,
+    );
+    expect([...loaded].filter((n) => !declared.includes(n))).toEqual([]);
+    expect([...loaded].some((n) => n.startsWith('@orc/'))).toBe(false);
+    expect([...loaded]).toEqual(
+      expect.arrayContaining(['fastify', 'pino', 'kysely', 'better-sqlite3', 'node-zookeeper-client']),
+    );
+  });
+
+  it('starts from an empty directory with no config and answers /api/health', async () => {
+    const orc = await startDaemonProcess({ command: [process.execPath, join(deployDir, 'dist/main.js')] });
+    const health = await orc.get('/api/health');
+    expect(health.status).toBe(200);
+    expect(orc.stdout()).toContain('"dialect":"sqlite"');
+    expect(await orc.stop()).toBe(0);
+  }, 120_000);
+});

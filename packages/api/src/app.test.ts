@@ -1,0 +1,222 @@
+import { describe, expect, it } from '@jest/globals';
+import { instanceKey, unseenInstance, type Instance, type InstanceKey } from '@orc/topology';
+import { buildApi } from './app.js';
+import type { CommandBus, OrcCommand } from './commands.js';
+import type { ApiDeps, ApiOptions, OrcView } from './deps.js';
+
+const NOW = Date.now();
+const primaryKey = instanceKey('db1', 3306);
+const replicaKey = instanceKey('db2', 3306);
+const seen = (key: InstanceKey, over: Partial<Instance>): Instance => ({
+  ...unseenInstance(key),
+  hostname: key.split(':')[0] ?? '',
+  version: '10.11.6-MariaDB',
+  flavor: 'mariadb',
+  clusterName: 'db1:3306',
+  lastCheckedAt: NOW,
+  lastSeenAt: NOW,
+  ...over,
+});
+const instances = [
+  seen(primaryKey, { replicaKeys: [replicaKey], binlogFormat: 'ROW' }),
+  seen(replicaKey, { masterKey: primaryKey, isReadOnly: true, replicationDepth: 1 }),
+];
+
+function fixture(options: Partial<ApiOptions> = {}) {
+  const submitted: OrcCommand[] = [];
+  const view: OrcView = {
+    instances: () => instances,
+    instance: (k) => instances.find((i) => i.key === k),
+    clusters: async () => [
+      {
+        clusterName: 'db1:3306',
+        clusterAlias: 'shop',
+        clusterDomain: '',
+        masterKey: primaryKey,
+        instanceKeys: [primaryKey, replicaKey],
+      },
+    ],
+    analysis: async () => [],
+    downtimes: async () => [],
+    maintenance: async () => [],
+    candidates: async () => [],
+    audit: async () => [],
+    globalRecoveriesDisabled: async () => false,
+    recoveries: async () => [],
+    recoverySteps: async () => [],
+    defaultPort: 3306,
+    pollSeconds: 5,
+  };
+  const commands: CommandBus = {
+    submit: async (c) => {
+      submitted.push(c);
+      return (c.kind === 'submit-masters-to-kv-stores' ? { pairs: [], stores: [] } : {}) as never;
+    },
+  };
+  let active = true;
+  const deps: ApiDeps = {
+    view,
+    commands,
+    node: {
+      isLive: () => true,
+      isReady: () => true,
+      isActive: () => active,
+      health: async () => ({
+        Healthy: true,
+        Hostname: 'orc1',
+        Token: 't',
+        IsActiveNode: active,
+        ActiveNode: null,
+        Error: null,
+        AvailableNodes: [],
+        RaftLeader: '',
+        IsRaftLeader: false,
+        RaftLeaderURI: '',
+        RaftAdvertise: '',
+        RaftHealthyMembers: null,
+      }),
+    },
+    options: {
+      urlPrefix: '',
+      auth: { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
+      readOnly: false,
+      statusEndpoint: '/api/status',
+      ...options,
+    },
+  };
+  return { app: buildApi(deps), submitted, setActive: (a: boolean) => (active = a) };
+}
+
+const basic = (user: string, password: string): string =>
+  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+
+describe('buildApi', () => {
+  it("serves an instance in orchestrator's field names", async () => {
+    const { app } = fixture();
+    const res = await app.inject('/api/instance/db2/3306');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.Key).toEqual({ Hostname: 'db2', Port: 3306 });
+    expect(body.MasterKey).toEqual({ Hostname: 'db1', Port: 3306 });
+    expect(body).toMatchObject({
+      ReadOnly: true,
+      ClusterName: 'db1:3306',
+      ReplicationDepth: 1,
+      IsLastCheckValid: true,
+    });
+  });
+
+  it('resolves a cluster by alias and by member, and draws its topology', async () => {
+    const { app } = fixture();
+    expect((await app.inject('/api/clusters')).json()).toEqual(['db1:3306']);
+    expect((await app.inject('/api/cluster-info/shop')).json()).toMatchObject({
+      ClusterName: 'db1:3306',
+      ClusterAlias: 'shop',
+      CountInstances: 2,
+    });
+    expect((await app.inject('/api/cluster/db2:3306')).json()).toHaveLength(2);
+    const topology = (await app.inject('/api/topology/shop')).json();
+    expect(topology.Code).toBe('OK');
+    expect(topology.Details.split('\n')).toEqual([
+      'db1:3306 [0s,ok,10.11.6-MariaDB,rw,ROW,GTID]',
+      '+ db2:3306 [0s,ok,10.11.6-MariaDB,ro,GTID]',
+    ]);
+  });
+
+  it('turns a mutation into one command value, by GET or POST', async () => {
+    const { app, submitted } = fixture();
+    expect((await app.inject({ method: 'POST', url: '/api/begin-downtime/db2/3306/ops/upgrade/1h' })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject('/api/forget/db2/3306')).json()).toEqual({
+      Code: 'OK',
+      Message: 'Instance forgotten: db2:3306',
+      Details: { Hostname: 'db2', Port: 3306 },
+    });
+    expect(submitted).toEqual([
+      { kind: 'begin-downtime', key: replicaKey, owner: 'ops', reason: 'upgrade', durationSeconds: 3600 },
+      { kind: 'forget', key: replicaKey },
+    ]);
+  });
+
+  it('refuses bad parameters with 400 naming the field', async () => {
+    const { app, submitted } = fixture();
+    const cases: [string, string][] = [
+      ['/api/instance/db1/0', 'port'],
+      ['/api/instance/db1/65536', 'port'],
+      ['/api/instance/db1/abc', 'port'],
+      ['/api/instance/..%2Fetc/3306', 'host'],
+      ['/api/begin-downtime/db1/3306/ops/why/10y', 'duration'],
+      ['/api/begin-downtime/db1/3306/ops/why/9999999d', 'duration'],
+      ['/api/register-candidate/db1/3306/must', 'promotionRule'],
+      ['/api/leader-check/42', 'errorStatusCode'],
+    ];
+    for (const [url, field] of cases) {
+      const res = await app.inject(url);
+      expect({ url, status: res.statusCode, field: res.json().Details[0].path }).toEqual({ url, status: 400, field });
+    }
+    expect(submitted).toEqual([]);
+  });
+
+  it('answers an unknown route with a JSON 404 and an unknown instance with 404', async () => {
+    const { app } = fixture();
+    const res = await app.inject('/api/no-such-thing');
+    expect(res.statusCode).toBe(404);
+    expect(res.json().Code).toBe('ERROR');
+    expect((await app.inject('/api/instance/db9/3306')).statusCode).toBe(404);
+  });
+
+  it("answers leader-check by the node's activity", async () => {
+    const { app, setActive } = fixture();
+    expect((await app.inject('/api/leader-check')).body).toBe('"OK"');
+    setActive(false);
+    expect((await app.inject('/api/leader-check')).statusCode).toBe(404);
+    expect((await app.inject('/api/leader-check/503')).statusCode).toBe(503);
+    expect((await app.inject('/health/leader')).statusCode).toBe(503);
+  });
+
+  it('authenticates multi: the power user mutates, "readonly" only reads, others get 401', async () => {
+    const { app, submitted } = fixture({
+      auth: { method: 'multi', user: 'orc', password: 'secret', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
+    });
+    expect((await app.inject('/api/clusters')).statusCode).toBe(401);
+    expect(
+      (await app.inject({ url: '/api/clusters', headers: { authorization: basic('orc', 'wrong') } })).statusCode,
+    ).toBe(401);
+    expect(
+      (await app.inject({ url: '/api/clusters', headers: { authorization: basic('readonly', 'x') } })).statusCode,
+    ).toBe(200);
+    const refused = await app.inject({
+      url: '/api/forget/db2/3306',
+      headers: { authorization: basic('readonly', 'x') },
+    });
+    expect(refused.statusCode).toBe(403);
+    expect(
+      (await app.inject({ url: '/api/forget/db2/3306', headers: { authorization: basic('orc', 'secret') } }))
+        .statusCode,
+    ).toBe(200);
+    expect((await app.inject('/api/lb-check')).statusCode).toBe(200);
+    expect(submitted).toHaveLength(1);
+  });
+
+  it('authenticates proxy: only PowerAuthUsers mutate', async () => {
+    const { app } = fixture({
+      auth: { method: 'proxy', user: '', password: '', userHeader: 'X-Auth-User', powerUsers: ['alice'] },
+    });
+    expect((await app.inject({ url: '/api/forget/db2/3306', headers: { 'x-auth-user': 'bob' } })).statusCode).toBe(403);
+    expect((await app.inject({ url: '/api/forget/db2/3306', headers: { 'x-auth-user': 'alice' } })).statusCode).toBe(
+      200,
+    );
+  });
+
+  it('refuses every mutation under ReadOnly', async () => {
+    const { app } = fixture({ readOnly: true });
+    expect((await app.inject('/api/submit-masters-to-kv-stores')).statusCode).toBe(403);
+  });
+
+  it('serves under URLPrefix', async () => {
+    const { app } = fixture({ urlPrefix: '/orc' });
+    expect((await app.inject('/orc/api/clusters')).statusCode).toBe(200);
+    expect((await app.inject('/api/clusters')).statusCode).toBe(404);
+  });
+});

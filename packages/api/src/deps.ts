@@ -1,0 +1,144 @@
+// What the routes read and call: small interfaces the daemon implements. The API holds no state
+// of its own, so the same routes serve a single node, a shared backend or a Raft group.
+import type {
+  CandidateRule,
+  ClusterInfo,
+  Downtime,
+  Instance,
+  InstanceKey,
+  Maintenance,
+  ReplicationAnalysis,
+} from '@orc/topology';
+import type { CommandBus } from './commands.js';
+import type { Logger } from './logger.js';
+
+/** Read access to what orc knows. */
+export interface OrcView {
+  instances(): readonly Instance[];
+  instance(key: InstanceKey): Instance | undefined;
+  clusters(): Promise<readonly ClusterInfo[]>;
+  analysis(): Promise<readonly ReplicationAnalysis[]>;
+  downtimes(): Promise<readonly Downtime[]>;
+  maintenance(): Promise<readonly (Maintenance & { readonly maintenanceKey: number })[]>;
+  candidates(): Promise<readonly CandidateRule[]>;
+  /** One page (newest first) of the audit log. */
+  audit(page: number, key?: InstanceKey): Promise<readonly AuditLine[]>;
+  /** Recent recoveries, newest first, in orchestrator's `TopologyRecovery` shape; `cluster`: a cluster name or alias. */
+  recoveries(options: { page: number; cluster?: string; uid?: string }): Promise<readonly RecoveryLine[]>;
+  /** The steps of one recovery, oldest first. */
+  recoverySteps(uid: string): Promise<readonly RecoveryStepLine[]>;
+  /** Whether automated recoveries are switched off (`disable-global-recoveries`). */
+  globalRecoveriesDisabled(): Promise<boolean>;
+  /** `DefaultInstancePort`, for keys given without a port. */
+  readonly defaultPort: number;
+  /** `InstancePollSeconds`, for "recently checked". */
+  readonly pollSeconds: number;
+}
+
+/** One audit row in orchestrator's JSON shape. */
+export interface AuditLine {
+  readonly AuditId: number;
+  readonly AuditTimestamp: string;
+  readonly AuditType: string;
+  readonly AuditInstanceKey: { readonly Hostname: string; readonly Port: number };
+  readonly Message: string;
+}
+
+/** One recovery in orchestrator's `TopologyRecovery` JSON field names. */
+export interface RecoveryLine {
+  readonly Id: number;
+  readonly UID: string;
+  readonly AnalysisEntry: {
+    readonly AnalyzedInstanceKey: { readonly Hostname: string; readonly Port: number };
+    readonly Analysis: string;
+    readonly ClusterDetails: { readonly ClusterName: string; readonly ClusterAlias: string };
+  };
+  readonly SuccessorKey: { readonly Hostname: string; readonly Port: number } | null;
+  readonly SuccessorAlias: string;
+  readonly IsActive: boolean;
+  readonly IsSuccessful: boolean;
+  readonly LostReplicas: readonly string[];
+  readonly ParticipatingInstanceKeys: readonly string[];
+  readonly AllErrors: readonly string[];
+  readonly RecoveryStartTimestamp: string;
+  readonly RecoveryEndTimestamp: string;
+  readonly ProcessingNodeHostname: string;
+  readonly ProcessingNodeToken: string;
+  readonly Acknowledged: boolean;
+  readonly AcknowledgedAt: string;
+  readonly AcknowledgedBy: string;
+  readonly AcknowledgedComment: string;
+  readonly LastDetectionId: number;
+}
+
+/** One step of a recovery (`audit-recovery-steps`). */
+export interface RecoveryStepLine {
+  readonly RecoveryStepId: number;
+  readonly RecoveryUID: string;
+  readonly AuditAt: string;
+  readonly Message: string;
+}
+
+/** orchestrator's `HealthStatus` (the Details of /api/health and /api/status). */
+export interface HealthStatus {
+  readonly Healthy: boolean;
+  readonly Hostname: string;
+  readonly Token: string;
+  readonly IsActiveNode: boolean;
+  readonly ActiveNode: { readonly Hostname: string; readonly Token: string } | null;
+  readonly Error: string | null;
+  readonly AvailableNodes: readonly { readonly Hostname: string; readonly Token: string }[];
+  readonly RaftLeader: string;
+  readonly IsRaftLeader: boolean;
+  readonly RaftLeaderURI: string;
+  readonly RaftAdvertise: string;
+  readonly RaftHealthyMembers: readonly string[] | null;
+}
+
+/** This node's part: is it up, ready, the active one. */
+export interface NodeStatus {
+  /** The process serves HTTP (always true once routes answer). */
+  isLive(): boolean;
+  /** Backend open and discovery running: may take traffic. */
+  isReady(): boolean;
+  /** The active node: raft leader or shared-backend lease holder (single node: always). */
+  isActive(): boolean;
+  health(): Promise<HealthStatus>;
+}
+
+/** Authentication as orchestrator's `AuthenticationMethod` keys configure it. */
+export interface AuthSettings {
+  readonly method: '' | 'basic' | 'multi' | 'proxy';
+  readonly user: string;
+  readonly password: string;
+  readonly userHeader: string;
+  readonly powerUsers: readonly string[];
+}
+
+/** Settings of the routes. */
+export interface ApiOptions {
+  readonly urlPrefix: string;
+  readonly auth: AuthSettings;
+  /** `ReadOnly`: refuse every mutation. */
+  readonly readOnly: boolean;
+  readonly statusEndpoint: string;
+  /** Largest request body accepted, bytes. Default 65536. */
+  readonly bodyLimit?: number;
+  /** A request not fully received in this long gets 408. Default 30000. */
+  readonly requestTimeoutMs?: number;
+}
+
+/** Everything {@link buildApi} needs. */
+export interface ApiDeps {
+  readonly view: OrcView;
+  readonly commands: CommandBus;
+  readonly node: NodeStatus;
+  readonly options: ApiOptions;
+  readonly logger?: Logger;
+  /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */
+  readonly reloadConfiguration?: () => Promise<void>;
+  /** Removes secrets from a text before it is sent (a library's error message). */
+  readonly scrub?: (text: string) => string;
+  /** Called after each response (metrics). `route` is the pattern, not the URL. */
+  readonly onResponse?: (route: string, method: string, status: number, ms: number) => void;
+}

@@ -1,0 +1,433 @@
+import type { Clock } from '../clock.js';
+import { randomUUID } from 'node:crypto';
+import { matchesClusterFilters } from '../analysis/cluster-filters.js';
+import type { InstanceKey } from '../instance/instance-key.js';
+import { splitInstanceKey } from '../instance/instance-key.js';
+import type { Logger } from '../logger.js';
+import { noopLogger } from '../logger.js';
+import type { CandidateChoice } from './candidate-choice.js';
+import { chooseCandidate } from './candidate-choice.js';
+import type { DeadMasterRequest, FailureRequest } from './dead-master-request.js';
+import { hookContext } from './hook-context.js';
+import { noopKvPublisher } from './kv-publisher-port.js';
+import type { Participant } from './promotion-steps.js';
+import {
+  catchUp,
+  detach,
+  promote,
+  repoint,
+  verifyFollowing,
+  verifyWritable,
+  waitRelayLogApplied,
+} from './promotion-steps.js';
+import type { HookKind, RecoveryConfig } from './recovery-config.js';
+import type {
+  HookContext,
+  HookRunner,
+  KvPublishResult,
+  RecoveryKvPublisher,
+  RecoveryStep,
+  RecoveryStore,
+  ServerConnector,
+} from './recovery-ports.js';
+import { noopHookRunner } from './recovery-ports.js';
+import type { Connected } from './recovery-participants.js';
+import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
+import { StepLog } from './step-log.js';
+import { fenceOldPrimary } from './fence.js';
+
+/** Everything a {@link RecoveryEngine} acts through. */
+export interface RecoveryEngineParts {
+  readonly config: RecoveryConfig;
+  readonly store: RecoveryStore;
+  readonly connector: ServerConnector;
+  readonly clock: Clock;
+  readonly kv?: RecoveryKvPublisher;
+  readonly hooks?: HookRunner;
+  readonly logger?: Logger;
+  /** orchestrator's `{orchestratorHost}`. */
+  readonly nodeName?: string;
+  readonly newUid?: () => string;
+}
+
+/** How a recovery ended. `refused`: anti-flapping or a guard said no; `skipped`: not orc's to act on. */
+export type RecoveryStatus = 'successful' | 'partial' | 'failed' | 'refused' | 'skipped';
+
+/** What a recovery did, for the caller (the daemon, the API, the bench). */
+export interface RecoveryReport {
+  readonly uid: string | null;
+  readonly status: RecoveryStatus;
+  readonly reason: string;
+  readonly successor: InstanceKey | null;
+  readonly choice: CandidateChoice | null;
+  readonly repointed: readonly InstanceKey[];
+  readonly lostReplicas: readonly InstanceKey[];
+  readonly kv: KvPublishResult | null;
+  readonly steps: readonly RecoveryStep[];
+  /** Ms from the recovery's start: the new primary proved writable, every replica following, KV written. */
+  readonly timings: {
+    readonly writableMs: number | null;
+    readonly repointedMs: number | null;
+    readonly kvMs: number | null;
+  };
+  /** Post hooks and the audit's last writes, off the critical path. */
+  readonly settled: Promise<void>;
+  /** True once the old primary answered and was set read_only; false when the fence window passed. */
+  readonly fenced: Promise<boolean>;
+}
+
+const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Automated and manual recovery of a dead primary on GTID topologies (MariaDB `slave_pos`,
+ * MySQL auto-position): guards and anti-flapping, hooks, candidate choice, catch-up from the most
+ * advanced replica, promotion, verified writability, repointing with verification, KV publication
+ * and fencing of the old primary. Every decision and step is written through the store port.
+ *
+ * @example
+ * const engine = new RecoveryEngine({ config: validateRecoveryConfig({ recoverMasterClusterFilters: ['*'] }), store, connector, clock: systemClock });
+ * const report = await engine.recoverDeadMaster(deadMasterRequest(entry, snapshot)!);
+ * if (report.status !== 'successful') alert(report.reason);
+ */
+export class RecoveryEngine {
+  readonly #p: Required<Omit<RecoveryEngineParts, 'kv' | 'hooks' | 'logger' | 'nodeName' | 'newUid'>> & {
+    kv: RecoveryKvPublisher;
+    hooks: HookRunner;
+    logger: Logger;
+    nodeName: string;
+    newUid: () => string;
+  };
+  readonly #fences = new Set<{ cancelled: boolean }>();
+
+  constructor(parts: RecoveryEngineParts) {
+    this.#p = {
+      ...parts,
+      kv: parts.kv ?? noopKvPublisher,
+      hooks: parts.hooks ?? noopHookRunner,
+      logger: parts.logger ?? noopLogger,
+      nodeName: parts.nodeName ?? 'orc',
+      newUid: parts.newUid ?? randomUUID,
+    };
+  }
+
+  /** Stops the background fences (a daemon shutting down). */
+  stop(): void {
+    for (const f of this.#fences) f.cancelled = true;
+  }
+
+  async recoverDeadMaster(req: DeadMasterRequest): Promise<RecoveryReport> {
+    const { config, store, clock } = this.#p;
+    const started = clock.now();
+    const uid = this.#p.newUid();
+    const replicas = req.instances.filter((i) => i.masterKey === req.failedKey);
+    const replicaKeys = replicas.map((r) => r.key);
+    let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
+    const admission = await this.#admit(
+      req,
+      { uid, replicaKeys, ctx, started },
+      config.recoverMasterClusterFilters,
+      'RecoverMasterClusterFilters',
+      () =>
+        // Connecting and reading (nothing is changed yet) overlaps the registration's write. With
+        // Pre* hooks configured no server is contacted before they pass.
+        replicas.length > 0 && config.preFailoverProcesses.length === 0
+          ? connectAll(this.#p.connector, replicaKeys)
+          : undefined,
+    );
+    if ('report' in admission) return admission.report;
+    const { log, early } = admission;
+
+    const participants = new Map<InstanceKey, Participant>();
+    let successor: InstanceKey | null = null;
+    let choice: CandidateChoice | null = null;
+    const repointed: InstanceKey[] = [];
+    const lost: InstanceKey[] = [];
+    const errors: string[] = [];
+    let kv: KvPublishResult | null = null;
+    const timings = {
+      writableMs: null as number | null,
+      repointedMs: null as number | null,
+      kvMs: null as number | null,
+    };
+    let status: 'successful' | 'partial' | 'failed' = 'failed';
+    let fenced: Promise<boolean> = Promise.resolve(false);
+
+    try {
+      if (replicas.length === 0) throw new Error('no replicas: nothing to promote');
+      if (!(await this.#hooksPass('preFailoverProcesses', ctx, log)))
+        throw new Error('a PreFailoverProcesses hook failed: failover aborted');
+      await freezeReplicas(await (early ?? connectAll(this.#p.connector, replicaKeys)), participants, log);
+      const reachable = [...participants.values()];
+      if (reachable.length === 0) throw new Error('no replica answers');
+      const fileBased = reachable.filter((p) => !usesGtid(p));
+      if (fileBased.length > 0) {
+        throw new Error(
+          `replicas ${fileBased.map((p) => p.key).join(', ')} replicate by file:pos; orc promotes only GTID topologies (MariaDB MASTER_USE_GTID, MySQL auto-position)`,
+        );
+      }
+      const applied = new Map<InstanceKey, boolean>();
+      await Promise.all(reachable.map(async (p) => applied.set(p.key, await waitRelayLogApplied(p, config, clock))));
+      log.step(
+        'relay-logs',
+        reachable
+          .map((p) => `${p.key}=${applied.get(p.key) ? 'applied' : 'NOT applied'} ${p.state.position}`)
+          .join(' '),
+      );
+
+      choice = chooseCandidate({
+        flavor: reachable[0]!.dialect.gtidFlavor,
+        failedPrimary: placement(req),
+        replicas: replicas.map((r) => candidateOf(r, participants.get(r.key), applied.get(r.key) ?? false, req)),
+        rules: config,
+        ...(req.requestedCandidate === undefined ? {} : { requestedCandidate: req.requestedCandidate }),
+      });
+      log.step(
+        'candidate',
+        choice.verdicts
+          .map(
+            (v) =>
+              `${v.key}: ${v.isEligible ? 'eligible' : 'rejected'}${v.reasons.length ? ` (${v.reasons.join('; ')})` : ''}`,
+          )
+          .join(' | '),
+      );
+      if (choice.candidate === null) throw new Error(`no candidate: ${choice.failure}`);
+      const candidate = participants.get(choice.candidate)!;
+      if (!applied.get(candidate.key)) {
+        throw new Error(
+          `candidate ${candidate.key} has not applied its relay log within the bound: promoting it would lose transactions`,
+        );
+      }
+      if (config.kvClearBeforePromotion && req.clusterAlias !== '') {
+        const cleared = await this.#p.kv.clearMaster(req.clusterAlias);
+        log.step('kv-clear', cleared.stores.map((s) => `${s.store}=${s.ok ? 'ok' : s.error}`).join(' '));
+      }
+      if (choice.needsCatchUp && choice.mostAdvanced !== null)
+        await catchUp(candidate, participants.get(choice.mostAdvanced)!, config, log);
+      await promote(candidate, config, log);
+      successor = candidate.key;
+      ctx = {
+        ...ctx,
+        successorHost: splitInstanceKey(candidate.key).host,
+        successorPort: splitInstanceKey(candidate.key).port,
+        successorBinlogCoordinates: candidate.state.binlogPosition,
+      };
+      const probePosition = await verifyWritable(candidate, uid, log);
+      timings.writableMs = log.elapsed();
+
+      const others = reachable.filter((p) => p.key !== candidate.key);
+      const kvDone = this.#publish(req, candidate.key, log).then((r) => {
+        kv = r;
+        timings.kvMs = log.elapsed();
+      });
+      await Promise.all(
+        others.map(async (p) => {
+          try {
+            await repoint(p, candidate.key);
+            await verifyFollowing(p, candidate.key, probePosition, config, clock);
+            repointed.push(p.key);
+            log.step(
+              'repoint',
+              `${p.key} replicates from ${candidate.key} (both threads running, write probe applied)`,
+            );
+          } catch (error) {
+            lost.push(p.key);
+            errors.push(message(error));
+            log.step('repoint', `${p.key} LOST: ${message(error)}`);
+            if (config.detachLostReplicasAfterMasterFailover) {
+              await detach(p, candidate.key).then(
+                () => log.step('detach', `${p.key} detached`),
+                (e: unknown) => log.step('detach', `${p.key} could not be detached: ${message(e)}`),
+              );
+            }
+          }
+        }),
+      );
+      timings.repointedMs = log.elapsed();
+      for (const key of replicaKeys) if (!participants.has(key)) lost.push(key);
+      await kvDone;
+      const kvResult = kv as KvPublishResult | null;
+      status = lost.length === 0 && (kvResult?.ok ?? true) ? 'successful' : 'partial';
+      if (kvResult !== null && !kvResult.ok)
+        errors.push('some KV stores missed the new primary (the reconciler repairs them)');
+      fenced = this.#fence(req.failedKey, log);
+      // As orchestrator: the failed primary and every lost replica are downtimed, so that their
+      // failures are not acted on again while an operator looks at them.
+      for (const key of [req.failedKey, ...lost]) {
+        await store.beginDowntime(key, config.lostInRecoveryDowntimeSeconds, 'lost-in-recovery').then(
+          () =>
+            log.step('downtime', `${key} downtimed for ${config.lostInRecoveryDowntimeSeconds} s (lost-in-recovery)`),
+          (e: unknown) => log.step('downtime', `${key} could not be downtimed: ${message(e)}`),
+        );
+      }
+    } catch (error) {
+      errors.push(message(error));
+      log.step('failed', message(error));
+      this.#p.logger.error('recovery failed', { uid, failedKey: req.failedKey, error: message(error) });
+    } finally {
+      await Promise.all([...participants.values()].map((p) => p.session.close()));
+    }
+
+    const reason = status === 'successful' ? `promoted ${successor}` : errors.join('; ');
+    log.step('resolved', `${status}: ${reason}`);
+    await store.resolve(uid, {
+      status,
+      successor,
+      successorAlias: req.clusterAlias,
+      lostReplicas: lost,
+      participatingInstances: [req.failedKey, ...replicaKeys],
+      errors,
+      kv,
+    });
+    ctx = { ...ctx, isSuccessful: status !== 'failed', lostReplicas: lost, successorAlias: req.clusterAlias };
+    const posts: HookKind[] =
+      status === 'failed'
+        ? ['postUnsuccessfulFailoverProcesses']
+        : ['postMasterFailoverProcesses', 'postFailoverProcesses'];
+    const settled = (async () => {
+      for (const kind of posts) await this.#hooksPass(kind, ctx, log);
+      await log.flush();
+    })();
+    return {
+      uid,
+      status,
+      reason,
+      successor,
+      choice,
+      repointed,
+      lostReplicas: lost,
+      kv,
+      steps: log.steps,
+      timings,
+      settled,
+      fenced,
+    };
+  }
+
+  /**
+   * Detection, OnFailureDetection hooks, guards and anti-flapping registration, shared by every
+   * kind of recovery. `connectEarly` may start read-only connections that overlap the registration.
+   */
+  async #admit(
+    req: FailureRequest,
+    r: { uid: string; replicaKeys: readonly InstanceKey[]; ctx: HookContext; started: number },
+    filters: readonly string[],
+    filterName: string,
+    connectEarly: () => Promise<Connected> | undefined,
+  ): Promise<{ report: RecoveryReport } | { log: StepLog; early: Promise<Connected> | undefined }> {
+    const { config, store, clock } = this.#p;
+    const stop = (status: RecoveryStatus, reason: string): { report: RecoveryReport } => ({
+      report: emptyReport(status, reason),
+    });
+    const detection = await store.registerDetection(
+      {
+        key: req.failedKey,
+        analysis: req.analysis,
+        clusterName: req.clusterName,
+        clusterAlias: req.clusterAlias,
+        replicaKeys: r.replicaKeys,
+        isActionable: true,
+      },
+      { blockPeriodMinutes: config.failureDetectionPeriodBlockMinutes },
+    );
+    if (detection.registered && !(await this.#hooksPass('onFailureDetectionProcesses', r.ctx, null))) {
+      return stop('refused', 'an OnFailureDetectionProcesses hook failed');
+    }
+    if (req.force !== true) {
+      const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
+      if (await store.isGlobalRecoveryDisabled()) return stop('skipped', 'recoveries are disabled globally');
+      if (await store.isClusterRecoveryDisabled(req.clusterName))
+        return stop('skipped', `recoveries of ${req.clusterName} are disabled`);
+      if (!matchesClusterFilters(filters, cluster)) {
+        return stop('skipped', `cluster ${req.clusterName} (${req.clusterAlias}) does not match ${filterName}`);
+      }
+      if (req.isDowntimed === true) return stop('skipped', `${req.failedKey} is downtimed`);
+    }
+    const early = connectEarly();
+    const reg = await store.registerRecovery(
+      {
+        uid: r.uid,
+        key: req.failedKey,
+        analysis: req.analysis,
+        clusterName: req.clusterName,
+        clusterAlias: req.clusterAlias,
+        replicaKeys: r.replicaKeys,
+        detectionId: detection.id,
+      },
+      { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
+    );
+    if (!reg.registered) {
+      if (early !== undefined) await closeAll(await early);
+      return stop(
+        'refused',
+        `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
+      );
+    }
+    const log = new StepLog(store, r.uid, clock, this.#p.logger, r.started);
+    log.step(
+      'registered',
+      `${req.analysis} on ${req.failedKey}, cluster ${req.clusterName}, ${r.replicaKeys.length} replica(s), command ${req.command ?? 'automated'}`,
+    );
+    return { log, early };
+  }
+
+  async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {
+    const alias = req.clusterAlias === '' ? req.clusterName : req.clusterAlias;
+    const { host, port } = splitInstanceKey(primary);
+    try {
+      const result = await this.#p.kv.publishMaster({ alias, host, port });
+      log.step(
+        'kv',
+        result.stores
+          .map((s) => `${s.store}=${s.ok ? 'ok' : `failed: ${s.error}`} ${Math.round(s.durationMs)}ms`)
+          .join(' ') || 'no stores',
+      );
+      return result;
+    } catch (error) {
+      log.step('kv', `publishing failed: ${message(error)}`);
+      return { ok: false, stores: [{ store: 'all', ok: false, durationMs: 0, error: message(error) }] };
+    }
+  }
+
+  #fence(key: InstanceKey, log: StepLog): Promise<boolean> {
+    const handle = { cancelled: false };
+    this.#fences.add(handle);
+    return fenceOldPrimary(key, {
+      connector: this.#p.connector,
+      clock: this.#p.clock,
+      config: this.#p.config,
+      log,
+      handle,
+    }).finally(() => this.#fences.delete(handle));
+  }
+
+  async #hooksPass(kind: HookKind, ctx: HookContext, log: StepLog | null): Promise<boolean> {
+    const commands = this.#p.config[kind];
+    if (commands.length === 0) return true;
+    const results = await this.#p.hooks.run(kind, commands, ctx);
+    for (const r of results) {
+      log?.step(
+        'hook',
+        `${kind}: ${r.command} -> ${r.isAsync ? 'async' : r.isTimedOut ? 'timed out' : `exit ${r.exitCode}`} ${r.output.trim()}`,
+      );
+    }
+    return results.every((r) => r.isAsync || r.exitCode === 0);
+  }
+}
+
+/** A report for a recovery that did not start. */
+function emptyReport(status: RecoveryStatus, reason: string): RecoveryReport {
+  return {
+    uid: null,
+    status,
+    reason,
+    successor: null,
+    choice: null,
+    repointed: [],
+    lostReplicas: [],
+    kv: null,
+    steps: [],
+    timings: { writableMs: null, repointedMs: null, kvMs: null },
+    settled: Promise.resolve(),
+    fenced: Promise.resolve(false),
+  };
+}
