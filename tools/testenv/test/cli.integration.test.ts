@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createConnection } from 'mysql2/promise';
 import { reapOrphans, readEntries } from '../src/index.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 const execFileAsync = promisify(execFile);
 const cli = join(import.meta.dirname, '..', 'src', 'cli.ts');
@@ -75,7 +76,9 @@ describe('pnpm testenv (src/cli.ts run by Node directly)', () => {
     await exited(crashed.child);
     const orphanPid = crashed.info.mariadb[0]?.pid ?? 0;
     // The parent-death signal ends the server with its owner.
-    await eventually(async () => (isAlive(orphanPid) ? undefined : true), 10_000, 'server of the crashed owner gone');
+    await waitFor('server of the crashed owner gone', async () => (isAlive(orphanPid) ? undefined : true), {
+      timeoutMs: 10_000,
+    });
     const { stdout } = await execFileAsync(process.execPath, [cli, 'status', '--base-dir', baseDir]);
     expect(stdout).toMatch(/owner \d+ gone/);
     const reaped = await reapOrphans(join(baseDir, 'registry'));
@@ -85,7 +88,9 @@ describe('pnpm testenv (src/cli.ts run by Node directly)', () => {
     const live = await up('--shape', '1');
     const down = await execFileAsync(process.execPath, [cli, 'down', '--base-dir', baseDir]);
     expect(down.stdout).toMatch(/1 server\(s\) reaped/);
-    await eventually(async () => (isAlive(live.info.mariadb[0]?.pid ?? 0) ? undefined : true), 5_000, 'server gone');
+    await waitFor('server gone', async () => (isAlive(live.info.mariadb[0]?.pid ?? 0) ? undefined : true), {
+      timeoutMs: 5_000,
+    });
     live.child.kill('SIGINT');
     expect(await exited(live.child)).toBe(0);
   }, 120_000);

@@ -1,7 +1,8 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createServer, get, type Server } from 'node:http';
 import { leaderCheckHaproxyConfig, startHaproxy, TestEnvError, type HaproxyServer } from '../src/index.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 /** A tiny stand-in for an orc node: `/api/leader-check` answers 200 while it leads, else 500. */
 interface FakeNode {
@@ -61,28 +62,29 @@ describe('startHaproxy with the leader-check configuration', () => {
   }, 30_000);
 
   it('forwards to the node whose leader-check answers 200, and follows a change of leader', async () => {
-    await eventually(
-      async () => ((await whoAnswers(hap.port)) === 'n1' ? true : undefined),
-      10_000,
+    await waitFor(
       'n1 answers through the proxy',
+      async () => ((await whoAnswers(hap.port)) === 'n1' ? true : undefined),
+      { timeoutMs: 10_000 },
     );
     // Servers count as UP until their first check: wait for the checks to have run.
-    await eventually(
-      async () => ((await hap.stats()).find((s) => s.server === 'n2')?.status === 'DOWN' ? true : undefined),
-      10_000,
+    await waitFor(
       'n2 DOWN',
+      async () => ((await hap.stats()).find((s) => s.server === 'n2')?.status === 'DOWN' ? true : undefined),
+      { timeoutMs: 10_000 },
     );
     expect((await hap.stats()).find((s) => s.server === 'n1')?.status).toBe('UP');
     n1.isLeader = false;
     n2.isLeader = true;
-    await eventually(
-      async () => ((await whoAnswers(hap.port)) === 'n2' ? true : undefined),
-      10_000,
+    await waitFor(
       'n2 answers through the proxy',
+      async () => ((await whoAnswers(hap.port)) === 'n2' ? true : undefined),
+      { timeoutMs: 10_000 },
     );
-    await eventually(
+    await waitFor(
+      'n1 DOWN',
       async () => ((await hap.stats()).find((s) => s.server === 'n1')?.status === 'DOWN' ? true : undefined),
-      10_000,
+      { timeoutMs: 10_000 },
     );
   }, 30_000);
 
@@ -96,10 +98,10 @@ describe('startHaproxy with the leader-check configuration', () => {
     expect(hap.isRunning()).toBe(true);
   }, 30_000);
 
-  it('reports a configuration HAProxy rejects as invalid-config with its message', async () => {
+  it('reports a configuration HAProxy rejects as INVALID_CONFIG with its message', async () => {
     const err = await startHaproxy({ config: 'listen broken\n    bind 127.0.0.1:notaport\n' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('invalid-config');
+    expect((err as TestEnvError).code).toBe('INVALID_CONFIG');
     expect((err as TestEnvError).message).toMatch(/notaport|bind/);
   }, 30_000);
 });

@@ -13,7 +13,8 @@ import {
 import { createMariaDbInstance } from '../src/mariadb/mariadb-instance.js';
 import { validateMariaDbOptions } from '../src/mariadb/mariadb-config.js';
 import { defaultBaseDir, readEntries } from '../src/index.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 async function hasRow(instance: MariaDbInstance, id: number): Promise<true | undefined> {
   const rows = await instance.query<{ id: number }[]>('SELECT id FROM t.rows WHERE id = ?', [id]);
@@ -38,7 +39,8 @@ describe('startMariaDbTopology with a chained shape', () => {
     expect(topo.instances.map((i) => i.name)).toEqual(['p', 'r1', 'im', 'r2']);
     expect(topo.instance('r2').sourceName).toBe('im');
     await topo.primary.query('INSERT INTO t.rows VALUES (1)');
-    for (const replica of topo.replicas) await eventually(() => hasRow(replica, 1), 20_000, `row 1 on ${replica.name}`);
+    for (const replica of topo.replicas)
+      await waitFor(`row 1 on ${replica.name}`, () => hasRow(replica, 1), { timeoutMs: 20_000 });
   }, 60_000);
 
   it('configures distinct server ids, report_port, read_only replicas and GTID replication', async () => {
@@ -86,8 +88,8 @@ describe('startMariaDbTopology with a chained shape', () => {
     await topo.primary.query('INSERT INTO t.rows VALUES (2)');
     await r1.start();
     expect(r1.port).toBe(port);
-    await eventually(() => hasRow(r1, 2), 20_000, 'row 2 on r1');
-    await eventually(() => hasRow(r1, 1), 1_000, 'row 1 kept on r1');
+    await waitFor('row 2 on r1', () => hasRow(r1, 2), { timeoutMs: 20_000 });
+    await waitFor('row 1 kept on r1', () => hasRow(r1, 1), { timeoutMs: 1_000 });
   }, 60_000);
 
   it('kill -9 of the primary, then start, brings it back with its data and the replicas reconnect', async () => {
@@ -98,11 +100,12 @@ describe('startMariaDbTopology with a chained shape', () => {
     expect(isAlive(oldPid ?? 0)).toBe(false);
     await p.start();
     expect(p.pid).not.toBe(oldPid);
-    await eventually(() => hasRow(p, 2), 5_000, 'row 2 kept on p');
+    await waitFor('row 2 kept on p', () => hasRow(p, 2), { timeoutMs: 5_000 });
     await topo.waitReplicating({ timeoutMs: 30_000 });
     await p.query('INSERT INTO t.rows VALUES (3)');
     await topo.waitCaughtUp({ timeoutMs: 30_000 });
-    for (const replica of topo.replicas) await eventually(() => hasRow(replica, 3), 5_000, `row 3 on ${replica.name}`);
+    for (const replica of topo.replicas)
+      await waitFor(`row 3 on ${replica.name}`, () => hasRow(replica, 3), { timeoutMs: 5_000 });
   }, 90_000);
 
   it('stop() ends exactly its processes and removes its directories', async () => {
@@ -149,7 +152,7 @@ describe('startMariaDb', () => {
       await instance.destroy();
       const outcome = await starting;
       // Either the start finished before destroy() (then destroy ended it) or it failed as destroyed.
-      if (outcome !== 'started') expect((outcome as TestEnvError).code).toBe('invalid-state');
+      if (outcome !== 'started') expect((outcome as TestEnvError).code).toBe('INVALID_STATE');
       expect(instance.pid).toBeNull();
       expect(instance.isRunning()).toBe(false);
       expect(existsSync(instance.dir)).toBe(false);
@@ -160,15 +163,15 @@ describe('startMariaDb', () => {
     30_000,
   );
 
-  it('fails with binary-missing, naming the Debian package, when mariadbd is absent', async () => {
+  it('fails with BINARY_MISSING, naming the Debian package, when mariadbd is absent', async () => {
     const err = await startMariaDb({ mariadbdPath: '/nonexistent/mariadbd' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('binary-missing');
+    expect((err as TestEnvError).code).toBe('BINARY_MISSING');
     expect((err as TestEnvError).message).toMatch(/mariadb-server/);
     expect((err as TestEnvError).message).toMatch(/tools\/install-services/);
   });
 
-  it('fails with port-taken when the fixed port is held by another process', async () => {
+  it('fails with PORT_TAKEN when the fixed port is held by another process', async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const address = holder.address();
@@ -176,24 +179,24 @@ describe('startMariaDb', () => {
     try {
       const err = await startMariaDb({ port }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(TestEnvError);
-      expect((err as TestEnvError).code).toBe('port-taken');
+      expect((err as TestEnvError).code).toBe('PORT_TAKEN');
       expect((err as TestEnvError).message).toContain(String(port));
     } finally {
       await new Promise((resolve) => holder.close(resolve));
     }
   }, 30_000);
 
-  it('fails with process-exited and the error log tail when mariadbd rejects its options', async () => {
+  it('fails with PROCESS_EXITED and the error log tail when mariadbd rejects its options', async () => {
     const err = await startMariaDb({ extraArgs: ['--no-such-option=1'] }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('process-exited');
+    expect((err as TestEnvError).code).toBe('PROCESS_EXITED');
     expect((err as TestEnvError).message).toMatch(/unknown variable|unknown option/);
   }, 30_000);
 
-  it('fails with dir-not-writable when its directory cannot be created', async () => {
+  it('fails with DIR_NOT_WRITABLE when its directory cannot be created', async () => {
     const err = await startMariaDb({ baseDir: '/proc/version/testenv' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('dir-not-writable');
+    expect((err as TestEnvError).code).toBe('DIR_NOT_WRITABLE');
     expect((err as TestEnvError).message).toContain('/proc/version/testenv');
   }, 30_000);
 
@@ -201,8 +204,8 @@ describe('startMariaDb', () => {
     const err = await startMariaDbTopology({
       shape: [{ name: 'a' }, { name: 'a', source: 'x' }, { name: 'b c' }],
     }).catch((e: unknown) => e);
-    expect((err as TestEnvError).code).toBe('invalid-config');
+    expect((err as TestEnvError).code).toBe('INVALID_CONFIG');
     expect((err as TestEnvError).message).toMatch(/used twice/);
-    expect((err as TestEnvError).message).toMatch(/shape\[2\]\.name/);
+    expect((err as TestEnvError).message).toMatch(/shape\.2\.name/);
   });
 });

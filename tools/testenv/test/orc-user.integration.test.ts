@@ -1,7 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { startMariaDbTopology, type MariaDbInstance, type MariaDbTopology } from '../src/index.js';
-import { eventually } from './helpers.js';
+import { waitFor } from '@orc/testkit';
 
 describe('orcUser can do what orchestrator does in a failover on MariaDB 10.11', () => {
   let topo: MariaDbTopology;
@@ -48,7 +48,8 @@ describe('orcUser can do what orchestrator does in a failover on MariaDB 10.11',
     await onR2.query('START SLAVE');
 
     await r1.query('CREATE DATABASE promoted');
-    await eventually(
+    await waitFor(
+      'r2 replicates from the promoted r1',
       async () =>
         (
           await r2.query<{ n: number }[]>(
@@ -57,8 +58,7 @@ describe('orcUser can do what orchestrator does in a failover on MariaDB 10.11',
         )[0]?.n === 1
           ? true
           : undefined,
-      20_000,
-      'r2 replicates from the promoted r1',
+      { timeoutMs: 20_000 },
     );
     await onR1.query('FLUSH LOGS');
     await onP.query('SET GLOBAL read_only = 1');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readEntries, reapOrphans, type RegistryEntry } from '../src/index.js';
 import { writeEntry } from '../src/core/registry.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 const baseDir = mkdtempSync(join(tmpdir(), 'orc-testenv-registry-'));
 const registryDir = join(baseDir, 'registry');
@@ -63,7 +64,7 @@ describe('registry reaping', () => {
     writeEntry(registryDir, entry('orphan', dir, pid, await deadPid()));
     const results = await reapOrphans(registryDir);
     expect(results.map((r) => [r.entry.id, r.killed, r.removedDir])).toEqual([['orphan', true, true]]);
-    await eventually(async () => (isAlive(pid) ? undefined : true), 5_000, 'orphan killed');
+    await waitFor('orphan killed', async () => (isAlive(pid) ? undefined : true), { timeoutMs: 5_000 });
     expect(existsSync(dir)).toBe(false);
     expect(readEntries(registryDir)).toEqual([]);
   }, 30_000);

@@ -34,7 +34,7 @@ describe('ensureMariaDbTemplate', () => {
     expect(again.created).toBe(false);
   }, 120_000);
 
-  it('reports a failing build as template-failed with the log tail', async () => {
+  it('reports a failing build as TEMPLATE_FAILED with the log tail', async () => {
     const err = await ensureMariaDbTemplate({
       mariadbd: '/usr/sbin/mariadbd',
       installDb: '/bin/false',
@@ -43,20 +43,20 @@ describe('ensureMariaDbTemplate', () => {
       timeoutMs: 10_000,
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('template-failed');
+    expect((err as TestEnvError).code).toBe('TEMPLATE_FAILED');
   }, 30_000);
 });
 
 describe('missing programs name their Debian package', () => {
   it('ZooKeeper', async () => {
     const err = await startZooKeeper({ zookeeperJar: '/nonexistent/zookeeper.jar' }).catch((e: unknown) => e);
-    expect((err as TestEnvError).code).toBe('binary-missing');
+    expect((err as TestEnvError).code).toBe('BINARY_MISSING');
     expect((err as TestEnvError).message).toMatch(/package zookeeper/);
   });
 
   it('HAProxy', async () => {
     const err = await startHaproxy({ config: '', haproxyPath: '/nonexistent/haproxy' }).catch((e: unknown) => e);
-    expect((err as TestEnvError).code).toBe('binary-missing');
+    expect((err as TestEnvError).code).toBe('BINARY_MISSING');
     expect((err as TestEnvError).message).toMatch(/package haproxy/);
   });
 });

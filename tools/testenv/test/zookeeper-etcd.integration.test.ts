@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import type { TestEnvError } from '../src/index.js';
 import { startEtcd, startZooKeeper, type EtcdServer, type ZooKeeperServer } from '../src/index.js';
-import { eventually, isAlive } from './helpers.js';
+import { waitFor } from '@orc/testkit';
+import { isProcessAlive as isAlive } from '../src/core/proc-info.js';
 
 const execFileAsync = promisify(execFile);
 
@@ -88,7 +89,9 @@ describe('startEtcd', () => {
     expect(await etcdGet(etcd, 'mysql/master/c1')).toBe('127.0.0.1:3306');
     await etcd.kill();
     await etcd.start();
-    expect(await eventually(() => etcdGet(etcd, 'mysql/master/c1'), 10_000)).toBe('127.0.0.1:3306');
+    expect(await waitFor('the key served by etcd', () => etcdGet(etcd, 'mysql/master/c1'), { timeoutMs: 10_000 })).toBe(
+      '127.0.0.1:3306',
+    );
   }, 60_000);
 
   it('destroy() ends the process and removes its directory', async () => {
@@ -99,9 +102,9 @@ describe('startEtcd', () => {
     expect(existsSync(other.dir)).toBe(false);
   }, 60_000);
 
-  it('fails with binary-missing naming etcd-server when etcd is absent', async () => {
+  it('fails with BINARY_MISSING naming etcd-server when etcd is absent', async () => {
     const err = await startEtcd({ etcdPath: '/nonexistent/etcd' }).catch((e: unknown) => e);
-    expect((err as TestEnvError).code).toBe('binary-missing');
+    expect((err as TestEnvError).code).toBe('BINARY_MISSING');
     expect((err as TestEnvError).message).toMatch(/etcd-server/);
   });
 });

@@ -5,7 +5,7 @@ import { TestEnvError } from '../errors.js';
 import { startEtcd, type EtcdServer } from '../etcd/etcd-server.js';
 import { startMariaDbTopology, type MariaDbTopology } from '../mariadb/mariadb-topology.js';
 import { startZooKeeper, type ZooKeeperServer } from '../zookeeper/zookeeper-server.js';
-import type { TestEnvLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 
 const USAGE = `usage: pnpm testenv <command> [options]
 
@@ -31,10 +31,11 @@ interface Started {
   etcd?: EtcdServer;
 }
 
-const stderrLogger: TestEnvLogger = {
+const stderrLogger: Logger = {
   debug: (message, fields) => console.error(`debug ${message} ${JSON.stringify(fields ?? {})}`),
   info: (message, fields) => console.error(`info  ${message} ${JSON.stringify(fields ?? {})}`),
   warn: (message, fields) => console.error(`warn  ${message} ${JSON.stringify(fields ?? {})}`),
+  error: (message, fields) => console.error(`error ${message} ${JSON.stringify(fields ?? {})}`),
 };
 
 /** Runs the CLI with `argv` (without node and script); resolves with the exit code. */

@@ -1,12 +1,12 @@
-import { TestEnvError } from '../errors.js';
+import { TestEnvError, type TestEnvErrorDetail } from '../errors.js';
 
 /**
- * Collects every problem of one options object, then throws them together as `invalid-config`,
- * each with its path, so a caller fixes all of them in one go.
+ * Collects every problem of one options object, then throws them together as `INVALID_CONFIG`,
+ * each in `details` with its path, so a caller fixes all of them in one go.
  */
 export class ConfigProblems {
   readonly #what: string;
-  readonly #problems: string[] = [];
+  readonly #problems: TestEnvErrorDetail[] = [];
 
   constructor(what: string) {
     this.#what = what;
@@ -14,19 +14,20 @@ export class ConfigProblems {
 
   /** Records a problem at `path` unless `ok`. */
   check(ok: boolean, path: string, message: string): void {
-    if (!ok) this.#problems.push(`${path}: ${message}`);
+    if (!ok) this.#problems.push({ path, message });
   }
 
   /** Records a problem at `path`. */
   add(path: string, message: string): void {
-    this.#problems.push(`${path}: ${message}`);
+    this.#problems.push({ path, message });
   }
 
   /** Throws when any problem was recorded. */
   throwIfAny(): void {
     if (this.#problems.length === 0) return;
-    throw new TestEnvError('invalid-config', `invalid ${this.#what}:\n  - ${this.#problems.join('\n  - ')}`, {
-      details: { problems: [...this.#problems] },
+    const lines = this.#problems.map((p) => `${p.path}: ${p.message}`);
+    throw new TestEnvError('INVALID_CONFIG', `invalid ${this.#what}:\n  - ${lines.join('\n  - ')}`, {
+      details: this.#problems,
     });
   }
 }

@@ -44,11 +44,11 @@ export function createServerDir(baseDir: string, kind: string, name: string): st
     rmSync(probe);
   } catch (cause) {
     throw new TestEnvError(
-      'dir-not-writable',
+      'DIR_NOT_WRITABLE',
       `cannot create a writable directory for ${kind} "${name}" at ${dir}: ${String(cause)}`,
       {
         cause,
-        details: { dir, kind, name },
+        context: { dir, kind, name },
       },
     );
   }

@@ -1,7 +1,7 @@
 import { rmdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TestEnvError } from '../errors.js';
-import type { TestEnvLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { trackForExit } from './exit-hooks.js';
 import { removeDirQuietly, shortId } from './paths.js';
 import { isPortFree, LOOPBACK } from './ports.js';
@@ -34,7 +34,7 @@ export interface LifecycleSettings {
   readonly stopTimeoutMs: number;
   /** Matches the log text a server writes when its port is taken. */
   readonly portTakenPattern: RegExp;
-  readonly logger: TestEnvLogger;
+  readonly logger: Logger;
 }
 
 type State = 'stopped' | 'starting' | 'running' | 'stopping' | 'destroyed';
@@ -96,7 +96,7 @@ export class ServerLifecycle {
           this.#state = 'running';
           return;
         } catch (err) {
-          if (!(err instanceof TestEnvError && err.code === 'port-taken') || attempt >= attempts) throw err;
+          if (!(err instanceof TestEnvError && err.code === 'PORT_TAKEN') || attempt >= attempts) throw err;
           this.#s.logger.info('port taken, retrying on new ports', { kind: this.#s.kind, name: this.#s.name, attempt });
           await this.#hooks.reallocatePorts?.();
         }
@@ -145,7 +145,7 @@ export class ServerLifecycle {
       await this.#hooks.beforeStop?.();
       if (how === 'stop') await proc.terminate(this.#s.stopTimeoutMs);
       else await proc.killHard();
-      this.#s.logger.debug(`${how} done`, { kind: this.#s.kind, name: this.#s.name, pid: proc.pid });
+      this.#s.logger.debug('server ended', { how, kind: this.#s.kind, name: this.#s.name, pid: proc.pid });
     } finally {
       this.#proc = null;
       if (!this.#isDestroyed()) this.#state = 'stopped';
@@ -158,10 +158,10 @@ export class ServerLifecycle {
     for (const [role, port] of Object.entries(ports)) {
       if (!(await isPortFree(port, LOOPBACK))) {
         throw new TestEnvError(
-          'port-taken',
+          'PORT_TAKEN',
           `${this.#label()}: ${role} port ${LOOPBACK}:${port} is already in use by another process`,
           {
-            details: { kind: this.#s.kind, name: this.#s.name, port, role },
+            context: { kind: this.#s.kind, name: this.#s.name, port, role },
           },
         );
       }
@@ -210,17 +210,17 @@ export class ServerLifecycle {
     const tail = tailOfFile(this.#s.logFile, 25, logOffset);
     if (this.#s.portTakenPattern.test(tail)) {
       throw new TestEnvError(
-        'port-taken',
+        'PORT_TAKEN',
         `${this.#label()}: a port (${JSON.stringify(ports)}) was taken by another process:\n${tail}`,
         {
-          details: { kind: this.#s.kind, name: this.#s.name, ports },
+          context: { kind: this.#s.kind, name: this.#s.name, ports },
         },
       );
     }
     if (outcome.kind === 'error') {
       if (outcome.error instanceof TestEnvError) throw outcome.error;
       throw new TestEnvError(
-        'start-timeout',
+        'START_TIMEOUT',
         `${this.#label()}: readiness check failed: ${String(outcome.error)}\n${tail}`,
         {
           cause: outcome.error,
@@ -230,15 +230,15 @@ export class ServerLifecycle {
     const exit = proc.exitInfo;
     if (outcome.kind === 'exited' || outcome.kind === 'ready') {
       throw new TestEnvError(
-        'process-exited',
+        'PROCESS_EXITED',
         `${this.#label()}: ${spec.command} exited before it was ready (code ${exit?.code ?? 'none'}, signal ${exit?.signal ?? 'none'}); last lines of ${this.#s.logFile}:\n${tail}`,
-        { details: { kind: this.#s.kind, name: this.#s.name, exit, logFile: this.#s.logFile } },
+        { context: { kind: this.#s.kind, name: this.#s.name, exit, logFile: this.#s.logFile } },
       );
     }
     throw new TestEnvError(
-      'start-timeout',
+      'START_TIMEOUT',
       `${this.#label()}: not ready within ${this.#s.startTimeoutMs} ms (ports ${JSON.stringify(ports)}); last lines of ${this.#s.logFile}:\n${tail}`,
-      { details: { kind: this.#s.kind, name: this.#s.name, ports, logFile: this.#s.logFile } },
+      { context: { kind: this.#s.kind, name: this.#s.name, ports, logFile: this.#s.logFile } },
     );
   }
 
@@ -276,8 +276,8 @@ export class ServerLifecycle {
   }
 
   #stateError(what: string, why: string): TestEnvError {
-    return new TestEnvError('invalid-state', `cannot ${what} ${this.#label()}: ${why}`, {
-      details: { kind: this.#s.kind, name: this.#s.name, state: this.#state },
+    return new TestEnvError('INVALID_STATE', `cannot ${what} ${this.#label()}: ${why}`, {
+      context: { kind: this.#s.kind, name: this.#s.name, state: this.#state },
     });
   }
 }

@@ -1,7 +1,7 @@
 import type { ConfigProblems } from './config-check.js';
 import { isOptionalPositiveInt, isOptionalPort, isOptionalString, NAME_PATTERN } from './config-check.js';
 import { defaultBaseDir } from './paths.js';
-import { noopLogger, type TestEnvLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 
 /** Options every non-MariaDB server takes. */
 export interface ServerOptions {
@@ -14,7 +14,7 @@ export interface ServerOptions {
   /** Grace time of a clean shutdown before SIGKILL. Default 30 000 ms. */
   stopTimeoutMs?: number;
   /** Structured logger; no-op by default. */
-  logger?: TestEnvLogger;
+  logger?: Logger;
 }
 
 /** {@link ServerOptions} with defaults filled in. */
@@ -23,7 +23,7 @@ export interface ResolvedServerOptions {
   readonly baseDir: string;
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;
-  readonly logger: TestEnvLogger;
+  readonly logger: Logger;
 }
 
 /** Checks the shared server options into `problems` and fills defaults. */

@@ -61,9 +61,9 @@ export class ServerProcess {
     try {
       fd = openSync(spec.logFile, 'a');
     } catch (cause) {
-      throw new TestEnvError('dir-not-writable', `cannot open the log file ${spec.logFile}: ${String(cause)}`, {
+      throw new TestEnvError('DIR_NOT_WRITABLE', `cannot open the log file ${spec.logFile}: ${String(cause)}`, {
         cause,
-        details: { logFile: spec.logFile },
+        context: { logFile: spec.logFile },
       });
     }
     try {
@@ -86,9 +86,9 @@ export class ServerProcess {
     } catch (cause) {
       const code = (cause as NodeJS.ErrnoException).code;
       throw new TestEnvError(
-        code === 'ENOENT' || code === 'EACCES' ? 'binary-missing' : 'process-exited',
+        code === 'ENOENT' || code === 'EACCES' ? 'BINARY_MISSING' : 'PROCESS_EXITED',
         `cannot run ${spec.command}: ${String(cause)}`,
-        { cause, details: { command: spec.command } },
+        { cause, context: { command: spec.command } },
       );
     } finally {
       closeSync(fd);
@@ -133,8 +133,8 @@ export class ServerProcess {
     this.signal('SIGKILL');
     const info = await waitFor(this.#exited, 10_000);
     if (info === undefined) {
-      throw new TestEnvError('stop-timeout', `process ${this.pid} did not end 10 s after SIGKILL`, {
-        details: { pid: this.pid },
+      throw new TestEnvError('STOP_TIMEOUT', `process ${this.pid} did not end 10 s after SIGKILL`, {
+        context: { pid: this.pid },
       });
     }
     return info;

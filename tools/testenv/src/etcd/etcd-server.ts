@@ -4,7 +4,7 @@ import { ConfigProblems } from '../core/config-check.js';
 import { createServerDir, registryDirOf } from '../core/paths.js';
 import { allocatePort, LOOPBACK } from '../core/ports.js';
 import { reapOrphans } from '../core/registry.js';
-import { ServerLifecycle } from '../core/server-lifecycle.js';
+import { startOrDestroy, TestServer } from '../core/test-server.js';
 import {
   isOptionalString,
   requireObject,
@@ -27,7 +27,7 @@ interface ResolvedEtcdOptions extends ResolvedServerOptions {
   readonly extraArgs: readonly string[];
 }
 
-/** Validates {@link EtcdOptions} and fills defaults; throws `invalid-config` listing every problem. */
+/** Validates {@link EtcdOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
 export function validateEtcdOptions(input: EtcdOptions = {}): ResolvedEtcdOptions {
   const problems = new ConfigProblems('etcd options');
   requireObject(input, problems);
@@ -47,27 +47,19 @@ export function validateEtcdOptions(input: EtcdOptions = {}): ResolvedEtcdOption
  * A single-member etcd on 127.0.0.1 (client and peer ports) with its own data directory.
  * `stop()`/`kill()` keep the data; `start()` serves it again on the same ports.
  */
-export class EtcdServer {
-  /** Name given at creation (also the member name). */
-  readonly name: string;
-  /** Always `127.0.0.1`. */
-  readonly host: string = LOOPBACK;
-  /** The server's own directory (removed by `destroy()`). */
-  readonly dir: string;
+export class EtcdServer extends TestServer {
   /** etcd's log (stderr). */
   readonly logFile: string;
-  readonly #life: ServerLifecycle;
   #clientPort: number;
   #peerPort: number;
 
   /** @internal use {@link startEtcd}. */
   constructor(options: ResolvedEtcdOptions, dir: string, clientPort: number, peerPort: number) {
-    this.name = options.name;
-    this.dir = dir;
+    super(options.name, dir);
     this.logFile = join(dir, 'etcd.log');
     this.#clientPort = clientPort;
     this.#peerPort = peerPort;
-    this.#life = new ServerLifecycle(
+    this.manage(
       {
         kind: 'etcd',
         name: options.name,
@@ -133,36 +125,6 @@ export class EtcdServer {
     return `http://${this.host}:${this.#clientPort}`;
   }
 
-  /** etcd's pid while running, else null. */
-  get pid(): number | null {
-    return this.#life.pid;
-  }
-
-  /** Whether etcd runs and answered its health check. */
-  isRunning(): boolean {
-    return this.#life.isRunning();
-  }
-
-  /** Starts (or restarts on the same ports with its data) and waits until `/health` is true. */
-  async start(): Promise<void> {
-    await this.#life.start();
-  }
-
-  /** Clean shutdown (SIGTERM); keeps the data. */
-  async stop(): Promise<void> {
-    await this.#life.stop();
-  }
-
-  /** SIGKILL, like a crash; keeps the data. */
-  async kill(): Promise<void> {
-    await this.#life.kill();
-  }
-
-  /** Kills etcd if running and removes its directory. Idempotent. */
-  async destroy(): Promise<void> {
-    await this.#life.destroy();
-  }
-
   async #waitReady(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       try {
@@ -195,12 +157,5 @@ export async function startEtcd(options: EtcdOptions = {}): Promise<EtcdServer> 
   requireExecutable(o.etcdPath, 'etcd-server', 'etcd');
   await reapOrphans(registryDirOf(o.baseDir));
   const dir = createServerDir(o.baseDir, 'etcd', o.name);
-  const server = new EtcdServer(o, dir, await allocatePort(), await allocatePort());
-  try {
-    await server.start();
-  } catch (err) {
-    await server.destroy();
-    throw err;
-  }
-  return server;
+  return startOrDestroy(new EtcdServer(o, dir, await allocatePort(), await allocatePort()));
 }

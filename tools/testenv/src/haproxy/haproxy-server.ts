@@ -8,7 +8,7 @@ import { ConfigProblems, NAME_PATTERN } from '../core/config-check.js';
 import { createServerDir, registryDirOf } from '../core/paths.js';
 import { allocatePort, canConnect, LOOPBACK } from '../core/ports.js';
 import { reapOrphans } from '../core/registry.js';
-import { ServerLifecycle } from '../core/server-lifecycle.js';
+import { TestServer } from '../core/test-server.js';
 import {
   isOptionalString,
   requireObject,
@@ -64,7 +64,7 @@ export interface HaproxyStat {
   readonly checkStatus: string;
 }
 
-/** Validates {@link HaproxyOptions} and fills defaults; throws `invalid-config` listing every problem. */
+/** Validates {@link HaproxyOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
 export function validateHaproxyOptions(input: HaproxyOptions): ResolvedHaproxyOptions {
   const problems = new ConfigProblems('HAProxy options');
   requireObject(input, problems);
@@ -95,13 +95,7 @@ export function validateHaproxyOptions(input: HaproxyOptions): ResolvedHaproxyOp
  * HAProxy in the foreground (`-db`) on 127.0.0.1 with an admin stats socket in its directory.
  * `stop()`/`kill()` then `start()` runs it again on the same ports.
  */
-export class HaproxyServer {
-  /** Name given at creation. */
-  readonly name: string;
-  /** Always `127.0.0.1`. */
-  readonly host: string = LOOPBACK;
-  /** The proxy's directory (removed by `destroy()`). */
-  readonly dir: string;
+export class HaproxyServer extends TestServer {
   /** The admin stats socket (unix). */
   readonly statsSocket: string;
   /** The configuration file written from `config`. */
@@ -109,19 +103,17 @@ export class HaproxyServer {
   /** HAProxy's output. */
   readonly logFile: string;
   readonly #o: ResolvedHaproxyOptions;
-  readonly #life: ServerLifecycle;
   #ports: Record<string, number>;
 
   /** @internal use {@link startHaproxy}. */
   constructor(options: ResolvedHaproxyOptions, dir: string, ports: Record<string, number>) {
+    super(options.name, dir);
     this.#o = options;
-    this.name = options.name;
-    this.dir = dir;
     this.statsSocket = join(dir, 'admin.sock');
     this.configFile = join(dir, 'haproxy.cfg');
     this.logFile = join(dir, 'haproxy.log');
     this.#ports = ports;
-    this.#life = new ServerLifecycle(
+    this.manage(
       {
         kind: 'haproxy',
         name: options.name,
@@ -163,16 +155,6 @@ export class HaproxyServer {
   /** Every allocated port by name. */
   get ports(): Readonly<Record<string, number>> {
     return { ...this.#ports };
-  }
-
-  /** HAProxy's pid while running, else null. */
-  get pid(): number | null {
-    return this.#life.pid;
-  }
-
-  /** Whether HAProxy runs and answered on its stats socket. */
-  isRunning(): boolean {
-    return this.#life.isRunning();
   }
 
   /** Sends one command to the admin stats socket (e.g. `show stat`, `disable server b/s`) and returns the answer. */
@@ -223,31 +205,11 @@ export class HaproxyServer {
     } catch (cause) {
       const output =
         `${(cause as { stdout?: string }).stdout ?? ''}${(cause as { stderr?: string }).stderr ?? ''}`.trim();
-      throw new TestEnvError('invalid-config', `HAProxy rejects the configuration ${this.configFile}:\n${output}`, {
+      throw new TestEnvError('INVALID_CONFIG', `HAProxy rejects the configuration ${this.configFile}:\n${output}`, {
         cause,
-        details: { configFile: this.configFile },
+        context: { configFile: this.configFile },
       });
     }
-  }
-
-  /** Starts (or restarts on the same ports) and waits until the stats socket and the frontend answer. */
-  async start(): Promise<void> {
-    await this.#life.start();
-  }
-
-  /** Clean shutdown (SIGTERM). */
-  async stop(): Promise<void> {
-    await this.#life.stop();
-  }
-
-  /** SIGKILL. */
-  async kill(): Promise<void> {
-    await this.#life.kill();
-  }
-
-  /** Kills HAProxy if running and removes its directory. Idempotent. */
-  async destroy(): Promise<void> {
-    await this.#life.destroy();
   }
 
   async #waitReady(signal: AbortSignal): Promise<void> {
@@ -271,7 +233,7 @@ async function allocatePorts(names: readonly string[]): Promise<Record<string, n
 
 /**
  * Starts HAProxy with the given configuration on ports allocated for it, and waits until it serves.
- * A configuration HAProxy rejects fails with `invalid-config` and HAProxy's own message.
+ * A configuration HAProxy rejects fails with `INVALID_CONFIG` and HAProxy's own message.
  *
  * @example
  * ```ts

@@ -24,6 +24,11 @@ describe('validateMariaDbOptions', () => {
     const message = (err as TestEnvError).message;
     for (const field of ['name', 'port', 'serverId', 'startTimeoutMs', 'extraArgs'])
       expect(message).toContain(`${field}:`);
+    expect((err as TestEnvError).code).toBe('INVALID_CONFIG');
+    expect((err as TestEnvError).details.map((d) => d.path).sort()).toEqual(
+      ['extraArgs', 'name', 'port', 'serverId', 'startTimeoutMs'].sort(),
+    );
+    for (const d of (err as TestEnvError).details) expect(d.message).not.toBe('');
     expect((err as TestEnvError).retryable).toBe(false);
   });
 });

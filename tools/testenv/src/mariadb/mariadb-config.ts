@@ -6,7 +6,7 @@ import {
   NAME_PATTERN,
 } from '../core/config-check.js';
 import { defaultBaseDir, defaultCacheDir } from '../core/paths.js';
-import { noopLogger, type TestEnvLogger } from '../logger.js';
+import { noopLogger, type Logger } from '../logger.js';
 
 /** Options shared by every MariaDB start (single server or topology). */
 export interface MariaDbCommonOptions {
@@ -25,7 +25,7 @@ export interface MariaDbCommonOptions {
   /** Extra `mariadbd` options appended to the command line, e.g. `['--gtid-strict-mode=1']`. */
   extraArgs?: readonly string[];
   /** Structured logger; no-op by default. */
-  logger?: TestEnvLogger;
+  logger?: Logger;
 }
 
 /** Options of {@link startMariaDb}. */
@@ -34,7 +34,7 @@ export interface MariaDbOptions extends MariaDbCommonOptions {
   name?: string;
   /** server_id. Default: the port, which is unique among servers running on this machine. */
   serverId?: number;
-  /** A fixed port instead of a free one picked at random (a taken port fails with `port-taken`). */
+  /** A fixed port instead of a free one picked at random (a taken port fails with `PORT_TAKEN`). */
   port?: number;
   /** Start with `--read-only=1` (replicas do). Default false. */
   readOnly?: boolean;
@@ -49,7 +49,7 @@ export interface ResolvedMariaDbCommon {
   readonly startTimeoutMs: number;
   readonly stopTimeoutMs: number;
   readonly extraArgs: readonly string[];
-  readonly logger: TestEnvLogger;
+  readonly logger: Logger;
 }
 
 /** {@link MariaDbOptions} with every default filled in. */
@@ -87,7 +87,7 @@ export function resolveMariaDbCommon(input: MariaDbCommonOptions, problems: Conf
 }
 
 /**
- * Validates {@link MariaDbOptions} and fills defaults; throws `invalid-config` listing every problem.
+ * Validates {@link MariaDbOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem.
  *
  * @example
  * ```ts

@@ -6,7 +6,7 @@ import { requireExecutable } from '../core/binaries.js';
 import { createServerDir, registryDirOf } from '../core/paths.js';
 import { allocatePort, LOOPBACK } from '../core/ports.js';
 import { reapOrphans } from '../core/registry.js';
-import { ServerLifecycle } from '../core/server-lifecycle.js';
+import { startOrDestroy, TestServer } from '../core/test-server.js';
 import { delay, type ProcessSpec } from '../core/server-process.js';
 import { TestEnvError } from '../errors.js';
 import { validateMariaDbOptions, type MariaDbOptions, type ResolvedMariaDbOptions } from './mariadb-config.js';
@@ -31,15 +31,9 @@ export interface MariaDbInstanceRole {
  * log, GTID and `report_host`/`report_port` set. `stop()`/`kill()` keep the datadir; `start()`
  * brings the server back on the same port with its data; `destroy()` removes everything.
  */
-export class MariaDbInstance {
-  /** Name given at creation (topology member name or `mariadb`). */
-  readonly name: string;
-  /** Always `127.0.0.1`. */
-  readonly host: string = LOOPBACK;
+export class MariaDbInstance extends TestServer {
   /** The source this instance was created to replicate from (null for a primary or a standalone server); later repointing is not tracked. */
   readonly sourceName: string | null;
-  /** The server's own directory (removed by `destroy()`). */
-  readonly dir: string;
   /** The datadir (binary logs and relay logs live here too). */
   readonly datadir: string;
   /** The server's error log. */
@@ -47,20 +41,18 @@ export class MariaDbInstance {
   /** An admin user reachable over TCP (ALL PRIVILEGES WITH GRANT OPTION). */
   readonly rootUser: DbCredentials = TEMPLATE_USERS.root;
   readonly #o: ResolvedMariaDbOptions;
-  readonly #life: ServerLifecycle;
   #port: number;
   #pool: Pool | null = null;
 
   /** @internal use {@link startMariaDb} or {@link startMariaDbTopology}. */
   constructor(options: ResolvedMariaDbOptions, dir: string, port: number, role: MariaDbInstanceRole) {
+    super(options.name, dir);
     this.#o = options;
-    this.name = options.name;
     this.sourceName = role.sourceName;
-    this.dir = dir;
     this.datadir = join(dir, 'data');
     this.errorLog = join(dir, 'error.log');
     this.#port = port;
-    this.#life = new ServerLifecycle(
+    this.manage(
       {
         kind: 'mariadb',
         name: options.name,
@@ -98,16 +90,6 @@ export class MariaDbInstance {
     return this.#o.serverId ?? this.#port;
   }
 
-  /** The mariadbd pid while running, else null. */
-  get pid(): number | null {
-    return this.#life.pid;
-  }
-
-  /** Whether mariadbd runs and answered its readiness check. */
-  isRunning(): boolean {
-    return this.#life.isRunning();
-  }
-
   /** Connection settings for a user (the admin user by default). */
   connectionConfig(user: DbCredentials = this.rootUser): MariaDbConnectionConfig {
     return { host: this.host, port: this.#port, user: user.user, password: user.password };
@@ -140,25 +122,10 @@ export class MariaDbInstance {
     return rows as T;
   }
 
-  /** Starts (or restarts, same port and datadir) and waits until it accepts connections. */
-  async start(): Promise<void> {
-    await this.#life.start();
-  }
-
-  /** Clean shutdown (SIGTERM); keeps the datadir. */
-  async stop(): Promise<void> {
-    await this.#life.stop();
-  }
-
-  /** SIGKILL, like a crash; keeps the datadir. */
-  async kill(): Promise<void> {
-    await this.#life.kill();
-  }
-
-  /** Kills the server if running and removes its directory. Idempotent. */
-  async destroy(): Promise<void> {
+  /** Closes the admin pool, kills the server if running and removes its directory. Idempotent. */
+  override async destroy(): Promise<void> {
     await this.#closePool();
-    await this.#life.destroy();
+    await super.destroy();
   }
 
   async #closePool(): Promise<void> {
@@ -235,14 +202,14 @@ export class MariaDbInstance {
         lastError = err;
         // A wrong login will not heal by waiting.
         if ((err as { code?: string }).code === 'ER_ACCESS_DENIED_ERROR') {
-          throw new TestEnvError('start-timeout', `mariadb "${this.name}" refused the admin login: ${String(err)}`, {
+          throw new TestEnvError('START_TIMEOUT', `mariadb "${this.name}" refused the admin login: ${String(err)}`, {
             cause: err,
           });
         }
       }
       await delay(50);
     }
-    throw new TestEnvError('start-timeout', `mariadb "${this.name}" never accepted a login: ${String(lastError)}`, {
+    throw new TestEnvError('START_TIMEOUT', `mariadb "${this.name}" never accepted a login: ${String(lastError)}`, {
       cause: lastError,
     });
   }
@@ -268,9 +235,9 @@ export async function createMariaDbInstance(
     await cp(template.datadir, join(dir, 'data'), { recursive: true, mode: constants.COPYFILE_FICLONE });
     await mkdir(join(dir, 'tmp'));
   } catch (cause) {
-    throw new TestEnvError('dir-not-writable', `cannot copy the MariaDB template into ${dir}: ${String(cause)}`, {
+    throw new TestEnvError('DIR_NOT_WRITABLE', `cannot copy the MariaDB template into ${dir}: ${String(cause)}`, {
       cause,
-      details: { dir },
+      context: { dir },
     });
   }
   const port = options.port ?? (await allocatePort());
@@ -293,12 +260,5 @@ export async function createMariaDbInstance(
  */
 export async function startMariaDb(options: MariaDbOptions = {}): Promise<MariaDbInstance> {
   const resolved = validateMariaDbOptions(options);
-  const instance = await createMariaDbInstance(resolved, { sourceName: null });
-  try {
-    await instance.start();
-  } catch (err) {
-    await instance.destroy();
-    throw err;
-  }
-  return instance;
+  return startOrDestroy(await createMariaDbInstance(resolved, { sourceName: null }));
 }

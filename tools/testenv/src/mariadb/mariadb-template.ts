@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, renameSync, statSync, writeFileSync, openSync, c
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { TestEnvError } from '../errors.js';
-import type { TestEnvLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import { withFileLock } from '../core/file-lock.js';
 import { removeDirQuietly, shortId } from '../core/paths.js';
 import { tailOfFile } from '../core/server-process.js';
@@ -29,7 +29,7 @@ export interface MariaDbTemplateOptions {
   readonly mariadbd: string;
   readonly installDb: string;
   readonly cacheDir: string;
-  readonly logger: TestEnvLogger;
+  readonly logger: Logger;
   readonly timeoutMs: number;
 }
 
@@ -85,12 +85,12 @@ export async function ensureMariaDbTemplate(options: MariaDbTemplateOptions): Pr
     mkdirSync(options.cacheDir, { recursive: true });
   } catch (cause) {
     throw new TestEnvError(
-      'dir-not-writable',
+      'DIR_NOT_WRITABLE',
       `cannot create the MariaDB template cache ${options.cacheDir}: ${String(cause)}`,
       { cause },
     );
   }
-  return withFileLock(`${finalDir}.lock`, options.timeoutMs, async () => {
+  return withFileLock(`${finalDir}.lock`, { timeoutMs: options.timeoutMs }, async () => {
     if (existsSync(readyMark)) return { datadir, version, created: false, ms: Date.now() - began };
     removeDirQuietly(finalDir); // an incomplete leftover (no READY mark)
     const work = join(options.cacheDir, `${key}.build-${process.pid}-${shortId()}`);
@@ -161,9 +161,9 @@ async function run(
     if (code !== 0) throw new Error(`${command} exited with code ${String(code)}`);
   } catch (cause) {
     throw new TestEnvError(
-      'template-failed',
+      'TEMPLATE_FAILED',
       `building the MariaDB template datadir failed: ${String(cause)}; last lines of ${log}:\n${tailOfFile(log)}`,
-      { cause, details: { log, command } },
+      { cause, context: { log, command } },
     );
   } finally {
     closeSync(fd);

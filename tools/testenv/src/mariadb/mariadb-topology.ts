@@ -49,16 +49,16 @@ export class MariaDbTopology {
     this.instances = Object.freeze([...instances]);
     this.#byName = new Map(instances.map((i) => [i.name, i]));
     const primary = instances.find((i) => i.sourceName === null);
-    if (primary === undefined) throw new TestEnvError('invalid-config', 'topology has no primary');
+    if (primary === undefined) throw new TestEnvError('INVALID_CONFIG', 'topology has no primary');
     this.primary = primary;
   }
 
-  /** The instance named `name`; throws `invalid-config` for an unknown name. */
+  /** The instance named `name`; throws `INVALID_CONFIG` for an unknown name. */
   instance(name: string): MariaDbInstance {
     const found = this.#byName.get(name);
     if (found === undefined) {
       throw new TestEnvError(
-        'invalid-config',
+        'INVALID_CONFIG',
         `no instance "${name}" in this topology (has ${[...this.#byName.keys()].join(', ')})`,
       );
     }
@@ -75,7 +75,7 @@ export class MariaDbTopology {
     return this.instances.filter((i) => i.sourceName !== null);
   }
 
-  /** Waits until every replica runs its IO and SQL threads; `replication-timeout` names the laggards and their errors. */
+  /** Waits until every replica runs its IO and SQL threads; `REPLICATION_TIMEOUT` names the laggards and their errors. */
   async waitReplicating(options: WaitOptions = {}): Promise<void> {
     const deadline = Date.now() + (options.timeoutMs ?? 30_000);
     for (;;) {
@@ -84,9 +84,9 @@ export class MariaDbTopology {
       if (bad.length === 0) return;
       if (Date.now() > deadline) {
         throw new TestEnvError(
-          'replication-timeout',
+          'REPLICATION_TIMEOUT',
           `replicas not replicating after ${options.timeoutMs ?? 30_000} ms: ${bad.map((b) => `${b.r.name} (${b.state})`).join('; ')}`,
-          { details: { replicas: bad.map((b) => ({ name: b.r.name, state: b.state })) } },
+          { context: { replicas: bad.map((b) => ({ name: b.r.name, state: b.state })) } },
         );
       }
       await delay(100);
@@ -107,10 +107,10 @@ export class MariaDbTopology {
       ]);
       if (res?.r !== 0) {
         throw new TestEnvError(
-          'replication-timeout',
+          'REPLICATION_TIMEOUT',
           `${replica.name} did not reach ${source.name}'s GTID position ${row?.pos ?? ''} within ${timeoutMs} ms (${await replicationState(replica)})`,
           {
-            details: { replica: replica.name, source: source.name },
+            context: { replica: replica.name, source: source.name },
           },
         );
       }

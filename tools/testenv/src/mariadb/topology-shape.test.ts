@@ -7,10 +7,10 @@ function problemsOf(fn: () => unknown): string {
     fn();
   } catch (err) {
     expect(err).toBeInstanceOf(TestEnvError);
-    expect((err as TestEnvError).code).toBe('invalid-config');
+    expect((err as TestEnvError).code).toBe('INVALID_CONFIG');
     return (err as TestEnvError).message;
   }
-  throw new Error('expected invalid-config');
+  throw new Error('expected INVALID_CONFIG');
 }
 
 describe('parseTopologyShape', () => {
@@ -49,10 +49,10 @@ describe('parseTopologyShape', () => {
         { name: 'r', source: 'nobody' },
       ]),
     );
-    expect(message).toMatch(/shape\[1\]\.name: "p" is used twice/);
-    expect(message).toMatch(/shape\[2\]\.name: must match/);
+    expect(message).toMatch(/shape\.1\.name: "p" is used twice/);
+    expect(message).toMatch(/shape\.2\.name: must match/);
     expect(message).toMatch(/exactly one primary/);
-    expect(message).toMatch(/shape\[4\]\.source: "nobody" is not a member/);
+    expect(message).toMatch(/shape\.4\.source: "nobody" is not a member/);
   });
 
   it('finds a replication cycle', () => {

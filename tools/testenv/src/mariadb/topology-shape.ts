@@ -20,7 +20,7 @@ export type TopologyShape = string | readonly TopologyMember[];
 
 /**
  * Turns a shape into members ordered so that every source comes before its replicas; throws
- * `invalid-config` naming every problem (unknown source, duplicate name, cycle, several primaries).
+ * `INVALID_CONFIG` naming every problem (unknown source, duplicate name, cycle, several primaries).
  *
  * @example
  * ```ts
@@ -64,24 +64,24 @@ function fromData(list: readonly TopologyMember[], problems: ConfigProblems): To
   const byName = new Map<string, TopologyMember>();
   list.forEach((m, i) => {
     if (typeof m !== 'object' || m === null) {
-      problems.add(`shape[${i}]`, 'must be an object { name, source? }');
+      problems.add(`shape.${i}`, 'must be an object { name, source? }');
       return;
     }
     if (typeof m.name !== 'string' || !NAME_PATTERN.test(m.name))
-      problems.add(`shape[${i}].name`, `must match ${NAME_PATTERN}`);
-    else if (byName.has(m.name)) problems.add(`shape[${i}].name`, `"${m.name}" is used twice`);
+      problems.add(`shape.${i}.name`, `must match ${NAME_PATTERN}`);
+    else if (byName.has(m.name)) problems.add(`shape.${i}.name`, `"${m.name}" is used twice`);
     else byName.set(m.name, m);
     if (m.source !== undefined && typeof m.source !== 'string')
-      problems.add(`shape[${i}].source`, 'must be a member name');
+      problems.add(`shape.${i}.source`, 'must be a member name');
     if (m.serverId !== undefined && !(Number.isInteger(m.serverId) && m.serverId > 0))
-      problems.add(`shape[${i}].serverId`, 'must be a positive integer');
+      problems.add(`shape.${i}.serverId`, 'must be a positive integer');
   });
   const roots = list.filter((m) => typeof m === 'object' && m !== null && m.source === undefined);
   if (roots.length !== 1)
     problems.add('shape', `must have exactly one primary (a member without source); found ${roots.length}`);
   list.forEach((m, i) => {
     if (typeof m === 'object' && m !== null && typeof m.source === 'string' && !byName.has(m.source)) {
-      problems.add(`shape[${i}].source`, `"${m.source}" is not a member`);
+      problems.add(`shape.${i}.source`, `"${m.source}" is not a member`);
     }
   });
   // Order sources before replicas; whatever cannot be placed sits on a cycle.

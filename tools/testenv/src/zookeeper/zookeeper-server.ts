@@ -5,7 +5,7 @@ import { ConfigProblems } from '../core/config-check.js';
 import { createServerDir, registryDirOf } from '../core/paths.js';
 import { allocatePort, LOOPBACK, tcpExchange } from '../core/ports.js';
 import { reapOrphans } from '../core/registry.js';
-import { ServerLifecycle } from '../core/server-lifecycle.js';
+import { startOrDestroy, TestServer } from '../core/test-server.js';
 import {
   isOptionalPort,
   isOptionalPositiveInt,
@@ -42,7 +42,7 @@ interface ResolvedZooKeeperOptions extends ResolvedServerOptions {
   readonly heap: string;
 }
 
-/** Validates {@link ZooKeeperOptions} and fills defaults; throws `invalid-config` listing every problem. */
+/** Validates {@link ZooKeeperOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
 export function validateZooKeeperOptions(input: ZooKeeperOptions = {}): ResolvedZooKeeperOptions {
   const problems = new ConfigProblems('ZooKeeper options');
   requireObject(input, problems);
@@ -73,27 +73,19 @@ export function validateZooKeeperOptions(input: ZooKeeperOptions = {}): Resolved
  * A standalone ZooKeeper (ZooKeeperServerMain) on 127.0.0.1 with its own data directory.
  * `stop()`/`kill()` keep the data; `start()` serves it again on the same port.
  */
-export class ZooKeeperServer {
-  /** Name given at creation. */
-  readonly name: string;
-  /** Always `127.0.0.1`. */
-  readonly host: string = LOOPBACK;
-  /** The server's own directory (removed by `destroy()`). */
-  readonly dir: string;
+export class ZooKeeperServer extends TestServer {
   /** stdout/stderr of the JVM (the server's log). */
   readonly logFile: string;
   readonly #o: ResolvedZooKeeperOptions;
-  readonly #life: ServerLifecycle;
   #port: number;
 
   /** @internal use {@link startZooKeeper}. */
   constructor(options: ResolvedZooKeeperOptions, dir: string, port: number) {
+    super(options.name, dir);
     this.#o = options;
-    this.name = options.name;
-    this.dir = dir;
     this.logFile = join(dir, 'zookeeper.log');
     this.#port = port;
-    this.#life = new ServerLifecycle(
+    this.manage(
       {
         kind: 'zookeeper',
         name: options.name,
@@ -149,39 +141,9 @@ export class ZooKeeperServer {
     return `${this.host}:${this.#port}`;
   }
 
-  /** The JVM's pid while running, else null. */
-  get pid(): number | null {
-    return this.#life.pid;
-  }
-
-  /** Whether the server runs and answered its readiness check. */
-  isRunning(): boolean {
-    return this.#life.isRunning();
-  }
-
   /** Sends a four-letter word (`ruok`, `srvr`, `mntr`, ...) and returns the answer. */
   fourLetterWord(word: string): Promise<string> {
     return tcpExchange(this.#port, word);
-  }
-
-  /** Starts (or restarts on the same port with its data) and waits until it serves. */
-  async start(): Promise<void> {
-    await this.#life.start();
-  }
-
-  /** Clean shutdown (SIGTERM); keeps the data. */
-  async stop(): Promise<void> {
-    await this.#life.stop();
-  }
-
-  /** SIGKILL, like a crash; keeps the data. */
-  async kill(): Promise<void> {
-    await this.#life.kill();
-  }
-
-  /** Kills the server if running and removes its directory. Idempotent. */
-  async destroy(): Promise<void> {
-    await this.#life.destroy();
   }
 
   #writeConfig(): string {
@@ -239,12 +201,5 @@ export async function startZooKeeper(options: ZooKeeperOptions = {}): Promise<Zo
   requireReadable(o.slf4jJar, 'libslf4j-java', 'the SLF4J simple binding');
   await reapOrphans(registryDirOf(o.baseDir));
   const dir = createServerDir(o.baseDir, 'zookeeper', o.name);
-  const server = new ZooKeeperServer(o, dir, o.port ?? (await allocatePort()));
-  try {
-    await server.start();
-  } catch (err) {
-    await server.destroy();
-    throw err;
-  }
-  return server;
+  return startOrDestroy(new ZooKeeperServer(o, dir, o.port ?? (await allocatePort())));
 }
