@@ -2,7 +2,18 @@
 export { buildApi } from './app.js';
 export { authenticate, type Caller } from './auth.js';
 export type { CommandBus, CommandOutcomes, KvWriteOutcome, OrcCommand, OutcomeOf } from './commands.js';
-export type { ApiDeps, ApiOptions, AuditLine, AuthSettings, HealthStatus, NodeStatus, OrcView } from './deps.js';
+export type {
+  ApiDeps,
+  ApiOptions,
+  AuditLine,
+  AuthSettings,
+  HealthStatus,
+  NodeStatus,
+  OrcView,
+  RaftRoleName,
+  RaftView,
+} from './deps.js';
+export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {
   asciiTopology,
