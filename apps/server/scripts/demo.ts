@@ -18,6 +18,8 @@ const say = (line = ''): void => {
 async function main(): Promise<void> {
   say('demo: starting a MariaDB primary and two replicas on 127.0.0.1 ...');
   const topo = await startMariaDbTopology({ shape: '1+2' });
+  // orc proves a promoted server writable with a write to orc_meta.write_probe.
+  await topo.primary.query(`GRANT ALL ON orc_meta.* TO '${topo.orcUser.user}'@'%'`);
   const dataDir = mkdtempSync(join(tmpdir(), 'orc-demo-'));
   const port = (await isPortFree(3000)) ? 3000 : await allocatePort();
   const file = {
@@ -28,6 +30,8 @@ async function main(): Promise<void> {
     MySQLTopologyPassword: 'orc',
     InstancePollSeconds: 1,
     DiscoverySeeds: [`127.0.0.1:${topo.primary.port}`],
+    ClusterNameToAlias: { '.*': 'demo' },
+    RecoverMasterClusterFilters: ['*'],
   };
   const loaded = loadConfig({
     configPath: 'demo.conf.json',
@@ -55,7 +59,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop());
   process.once('SIGTERM', () => void stop());
 
-  const cluster = `127.0.0.1:${topo.primary.port}`;
+  const cluster = 'demo';
   await waitFor(
     'orc knows the three servers and has published the primary',
     async () => {
@@ -69,23 +73,22 @@ async function main(): Promise<void> {
   );
   const topology = (await (await fetch(`${daemon.url}/api/topology/${cluster}`)).json()) as { Details: string };
   say(`\norc is running on SQLite (${dataDir}) and sees:\n\n${topology.Details}\n`);
-  say(`Its internal KV store names the primary: mysql/master/${cluster} = ${cluster}\n`);
+  say(`Its internal KV store names the primary: mysql/master/demo = 127.0.0.1:${topo.primary.port}\n`);
   say('Open:');
   for (const path of [
     '/api/clusters-info',
     `/api/topology/${cluster}`,
     `/api/cluster/${cluster}`,
     '/api/replication-analysis',
+    '/api/audit-recovery',
     '/api/audit',
     '/metrics',
   ])
     say(`  ${daemon.url}${path}`);
   say('\nKill the primary:');
   say(`  kill -9 ${topo.primary.pid ?? '<pid of the primary>'}`);
-  say('and watch what orc makes of it:');
-  say(
-    `  watch -n1 'curl -s ${daemon.url}/api/replication-analysis; echo; curl -s ${daemon.url}/api/topology/${cluster}'`,
-  );
+  say('and watch orc promote a replica within seconds, repoint the other and publish the new primary:');
+  say(`  watch -n1 'curl -s ${daemon.url}/api/topology/demo; echo; curl -s ${daemon.url}/api/audit-recovery'`);
   say('\nThe servers, to look for yourself:');
   for (const i of [topo.primary, topo.instance('r1'), topo.instance('r2')])
     say(`  mariadb -h127.0.0.1 -P${i.port} -uroot -ptestenv`);

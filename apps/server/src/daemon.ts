@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { hostname as osHostname } from 'node:os';
 import { buildApi, type HealthStatus, type OrcCommand, type OutcomeOf } from '@orc/api';
-import type { Backend } from '@orc/backend';
 import { createKvPublisher, type KvPublisher } from '@orc/kv';
 import { BackendAnalysisState, BackendInstanceStore, OrcTopology } from '@orc/topology';
 import type { FastifyInstance } from 'fastify';
@@ -21,6 +20,7 @@ import { createMetrics, type DaemonMetrics } from './metrics.js';
 import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-node.js';
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
+import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
 import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
 
@@ -38,8 +38,8 @@ export interface DaemonParts {
   readonly config: DaemonConfig;
   readonly logger: Logger & { child(component: string): Logger };
   readonly clock?: Clock;
-  /** Builds the recovery loop once the parts exist; absent: no automated recovery. */
-  readonly recovery?: (parts: { backend: Backend; topology: OrcTopology; kv: KvPublisher }) => RecoveryLoop;
+  /** Builds the recovery loop once the parts exist. Default: @orc/topology's RecoveryEngine in {@link createRecoveryLoop}. */
+  readonly recovery?: (parts: RecoveryLoopParts) => RecoveryLoop;
   /** Re-reads the config (`/api/reload-configuration`). */
   readonly reload?: () => Promise<void>;
 }
@@ -150,7 +150,18 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     pollSeconds: config.topology.instancePollSeconds,
   });
   const publisher = new PrimaryPublisher(topology, bus, logger.child('kv-publisher'));
-  const recovery = parts.recovery?.({ backend, topology, kv });
+  const recovery = (parts.recovery ?? createRecoveryLoop)({
+    recovery: config.recovery,
+    topologyConfig: topology.config,
+    kvPrefix: config.kv.masterPrefix,
+    backend,
+    topology,
+    kv,
+    clock,
+    logger: logger.child('recovery'),
+    metrics,
+    self,
+  });
 
   let ready = false;
   let backendOkAt = clock.now();
@@ -206,10 +217,10 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
       activeJobs = true;
       publisher.reset();
       kv.start();
-      recovery?.start();
+      recovery.start();
     } else if (!active && activeJobs) {
       activeJobs = false;
-      void recovery?.stop('no longer the active node');
+      void recovery.stop('no longer the active node');
     }
   });
 
@@ -262,8 +273,8 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     for (const stop of stops) stop();
     await app.close();
     await bus.close();
+    await recovery.stop('orc is shutting down');
     if (raftMode !== undefined) await raftMode.stop();
-    if (recovery !== undefined) await recovery.stop('orc is shutting down');
     await topology.stop();
     await node.stop();
     await kv.close();

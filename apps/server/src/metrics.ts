@@ -14,6 +14,7 @@ export interface DaemonMetrics {
   readonly httpDuration: Histogram<'route'>;
   readonly commands: Counter<'kind' | 'outcome'>;
   readonly isActive: Gauge;
+  readonly recoveries: Counter<'analysis' | 'status'>;
 }
 
 /**
@@ -24,7 +25,7 @@ export interface DaemonMetrics {
  */
 export function createMetrics(): DaemonMetrics {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'orc_process_' });
+  collectDefaultMetrics({ register: registry, prefix: 'orc_' });
   const registers = [registry];
   return {
     registry,
@@ -68,5 +69,11 @@ export function createMetrics(): DaemonMetrics {
       registers,
     }),
     isActive: new Gauge({ name: 'orc_is_active_node', help: '1 on the active node', registers }),
+    recoveries: new Counter({
+      name: 'orc_recoveries_total',
+      help: 'Recoveries by analysis code and outcome (successful, partial, failed, refused, skipped)',
+      labelNames: ['analysis', 'status'],
+      registers,
+    }),
   };
 }

@@ -42,6 +42,8 @@ function fixture(options: Partial<ApiOptions> = {}) {
     candidates: async () => [],
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
+    recoveries: async () => [],
+    recoverySteps: async () => [],
     defaultPort: 3306,
     pollSeconds: 5,
   };

@@ -23,6 +23,10 @@ export interface OrcView {
   candidates(): Promise<readonly CandidateRule[]>;
   /** One page (newest first) of the audit log. */
   audit(page: number, key?: InstanceKey): Promise<readonly AuditLine[]>;
+  /** Recent recoveries, newest first, in orchestrator's `TopologyRecovery` shape; `cluster`: a cluster name or alias. */
+  recoveries(options: { page: number; cluster?: string; uid?: string }): Promise<readonly RecoveryLine[]>;
+  /** The steps of one recovery, oldest first. */
+  recoverySteps(uid: string): Promise<readonly RecoveryStepLine[]>;
   /** Whether automated recoveries are switched off (`disable-global-recoveries`). */
   globalRecoveriesDisabled(): Promise<boolean>;
   /** `DefaultInstancePort`, for keys given without a port. */
@@ -37,6 +41,41 @@ export interface AuditLine {
   readonly AuditTimestamp: string;
   readonly AuditType: string;
   readonly AuditInstanceKey: { readonly Hostname: string; readonly Port: number };
+  readonly Message: string;
+}
+
+/** One recovery in orchestrator's `TopologyRecovery` JSON field names. */
+export interface RecoveryLine {
+  readonly Id: number;
+  readonly UID: string;
+  readonly AnalysisEntry: {
+    readonly AnalyzedInstanceKey: { readonly Hostname: string; readonly Port: number };
+    readonly Analysis: string;
+    readonly ClusterDetails: { readonly ClusterName: string; readonly ClusterAlias: string };
+  };
+  readonly SuccessorKey: { readonly Hostname: string; readonly Port: number } | null;
+  readonly SuccessorAlias: string;
+  readonly IsActive: boolean;
+  readonly IsSuccessful: boolean;
+  readonly LostReplicas: readonly string[];
+  readonly ParticipatingInstanceKeys: readonly string[];
+  readonly AllErrors: readonly string[];
+  readonly RecoveryStartTimestamp: string;
+  readonly RecoveryEndTimestamp: string;
+  readonly ProcessingNodeHostname: string;
+  readonly ProcessingNodeToken: string;
+  readonly Acknowledged: boolean;
+  readonly AcknowledgedAt: string;
+  readonly AcknowledgedBy: string;
+  readonly AcknowledgedComment: string;
+  readonly LastDetectionId: number;
+}
+
+/** One step of a recovery (`audit-recovery-steps`). */
+export interface RecoveryStepLine {
+  readonly RecoveryStepId: number;
+  readonly RecoveryUID: string;
+  readonly AuditAt: string;
   readonly Message: string;
 }
 

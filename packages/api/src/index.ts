@@ -12,6 +12,8 @@ export type {
   OrcView,
   RaftRoleName,
   RaftView,
+  RecoveryLine,
+  RecoveryStepLine,
 } from './deps.js';
 export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';

@@ -44,12 +44,12 @@ export async function startRecoveryWorld(
   const store = new BackendRecoveryStore(backend, { hostname: 'orc-test', token: 'integration' });
   const topology = new OrcTopology({
     config: {
-      DiscoverySeeds: [instanceKey(servers.primary.host, servers.primary.port)],
-      MySQLTopologyUser: servers.orcUser.user,
-      MySQLTopologyPassword: servers.orcUser.password,
-      InstancePollSeconds: options.pollSeconds ?? 1,
-      MySQLConnectTimeoutSeconds: 1,
-      ClusterNameToAlias: { '.*': 'main' },
+      discoverySeeds: [instanceKey(servers.primary.host, servers.primary.port)],
+      mysqlTopologyUser: servers.orcUser.user,
+      mysqlTopologyPassword: servers.orcUser.password,
+      instancePollSeconds: options.pollSeconds ?? 1,
+      mysqlConnectTimeoutSeconds: 1,
+      clusterNameToAlias: { '.*': 'main' },
     },
   });
   await topology.start();

@@ -32,7 +32,7 @@ try {
     let failures = 0;
     const steps: Record<string, number[]> = {};
     for (let t = 0; t < trials; t++) {
-      const publisher = kvPkg.createKvPublisher(kvPkg.validateKvConfig({ etcd: { endpoints: etcd.endpoint } }), {
+      const publisher = kvPkg.createKvPublisher(kvPkg.validateKvConfig({ etcd: { endpoints: [etcd.endpoint] } }), {
         table: new kvPkg.MemoryKvTable(),
       });
       const world = await harness.startRecoveryWorld(shape as '1+2', {

@@ -3,9 +3,15 @@
 // the key they wrote.
 import { validateBackendConfig, type BackendConfig } from '@orc/backend';
 import { validateKvConfig, type KvConfig } from '@orc/kv';
-import { validateTopologyConfig, type TopologyConfig } from '@orc/topology';
+import {
+  validateRecoveryConfig,
+  validateTopologyConfig,
+  type RecoveryConfig,
+  type TopologyConfig,
+} from '@orc/topology';
 import { buildBackendConfig } from './keys/backend.js';
 import { buildKvConfig } from './keys/kv.js';
+import { buildRecoveryConfig } from './keys/recovery.js';
 import { buildTopologyConfig } from './keys/topology.js';
 import type { ConfigIo, KeyOwner, KeyProblem, KeyValues } from './key-spec.js';
 import { buildApiConfig, type ApiSettings } from './keys/api.js';
@@ -20,6 +26,7 @@ export interface DaemonConfig {
   readonly backend: BackendConfig;
   readonly kv: KvConfig;
   readonly topology: TopologyConfig;
+  readonly recovery: RecoveryConfig;
   readonly raft: RaftSettings;
   /** The checked key values (for reload and for the redacted dump). */
   readonly values: KeyValues;
@@ -51,9 +58,17 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
   const backend = attempt('backend', problems, () => validateBackendConfig(buildBackendConfig(values, io)));
   const kv = attempt('kv', problems, () => validateKvConfig(buildKvConfig(values, io)));
   const topology = attempt('topology', problems, () => validateTopologyConfig(buildTopologyConfig(values, io)));
-  if (problems.length > 0 || backend === undefined || kv === undefined || topology === undefined || 'problems' in raft)
+  const recovery = attempt('recovery', problems, () => validateRecoveryConfig(buildRecoveryConfig(values, io)));
+  if (
+    problems.length > 0 ||
+    backend === undefined ||
+    kv === undefined ||
+    topology === undefined ||
+    recovery === undefined ||
+    'problems' in raft
+  )
     return { problems };
-  return { server, api, backend, kv, topology, raft, values };
+  return { server, api, backend, kv, topology, recovery, raft, values };
 }
 
 function attempt<T>(owner: KeyOwner, problems: KeyProblem[], build: () => T): T | undefined {

@@ -5,10 +5,19 @@ import { apiKeys } from './keys/api.js';
 import { backendKeys } from './keys/backend.js';
 import { kvKeys } from './keys/kv.js';
 import { raftKeys } from './keys/raft.js';
+import { recoveryKeys } from './keys/recovery.js';
 import { serverKeys } from './keys/server.js';
 import { topologyKeys } from './keys/topology.js';
 
-const OWNED_KEYS: readonly (readonly KeySpec[])[] = [serverKeys, apiKeys, backendKeys, topologyKeys, kvKeys, raftKeys];
+const OWNED_KEYS: readonly (readonly KeySpec[])[] = [
+  serverKeys,
+  apiKeys,
+  backendKeys,
+  topologyKeys,
+  recoveryKeys,
+  kvKeys,
+  raftKeys,
+];
 
 function compose(): readonly KeySpec[] {
   return Object.freeze(OWNED_KEYS.flat());

@@ -26,7 +26,10 @@ describe('the key table', () => {
   });
 
   it('has defaults that pass their own checks', () => {
-    const failing = orchestratorKeys.filter((r) => r.check(r.default) !== undefined).map((r) => r.key);
+    // An undefined default means "unset", which no check is asked about.
+    const failing = orchestratorKeys
+      .filter((r) => r.default !== undefined && r.check(r.default) !== undefined)
+      .map((r) => r.key);
     expect(failing).toEqual([]);
   });
 });

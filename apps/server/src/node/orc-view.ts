@@ -1,7 +1,8 @@
 // The API's read side over this node's topology (in memory, fresh) and backend (downtime,
 // candidates, audit). Nothing here writes.
 import type { Backend } from '@orc/backend';
-import type { AuditLine, OrcView } from '@orc/api';
+import type { AuditLine, OrcView, RecoveryLine } from '@orc/api';
+import type { RecoveryRecord } from '@orc/backend';
 import {
   BackendAnalysisState,
   instanceKey,
@@ -14,6 +15,42 @@ import {
 } from '@orc/topology';
 
 const AUDIT_PAGE = 50;
+const RECOVERY_PAGE = 50;
+
+const iso = (ms: number | null): string => (ms === null || ms === 0 ? '' : new Date(ms).toISOString());
+const list = (text: string): string[] => text.split(',').filter((s) => s.trim() !== '');
+
+/** A `topology_recovery` row in orchestrator's `TopologyRecovery` JSON shape. */
+function recoveryLine(r: RecoveryRecord): RecoveryLine {
+  return {
+    Id: r.recoveryId,
+    UID: r.uid,
+    AnalysisEntry: {
+      AnalyzedInstanceKey: { Hostname: r.hostname, Port: r.port },
+      Analysis: r.analysis,
+      ClusterDetails: { ClusterName: r.clusterName, ClusterAlias: r.clusterAlias },
+    },
+    SuccessorKey:
+      r.successorHostname === null || r.successorPort === null
+        ? null
+        : { Hostname: r.successorHostname, Port: r.successorPort },
+    SuccessorAlias: r.successorAlias ?? '',
+    IsActive: r.inActivePeriod,
+    IsSuccessful: r.isSuccessful,
+    LostReplicas: list(r.lostSlaves),
+    ParticipatingInstanceKeys: list(r.participatingInstances),
+    AllErrors: r.allErrors === '' ? [] : r.allErrors.split('\n'),
+    RecoveryStartTimestamp: iso(r.startActivePeriod),
+    RecoveryEndTimestamp: iso(r.endRecovery),
+    ProcessingNodeHostname: r.processingNodeHostname,
+    ProcessingNodeToken: r.processingNodeToken,
+    Acknowledged: r.acknowledged,
+    AcknowledgedAt: iso(r.acknowledgedAt),
+    AcknowledgedBy: r.acknowledgedBy,
+    AcknowledgedComment: r.acknowledgeComment,
+    LastDetectionId: r.lastDetectionId,
+  };
+}
 
 /**
  * Builds the view the API reads.
@@ -67,6 +104,26 @@ export function createOrcView(
       })),
     candidates: () => state.readCandidates(),
     globalRecoveriesDisabled: () => backend.recoveries.isGlobalRecoveryDisabled(),
+    recoveries: async ({ page, cluster, uid }) => {
+      if (uid !== undefined) {
+        const one = await backend.recoveries.readByUid(uid);
+        return one === undefined ? [] : [recoveryLine(one)];
+      }
+      // The repository pages by limit only: read through this page and keep its slice. A cluster
+      // is matched by name or alias, in memory, as a recovery keeps the name it had.
+      const limit = (page + 1) * RECOVERY_PAGE * (cluster === undefined ? 1 : 20);
+      const rows = (await backend.recoveries.readRecent({ limit })).filter(
+        (r) => cluster === undefined || r.clusterName === cluster || r.clusterAlias === cluster,
+      );
+      return rows.slice(page * RECOVERY_PAGE, (page + 1) * RECOVERY_PAGE).map(recoveryLine);
+    },
+    recoverySteps: async (uid) =>
+      (await backend.recoveries.readSteps(uid)).map((s) => ({
+        RecoveryStepId: s.recoveryStepId,
+        RecoveryUID: s.recoveryUid,
+        AuditAt: iso(s.auditAt),
+        Message: s.message,
+      })),
     audit: async (page: number, key?: InstanceKey): Promise<AuditLine[]> => {
       const where =
         key === undefined ? {} : (({ host, port }) => ({ key: { hostname: host, port } }))(splitInstanceKey(key));

@@ -15,13 +15,27 @@ export async function clusterOf(view: OrcView, hint: string, field = 'clusterHin
   const clusters = await view.clusters();
   const found =
     clusters.find((c) => c.clusterName === hint) ??
-    clusters.find((c) => c.clusterAlias === hint) ??
+    liveliest(
+      view,
+      clusters.filter((c) => c.clusterAlias === hint),
+    ) ??
     clusters.find((c) => c.instanceKeys.some((k) => k === hint));
   if (found === undefined)
     throw new ApiError('NOT_FOUND', `no cluster named, aliased or containing ${JSON.stringify(hint)}`, {
       details: [{ path: field, message: 'unknown cluster' }],
     });
   return found;
+}
+
+// After a failover the dead primary stays known, alone in a cluster that keeps the alias until it
+// is forgotten: an alias then names the cluster whose primary was seen last, the larger on a tie.
+function liveliest(view: OrcView, candidates: readonly ClusterInfo[]): ClusterInfo | undefined {
+  const seen = (c: ClusterInfo): number => {
+    const primary = view.instance(c.masterKey);
+    if (primary === undefined || primary.lastSeenAt === null) return 0;
+    return (primary.lastCheckedAt ?? 0) > primary.lastSeenAt ? 1 : primary.lastSeenAt;
+  };
+  return [...candidates].sort((a, b) => seen(b) - seen(a) || b.instanceKeys.length - a.instanceKeys.length)[0];
 }
 
 /**

@@ -163,6 +163,34 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
       return ok(`Global recoveries ${disabled ? 'disabled' : 'enabled'}`, disabled ? 'disabled' : 'enabled');
     },
   });
+  const Uid = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' });
+  register({ paths: ['/api/audit-recovery'], handler: async () => view.recoveries({ page: 0 }) });
+  register({
+    paths: ['/api/audit-recovery/:page'],
+    params: PageParams,
+    handler: async ({ params }) => view.recoveries({ page: params.page }),
+  });
+  register({
+    paths: ['/api/audit-recovery/uid/:uid'],
+    params: Type.Object({ uid: Uid }),
+    handler: async ({ params }) => view.recoveries({ page: 0, uid: params.uid }),
+  });
+  register({
+    paths: ['/api/audit-recovery/cluster/:clusterName'],
+    params: Type.Object({ clusterName: ClusterHint }),
+    // A recovery keeps the cluster name it had (the failed primary's key): match the name or alias given.
+    handler: async ({ params }) => view.recoveries({ page: 0, cluster: params.clusterName }),
+  });
+  register({
+    paths: ['/api/audit-recovery/alias/:clusterAlias'],
+    params: Type.Object({ clusterAlias: ClusterHint }),
+    handler: async ({ params }) => view.recoveries({ page: 0, cluster: params.clusterAlias }),
+  });
+  register({
+    paths: ['/api/audit-recovery-steps/:uid'],
+    params: Type.Object({ uid: Uid }),
+    handler: async ({ params }) => view.recoverySteps(params.uid),
+  });
   register({ paths: ['/api/audit'], handler: async () => view.audit(0) });
   register({ paths: ['/api/audit/:page'], params: PageParams, handler: async ({ params }) => view.audit(params.page) });
   register({

@@ -1,0 +1,143 @@
+// orchestrator's CheckAndRecover on the active node: every second, the analysis of what this
+// node sees; each dead primary is handed to @orc/topology's RecoveryEngine, one recovery per
+// cluster at a time. The engine applies the guards (cluster filters, downtime, the global switch,
+// anti-flapping through the backend), so a refused or skipped recovery is only logged here.
+import type { Backend } from '@orc/backend';
+import type { KvPublisher } from '@orc/kv';
+import {
+  BackendAnalysisState,
+  BackendRecoveryStore,
+  Mysql2Connector,
+  RecoveryEngine,
+  ShellHookRunner,
+  deadMasterRequest,
+  kvPublisherPort,
+  type OrcTopology,
+  type RecoveryConfig,
+  type RecoveryReport,
+  type TopologyConfig,
+} from '@orc/topology';
+import { every, type Clock } from '../clock.js';
+import type { RecoveryLoop } from '../daemon.js';
+import type { Logger } from '../logging.js';
+import type { DaemonMetrics } from '../metrics.js';
+
+/** What the loop is built from. */
+export interface RecoveryLoopParts {
+  readonly recovery: RecoveryConfig;
+  readonly topologyConfig: TopologyConfig;
+  readonly kvPrefix: string;
+  readonly backend: Backend;
+  readonly topology: OrcTopology;
+  readonly kv: KvPublisher;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: DaemonMetrics;
+  readonly self: { readonly hostname: string; readonly token: string };
+  /** Called with each finished recovery (tests, benchmarks). */
+  readonly onReport?: (report: RecoveryReport) => void;
+}
+
+/**
+ * Builds the loop; the daemon starts it when this node becomes active.
+ *
+ * @example
+ * const loop = createRecoveryLoop({ recovery, topologyConfig, kvPrefix, backend, topology, kv, clock, logger, metrics, self });
+ * loop.start();
+ */
+export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
+  const engine = new RecoveryEngine({
+    config: p.recovery,
+    store: new BackendRecoveryStore(p.backend, p.self),
+    connector: new Mysql2Connector({
+      user: p.topologyConfig.mysqlTopologyUser,
+      password: p.topologyConfig.mysqlTopologyPassword,
+      connectTimeoutMs: p.topologyConfig.mysqlConnectTimeoutSeconds * 1000,
+      statementTimeoutMs: p.recovery.recoveryStatementTimeoutSeconds * 1000,
+      clock: p.clock,
+    }),
+    clock: p.clock,
+    kv: kvPublisherPort(p.kv, { masterPrefix: p.kvPrefix }),
+    hooks: new ShellHookRunner({
+      shell: p.recovery.processesShellCommand,
+      timeoutMs: p.recovery.hookTimeoutSeconds * 1000,
+      clock: p.clock,
+      logger: p.logger,
+    }),
+    logger: p.logger,
+    nodeName: p.self.hostname,
+  });
+  const state = new BackendAnalysisState(p.backend);
+  const running = new Map<string, Promise<void>>();
+  let stopTicks: (() => void) | undefined;
+
+  const recover = async (): Promise<void> => {
+    const entries = await p.topology.analysis();
+    const dead = entries.filter(
+      (e) => e.Analysis.startsWith('DeadMaster') && !running.has(e.ClusterDetails.ClusterName),
+    );
+    if (dead.length === 0) return;
+    const [downtimes, maintenance, candidates, clusterAliasOverrides] = await Promise.all([
+      state.readDowntimes(),
+      state.readMaintenance(),
+      state.readCandidates(),
+      state.readClusterAliasOverrides(),
+    ]);
+    const snapshot = {
+      now: p.clock.wallNow(),
+      instances: p.topology.instances(),
+      downtimes,
+      maintenance,
+      candidates,
+      clusterAliasOverrides,
+    };
+    for (const entry of dead) {
+      const request = deadMasterRequest(entry, snapshot);
+      if (request === undefined) continue;
+      const cluster = request.clusterName;
+      const run = (async () => {
+        const report = await engine.recoverDeadMaster(request);
+        p.metrics.recoveries.inc({ analysis: request.analysis, status: report.status });
+        p.logger.info('recovery finished', {
+          cluster,
+          failed: request.failedKey,
+          status: report.status,
+          reason: report.reason,
+          successor: report.successor,
+          uid: report.uid,
+          writableMs: report.timings.writableMs,
+        });
+        p.onReport?.(report);
+        await report.settled;
+      })()
+        .catch((err: unknown) =>
+          p.logger.error('recovery failed', { cluster, error: err instanceof Error ? err.message : String(err) }),
+        )
+        .finally(() => running.delete(cluster));
+      running.set(cluster, run);
+    }
+  };
+
+  return {
+    start: () => {
+      stopTicks ??= every(p.clock, 1000, recover, (err) =>
+        p.logger.warn('recovery check failed', { error: String(err) }),
+      );
+    },
+    stop: async (reason) => {
+      stopTicks?.();
+      stopTicks = undefined;
+      if (running.size > 0) {
+        p.logger.warn('waiting for recoveries in progress', { reason, clusters: [...running.keys()] });
+        await p.backend.audit
+          .append({
+            auditType: 'recovery-interrupted',
+            message: `${reason}: waiting for ${[...running.keys()].join(', ')}`,
+          })
+          .catch((err: unknown) => p.logger.warn('audit write failed', { error: String(err) }));
+      }
+      await Promise.all(running.values());
+      engine.stop();
+    },
+  };
+}
