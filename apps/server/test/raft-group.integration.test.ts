@@ -126,11 +126,20 @@ describe('raft group of three', () => {
   it('refuses garbage and a wrong handshake on the Raft port while the group keeps serving', async () => {
     const target = group.nodes[0] as RaftNode;
     const [host, port] = target.raftAddress.split(':') as [string, string];
-    for (const payload of [Buffer.from('GET / HTTP/1.1\r\n\r\n'), Buffer.alloc(64, 0xff)]) {
+    for (const [name, payload] of [
+      ['http', Buffer.from('GET / HTTP/1.1\r\n\r\n')],
+      ['ff', Buffer.alloc(64, 0xff)],
+    ] as const) {
       // The node closes the connection; a reset (it closed with our bytes unread) is a refusal too.
+      const events: string[] = [];
       const ended = await new Promise<string>((resolve) => {
         let how = 'closed';
-        const socket = connect({ host, port: Number(port) }, () => socket.write(payload));
+        const socket = connect({ host, port: Number(port) }, () => {
+          events.push('connected');
+          socket.write(payload);
+        });
+        socket.on('data', (d: Buffer) => events.push(`data ${d.length}`));
+        socket.on('end', () => events.push('end'));
         socket.on('error', (err: NodeJS.ErrnoException) => (how = err.code ?? err.message));
         socket.setTimeout(5000, () => {
           how = 'still open after 5 s';
@@ -138,7 +147,14 @@ describe('raft group of three', () => {
         });
         socket.on('close', () => resolve(how));
       });
-      expect(['closed', 'ECONNRESET', 'EPIPE']).toContain(ended);
+      expect({
+        name,
+        ended: ['closed', 'ECONNRESET', 'EPIPE'].includes(ended) ? 'refused' : ended,
+        events,
+      }).toMatchObject({
+        name,
+        ended: 'refused',
+      });
     }
     await waitFor(
       'the refusal is logged',

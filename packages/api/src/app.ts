@@ -68,7 +68,13 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   // After authentication, so a follower refuses a read-only caller's mutation itself; the leader
   // checks the forwarded credentials again.
   if (deps.raft !== undefined)
-    app.addHook('onRequest', leaderProxyHook(deps.raft, logger, { userHeader: options.auth.userHeader }));
+    app.addHook(
+      'onRequest',
+      leaderProxyHook(deps.raft, logger, {
+        userHeader: options.auth.userHeader,
+        ...(deps.proxyFetch === undefined ? {} : { fetch: deps.proxyFetch }),
+      }),
+    );
 
   app.addHook('onResponse', async (request, reply) => {
     deps.onResponse?.(request.routeOptions.url ?? 'unknown', request.method, reply.statusCode, reply.elapsedTime);

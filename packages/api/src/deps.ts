@@ -161,6 +161,8 @@ export interface ApiDeps {
   readonly node: NodeStatus;
   /** Raft mode: the raft routes answer and followers proxy mutations to the leader. */
   readonly raft?: RaftView;
+  /** How the proxy reaches the leader (tests pass a fake). Default: global fetch. */
+  readonly proxyFetch?: typeof fetch;
   readonly options: ApiOptions;
   readonly logger?: Logger;
   /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */

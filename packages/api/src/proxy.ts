@@ -24,9 +24,10 @@ const FORWARDED_HEADERS = ['authorization', 'content-type', 'accept', 'user-agen
 export function leaderProxyHook(
   raft: RaftView,
   logger: Logger,
-  options: { readonly timeoutMs?: number; readonly userHeader?: string } = {},
+  options: { readonly timeoutMs?: number; readonly userHeader?: string; readonly fetch?: typeof fetch } = {},
 ): (request: FastifyRequest, reply: FastifyReply) => Promise<unknown> {
   const timeoutMs = options.timeoutMs ?? 10_000;
+  const send = options.fetch ?? fetch;
   const headers = [
     ...FORWARDED_HEADERS,
     ...(options.userHeader === undefined ? [] : [options.userHeader.toLowerCase()]),
@@ -50,7 +51,7 @@ export function leaderProxyHook(
     const target = `${leaderUri}${request.url}`;
     let response: Response;
     try {
-      response = await fetch(target, {
+      response = await send(target, {
         method: request.method,
         headers: forward,
         signal: AbortSignal.timeout(timeoutMs),
