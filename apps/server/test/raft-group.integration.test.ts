@@ -175,6 +175,11 @@ describe('raft group of three', () => {
     const next = await oneLeader(rest);
     expect(next).not.toBe(old);
     const follower = rest.find((n) => n !== next) as RaftNode;
+    // Until the new leader's URI is applied there, the follower answers 503 rather than guess.
+    await waitFor('the follower knows the new leader URI', async () => {
+      const status = (await follower.get('/api/raft-status')).body as { LeaderURI: string };
+      return status.LeaderURI === next.url;
+    });
     expect((await follower.get('/api/begin-downtime/db-d/3306/alice/failover/1h', { headers: admin })).status).toBe(
       200,
     );

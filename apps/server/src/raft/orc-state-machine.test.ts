@@ -70,9 +70,9 @@ describe('OrcStateMachine', () => {
 
   it('hands group ops to the hooks and skips entries it does not know', async () => {
     const f = fixture([]);
-    await f.sm.apply(entry(1, encodeOp({ op: 'leader-uri', value: 'http://orc2:3000' })));
+    await f.sm.apply(entry(1, encodeOp({ op: 'leader-uri', value: 'http://orc2:3000', by: 'orc2:10008' })));
     expect(await f.sm.apply(entry(2, Buffer.from('{"Op":"from-the-future"}')))).toBeUndefined();
-    expect(f.groupOps).toEqual([{ op: 'leader-uri', value: 'http://orc2:3000' }]);
+    expect(f.groupOps).toEqual([{ op: 'leader-uri', value: 'http://orc2:3000', by: 'orc2:10008' }]);
     expect(f.writes).toEqual([]);
   });
 

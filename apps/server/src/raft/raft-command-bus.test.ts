@@ -13,9 +13,10 @@ describe('replicated ops', () => {
     const op = { op: 'command', value: { kind: 'end-downtime', key: instanceKey('db1', 3306) } } as const;
     expect(JSON.parse(Buffer.from(encodeOp(op)).toString())).toEqual({ Op: 'command', Value: op.value });
     expect(decodeOp(encodeOp(op))).toEqual(op);
-    expect(decodeOp(encodeOp({ op: 'leader-uri', value: 'http://orc1:3000' }))).toEqual({
+    expect(decodeOp(encodeOp({ op: 'leader-uri', value: 'http://orc1:3000', by: 'orc1:10008' }))).toEqual({
       op: 'leader-uri',
       value: 'http://orc1:3000',
+      by: 'orc1:10008',
     });
     expect(decodeOp(Buffer.from('not json'))).toBeUndefined();
     expect(decodeOp(Buffer.from('{"Op":"heartbeat","Value":null}'))).toBeUndefined();

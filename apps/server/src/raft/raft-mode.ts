@@ -60,7 +60,7 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
   const { settings, clock, logger } = parts;
   // Filled once the member exists; group ops applied while it starts (log replay) find it unset.
   const started: { group?: RaftGroup } = {};
-  let leaderUri = '';
+  let leaderUri = { uri: '', by: '' };
   const later = (what: string, fn: () => Promise<unknown>): void => {
     // Never from inside apply: the driver waits for apply before it can transfer or snapshot.
     clock.setTimer(0, () => {
@@ -73,7 +73,7 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     later('yield', () => raft.transferLeadership(target));
   };
   const onGroupOp = (op: GroupOp): void => {
-    if (op.op === 'leader-uri') leaderUri = op.value;
+    if (op.op === 'leader-uri') leaderUri = { uri: op.value, by: op.by };
     else if (op.op === 'yield') yieldTo(settings.members.find((m) => m.address === op.value || m.id === op.value)?.id);
     else if (op.op === 'yield-hint') {
       if (!settings.self.includes(op.value)) yieldTo(settings.members.find((m) => m.address.includes(op.value))?.id);
@@ -91,7 +91,9 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
 
   const publishLeaderUri = (): void => {
     if (raft.state === 'leader')
-      later('publishing the leader URI', () => propose({ op: 'leader-uri', value: parts.httpAdvertise }));
+      later('publishing the leader URI', () =>
+        propose({ op: 'leader-uri', value: parts.httpAdvertise, by: settings.self }),
+      );
   };
   raft.on('stateChanged', publishLeaderUri);
   publishLeaderUri();
@@ -112,7 +114,10 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     role,
     isHealthy,
     leader: () => raft.leader()?.address ?? raft.leader()?.id ?? '',
-    leaderUri: () => (raft.state === 'leader' ? parts.httpAdvertise : raft.leader() === null ? '' : leaderUri),
+    leaderUri: () => {
+      if (raft.state === 'leader') return parts.httpAdvertise;
+      return raft.leader()?.id === leaderUri.by ? leaderUri.uri : '';
+    },
     selfUri: parts.httpAdvertise,
     bind: `${settings.bind.host}:${settings.bind.port}`,
     advertise: settings.self,

@@ -4,7 +4,7 @@ import type { OrcCommand } from '@orc/api';
 
 /** The housekeeping ops every node applies besides the API's commands. */
 export type GroupOp =
-  | { readonly op: 'leader-uri'; readonly value: string }
+  | { readonly op: 'leader-uri'; readonly value: string; readonly by: string }
   | { readonly op: 'yield'; readonly value: string }
   | { readonly op: 'yield-hint'; readonly value: string }
   | { readonly op: 'async-snapshot'; readonly value: null };
@@ -19,7 +19,9 @@ export type ReplicatedOp = { readonly op: 'command'; readonly value: OrcCommand 
  * await raft.apply(encodeOp({ op: 'command', value: { kind: 'forget', key } }));
  */
 export function encodeOp(op: ReplicatedOp): Uint8Array {
-  return Buffer.from(JSON.stringify({ Op: op.op, Value: op.value }));
+  // `By` names the leader that published its URI, so a follower never proxies to a URI that
+  // belongs to an earlier leader.
+  return Buffer.from(JSON.stringify({ Op: op.op, Value: op.value, ...(op.op === 'leader-uri' ? { By: op.by } : {}) }));
 }
 
 /**
@@ -36,7 +38,7 @@ export function decodeOp(data: Uint8Array): ReplicatedOp | undefined {
     return undefined;
   }
   if (typeof doc !== 'object' || doc === null) return undefined;
-  const { Op, Value } = doc as { Op?: unknown; Value?: unknown };
+  const { Op, Value, By } = doc as { Op?: unknown; Value?: unknown; By?: unknown };
   if (
     Op === 'command' &&
     typeof Value === 'object' &&
@@ -44,8 +46,9 @@ export function decodeOp(data: Uint8Array): ReplicatedOp | undefined {
     typeof (Value as { kind?: unknown }).kind === 'string'
   )
     return { op: 'command', value: Value as OrcCommand };
-  if ((Op === 'leader-uri' || Op === 'yield' || Op === 'yield-hint') && typeof Value === 'string')
-    return { op: Op, value: Value };
+  if (Op === 'leader-uri' && typeof Value === 'string' && typeof By === 'string')
+    return { op: Op, value: Value, by: By };
+  if ((Op === 'yield' || Op === 'yield-hint') && typeof Value === 'string') return { op: Op, value: Value };
   if (Op === 'async-snapshot') return { op: 'async-snapshot', value: null };
   return undefined;
 }
