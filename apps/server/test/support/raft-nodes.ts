@@ -20,6 +20,8 @@ export interface RaftNode {
   /** Output of the current (or last) process. */
   output(): string;
   isRunning(): boolean;
+  /** Exit code of the last process (null: killed by a signal or still running). */
+  exitCode(): number | null;
   start(): void;
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Deletes the node's backend and Raft data (the process must be stopped). */
@@ -79,6 +81,7 @@ function makeNode(
     dir,
     output: () => out,
     isRunning: () => child !== undefined && child.exitCode === null && child.signalCode === null,
+    exitCode: () => child?.exitCode ?? null,
     start: () => {
       mkdirSync(dir, { recursive: true });
       const config = {
