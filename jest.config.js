@@ -41,8 +41,9 @@ export default {
     {
       ...shared,
       displayName: 'integration',
-      // A bound, not a speed target: each integration test also bounds its own waits.
-      testTimeout: 120_000,
+      // A bound, not a speed target: each integration test also bounds its own waits. Set in a
+      // setup file because jest-circus ignores a project's own `testTimeout`.
+      setupFilesAfterEnv: ['<rootDir>/tools/scripts/jest-integration-timeout.mjs'],
       testMatch: ['<rootDir>/{packages,apps,tools}/*/test/**/*.integration.test.ts'],
       slowTestThreshold: 60,
     },

@@ -2,7 +2,15 @@
 // Every orc package declares the same shape; one object (apps/server's, or @orc/testkit's
 // ManualClock in tests) satisfies them all.
 
-/** A scheduled timer's handle. */
+/**
+ * A scheduled timer's handle.
+ *
+ * @example
+ * ```ts
+ * const handle: TimerHandle = clock.setTimer(5000, retry);
+ * handle.cancel();
+ * ```
+ */
 export interface TimerHandle {
   /** Stops the timer; harmless after it ran. */
   cancel(): void;

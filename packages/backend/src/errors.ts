@@ -11,6 +11,11 @@
  * - `CONFLICT`: a uniqueness rule refused the write (for example, maintenance already active).
  * - `SNAPSHOT_INVALID`: snapshot bytes are not a snapshot this version can read.
  * - `QUERY_FAILED`: the database refused a statement for another reason.
+ *
+ * @example
+ * ```ts
+ * const status = (code: BackendErrorCode) => (code === 'INVALID_ARGUMENT' ? 400 : 503);
+ * ```
  */
 export type BackendErrorCode =
   | 'UNREACHABLE'
@@ -26,7 +31,14 @@ export type BackendErrorCode =
 
 const RETRYABLE: ReadonlySet<BackendErrorCode> = new Set(['UNREACHABLE', 'BUSY']);
 
-/** One located problem (a config field, an argument): where it is and what is wrong. */
+/**
+ * One located problem (a config field, an argument): where it is and what is wrong.
+ *
+ * @example
+ * ```ts
+ * const detail: BackendErrorDetail = { path: 'mysql.port', message: 'must be at most 65535, got 70000' };
+ * ```
+ */
 export interface BackendErrorDetail {
   /** Dotted path of the field, e.g. `mysql.port`. */
   readonly path: string;

@@ -1,6 +1,14 @@
 // The logger port of ADR 0002, declared here so this package depends on no other @orc package.
 
-/** Structured fields attached to a log line. */
+/**
+ * Structured fields attached to a log line: facts go here, the message stays constant.
+ *
+ * @example
+ * ```ts
+ * const fields: LogFields = { dialect: 'mysql', schemaVersion: 1 };
+ * logger.info('backend open', fields);
+ * ```
+ */
 export type LogFields = Readonly<Record<string, unknown>>;
 
 /**

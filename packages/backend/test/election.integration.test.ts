@@ -123,7 +123,7 @@ describe.each(DIALECTS)('shared-backend election on %s', (dialect) => {
     expect(sampler.samples).toBeGreaterThan(0);
     expect(sampler.overlaps).toEqual([]);
     expect(contenders.flatMap((c) => c.errors.map((e) => `${c.name}: ${String(e)}`))).toEqual([]);
-  }, 120_000);
+  });
 
   it('steps down at once, and a grab waits out the previous holder before believing', async () => {
     // Belief is measured on a virtual clock; the one-minute lease never runs out by the database's
@@ -156,5 +156,5 @@ describe.each(DIALECTS)('shared-backend election on %s', (dialect) => {
     expect(await a.attempt()).toBe('renewed');
     expect(a.isLeader()).toBe(true);
     expect(b.isLeader()).toBe(false);
-  }, 60_000);
+  });
 });

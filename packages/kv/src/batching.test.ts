@@ -1,4 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
+import { kvErrorOf } from '../test/support/kv-error-of.js';
 import { forEachConcurrently, groupByParent, transactionBatches } from './batching.js';
 import { KvError } from './errors.js';
 import { clusterMasterPairs } from './layout/master-pairs.js';
@@ -41,17 +42,15 @@ describe('transactionBatches', () => {
         'consul',
       ),
     ).toThrow(KvError);
-    try {
+    const err = kvErrorOf(() =>
       transactionBatches(
         cluster('a'),
         { maxTransactionOps: 4, maxRequestBytes: 10_000, maxValueBytes: 100 },
         size,
         'consul',
-      );
-    } catch (err) {
-      expect((err as KvError).code).toBe('INVALID_BATCH');
-      expect((err as KvError).key).toBe('mysql/master/a');
-    }
+      ),
+    );
+    expect(err).toMatchObject({ code: 'INVALID_BATCH', key: 'mysql/master/a', store: 'consul' });
   });
 
   it('lets a lone big pair have its own batch', () => {

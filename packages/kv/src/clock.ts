@@ -1,7 +1,15 @@
 // The Clock port of ADR 0002, declared here so that @orc/kv depends on no other @orc package:
 // every orc package declares the same shape, so apps/server passes one clock to all of them.
 
-/** Cancels one timer set with `Clock.setTimer`; cancelling twice or after it ran does nothing. */
+/**
+ * Cancels one timer set with `Clock.setTimer`; cancelling twice or after it ran does nothing.
+ *
+ * @example
+ * ```ts
+ * const handle: TimerHandle = systemClock.setTimer(5000, onTimeout);
+ * handle.cancel();
+ * ```
+ */
 export interface TimerHandle {
   cancel(): void;
 }

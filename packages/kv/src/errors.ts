@@ -33,7 +33,14 @@ const retryableCodes: ReadonlySet<KvErrorCode> = new Set<KvErrorCode>([
   'STORE_ERROR',
 ]);
 
-/** One problem with a location: a config field or an argument (`path` is dotted, `consul.address`). */
+/**
+ * One problem with a location: a config field or an argument (`path` is dotted, `consul.address`).
+ *
+ * @example
+ * ```ts
+ * const detail: KvErrorDetail = { path: 'etcd.endpoints.0', message: 'must be "http://host:port"' };
+ * ```
+ */
 export interface KvErrorDetail {
   readonly path: string;
   readonly message: string;

@@ -94,6 +94,7 @@ export class ConsulTestServer {
 
   /** Closes the listener and every open connection (the data stays, as on a Consul restart). */
   async stop(): Promise<void> {
+    if (!this.#server.listening) return;
     const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
     this.#server.closeAllConnections();
     await closed;

@@ -1,15 +1,20 @@
-// The ZooKeeper store against a real ZooKeeper started by @orc/testenv.
+// What only the ZooKeeper store does, against a real ZooKeeper started by @orc/testenv: znodes as
+// orchestrator lays them out, a multi per cluster, session expiry, a connection gone silent.
+// What every store does is in kv-store-contract.integration.test.ts.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
-import { zookeeper, type ZkClient } from '../src/zookeeper/zk-client.js';
+import { loadZooKeeperClient, type ZkClient, type ZkModule } from '../src/zookeeper/zk-client.js';
 import { startZooKeeper, type ZooKeeperServer } from '@orc/testenv';
-import { ZooKeeperKvStore, clusterMasterPairs } from '../src/index.js';
-import { eventually, rejection } from './helpers.js';
+import { rejectionOf, waitFor } from '@orc/testkit';
+import { ZooKeeperKvStore, clusterMasterPairs, isKvError, type KvError } from '../src/index.js';
+
+const rejection = (p: Promise<unknown>): Promise<KvError> => rejectionOf(p, isKvError);
 
 const shop = clusterMasterPairs({ alias: 'shop', host: 'db2.example', port: 3306, ipv4: '10.0.0.2', ipv6: 'fe80::2' });
 
 let server: ZooKeeperServer;
 let store: ZooKeeperKvStore;
+let zookeeper: ZkModule;
 
 /** A raw client to look behind the store's back. */
 function rawClient(): Promise<ZkClient> {
@@ -21,6 +26,7 @@ function rawClient(): Promise<ZkClient> {
 }
 
 beforeAll(async () => {
+  zookeeper = await loadZooKeeperClient();
   server = await startZooKeeper({ tickTimeMs: 500 });
   store = new ZooKeeperKvStore({ connectString: server.connectString, sessionTimeoutMs: 4000, requestTimeoutMs: 3000 });
 }, 90_000);
@@ -45,31 +51,6 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
     expect(data).toBe('db2.example');
   });
 
-  it('creates a missing parent under a key of the same batch, in order', async () => {
-    await store.putMany([
-      { key: 'mixed', value: '1' },
-      { key: 'mixed/x/y', value: '2' },
-    ]);
-    expect(await store.list('mixed')).toEqual([
-      { key: 'mixed', value: '1' },
-      { key: 'mixed/x/y', value: '2' },
-    ]);
-  });
-
-  it('overwrites, deletes, and treats a missing key as absent', async () => {
-    await store.put('deep/a/b/c', 'one');
-    await store.put('deep/a/b/c', 'two');
-    expect(await store.get('deep/a/b/c')).toBe('two');
-    await store.delete('deep/a/b/c');
-    await store.delete('deep/a/b/c');
-    expect(await store.get('deep/a/b/c')).toBeUndefined();
-    await store.put('deep/x', 'parent');
-    await store.put('deep/x/child', 'c');
-    await store.delete('deep/x');
-    expect(await store.get('deep/x')).toBeUndefined();
-    expect(await store.list('deep/x')).toEqual([{ key: 'deep/x/child', value: 'c' }]);
-  });
-
   it("a cluster's pairs are one multi: when one op fails nothing is written", async () => {
     const raw = await rawClient();
     await new Promise<void>((resolve, reject) =>
@@ -83,17 +64,6 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
     expect(await store.get('mysql/master/eph')).toBe('old:1');
     expect(await store.get('mysql/master/eph/hostname')).toBeUndefined();
     raw.close();
-  });
-
-  it('refuses a value over the limit before sending anything', async () => {
-    const err = await rejection(
-      store.putMany([
-        { key: 'big/ok', value: 'x' },
-        { key: 'big/blob', value: 'x'.repeat(1024 * 1024) },
-      ]),
-    );
-    expect(err).toMatchObject({ code: 'VALUE_TOO_LARGE', key: 'big/blob' });
-    expect(await store.get('big/ok')).toBeUndefined();
   });
 
   it('opens a new session after its session expires, and keeps writing', async () => {
@@ -125,34 +95,14 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
       });
       clone.close();
     };
-    await eventually(
-      async () => {
-        await expireCurrentSession();
-        await store.put('expiry/after', '2');
-        return store.session.sessionsOpened > opened;
-      },
-      20_000,
-      'a new session',
-    );
+    await waitFor('a new session', async () => {
+      await expireCurrentSession();
+      await store.put('expiry/after', '2');
+      return store.session.sessionsOpened > opened;
+    });
     expect(store.session.sessionId).not.toBe(oldId);
     expect(await store.get('expiry/after')).toBe('2');
   }, 30_000);
-
-  it('reports the server down within the request bound, and reconnects when it returns', async () => {
-    await server.stop();
-    const err = await rejection(store.put('outage/k', 'v'));
-    expect(['UNAVAILABLE', 'TIMEOUT']).toContain(err.code);
-    await server.start();
-    await eventually(
-      async () => {
-        await store.put('outage/k', 'v');
-        return true;
-      },
-      20_000,
-      'a write after the restart',
-    );
-    expect(await store.get('outage/k')).toBe('v');
-  }, 60_000);
 
   it('drops a connection that goes silent and carries on over a new one', async () => {
     // A relay between the store and ZooKeeper whose connections can be frozen: bytes from the
@@ -186,14 +136,10 @@ describe('ZooKeeperKvStore (real ZooKeeper)', () => {
       // Without a bound on silence this request, and every later one, would wait forever.
       const err = await rejection(relayed.put('silent/during', '2'));
       expect(err.code).toBe('TIMEOUT');
-      await eventually(
-        async () => {
-          await relayed.put('silent/after', '3');
-          return true;
-        },
-        10_000,
-        'a write over a new connection',
-      );
+      await waitFor('a write over a new connection', async () => {
+        await relayed.put('silent/after', '3');
+        return true;
+      });
       expect(await store.get('silent/after')).toBe('3');
     } finally {
       await relayed.close();

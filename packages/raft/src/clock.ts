@@ -1,17 +1,21 @@
 import type { Clock } from './ports.js';
 
 /**
- * The real clock: wall time in milliseconds and `setTimeout`. Its timers do not keep the
- * process alive on their own (a listening transport or the caller's work does).
+ * The real clock: monotonic `now` from `performance.now()`, epoch `wallNow` from `Date.now()`,
+ * and `setTimer` over `setTimeout`. Its timers are unref'd: they do not keep the process alive
+ * on their own (a listening transport or the caller's work does).
  *
  * @example
  * ```ts
  * const raft = await Raft.create({ ..., clock: systemClock });
+ * const handle = systemClock.setTimer(100, () => console.log('100 ms later'));
+ * handle.cancel();
  * ```
  */
 export const systemClock: Clock = Object.freeze({
   now: () => performance.now(),
-  setTimeout(fn: () => void, ms: number) {
+  wallNow: () => Date.now(),
+  setTimer(ms: number, fn: () => void) {
     const t = setTimeout(fn, ms);
     t.unref();
     return { cancel: () => clearTimeout(t) };

@@ -13,6 +13,7 @@ export type {
   StateMachine,
   StateMachineSnapshot,
   StoredState,
+  TimerHandle,
   Transport,
   TransportHandlers,
 } from './ports.js';
@@ -23,11 +24,10 @@ export type { CallOptions, RaftOptions, RaftStats } from './raft.js';
 export { validateRaftConfig } from './node/raft-config.js';
 export type { RaftConfig, RaftConfigInput } from './node/raft-config.js';
 export type { RaftEventName, RaftEvents, RaftState } from './node/events.js';
-export { ManualClock } from './node/manual-clock.js';
-export { RaftError, isRaftError } from './errors.js';
-export type { RaftErrorCode, RaftErrorOptions } from './errors.js';
+export { RaftError, isRaftError, raftErrorRetryable } from './errors.js';
+export type { RaftErrorCode, RaftErrorDetail, RaftErrorOptions } from './errors.js';
 export { noopLogger } from './logger.js';
-export type { LogFields, RaftLogger } from './logger.js';
+export type { LogFields, Logger } from './logger.js';
 export { systemClock } from './clock.js';
 export { SqliteLogStore } from './storage/sqlite-log-store.js';
 export type { SqliteLogStoreOptions } from './storage/sqlite-log-store.js';

@@ -67,10 +67,38 @@ export interface SnapshotStore {
   list(): Promise<SnapshotMeta[]>;
 }
 
-/** Injected time. The driver ticks the core from it; tests pass a manual clock. */
+/**
+ * Cancels one timer set by `Clock.setTimer`; cancelling a timer that already ran does nothing.
+ *
+ * @example
+ * ```ts
+ * const handle: TimerHandle = clock.setTimer(50, retry);
+ * handle.cancel();
+ * ```
+ */
+export interface TimerHandle {
+  cancel(): void;
+}
+
+/**
+ * Injected time, of the one shape every orc package declares (ADR 0002), so one object (the
+ * exported `systemClock`, or a test's `ManualClock`) drives them all. The driver ticks the core
+ * from it; tests pass a manual clock.
+ *
+ * @example
+ * ```ts
+ * const clock: Clock = systemClock;
+ * const started = clock.now();
+ * clock.setTimer(100, () => console.log('elapsed', clock.now() - started));
+ * ```
+ */
 export interface Clock {
+  /** Monotonic milliseconds: for timeouts and durations, never for timestamps. */
   now(): number;
-  setTimeout(fn: () => void, ms: number): { cancel(): void };
+  /** Epoch milliseconds: for timestamps. */
+  wallNow(): number;
+  /** Runs `fn` once after `ms`; the handle cancels it. Real timers are unref'd. */
+  setTimer(ms: number, fn: () => void): TimerHandle;
 }
 
 /** Injected randomness in [0, 1): election timeouts are drawn from it. */

@@ -7,7 +7,7 @@ import { logIndex, type LogIndex, type NodeId, type Term } from './core/types.js
 import type { Clock, LogStore, RandomSource, SnapshotStore, StableStore, StateMachine, Transport } from './ports.js';
 import { systemClock } from './clock.js';
 import { RaftError } from './errors.js';
-import { noopLogger, type RaftLogger } from './logger.js';
+import { noopLogger, type Logger } from './logger.js';
 import { RaftEventEmitter, type RaftEventName, type RaftEvents, type RaftState } from './node/events.js';
 import { NodeDriver } from './node/node-driver.js';
 import { validateRaftConfig, type RaftConfig, type RaftConfigInput } from './node/raft-config.js';
@@ -27,7 +27,7 @@ export interface RaftOptions<R = unknown> {
   /** Default: Math.random. Election timeouts are drawn from it. */
   readonly random?: RandomSource;
   /** Default: drops everything. */
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 /** Per-call options. */
@@ -323,10 +323,10 @@ export class Raft<R = unknown> {
     d.schedule();
     const timeoutMs = options.timeoutMs ?? this.#config.electionTimeoutMs * 4;
     return new Promise((resolve, reject) => {
-      const timer = d.d.clock.setTimeout(() => {
+      const timer = d.d.clock.setTimer(timeoutMs, () => {
         off();
         reject(new RaftError('TIMEOUT', `transferLeadership: ${target} did not take over within ${timeoutMs} ms`));
-      }, timeoutMs);
+      });
       const off = this.on('leaderChanged', (e) => {
         if (e.leaderId !== null && e.leaderId !== this.id) {
           timer.cancel();

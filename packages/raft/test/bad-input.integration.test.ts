@@ -9,15 +9,16 @@ import {
   TcpTransport,
   nodeId,
   type LogFields,
-  type RaftLogger,
+  type Logger,
   type StateMachine,
 } from '@orc/raft';
+import { waitFor } from '@orc/testkit';
 
 const lines: { msg: string; fields?: LogFields }[] = [];
 const rec = (msg: string, fields?: LogFields): void => {
   lines.push(fields === undefined ? { msg } : { msg, fields });
 };
-const logger: RaftLogger = { debug: rec, info: rec, warn: rec, error: rec };
+const logger: Logger = { debug: rec, info: rec, warn: rec, error: rec };
 
 const sm: StateMachine<number> = {
   apply: (e) => e.data.byteLength,
@@ -37,14 +38,6 @@ const frame = (kind: number, payload: Buffer): Buffer => {
   return Buffer.concat([h, payload]);
 };
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error('condition not reached');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
 describe('a node fed garbage by a handshaken peer', () => {
   it('refuses it with a logged reason, closes that connection and keeps serving', async () => {
     const store = new MemoryStore();
@@ -63,7 +56,7 @@ describe('a node fed garbage by a handshaken peer', () => {
       transport,
       logger,
     });
-    await until(() => raft!.state === 'leader');
+    await waitFor('the single node to lead', () => raft!.state === 'leader', { timeoutMs: 5000 });
     expect(await raft.apply(Buffer.from('abc'))).toBe(3);
 
     const [host, port] = transport.localAddress.split(':');
@@ -73,10 +66,11 @@ describe('a node fed garbage by a handshaken peer', () => {
     s.write(frame(1, Buffer.from(JSON.stringify({ v: 1, cluster: 'c', from: 'evil', nonce: '00' }))));
     s.write(frame(6, Buffer.from([1, 200, 0, 0, 0, 0])));
     await new Promise((r) => s.once('close', r));
-    await until(() => lines.some((l) => l.msg === 'raft transport: connection refused'));
-    const refusal = lines.find((l) => l.msg === 'raft transport: connection refused');
-    expect(refusal?.fields?.['reason']).toBe('payload refused: unknown message type 200');
-    expect(refusal?.fields?.['peer']).toBe('evil');
+    const refusal = await waitFor('the refusal to be logged', () =>
+      lines.find((l) => l.msg === 'raft transport: connection refused'),
+    );
+    expect(refusal.fields?.['reason']).toBe('payload refused: unknown message type 200');
+    expect(refusal.fields?.['peer']).toBe('evil');
 
     expect(await raft.apply(Buffer.from('still here'))).toBe(10);
   });

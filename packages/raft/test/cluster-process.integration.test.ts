@@ -2,7 +2,8 @@
 // file snapshots. Clients write while the leader is killed with SIGKILL; every acknowledged write
 // must be on every node afterwards, and a node whose data dir was wiped rejoins via a snapshot.
 import { describe, it, expect, afterAll, beforeAll } from '@jest/globals';
-import { eventually, KvCluster } from './support/kv-cluster.js';
+import { waitFor } from '@orc/testkit';
+import { KvCluster } from './support/kv-cluster.js';
 
 let cluster: KvCluster;
 beforeAll(async () => {
@@ -58,47 +59,47 @@ describe('three @orc/raft processes over TCP', () => {
   it('survive kill -9 of the leader without losing acknowledged writes, and re-provision a wiped node', async () => {
     const c = cluster;
     for (const n of c.nodes) c.start(n.id);
-    const first = await eventually('a first leader', () => c.leader());
+    const first = await waitFor('a first leader', () => c.leader());
 
     const writers = startWriters(c, 4);
-    await eventually('300 acknowledged writes', async () => (writers.acked.size >= 300 ? true : null));
+    await waitFor('300 acknowledged writes', async () => (writers.acked.size >= 300 ? true : null));
     await c.kill(first);
     const before = writers.acked.size;
-    const second = await eventually('a new leader', async () => {
+    const second = await waitFor('a new leader', async () => {
       const l = await c.leader();
       return l !== null && l !== first ? l : null;
     });
-    await eventually('writes acknowledged by the new leader', async () =>
+    await waitFor('writes acknowledged by the new leader', async () =>
       writers.acked.size >= before + 200 ? true : null,
     );
     expect(second).not.toBe(first);
 
     c.start(first);
     await writers.stop();
-    for (const n of c.nodes)
-      await eventually(`every acknowledged write on ${n.id}`, () => hasAll(c, n.id, writers.acked));
+    for (const n of c.nodes) await waitFor(`every acknowledged write on ${n.id}`, () => hasAll(c, n.id, writers.acked));
 
     // Wipe a follower's data dir: it comes back empty and is brought up to date by a snapshot.
-    const leaderNow = await eventually('a leader', () => c.leader());
+    const leaderNow = await waitFor('a leader', () => c.leader());
     const victim = c.nodes.find((n) => n.id !== leaderNow)!.id;
     await c.kill(victim);
     c.wipe(victim);
     const more = startWriters(c, 2);
-    await eventually('more writes', async () => (more.acked.size >= 150 ? true : null));
+    await waitFor('more writes', async () => (more.acked.size >= 150 ? true : null));
     c.start(victim);
     await more.stop();
     const all = new Map([...writers.acked, ...more.acked]);
-    await eventually(`every write on the wiped node ${victim}`, () => hasAll(c, victim, all), 30_000);
+    await waitFor(`every write on the wiped node ${victim}`, () => hasAll(c, victim, all), {
+      timeoutMs: 30_000,
+    });
     const st = await c.status(victim);
     expect(Number(st?.['lastSnapshotIndex'])).toBeGreaterThan(0);
     expect(Number(st?.['firstLogIndex'])).toBeGreaterThan(1);
-    for (const n of c.nodes) await eventually(`convergence on ${n.id}`, () => hasAll(c, n.id, all));
+    for (const n of c.nodes) await waitFor(`convergence on ${n.id}`, () => hasAll(c, n.id, all));
 
     // Kill every process at once and restart them all: everything comes back from disk.
     await Promise.all(c.nodes.map((n) => c.kill(n.id)));
     for (const n of c.nodes) c.start(n.id);
-    await eventually('a leader after a full restart', () => c.leader());
-    for (const n of c.nodes)
-      await eventually(`every write on ${n.id} after a full restart`, () => hasAll(c, n.id, all));
+    await waitFor('a leader after a full restart', () => c.leader());
+    for (const n of c.nodes) await waitFor(`every write on ${n.id} after a full restart`, () => hasAll(c, n.id, all));
   }, 90_000);
 });

@@ -3,7 +3,7 @@ import { describe, it, expect } from '@jest/globals';
 import { runSeeds, seedsFor } from './sim-seeds.js';
 
 describe('raft simulation', () => {
-  it('keeps every safety property and linearizable histories (seeds 501..750)', () => {
+  it('keeps every safety property, linearizable histories, liveness and progress (seeds 501..750)', () => {
     const { failures } = runSeeds(seedsFor(501, 250));
     expect(failures).toEqual([]);
   });

@@ -3,7 +3,7 @@ import { describe, it, expect } from '@jest/globals';
 import { runSeeds, seedsFor } from './sim-seeds.js';
 
 describe('raft simulation', () => {
-  it('keeps every safety property and linearizable histories (seeds 751..1000)', () => {
+  it('keeps every safety property, linearizable histories, liveness and progress (seeds 751..1000)', () => {
     const { failures } = runSeeds(seedsFor(751, 250));
     expect(failures).toEqual([]);
   });

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nodeId, TcpTransport, type RaftLogger, type LogFields } from '@orc/raft';
+import { nodeId, TcpTransport, type Logger, type LogFields } from '@orc/raft';
 
 const dir = mkdtempSync(join(tmpdir(), 'orc-raft-tls-'));
 const open: TcpTransport[] = [];
@@ -82,7 +82,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function logger(lines: { msg: string; fields?: LogFields }[]): RaftLogger {
+function logger(lines: { msg: string; fields?: LogFields }[]): Logger {
   const rec = (msg: string, fields?: LogFields): void => {
     lines.push(fields === undefined ? { msg } : { msg, fields });
   };

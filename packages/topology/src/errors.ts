@@ -2,6 +2,11 @@
  * Every failure @orc/topology reports, as a closed union of codes in UPPER_SNAKE_CASE (ADR 0002).
  * Probe failures are recorded on the instance (never thrown out of the discovery loop);
  * configuration, argument and GTID-set problems are thrown to the caller.
+ *
+ * @example
+ * ```ts
+ * const code: TopologyErrorCode | undefined = instance.lastProbeError?.code; // 'CONNECTION_REFUSED', ...
+ * ```
  */
 export type TopologyErrorCode =
   /** The host name does not resolve (DNS: ENOTFOUND / EAI_AGAIN). */
@@ -42,7 +47,14 @@ const RETRYABLE: Readonly<Record<TopologyErrorCode, boolean>> = {
   STOPPED: false,
 };
 
-/** One problem with a location: where (`path`, dotted) and what is wrong. */
+/**
+ * One problem with a location: where (`path`, dotted) and what is wrong.
+ *
+ * @example
+ * ```ts
+ * const detail: TopologyErrorDetail = { path: 'discoverySeeds.1', message: 'must be a host:port string' };
+ * ```
+ */
 export interface TopologyErrorDetail {
   readonly path: string;
   readonly message: string;

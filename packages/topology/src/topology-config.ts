@@ -76,16 +76,7 @@ export type TopologyConfig = Readonly<Required<Omit<TopologyConfigInput, 'discov
 };
 
 type Kind =
-  | 'number'
-  | 'positive'
-  | 'integer'
-  | 'positiveInteger'
-  | 'string'
-  | 'boolean'
-  | 'regex'
-  | 'regexList'
-  | 'filterList'
-  | 'aliasMap';
+  'number' | 'positive' | 'positiveInteger' | 'string' | 'boolean' | 'regex' | 'regexList' | 'filterList' | 'aliasMap';
 type Field = Exclude<keyof TopologyConfigInput, 'discoverySeeds'>;
 
 /** Each field's kind and orchestrator's default (orc's own fields: orc's default). */
@@ -146,9 +137,8 @@ function checkValue(path: string, kind: Kind, value: unknown, problems: Topology
   switch (kind) {
     case 'number':
     case 'positive':
-    case 'integer':
     case 'positiveInteger': {
-      const isInt = kind === 'integer' || kind === 'positiveInteger';
+      const isInt = kind === 'positiveInteger';
       if (typeof value !== 'number' || !Number.isFinite(value) || (isInt && !Number.isInteger(value))) {
         return fail(`must be ${isInt ? 'an integer' : 'a number'}, got ${JSON.stringify(value)}`);
       }

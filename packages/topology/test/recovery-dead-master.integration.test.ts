@@ -69,6 +69,8 @@ describe('DeadMaster recovery on MariaDB GTID', () => {
     }
     expect(first.repointed).toHaveLength(2);
     expect(first.timings.writableMs).not.toBeNull();
+    const downtimed = await world.backend.downtime.readActive();
+    expect(downtimed.map((d) => [d.port, d.reason])).toContainEqual([servers.primary.port, 'lost-in-recovery']);
 
     // The audit: registered, steps, resolved successful with the successor.
     const row = await world.backend.recoveries.readByUid(first.uid!);

@@ -6,6 +6,11 @@
 /**
  * One `database_instance` row in camelCase: what discovery writes for a server and analysis
  * reads. Structurally identical to @orc/backend's `InstanceRecord`. Times are epoch milliseconds.
+ *
+ * @example
+ * ```ts
+ * const rows: InstanceRow[] = [instanceRow('db1', 3306), replicaRow('db2', 3306, { hostname: 'db1', port: 3306 }, 'db1:3306')];
+ * ```
  */
 export interface InstanceRow {
   hostname: string;
@@ -91,7 +96,14 @@ export interface InstanceRow {
   replicationGroupPrimaryPort: number;
 }
 
-/** Where a replica row points: its primary's host and port. */
+/**
+ * Where a replica row points: its primary's host and port.
+ *
+ * @example
+ * ```ts
+ * const primary: RowKey = { hostname: 'db1', port: 3306 };
+ * ```
+ */
 export interface RowKey {
   readonly hostname: string;
   readonly port: number;

@@ -168,7 +168,8 @@ function withQueryTimeout(conn: PoolConnection, timeoutMs: number): PoolConnecti
 }
 
 // mysql2 bounds the handshake by connectTimeout; this is a second bound in case a step after it
-// hangs. A connection that arrives after the deadline is closed.
+// hangs. A connection that arrives after the deadline is closed. Real time, not the injected
+// clock: it bounds a real socket, which virtual time would never time out.
 async function withDeadline<T extends { destroy(): void }>(
   promise: Promise<T>,
   ms: number,

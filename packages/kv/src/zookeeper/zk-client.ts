@@ -1,8 +1,8 @@
 // The slice of node-zookeeper-client 1.1.3 (plain JavaScript, no bundled types) that the
-// ZooKeeper store uses, typed here (callback signatures follow its README and lib/ sources) and
-// loaded through require so that no ambient module declaration leaks into our published types.
+// ZooKeeper store uses, typed here (callback signatures follow its README and lib/ sources). It is
+// loaded by a dynamic import() the first time a ZooKeeper store needs it, so that importing
+// @orc/kv does not load it for a user who has no ZooKeeper store.
 import type { EventEmitter } from 'node:events';
-import { createRequire } from 'node:module';
 
 /** A client state (DISCONNECTED, SYNC_CONNECTED, EXPIRED...). */
 /** A znode's stat (the fields used). */
@@ -100,5 +100,43 @@ export interface ZkModule {
   };
 }
 
-/** node-zookeeper-client, loaded once. */
-export const zookeeper = createRequire(import.meta.url)('node-zookeeper-client') as ZkModule;
+/**
+ * ZooKeeper's error codes (KeeperException.Code in its protocol), as node-zookeeper-client's
+ * `Exception` reports them: mapping an error needs no loaded client.
+ */
+export const ZK_ERROR = Object.freeze({
+  CONNECTION_LOSS: -4,
+  OPERATION_TIMEOUT: -7,
+  NO_NODE: -101,
+  NO_AUTH: -102,
+  BAD_VERSION: -103,
+  NODE_EXISTS: -110,
+  NOT_EMPTY: -111,
+  SESSION_EXPIRED: -112,
+  AUTH_FAILED: -115,
+});
+
+let loading: Promise<ZkModule> | undefined;
+
+/**
+ * node-zookeeper-client, loaded once on first use. A failed load is not cached: the next call
+ * tries again (and fails again, saying why).
+ *
+ * @example
+ * ```ts
+ * const zk = await loadZooKeeperClient();
+ * const client = zk.createClient('127.0.0.1:2181');
+ * ```
+ */
+export function loadZooKeeperClient(): Promise<ZkModule> {
+  // The specifier is cast so that TypeScript does not look for the package's (missing) types;
+  // bundlers still see a literal import('node-zookeeper-client').
+  loading ??= import('node-zookeeper-client' as string).then(
+    (mod: { default?: ZkModule } & Partial<ZkModule>) => (mod.default ?? mod) as ZkModule,
+    (err: unknown) => {
+      loading = undefined;
+      throw err;
+    },
+  );
+  return loading;
+}

@@ -1,4 +1,4 @@
-import { zookeeper, type ZkClient, type ZkException } from './zk-client.js';
+import { loadZooKeeperClient, type ZkClient, type ZkException, type ZkModule } from './zk-client.js';
 import { KvError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
 
@@ -67,9 +67,10 @@ export class ZooKeeperSession {
    */
   async call<T>(
     what: string,
-    op: (client: ZkClient, done: (error: ZkException | null | undefined, value?: T) => void) => void,
+    op: (client: ZkClient, done: (error: ZkException | null | undefined, value?: T) => void, zk: ZkModule) => void,
   ): Promise<T> {
-    const client = await this.#connected(what);
+    const zk = await this.#load();
+    const client = await this.#connected(what, zk);
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       const timer = setTimeout(() => {
@@ -83,13 +84,17 @@ export class ZooKeeperSession {
         );
       }, this.#options.requestTimeoutMs);
       timer.unref();
-      op(client, (error, value) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        if (error) reject(error);
-        else resolve(value as T);
-      });
+      op(
+        client,
+        (error, value) => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          if (error) reject(error);
+          else resolve(value as T);
+        },
+        zk,
+      );
     });
   }
 
@@ -99,13 +104,26 @@ export class ZooKeeperSession {
     this.#drop();
   }
 
-  #connected(what: string, deadline = Date.now() + this.#options.requestTimeoutMs): Promise<ZkClient> {
+  /** The client library, loaded on the first request (not when @orc/kv is imported). */
+  async #load(): Promise<ZkModule> {
+    try {
+      return await loadZooKeeperClient();
+    } catch (err) {
+      throw new KvError('STORE_ERROR', `cannot load node-zookeeper-client: ${errorMessage(err)}`, {
+        cause: err,
+        store: this.#options.store,
+        retryable: false,
+      });
+    }
+  }
+
+  #connected(what: string, zk: ZkModule, deadline = Date.now() + this.#options.requestTimeoutMs): Promise<ZkClient> {
     if (this.#closed)
       return Promise.reject(
         new KvError('CLOSED', `store ${this.#options.store} is closed`, { store: this.#options.store }),
       );
-    const client = this.#client ?? this.#open();
-    if (client.getState() === zookeeper.State.SYNC_CONNECTED) return Promise.resolve(client);
+    const client = this.#client ?? this.#open(zk);
+    if (client.getState() === zk.State.SYNC_CONNECTED) return Promise.resolve(client);
     return new Promise<ZkClient>((resolve, reject) => {
       const onConnected = (): void => {
         cleanup();
@@ -117,7 +135,7 @@ export class ZooKeeperSession {
         cleanup();
         const left = deadline - Date.now();
         if (left <= 0 || this.#closed) reject(unavailable());
-        else this.#connected(what, deadline).then(resolve, reject);
+        else this.#connected(what, zk, deadline).then(resolve, reject);
       };
       const cleanup = (): void => {
         clearTimeout(timer);
@@ -171,8 +189,8 @@ export class ZooKeeperSession {
     socket.destroy();
   }
 
-  #open(): ZkClient {
-    const client = zookeeper.createClient(this.#options.connectString, {
+  #open(zk: ZkModule): ZkClient {
+    const client = zk.createClient(this.#options.connectString, {
       sessionTimeout: this.#options.sessionTimeoutMs,
       spinDelay: 500,
       retries: 0,

@@ -1,4 +1,4 @@
-import { zookeeper, type ZkException, type ZkStat } from './zk-client.js';
+import { ZK_ERROR, type ZkException, type ZkStat } from './zk-client.js';
 import { forEachConcurrently, transactionBatches } from '../batching.js';
 import { KvError, errorMessage } from '../errors.js';
 import { byteLength, validateKey, validatePairs, validatePrefix } from '../key-validation.js';
@@ -44,6 +44,9 @@ export function zkPath(key: string): string {
  * re-opened after it expires and requests are bounded in time.
  *
  * `list` returns znodes with data, and leaves without; znodes created only as parents are not pairs.
+ *
+ * The client library (node-zookeeper-client) is loaded by the first call, not by importing
+ * @orc/kv; if it cannot be loaded, calls fail with STORE_ERROR (not retryable).
  *
  * @example
  * ```ts
@@ -157,8 +160,8 @@ export class ZooKeeperKvStore implements KvStore {
       );
       this.#known.delete(path);
     } catch (err) {
-      if (zkCode(err) === zookeeper.Exception.NO_NODE) return;
-      if (zkCode(err) === zookeeper.Exception.NOT_EMPTY) {
+      if (zkCode(err) === ZK_ERROR.NO_NODE) return;
+      if (zkCode(err) === ZK_ERROR.NOT_EMPTY) {
         await this.#session
           .call<void>(`clearing key ${JSON.stringify(key)}`, (c, done) =>
             c.setData(path, Buffer.alloc(0), -1, (e) => done(e)),
@@ -207,18 +210,18 @@ export class ZooKeeperKvStore implements KvStore {
     try {
       await this.#session.call<unknown[]>(
         `writing a multi of ${batch.length} keys from ${JSON.stringify(first)}`,
-        (c, done) => {
+        (c, done, zk) => {
           let tx = c.transaction();
           for (const op of ops)
             tx = op.create
-              ? tx.create(op.path, op.data, zookeeper.ACL.OPEN_ACL_UNSAFE, zookeeper.CreateMode.PERSISTENT)
+              ? tx.create(op.path, op.data, zk.ACL.OPEN_ACL_UNSAFE, zk.CreateMode.PERSISTENT)
               : tx.setData(op.path, op.data, -1);
           tx.commit((e, r) => done(e, r));
         },
       );
     } catch (err) {
       const code = zkCode(err);
-      if ((code === zookeeper.Exception.NODE_EXISTS || code === zookeeper.Exception.NO_NODE) && attempt === 0) {
+      if ((code === ZK_ERROR.NODE_EXISTS || code === ZK_ERROR.NO_NODE) && attempt === 0) {
         // Someone else created or removed a node since the check: look again once.
         for (const op of ops) this.#known.delete(op.path);
         return this.#writeBatch(batch, attempt + 1);
@@ -263,7 +266,7 @@ export class ZooKeeperKvStore implements KvStore {
         ),
       );
     } catch (err) {
-      if (zkCode(err) === zookeeper.Exception.NO_NODE) return undefined;
+      if (zkCode(err) === ZK_ERROR.NO_NODE) return undefined;
       throw this.#wrap(err, `reading ${path}`);
     }
   }
@@ -274,7 +277,7 @@ export class ZooKeeperKvStore implements KvStore {
         c.getChildren(path, (e, children) => done(e, children)),
       );
     } catch (err) {
-      if (zkCode(err) === zookeeper.Exception.NO_NODE) return [];
+      if (zkCode(err) === ZK_ERROR.NO_NODE) return [];
       throw this.#wrap(err, `listing ${path}`);
     }
   }
@@ -284,19 +287,10 @@ export class ZooKeeperKvStore implements KvStore {
     const code = zkCode(err);
     const opts = { cause: err, store: this.name, ...(key === undefined ? {} : { key }) };
     const msg = `zookeeper failed while ${what}: ${errorMessage(err)}`;
-    if (
-      code === zookeeper.Exception.CONNECTION_LOSS ||
-      code === zookeeper.Exception.SESSION_EXPIRED ||
-      code === zookeeper.Exception.OPERATION_TIMEOUT
-    )
+    if (code === ZK_ERROR.CONNECTION_LOSS || code === ZK_ERROR.SESSION_EXPIRED || code === ZK_ERROR.OPERATION_TIMEOUT)
       return new KvError('UNAVAILABLE', msg, opts);
-    if (code === zookeeper.Exception.NO_AUTH || code === zookeeper.Exception.AUTH_FAILED)
-      return new KvError('UNAUTHORIZED', msg, opts);
-    if (
-      code === zookeeper.Exception.NODE_EXISTS ||
-      code === zookeeper.Exception.NO_NODE ||
-      code === zookeeper.Exception.BAD_VERSION
-    )
+    if (code === ZK_ERROR.NO_AUTH || code === ZK_ERROR.AUTH_FAILED) return new KvError('UNAUTHORIZED', msg, opts);
+    if (code === ZK_ERROR.NODE_EXISTS || code === ZK_ERROR.NO_NODE || code === ZK_ERROR.BAD_VERSION)
       return new KvError('TRANSACTION_FAILED', msg, opts);
     return new KvError('STORE_ERROR', msg, opts);
   }

@@ -1,6 +1,6 @@
 // The core's configuration: validated once, every problem reported at once with its path.
-import { RaftError } from '../errors.js';
-import type { RaftLogger } from '../logger.js';
+import { RaftError, type RaftErrorDetail } from '../errors.js';
+import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
 import type { NodeId } from './types.js';
 
@@ -38,7 +38,7 @@ export interface RaftCoreConfigInput {
   /** The index the state machine has applied up to, on restart. Default: the snapshot's index. */
   readonly applied?: number;
   /** Structured logger; default drops everything. */
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 /** A validated configuration with every default filled in. */
@@ -55,7 +55,7 @@ export interface RaftCoreConfig {
   readonly maxUncommittedSize: number;
   readonly maxCommittedSizePerReady: number;
   readonly applied: number | null;
-  readonly logger: RaftLogger;
+  readonly logger: Logger;
 }
 
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v > 0;
@@ -71,9 +71,9 @@ const isNonNegInt = (v: unknown): v is number => typeof v === 'number' && Number
  * ```
  */
 export function validateRaftCoreConfig(input: RaftCoreConfigInput): RaftCoreConfig {
-  const problems: { path: string; message: string }[] = [];
+  const details: RaftErrorDetail[] = [];
   const bad = (path: string, message: string): void => {
-    problems.push({ path, message });
+    details.push({ path, message });
   };
   const raw = (input ?? {}) as Partial<Record<keyof RaftCoreConfigInput, unknown>>;
   if (typeof raw.id !== 'string' || raw.id.length === 0) bad('id', 'must be a non-empty string');
@@ -105,7 +105,7 @@ export function validateRaftCoreConfig(input: RaftCoreConfigInput): RaftCoreConf
   if (leaseRead && !checkQuorum)
     bad('leaseRead', 'requires checkQuorum: a lease is only safe when a leader without a quorum steps down');
   const applied = raw.applied === undefined ? null : num('applied', 0, isNonNegInt, 'a non-negative integer');
-  const logger = raw.logger === undefined ? noopLogger : (raw.logger as RaftLogger);
+  const logger = raw.logger === undefined ? noopLogger : (raw.logger as Logger);
   if (raw.logger !== undefined && (typeof raw.logger !== 'object' || raw.logger === null))
     bad('logger', 'must be a logger object');
   const config: RaftCoreConfig = {
@@ -123,9 +123,9 @@ export function validateRaftCoreConfig(input: RaftCoreConfigInput): RaftCoreConf
     applied,
     logger,
   };
-  if (problems.length > 0) {
-    const summary = problems.map((p) => `${p.path}: ${p.message}`).join('; ');
-    throw new RaftError('INVALID_CONFIG', `invalid raft core config: ${summary}`, { details: problems });
+  if (details.length > 0) {
+    const summary = details.map((p) => `${p.path}: ${p.message}`).join('; ');
+    throw new RaftError('INVALID_CONFIG', `invalid raft core config: ${summary}`, { details });
   }
   return Object.freeze(config);
 }

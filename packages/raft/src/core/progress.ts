@@ -163,32 +163,3 @@ export class Progress {
     }
   }
 }
-
-/** The commit index a set of voters has reached: the highest index a majority has matched. */
-export function quorumIndex(matches: readonly number[]): number {
-  return quorumIndexInPlace([...matches]);
-}
-
-/**
- * `quorumIndex` that reorders `matches` instead of copying it: the leader computes it on every
- * proposal and acknowledgement, so it allocates nothing (insertion sort; groups are small).
- */
-export function quorumIndexInPlace(matches: number[]): number {
-  const n = matches.length;
-  if (n === 0) return Infinity;
-  for (let i = 1; i < n; i++) {
-    const x = matches[i]!;
-    let j = i - 1;
-    while (j >= 0 && matches[j]! < x) {
-      matches[j + 1] = matches[j]!;
-      j--;
-    }
-    matches[j + 1] = x;
-  }
-  return matches[Math.floor(n / 2)]!;
-}
-
-/** Whether `granted` of `voters` votes are a majority. */
-export function isMajority(granted: number, voters: number): boolean {
-  return granted > Math.floor(voters / 2);
-}

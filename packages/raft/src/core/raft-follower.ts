@@ -1,5 +1,6 @@
-// Message handling shared by every role (term checks, votes), and the follower and candidate
-// step functions: accepting appends, heartbeats and snapshot chunks; counting votes.
+// Message handling shared by every role (term checks, answering votes), and the follower's step
+// function: accepting appends, heartbeats and snapshot chunks. The candidate's side of an
+// election (campaign timer, counting votes) is in raft-candidate.ts.
 import type {
   AppendRequest,
   Heartbeat,
@@ -9,7 +10,7 @@ import type {
   SnapshotChunk,
   VoteRequest,
 } from './messages.js';
-import type { Raft } from './raft.js';
+import type { RaftCore } from './raft-core.js';
 import { logIndex, term as toTerm } from './types.js';
 
 /** The leader a message of a higher term reveals (only a leader sends these). */
@@ -21,7 +22,7 @@ function leaderOf(m: Message): Message['from'] | null {
  * Entry point for every received message: reconciles terms, answers votes, then hands the
  * message to the current role's step function.
  */
-export function stepMessage(r: Raft, m: Message): void {
+export function stepMessage(r: RaftCore, m: Message): void {
   if (m.term > r.term) {
     if (m.type === 'vote' || m.type === 'preVote') {
       const checkLease = m.type === 'preVote' || r.cfg.checkQuorum;
@@ -59,7 +60,7 @@ export function stepMessage(r: Raft, m: Message): void {
   r.step(r, m);
 }
 
-function handleVoteRequest(r: Raft, m: VoteRequest): void {
+function handleVoteRequest(r: RaftCore, m: VoteRequest): void {
   const canVote =
     r.vote === m.from || (r.vote === null && r.lead === null) || (m.type === 'preVote' && m.term > r.term);
   const respType = m.type === 'vote' ? 'voteResp' : 'preVoteResp';
@@ -76,7 +77,7 @@ function handleVoteRequest(r: Raft, m: VoteRequest): void {
 }
 
 /** Follower: accepts the leader's appends, heartbeats and snapshots; campaigns on timeoutNow. */
-export function stepFollower(r: Raft, m: Message): void {
+export function stepFollower(r: RaftCore, m: Message): void {
   switch (m.type) {
     case 'append':
       r.electionElapsed = 0;
@@ -106,50 +107,14 @@ export function stepFollower(r: Raft, m: Message): void {
   }
 }
 
-/** Pre-candidate and candidate: count votes; defer to a leader of our term. */
-export function stepCandidate(r: Raft, m: Message): void {
-  switch (m.type) {
-    case 'append':
-    case 'heartbeat':
-    case 'snapshot':
-      r.becomeFollower(m.term, m.from);
-      stepFollower(r, m);
-      return;
-    case 'voteResp':
-    case 'preVoteResp': {
-      const wanted = r.role === 'preCandidate' ? 'preVoteResp' : 'voteResp';
-      if (m.type !== wanted) return;
-      const result = r.poll(m.from, m.granted);
-      if (result === 'won') r.wonElection(r.role === 'preCandidate' ? 'preElection' : 'election');
-      else if (result === 'lost') r.becomeFollower(r.term, null);
-      return;
-    }
-    case 'readIndex':
-    case 'readIndexResp':
-      stepReadAsNonLeader(r, m);
-      return;
-    default:
-      return;
-  }
-}
-
 /** Not the leader: refuse a read forwarded to us (the sender thinks we lead); record the answer to one we forwarded. */
-function stepReadAsNonLeader(r: Raft, m: ReadIndexRequest | ReadIndexResponse): void {
+export function stepReadAsNonLeader(r: RaftCore, m: ReadIndexRequest | ReadIndexResponse): void {
   if (m.type === 'readIndex')
     r.send({ type: 'readIndexResp', to: m.from, index: logIndex(0), context: m.context, reject: true });
   else r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
 }
 
-/** Follower and candidate ticks: campaign when the election timeout elapses. */
-export function tickElection(r: Raft): void {
-  r.electionElapsed++;
-  if (r.isVoter() && r.electionElapsed >= r.randomizedElectionTimeout) {
-    r.electionElapsed = 0;
-    r.hup('election');
-  }
-}
-
-function handleAppend(r: Raft, m: AppendRequest): void {
+function handleAppend(r: RaftCore, m: AppendRequest): void {
   if (m.prevIndex < r.log.committed) {
     // Everything up to our commit index is known to match; say so and let the leader go on from there.
     r.send({
@@ -187,12 +152,12 @@ function handleAppend(r: Raft, m: AppendRequest): void {
   });
 }
 
-function handleHeartbeat(r: Raft, m: Heartbeat): void {
+function handleHeartbeat(r: RaftCore, m: Heartbeat): void {
   if (m.commit > r.log.committed && m.commit <= r.log.lastIndex()) r.log.commitTo(m.commit);
   r.send({ type: 'heartbeatResp', to: m.from, readSeq: m.readSeq });
 }
 
-function handleSnapshot(r: Raft, m: SnapshotChunk): void {
+function handleSnapshot(r: RaftCore, m: SnapshotChunk): void {
   const ackCommitted = (): void => {
     r.incoming = null;
     r.send({

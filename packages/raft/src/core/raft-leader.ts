@@ -2,14 +2,14 @@
 // snapshot sending, leadership transfer.
 import type { AppendResponse, HeartbeatResponse, Message, SnapshotResponse } from './messages.js';
 import type { Progress } from './progress.js';
-import { isMajority } from './progress.js';
-import type { Raft } from './raft.js';
+import { isMajority } from './quorum.js';
+import type { RaftCore } from './raft-core.js';
 import { answerRead, handleReadRequest, releaseReads } from './raft-reads.js';
 import type { NodeId } from './types.js';
 import { logIndex, term as toTerm } from './types.js';
 
 /** Sends the next append (or snapshot chunk) to `to`, if flow control allows. Returns whether a message was sent. */
-export function sendAppend(r: Raft, to: NodeId, sendIfEmpty = true): boolean {
+export function sendAppend(r: RaftCore, to: NodeId, sendIfEmpty = true): boolean {
   const pr = r.prs.get(to);
   if (pr === undefined || to === r.id || pr.isPaused()) return false;
   const prevIndex = pr.next - 1;
@@ -32,7 +32,7 @@ export function sendAppend(r: Raft, to: NodeId, sendIfEmpty = true): boolean {
   return true;
 }
 
-function startSnapshot(r: Raft, to: NodeId, pr: Progress): boolean {
+function startSnapshot(r: RaftCore, to: NodeId, pr: Progress): boolean {
   const meta = r.log.snapshot();
   if (meta === null) {
     throw new Error(
@@ -45,7 +45,7 @@ function startSnapshot(r: Raft, to: NodeId, pr: Progress): boolean {
 }
 
 /** Emits the chunk at the peer's current offset; the driver fills in the bytes. */
-function sendSnapshotChunk(r: Raft, to: NodeId, pr: Progress): void {
+function sendSnapshotChunk(r: RaftCore, to: NodeId, pr: Progress): void {
   const meta = r.log.snapshot();
   if (meta === null || meta.index !== pr.pendingSnapshot) {
     // A newer snapshot replaced the one being sent: start over with it.
@@ -57,12 +57,12 @@ function sendSnapshotChunk(r: Raft, to: NodeId, pr: Progress): void {
   r.send({ type: 'snapshot', to, meta, offset: pr.snapshotOffset, data: new Uint8Array(0), done: false });
 }
 
-export function bcastAppend(r: Raft, sendIfEmpty = true): void {
+export function bcastAppend(r: RaftCore, sendIfEmpty = true): void {
   for (const p of r.peers()) sendAppend(r, p, sendIfEmpty);
 }
 
 /** Broadcasts heartbeats for a new round; a quorum acknowledging it confirms pending reads. */
-export function bcastHeartbeat(r: Raft): void {
+export function bcastHeartbeat(r: RaftCore): void {
   const round = ++r.readRound;
   r.roundTick.set(round, r.ticks);
   // Unacknowledged rounds pile up while no quorum answers (check-quorum off): keep the newest.
@@ -85,7 +85,7 @@ export function bcastHeartbeat(r: Raft): void {
   releaseReads(r);
 }
 
-export function tickHeartbeat(r: Raft): void {
+export function tickHeartbeat(r: RaftCore): void {
   r.heartbeatElapsed++;
   r.electionElapsed++;
   // Checked every tick, so a leader cut off from its quorum steps down exactly one election
@@ -106,7 +106,7 @@ export function tickHeartbeat(r: Raft): void {
 }
 
 /** Whether a quorum of voters was heard from within the last election timeout. */
-function quorumActive(r: Raft): boolean {
+function quorumActive(r: RaftCore): boolean {
   let active = 0;
   const since = r.ticks - r.cfg.electionTickMin;
   for (const v of r.conf.voters) {
@@ -122,7 +122,7 @@ function quorumActive(r: Raft): boolean {
  * The leader applied its own removal: tell everyone the commit index (so they apply it too),
  * hand leadership to the most caught-up voter, and step down.
  */
-export function stepDownAfterRemoval(r: Raft): void {
+export function stepDownAfterRemoval(r: RaftCore): void {
   bcastAppend(r);
   let best: NodeId | null = null;
   let bestMatch = -1;
@@ -141,13 +141,13 @@ export function stepDownAfterRemoval(r: Raft): void {
  * Tells `to` to campaign now. Its campaign bypasses the followers' lease, so from here on this
  * leader may not serve lease reads for the rest of its term.
  */
-function sendTimeoutNow(r: Raft, to: NodeId): void {
+function sendTimeoutNow(r: RaftCore, to: NodeId): void {
   r.leaseBroken = true;
   r.send({ type: 'timeoutNow', to });
 }
 
 /** Starts a leadership transfer to `to` (which must be a voter). */
-export function transferLeadership(r: Raft, to: NodeId): void {
+export function transferLeadership(r: RaftCore, to: NodeId): void {
   if (r.leadTransferee === to) return;
   r.leadTransferee = to;
   r.electionElapsed = 0;
@@ -157,7 +157,7 @@ export function transferLeadership(r: Raft, to: NodeId): void {
   else sendAppend(r, to);
 }
 
-export function stepLeader(r: Raft, m: Message): void {
+export function stepLeader(r: RaftCore, m: Message): void {
   switch (m.type) {
     case 'appendResp':
       handleAppendResponse(r, m);
@@ -177,7 +177,7 @@ export function stepLeader(r: Raft, m: Message): void {
   }
 }
 
-function handleAppendResponse(r: Raft, m: AppendResponse): void {
+function handleAppendResponse(r: RaftCore, m: AppendResponse): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
   pr.recentActive = true;
@@ -214,7 +214,7 @@ function handleAppendResponse(r: Raft, m: AppendResponse): void {
   if (m.from === r.leadTransferee && pr.match === r.log.lastIndex()) sendTimeoutNow(r, m.from);
 }
 
-function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse): void {
+function handleHeartbeatResponse(r: RaftCore, m: HeartbeatResponse): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
   pr.recentActive = true;
@@ -234,7 +234,7 @@ function handleHeartbeatResponse(r: Raft, m: HeartbeatResponse): void {
   }
 }
 
-function handleSnapshotResponse(r: Raft, m: SnapshotResponse): void {
+function handleSnapshotResponse(r: RaftCore, m: SnapshotResponse): void {
   const pr = r.prs.get(m.from);
   if (pr === undefined) return;
   pr.recentActive = true;

@@ -1,13 +1,13 @@
 // Linearizable reads: ReadIndex (the leader confirms its leadership with a heartbeat round that
 // a quorum acknowledges; reads requested together share a round), forwarding from followers,
 // and the optional leader lease.
-import { quorumIndex } from './progress.js';
-import type { Raft } from './raft.js';
+import { quorumIndex } from './quorum.js';
+import type { RaftCore } from './raft-core.js';
 import type { NodeId } from './types.js';
 import { logIndex } from './types.js';
 
 /** Answers a read: locally as a ReadState, or to the follower that forwarded it. */
-export function answerRead(r: Raft, from: NodeId, context: Uint8Array, index: number | null): void {
+export function answerRead(r: RaftCore, from: NodeId, context: Uint8Array, index: number | null): void {
   if (from === r.id) {
     r.readStates.push({ context, index: index === null ? null : logIndex(index) });
   } else {
@@ -16,7 +16,7 @@ export function answerRead(r: Raft, from: NodeId, context: Uint8Array, index: nu
 }
 
 /** Refuses every read not yet answered (leadership ended). */
-export function failPendingReads(r: Raft): void {
+export function failPendingReads(r: RaftCore): void {
   for (const rd of r.pendingReads) answerRead(r, rd.from, rd.context, null);
   for (const rd of r.readsAwaitingCommit) answerRead(r, rd.from, rd.context, null);
   r.pendingReads = [];
@@ -25,7 +25,7 @@ export function failPendingReads(r: Raft): void {
 }
 
 /** The newest heartbeat round a quorum of voters acknowledged (self acknowledges every round). */
-export function quorumRound(r: Raft): number {
+export function quorumRound(r: RaftCore): number {
   const acks: number[] = [];
   for (const v of r.conf.voters) acks.push(v === r.id ? r.readRound : (r.ackedRound.get(v) ?? 0));
   const q = quorumIndex(acks);
@@ -33,7 +33,7 @@ export function quorumRound(r: Raft): number {
 }
 
 /** Whether the leader lease holds: a quorum acknowledged a heartbeat sent recently enough. */
-export function leaseValid(r: Raft): boolean {
+export function leaseValid(r: RaftCore): boolean {
   if (!r.cfg.leaseRead || r.leaseBroken) return false;
   const sentAt = r.roundTick.get(quorumRound(r));
   if (sentAt === undefined) return false;
@@ -43,7 +43,7 @@ export function leaseValid(r: Raft): boolean {
 }
 
 /** Leader side of a linearizable read (local or forwarded). */
-export function handleReadRequest(r: Raft, context: Uint8Array, from: NodeId): void {
+export function handleReadRequest(r: RaftCore, context: Uint8Array, from: NodeId): void {
   if (!r.committedInTerm()) {
     // Our commit index may lag the previous leader's until our noop commits.
     r.readsAwaitingCommit.push({ context, from });
@@ -62,7 +62,7 @@ export function handleReadRequest(r: Raft, context: Uint8Array, from: NodeId): v
 }
 
 /** Answers every pending read whose round a quorum confirmed; forgets rounds older than that. */
-export function releaseReads(r: Raft): void {
+export function releaseReads(r: RaftCore): void {
   const q = quorumRound(r);
   for (const k of r.roundTick.keys()) {
     if (k >= q) break;
@@ -77,7 +77,7 @@ export function releaseReads(r: Raft): void {
   if (n > 0) r.pendingReads.splice(0, n);
 }
 
-export function onCommitAdvanced(r: Raft): void {
+export function onCommitAdvanced(r: RaftCore): void {
   if (r.role !== 'leader' || r.readsAwaitingCommit.length === 0 || !r.committedInTerm()) return;
   const waiting = r.readsAwaitingCommit;
   r.readsAwaitingCommit = [];

@@ -9,7 +9,7 @@ import type { ConfChange } from './conf-change.js';
 import { applyConfChange, confChangeProblem, encodeConfChange } from './conf-change.js';
 import type { Message } from './messages.js';
 import { messageTypes } from './messages.js';
-import { Raft } from './raft.js';
+import { RaftCore } from './raft-core.js';
 import { handleReadRequest, onCommitAdvanced } from './raft-reads.js';
 import {
   bcastAppend,
@@ -19,7 +19,8 @@ import {
   tickHeartbeat,
   transferLeadership,
 } from './raft-leader.js';
-import { stepCandidate, stepFollower, stepMessage, tickElection } from './raft-follower.js';
+import { stepCandidate, tickElection } from './raft-candidate.js';
+import { stepFollower, stepMessage } from './raft-follower.js';
 import type { PeerProgress, ProposeResult, RaftRole, RaftStatus, Ready, SoftState } from './ready-types.js';
 import type { RaftStorage } from './storage.js';
 import { entriesSize } from './storage.js';
@@ -64,7 +65,7 @@ export type TransferResult =
  * ```
  */
 export class RawNode {
-  readonly #r: Raft;
+  readonly #r: RaftCore;
   #prevSoft: SoftState;
   #prevHard: HardState;
   #outstanding: Ready | null = null;
@@ -76,7 +77,7 @@ export class RawNode {
       throw new RaftError('INVALID_ARGUMENT', 'RawNode: storage is required');
     const cfg = validateRaftCoreConfig(config);
     try {
-      this.#r = new Raft(cfg, storage, random, roles);
+      this.#r = new RaftCore(cfg, storage, random, roles);
     } catch (err) {
       throw new RaftError('STORAGE', 'RawNode: the restored state is inconsistent', { cause: err });
     }

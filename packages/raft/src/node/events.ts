@@ -1,6 +1,6 @@
 // Typed events instead of log scraping: a node tells its embedder what changed.
 import type { ConfState, LogIndex, NodeId, Term } from '../core/types.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 
 /** A node's role, as the public API names it. */
 export type RaftState = 'follower' | 'candidate' | 'leader' | 'shutdown';
@@ -31,9 +31,9 @@ type Listener<K extends RaftEventName> = (payload: RaftEvents[K]) => void;
 /** A minimal typed emitter; a throwing listener is logged and does not disturb the node. */
 export class RaftEventEmitter {
   readonly #listeners = new Map<RaftEventName, Set<Listener<RaftEventName>>>();
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
 
-  constructor(logger: RaftLogger) {
+  constructor(logger: Logger) {
     this.#logger = logger;
   }
 

@@ -1,11 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
 import { nodeId } from '../core/types.js';
-import type { Clock } from '../ports.js';
+import type { Clock, TimerHandle } from '../ports.js';
 import { Raft } from '../raft.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -16,8 +16,11 @@ class LateClock implements Clock {
   now(): number {
     return this.inner.now();
   }
-  setTimeout(fn: () => void, ms: number): { cancel(): void } {
-    return this.inner.setTimeout(fn, ms + this.lateMs);
+  wallNow(): number {
+    return this.inner.wallNow();
+  }
+  setTimer(ms: number, fn: () => void): TimerHandle {
+    return this.inner.setTimer(ms + this.lateMs, fn);
   }
 }
 

@@ -19,7 +19,7 @@ import {
 import type { Clock, LogStore, StableStore, StateMachine, Transport } from '../ports.js';
 import { encodeMessage, decodeMessage } from '../codec/message-codec.js';
 import { RaftError } from '../errors.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 import type { RaftConfig } from './raft-config.js';
 import type { RaftEventEmitter, RaftState } from './events.js';
 import type { Snapshotter } from './snapshotter.js';
@@ -35,7 +35,7 @@ export interface DriverDeps {
   readonly transport: Transport;
   readonly snapshotter: Snapshotter;
   readonly clock: Clock;
-  readonly logger: RaftLogger;
+  readonly logger: Logger;
   readonly events: RaftEventEmitter;
   readonly addresses: Map<NodeId, string>;
   readonly applied: number;
@@ -139,16 +139,13 @@ export class NodeDriver {
     const now = clock.now();
     let next = (due ?? now) + config.tickMs;
     if (next <= now) next = now + config.tickMs;
-    this.#tickTimer = clock.setTimeout(
-      () => {
-        if (this.stopped) return;
-        this.d.core.tick();
-        this.waiters.expire(clock.now());
-        this.schedule();
-        this.#scheduleTick(next);
-      },
-      Math.min(config.tickMs, next - now),
-    );
+    this.#tickTimer = clock.setTimer(Math.min(config.tickMs, next - now), () => {
+      if (this.stopped) return;
+      this.d.core.tick();
+      this.waiters.expire(clock.now());
+      this.schedule();
+      this.#scheduleTick(next);
+    });
   }
 
   async #run(): Promise<void> {

@@ -7,7 +7,7 @@ import { Raft } from '../raft.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
-import { ManualClock } from './manual-clock.js';
+import { ManualClock } from '@orc/testkit';
 import { isRaftError } from '../errors.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -75,22 +75,34 @@ class Cluster {
     return node;
   }
 
+  /**
+   * Advances virtual time in 5 ms steps, letting the drivers' turns run, until `cond` holds;
+   * fails after `maxMs` of virtual time (no real time passes: this is not a poller).
+   */
   async until(cond: () => boolean, maxMs = 5000): Promise<void> {
     for (let t = 0; t < maxMs; t += 5) {
       if (cond()) return;
       this.clock.advance(5);
       for (let i = 0; i < 5; i++) await turn();
     }
-    if (!cond()) throw new Error('condition not reached within simulated time');
+    if (!cond()) throw new Error(`condition not reached within ${maxMs} ms of virtual time: ${this.describe()}`);
   }
 
-  /** Runs the cluster while a promise settles. */
+  /** Runs the cluster while a promise settles, then returns it (a rejection reaches the test). */
   async settle<T>(p: Promise<T>, maxMs = 5000): Promise<T> {
     let done = false;
-    const tracked = p.finally(() => (done = true));
-    tracked.catch(() => undefined);
+    const mark = (): void => {
+      done = true;
+    };
+    // Observing both outcomes keeps a rejection from going unhandled while virtual time runs.
+    p.then(mark, mark);
     await this.until(() => done, maxMs);
-    return tracked;
+    return p;
+  }
+
+  /** Each node's state, for failure messages. */
+  describe(): string {
+    return [...this.nodes].map(([id, n]) => `${id}:${n.raft.state}`).join(' ');
   }
 
   leader(): TestNode {

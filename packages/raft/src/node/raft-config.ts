@@ -1,7 +1,7 @@
 // The public configuration of a Raft node, in milliseconds, validated once with every problem
 // reported with its path; translated into the core's tick-based configuration.
 import type { NodeId } from '../core/types.js';
-import { RaftError } from '../errors.js';
+import { RaftError, type RaftErrorDetail } from '../errors.js';
 
 /** What a caller may give to `Raft.create` as `config`; every field but `id` has a default. */
 export interface RaftConfigInput {
@@ -89,9 +89,9 @@ const KNOWN = new Set([
  * ```
  */
 export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
-  const problems: { path: string; message: string }[] = [];
+  const details: RaftErrorDetail[] = [];
   const bad = (path: string, message: string): void => {
-    problems.push({ path, message });
+    details.push({ path, message });
   };
   if (typeof input !== 'object' || input === null) {
     throw new RaftError('INVALID_CONFIG', 'invalid raft config: config must be an object', {
@@ -161,11 +161,11 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
     maxAppendBytes: int('maxAppendBytes', 1 << 20, 1),
     maxInflightAppends: int('maxInflightAppends', 256, 1),
   };
-  if (problems.length > 0) {
+  if (details.length > 0) {
     throw new RaftError(
       'INVALID_CONFIG',
-      `invalid raft config: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
-      { details: problems },
+      `invalid raft config: ${details.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+      { details },
     );
   }
   return Object.freeze(config);

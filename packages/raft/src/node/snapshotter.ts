@@ -5,14 +5,14 @@ import type { IncomingSnapshotChunk } from '../core/ready-types.js';
 import type { LogMirror } from './log-mirror.js';
 import type { LogStore, SnapshotSink, SnapshotSource, SnapshotStore, StateMachine } from '../ports.js';
 import { RaftError } from '../errors.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 
 export interface SnapshotterDeps {
   readonly store: SnapshotStore;
   readonly logStore: LogStore;
   readonly storage: LogMirror;
   readonly stateMachine: StateMachine;
-  readonly logger: RaftLogger;
+  readonly logger: Logger;
   readonly trailing: number;
 }
 

@@ -5,7 +5,7 @@ import type { ConfState, Entry, HardState, LogIndex, NodeId, SnapshotMeta } from
 import { EntryType, logIndex, term as toTerm } from '../core/types.js';
 import type { LogStore, SnapshotStore, StableStore, StateMachine } from '../ports.js';
 import { RaftError } from '../errors.js';
-import type { RaftLogger } from '../logger.js';
+import type { Logger } from '../logger.js';
 import type { RaftConfig } from './raft-config.js';
 
 export interface LoadedState {
@@ -27,7 +27,7 @@ export async function loadState(
     readonly snapshotStore: SnapshotStore;
     readonly stateMachine: StateMachine<unknown>;
   },
-  logger: RaftLogger,
+  logger: Logger,
 ): Promise<LoadedState> {
   const { logStore, stableStore, snapshotStore, stateMachine } = parts;
   const stored = await stableStore.load();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logIndex, nodeId, term, type SnapshotMeta } from '../core/types.js';
 import type { SnapshotStore } from '../ports.js';
-import type { LogFields, RaftLogger } from '../logger.js';
+import type { LogFields, Logger } from '../logger.js';
 import { FileSnapshotStore } from './file-snapshot-store.js';
 import { MemorySnapshotStore } from './memory-snapshot-store.js';
 
@@ -40,7 +40,7 @@ async function readAll(store: SnapshotStore): Promise<string | null> {
   return new TextDecoder().decode(data);
 }
 
-function recordingLogger(): RaftLogger & { lines: { msg: string; fields?: LogFields }[] } {
+function recordingLogger(): Logger & { lines: { msg: string; fields?: LogFields }[] } {
   const lines: { msg: string; fields?: LogFields }[] = [];
   const rec = (msg: string, fields?: LogFields): void => {
     lines.push(fields === undefined ? { msg } : { msg, fields });

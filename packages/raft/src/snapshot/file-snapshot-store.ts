@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { SnapshotMeta } from '../core/types.js';
 import type { SnapshotSink, SnapshotSource, SnapshotStore } from '../ports.js';
 import { RaftError } from '../errors.js';
-import { errorField, noopLogger, type RaftLogger } from '../logger.js';
+import { errorField, noopLogger, type Logger } from '../logger.js';
 
 /** Options of {@link FileSnapshotStore}. */
 export interface FileSnapshotStoreOptions {
@@ -16,7 +16,7 @@ export interface FileSnapshotStoreOptions {
   readonly dir: string;
   /** How many snapshots to keep. Default 2 (one spare when the newest turns out damaged). */
   readonly retain?: number;
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 interface MetaFile {
@@ -50,7 +50,7 @@ async function syncDir(dir: string): Promise<void> {
 export class FileSnapshotStore implements SnapshotStore {
   readonly #dir: string;
   readonly #retain: number;
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
   #cleaned = false;
 
   constructor(options: FileSnapshotStoreOptions) {

@@ -5,7 +5,7 @@
 // if the worker falls far behind or fails.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
@@ -22,7 +22,7 @@ parentPort.on('message', (m) => {
 /** Asks a worker for a checkpoint every `every` commits; checkpoints inline past `maxBehind`. */
 export class SqliteCheckpointer {
   readonly #worker: Worker | null;
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
   readonly #every: number;
   readonly #maxBehind: number;
   readonly #inline: () => void;
@@ -32,7 +32,7 @@ export class SqliteCheckpointer {
   checkpoints = 0;
   inlineCheckpoints = 0;
 
-  constructor(file: string, inline: () => void, logger: RaftLogger, every = 256, maxBehind = 8192) {
+  constructor(file: string, inline: () => void, logger: Logger, every = 256, maxBehind = 8192) {
     this.#logger = logger;
     this.#every = every;
     this.#maxBehind = maxBehind;

@@ -132,21 +132,6 @@ describe('SqliteLogStore', () => {
     await s.close();
   });
 
-  it('checkpoints the WAL on a worker thread, keeping every entry', async () => {
-    const dir = tempDir();
-    const s = SqliteLogStore.open({ dir, backgroundCheckpoint: true });
-    for (let i = 1; i <= 600; i++) await s.append([entry(i, 1)]);
-    const deadline = Date.now() + 10_000;
-    while (s.checkpointStats.background === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
-    expect(s.checkpointStats.background).toBeGreaterThan(0);
-    expect(s.checkpointStats.inline).toBe(0);
-    await s.close();
-    const again = SqliteLogStore.open({ dir });
-    expect(await again.lastIndex()).toBe(600);
-    expect(texts(await again.entries(logIndex(599), logIndex(601)))).toEqual(['e599', 'e600']);
-    await again.close();
-  });
-
   it('fails calls after close with SHUTDOWN', async () => {
     const s = SqliteLogStore.open({ dir: tempDir() });
     await s.close();

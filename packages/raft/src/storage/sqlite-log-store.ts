@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import type { ConfState, Entry, EntryType, HardState, LogIndex, Term } from '../core/types.js';
 import type { LogStore, StableStore, StoredState } from '../ports.js';
 import { RaftError } from '../errors.js';
-import { errorField, noopLogger, type RaftLogger } from '../logger.js';
+import { errorField, noopLogger, type Logger } from '../logger.js';
 import { checkAppend, checkCompact } from './log-checks.js';
 import { SqliteCheckpointer } from './sqlite-checkpointer.js';
-import { openSqlite, type SqliteDatabase, type SqliteStatement } from './sqlite-types.js';
+import { openLogDatabase, type SqliteDatabase, type SqliteStatement } from './sqlite-types.js';
 
 /** Options of {@link SqliteLogStore.open}. */
 export interface SqliteLogStoreOptions {
@@ -28,7 +28,7 @@ export interface SqliteLogStoreOptions {
    * of a second connection and a worker thread (~20 MB of resident memory). Default false.
    */
   readonly backgroundCheckpoint?: boolean;
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 type Op =
@@ -62,7 +62,7 @@ const asBuffer = (u: Uint8Array): Buffer =>
  */
 export class SqliteLogStore implements LogStore, StableStore {
   readonly #db: SqliteDatabase;
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
   readonly #file: string;
   // What is committed (visible to reads) and what will be after the queued writes (for checks).
   #compactedIndex = 0;
@@ -90,7 +90,7 @@ export class SqliteLogStore implements LogStore, StableStore {
   readonly #flushTx: (ops: readonly Op[]) => void;
   readonly #checkpointer: SqliteCheckpointer | null;
 
-  private constructor(db: SqliteDatabase, file: string, logger: RaftLogger, backgroundCheckpoint: boolean) {
+  private constructor(db: SqliteDatabase, file: string, logger: Logger, backgroundCheckpoint: boolean) {
     this.#db = db;
     this.#file = file;
     this.#logger = logger;
@@ -126,7 +126,7 @@ export class SqliteLogStore implements LogStore, StableStore {
     const file = join(options.dir, options.fileName ?? 'raft-log.db');
     try {
       mkdirSync(options.dir, { recursive: true });
-      const db = openSqlite(file);
+      const db = openLogDatabase(file);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
       // With background checkpoints a worker thread runs them (SqliteCheckpointer), not our commits.

@@ -26,8 +26,16 @@ type SqliteConstructor = new (file: string, options?: { timeout?: number }) => S
 
 let ctor: SqliteConstructor | undefined;
 
-/** Opens a better-sqlite3 database, loading the native module on first use. */
-export function openSqlite(file: string): SqliteDatabase {
+/**
+ * Opens the better-sqlite3 database that holds a Raft log, loading the native module on first
+ * use. Named apart from @orc/backend's `openSqlite`: this one serves only the log store.
+ *
+ * @example
+ * ```ts
+ * const db = openLogDatabase(join(dir, 'raft-log.db'));
+ * ```
+ */
+export function openLogDatabase(file: string): SqliteDatabase {
   ctor ??= createRequire(import.meta.url)('better-sqlite3') as SqliteConstructor;
   return new ctor(file, { timeout: 5000 });
 }

@@ -3,7 +3,7 @@
 import type { NodeId } from '../core/types.js';
 import type { Transport, TransportHandlers } from '../ports.js';
 import { RaftError } from '../errors.js';
-import { errorField, noopLogger, type RaftLogger } from '../logger.js';
+import { errorField, noopLogger, type Logger } from '../logger.js';
 
 /**
  * The wire that `MemoryTransport`s of one test share.
@@ -17,9 +17,9 @@ import { errorField, noopLogger, type RaftLogger } from '../logger.js';
 export class MemoryNetwork {
   readonly #nodes = new Map<NodeId, MemoryTransport>();
   readonly #cut = new Set<NodeId>();
-  readonly #logger: RaftLogger;
+  readonly #logger: Logger;
 
-  constructor(options: { readonly logger?: RaftLogger } = {}) {
+  constructor(options: { readonly logger?: Logger } = {}) {
     this.#logger = options.logger ?? noopLogger;
   }
 

@@ -4,7 +4,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { NodeId } from '../core/types.js';
 import type { Clock, RandomSource } from '../ports.js';
-import { errorField, type RaftLogger } from '../logger.js';
+import { errorField, type Logger } from '../logger.js';
 import { encodeDataFrames, encodeFrame, FrameDecoder, FrameKind } from './frame.js';
 import {
   decodeJson,
@@ -29,7 +29,7 @@ export interface DialContext {
   readonly options: ResolvedTcpOptions;
   readonly clock: Clock;
   readonly random: RandomSource;
-  readonly logger: RaftLogger;
+  readonly logger: Logger;
   onUnreachable(peer: NodeId, reason: string): void;
 }
 
@@ -166,9 +166,8 @@ export class PeerConnection {
       : netConnect({ host: target.host, port: target.port });
     socket.setNoDelay(true);
     this.#socket = socket;
-    this.#timer = ctx.clock.setTimeout(
-      () => this.#fail('connect or handshake timed out', true),
-      ctx.options.connectTimeoutMs,
+    this.#timer = ctx.clock.setTimer(ctx.options.connectTimeoutMs, () =>
+      this.#fail('connect or handshake timed out', true),
     );
     const nonce = newNonce();
     const decoder = new FrameDecoder(ctx.options.maxFrameBytes);
@@ -264,9 +263,8 @@ export class PeerConnection {
     this.#sentFrames += batch.length;
     this.#lastActivity = this.#ctx.clock.now();
     if (!ok && this.#writeTimer === null) {
-      this.#writeTimer = this.#ctx.clock.setTimeout(
-        () => this.#fail('write timed out', true),
-        this.#ctx.options.writeTimeoutMs,
+      this.#writeTimer = this.#ctx.clock.setTimer(this.#ctx.options.writeTimeoutMs, () =>
+        this.#fail('write timed out', true),
       );
     }
   }
@@ -303,11 +301,11 @@ export class PeerConnection {
     const delay = Math.min(backoffMaxMs, backoffInitialMs * 2 ** this.#attempts) * (0.5 + this.#ctx.random() / 2);
     this.#attempts = Math.min(this.#attempts + 1, 30);
     this.#state = 'backoff';
-    this.#timer = this.#ctx.clock.setTimeout(() => {
+    this.#timer = this.#ctx.clock.setTimer(delay, () => {
       this.#timer = null;
       if (this.#state !== 'backoff') return;
       this.#state = 'idle';
       if (this.#queue.length > 0) this.#connect();
-    }, delay);
+    });
   }
 }

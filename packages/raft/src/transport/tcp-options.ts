@@ -1,8 +1,8 @@
 // Options of the TCP transport, validated once with every problem reported.
 import type { NodeId } from '../core/types.js';
 import type { Clock, RandomSource } from '../ports.js';
-import { RaftError } from '../errors.js';
-import type { RaftLogger } from '../logger.js';
+import { RaftError, type RaftErrorDetail } from '../errors.js';
+import type { Logger } from '../logger.js';
 
 /** Mutual TLS material (PEM). Both sides present a certificate signed by `ca`. */
 export interface TcpTlsOptions {
@@ -40,7 +40,7 @@ export interface TcpTransportOptions {
   readonly backoff?: { readonly initialMs?: number; readonly maxMs?: number };
   readonly clock?: Clock;
   readonly random?: RandomSource;
-  readonly logger?: RaftLogger;
+  readonly logger?: Logger;
 }
 
 /** The options with defaults filled. */
@@ -56,24 +56,24 @@ export interface ResolvedTcpOptions {
 
 /** Fills defaults and throws one INVALID_CONFIG error listing every problem. */
 export function resolveTcpOptions(o: TcpTransportOptions): ResolvedTcpOptions {
-  const problems: { path: string; message: string }[] = [];
+  const details: RaftErrorDetail[] = [];
   const positive = (path: string, v: number | undefined, dflt: number): number => {
     if (v === undefined) return dflt;
-    if (!Number.isFinite(v) || v <= 0) problems.push({ path, message: `must be a positive number, got ${String(v)}` });
+    if (!Number.isFinite(v) || v <= 0) details.push({ path, message: `must be a positive number, got ${String(v)}` });
     return v;
   };
   if (typeof o.localId !== 'string' || o.localId.length === 0)
-    problems.push({ path: 'localId', message: 'must be a non-empty string' });
+    details.push({ path: 'localId', message: 'must be a non-empty string' });
   if (typeof o.clusterId !== 'string' || o.clusterId.length === 0)
-    problems.push({ path: 'clusterId', message: 'must be a non-empty string' });
-  if (typeof o.bind?.host !== 'string') problems.push({ path: 'bind.host', message: 'must be a string' });
+    details.push({ path: 'clusterId', message: 'must be a non-empty string' });
+  if (typeof o.bind?.host !== 'string') details.push({ path: 'bind.host', message: 'must be a string' });
   if (!Number.isInteger(o.bind?.port) || o.bind.port < 0 || o.bind.port > 65535)
-    problems.push({ path: 'bind.port', message: 'must be an integer 0..65535' });
+    details.push({ path: 'bind.port', message: 'must be an integer 0..65535' });
   for (const [id, addr] of Object.entries(o.peers ?? {})) {
-    if (parseAddress(addr) === null) problems.push({ path: `peers.${id}`, message: `is not host:port: ${addr}` });
+    if (parseAddress(addr) === null) details.push({ path: `peers.${id}`, message: `is not host:port: ${addr}` });
   }
   if (o.secret !== undefined && o.secret.length < 16)
-    problems.push({ path: 'secret', message: 'must be at least 16 bytes' });
+    details.push({ path: 'secret', message: 'must be at least 16 bytes' });
   const r: ResolvedTcpOptions = {
     maxFrameBytes: positive('maxFrameBytes', o.maxFrameBytes, 16 * 1024 * 1024),
     connectTimeoutMs: positive('connectTimeoutMs', o.connectTimeoutMs, 2000),
@@ -84,12 +84,12 @@ export function resolveTcpOptions(o: TcpTransportOptions): ResolvedTcpOptions {
     backoffMaxMs: positive('backoff.maxMs', o.backoff?.maxMs, 1000),
   };
   if (r.backoffMaxMs < r.backoffInitialMs)
-    problems.push({ path: 'backoff.maxMs', message: 'must be >= backoff.initialMs' });
-  if (problems.length > 0)
+    details.push({ path: 'backoff.maxMs', message: 'must be >= backoff.initialMs' });
+  if (details.length > 0)
     throw new RaftError(
       'INVALID_CONFIG',
-      `invalid TCP transport options: ${problems.map((p) => `${p.path} ${p.message}`).join('; ')}`,
-      { details: problems },
+      `invalid TCP transport options: ${details.map((p) => `${p.path} ${p.message}`).join('; ')}`,
+      { details },
     );
   return r;
 }

@@ -179,7 +179,7 @@ export class TcpTransport implements Transport {
 
   #scheduleSweep(): void {
     const every = Math.max(10, this.#opts.idleTimeoutMs / 2);
-    this.#sweep = this.#ctx.clock.setTimeout(() => {
+    this.#sweep = this.#ctx.clock.setTimer(every, () => {
       if (this.#closed) return;
       const now = this.#ctx.clock.now();
       for (const c of this.#peers.values()) c.sweepIdle(now);
@@ -188,7 +188,7 @@ export class TcpTransport implements Transport {
         if (now - last > this.#opts.idleTimeoutMs) this.#refuse(s, 'idle timeout', false);
       }
       this.#scheduleSweep();
-    }, every);
+    });
   }
 
   #refuse(socket: Socket, reason: string, tell: boolean, fields: Record<string, unknown> = {}): void {
@@ -216,12 +216,12 @@ export class TcpTransport implements Transport {
     let state: 'hello' | 'auth' | 'open' | 'done' = 'hello';
     let peer: NodeId | null = null;
     let serverNonce = '';
-    const handshakeTimer = ctx.clock.setTimeout(() => {
+    const handshakeTimer = ctx.clock.setTimer(this.#opts.connectTimeoutMs, () => {
       if (state !== 'open' && state !== 'done') {
         state = 'done';
         this.#refuse(socket, 'handshake timed out', false);
       }
-    }, this.#opts.connectTimeoutMs);
+    });
 
     const fail = (reason: string, tell: boolean): void => {
       if (state === 'done') return;

@@ -2,29 +2,12 @@
 // and talks to them over HTTP. Every process is tracked by PID and killed in `destroy`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, createWriteStream } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { allocatePort } from '@orc/testenv';
 
 const pkgRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-export async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: n },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const s = createServer();
-          s.once('error', reject);
-          s.listen(0, '127.0.0.1', () => resolve(s));
-        }),
-    ),
-  );
-  const ports = servers.map((s) => (s.address() as { port: number }).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
 
 export interface KvNode {
   readonly id: string;
@@ -45,7 +28,8 @@ export class KvCluster {
 
   static async create(ids: string[], extraArgs: string[] = []): Promise<KvCluster> {
     const c = new KvCluster(extraArgs);
-    const ports = await freePorts(ids.length * 2);
+    const ports: number[] = [];
+    for (let i = 0; i < ids.length * 2; i++) ports.push(await allocatePort());
     ids.forEach((id, i) =>
       c.nodes.push({ id, raftPort: ports[2 * i]!, httpPort: ports[2 * i + 1]!, dataDir: join(c.root, id), proc: null }),
     );
@@ -120,11 +104,13 @@ export class KvCluster {
     return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   }
 
+  /** The node's /status, or null while it is down or not listening yet (anything else throws). */
   async status(id: string): Promise<Record<string, unknown> | null> {
     try {
       return (await this.request(id, 'GET', '/status')).json;
-    } catch {
-      return null;
+    } catch (err) {
+      if (isUnreachable(err)) return null;
+      throw err;
     }
   }
 
@@ -143,13 +129,9 @@ export class KvCluster {
   }
 }
 
-/** Polls `fn` until it returns a non-null value, or throws after `ms`. */
-export async function eventually<T>(what: string, fn: () => Promise<T | null>, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v !== null) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** A request to a killed, restarting or stalled node: refused, reset, or timed out. */
+function isUnreachable(err: unknown): boolean {
+  if (err instanceof DOMException && err.name === 'TimeoutError') return true;
+  const code = (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === 'UND_ERR_SOCKET';
 }

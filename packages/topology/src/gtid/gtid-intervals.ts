@@ -4,6 +4,14 @@
  * so equality of two sets is equality of their lists. Numbers are bigint because MySQL's GNO and
  * MariaDB's seq_no are 64-bit.
  */
+/**
+ * One closed interval of transaction numbers, `start` to `end` inclusive.
+ *
+ * @example
+ * ```ts
+ * set.ranges()[0]?.intervals; // [{ start: 1n, end: 5n }] for 'uuid:1-5'
+ * ```
+ */
 export interface GtidInterval {
   readonly start: bigint;
   readonly end: bigint;

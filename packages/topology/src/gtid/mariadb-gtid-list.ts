@@ -1,11 +1,32 @@
 import { GtidProblems, parseUnsigned, quotePart } from './gtid-errors.js';
 
-/** The largest domain id and server id MariaDB accepts (32-bit unsigned). */
+/**
+ * The largest domain id and server id MariaDB accepts (32-bit unsigned).
+ *
+ * @example
+ * ```ts
+ * MariaDbGtidList.parse(`0-${MARIADB_MAX_ID + 1}-1`, 'gtid_slave_pos'); // throws INVALID_GTID_SET
+ * ```
+ */
 export const MARIADB_MAX_ID = 2 ** 32 - 1;
-/** The largest seq_no MariaDB accepts (64-bit unsigned). */
+/**
+ * The largest seq_no MariaDB accepts (64-bit unsigned).
+ *
+ * @example
+ * ```ts
+ * MariaDbGtidList.parse(`0-1-${MARIADB_MAX_SEQ}`, 'gtid_slave_pos').entries()[0]?.seqNo === MARIADB_MAX_SEQ; // true
+ * ```
+ */
 export const MARIADB_MAX_SEQ = 2n ** 64n - 1n;
 
-/** One MariaDB GTID, `domain-server-seq`. */
+/**
+ * One MariaDB GTID, `domain-server-seq`.
+ *
+ * @example
+ * ```ts
+ * MariaDbGtidList.parse('0-1-100', 'gtid_current_pos').entries(); // [{ domainId: 0, serverId: 1, seqNo: 100n }]
+ * ```
+ */
 export interface MariaDbGtid {
   readonly domainId: number;
   readonly serverId: number;
@@ -17,10 +38,22 @@ export interface MariaDbGtid {
  * the positions (`gtid_slave_pos`, `gtid_binlog_pos`, `gtid_current_pos`) hold one GTID per
  * domain, the last one applied or logged; `gtid_binlog_state` holds the last GTID per domain
  * AND server id that the binlogs contain.
+ *
+ * @example
+ * ```ts
+ * const variable: MariaDbGtidVariable = 'gtid_binlog_state';
+ * ```
  */
 export type MariaDbGtidVariable = 'gtid_slave_pos' | 'gtid_binlog_pos' | 'gtid_current_pos' | 'gtid_binlog_state';
 
-/** How one domain of A stands against the same domain of B in {@link MariaDbGtidList.compare}. */
+/**
+ * How one domain of A stands against the same domain of B in {@link MariaDbGtidList.compare}.
+ *
+ * @example
+ * ```ts
+ * const blocking: MariaDbDomainStanding[] = ['BEHIND', 'DIVERGED', 'MISSING'];
+ * ```
+ */
 export type MariaDbDomainStanding =
   /** Same seq_no and the same server id(s) at it. */
   | 'EQUAL'
@@ -35,7 +68,14 @@ export type MariaDbDomainStanding =
   /** A has the domain, B has none. */
   | 'EXTRA';
 
-/** One domain's verdict of {@link MariaDbGtidList.compare}. */
+/**
+ * One domain's verdict of {@link MariaDbGtidList.compare}.
+ *
+ * @example
+ * ```ts
+ * for (const d of candidate.compare(lost)) if (d.standing === 'BEHIND') log.warn('candidate behind', { domain: d.domainId });
+ * ```
+ */
 export interface MariaDbDomainComparison {
   readonly domainId: number;
   readonly standing: MariaDbDomainStanding;

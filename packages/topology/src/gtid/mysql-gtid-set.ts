@@ -12,7 +12,14 @@ import {
   unionIntervals,
 } from './gtid-intervals.js';
 
-/** The largest transaction number (GNO) MySQL accepts: 2^63 - 1. */
+/**
+ * The largest transaction number (GNO) accepted: 2^63 - 1.
+ *
+ * @example
+ * ```ts
+ * MysqlGtidSet.parse(`${uuid}:${MYSQL_MAX_GNO + 1n}`); // throws INVALID_GTID_SET
+ * ```
+ */
 export const MYSQL_MAX_GNO = 2n ** 63n - 1n;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,6 +30,11 @@ const INTERVAL = /^(\d+)(?:\s*-\s*(\d+))?$/;
 /**
  * One run of transactions of a MySQL GTID set: a source uuid, a tag (`''` for untagged GTIDs),
  * and its normalized intervals.
+ *
+ * @example
+ * ```ts
+ * MysqlGtidSet.parse(`${uuid}:1-5:ops:7`).ranges(); // [{ uuid, tag: '', ... }, { uuid, tag: 'ops', ... }]
+ * ```
  */
 export interface MysqlGtidRange {
   readonly uuid: string;

@@ -35,11 +35,11 @@ export interface ProcessingNode {
  * await store.registerRecovery(input, { blockPeriodSeconds: 3600 });
  */
 export class BackendRecoveryStore implements RecoveryStore {
-  readonly #backend: Pick<Backend, 'recoveries' | 'failureDetections'>;
+  readonly #backend: Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime'>;
   readonly #node: ProcessingNode;
   readonly #disabledClusters = new Set<string>();
 
-  constructor(backend: Pick<Backend, 'recoveries' | 'failureDetections'>, node: ProcessingNode) {
+  constructor(backend: Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime'>, node: ProcessingNode) {
     this.#backend = backend;
     this.#node = node;
   }
@@ -135,6 +135,10 @@ export class BackendRecoveryStore implements RecoveryStore {
 
   async isClusterRecoveryDisabled(clusterName: string): Promise<boolean> {
     return this.#disabledClusters.has(clusterName);
+  }
+
+  async beginDowntime(key: InstanceKey, durationSeconds: number, reason: string): Promise<void> {
+    await this.#backend.downtime.begin({ key: backendKey(key), owner: this.#node.hostname, reason, durationSeconds });
   }
 
   /** Turns automated recovery of one cluster off (true) or on. */

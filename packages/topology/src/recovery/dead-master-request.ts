@@ -7,8 +7,24 @@ import { instanceKey } from '../instance/instance-key.js';
 /** The dead-primary codes recovery acts on. */
 export type DeadMasterCode = 'DeadMaster' | 'DeadMasterAndSomeReplicas' | 'DeadMasterWithoutReplicas';
 
-/** What a dead-primary recovery starts from: the analysis entry's facts and the snapshot's instances. */
-export interface DeadMasterRequest {
+/** What every recovery starts from: the analysis entry's facts and the snapshot's instances. */
+export interface FailureRequest {
+  readonly analysis: string;
+  readonly failedKey: InstanceKey;
+  readonly clusterName: string;
+  readonly clusterAlias: string;
+  readonly clusterDomain?: string;
+  readonly isDowntimed?: boolean;
+  /** The failed server and its replicas as discovery last saw them. */
+  readonly instances: readonly Instance[];
+  /** A manual recovery: skips the filters, disables, downtime and anti-flapping (as orchestrator's forced recovery). */
+  readonly force?: boolean;
+  /** orchestrator's `{command}` placeholder: `automated`, `recover`, `force-master-failover`, ... */
+  readonly command?: string;
+}
+
+/** What a dead-primary recovery starts from. */
+export interface DeadMasterRequest extends FailureRequest {
   readonly analysis: DeadMasterCode;
   readonly failedKey: InstanceKey;
   readonly clusterName: string;

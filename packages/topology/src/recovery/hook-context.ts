@@ -1,6 +1,6 @@
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
-import type { DeadMasterRequest } from './dead-master-request.js';
+import type { FailureRequest } from './dead-master-request.js';
 import type { RecoveryConfig } from './recovery-config.js';
 import { matchesClusterFilters } from '../analysis/cluster-filters.js';
 import type { HookContext } from './recovery-ports.js';
@@ -13,15 +13,15 @@ import type { HookContext } from './recovery-ports.js';
  * ctx.failedHost; // 'db1'
  */
 export function hookContext(
-  req: DeadMasterRequest,
+  req: FailureRequest,
   o: { uid: string; nodeName: string; replicaKeys: readonly InstanceKey[]; config: RecoveryConfig },
 ): HookContext {
   const { host, port } = splitInstanceKey(req.failedKey);
   const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
   return {
     failureType: req.analysis,
-    instanceType: 'master',
-    isMaster: true,
+    instanceType: req.analysis.includes('IntermediateMaster') ? 'intermediate-master' : 'master',
+    isMaster: !req.analysis.includes('IntermediateMaster'),
     isCoMaster: false,
     failureDescription:
       req.analysis === 'DeadMasterWithoutReplicas'

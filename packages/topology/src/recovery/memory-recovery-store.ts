@@ -48,6 +48,7 @@ export class InMemoryRecoveryStore implements RecoveryStore {
   readonly blocked: BlockedRecovery[] = [];
   readonly detections: { input: DetectionInput; id: number; at: number; isActive: boolean }[] = [];
   readonly disabledClusters = new Set<string>();
+  readonly downtimes: { key: InstanceKey; until: number; reason: string }[] = [];
   isGlobalDisabled = false;
 
   constructor(clock: Pick<Clock, 'wallNow'>) {
@@ -162,5 +163,9 @@ export class InMemoryRecoveryStore implements RecoveryStore {
 
   async isClusterRecoveryDisabled(clusterName: string): Promise<boolean> {
     return this.disabledClusters.has(clusterName);
+  }
+
+  async beginDowntime(key: InstanceKey, durationSeconds: number, reason: string): Promise<void> {
+    this.downtimes.push({ key, until: this.#clock.wallNow() + durationSeconds * 1000, reason });
   }
 }

@@ -1,15 +1,13 @@
 import type { Clock } from '../clock.js';
 import { randomUUID } from 'node:crypto';
 import { matchesClusterFilters } from '../analysis/cluster-filters.js';
-import { mariaDbErrantGtid, mysqlErrantGtid } from '../analysis/errant-gtid.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
 import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
-import type { CandidateChoice, CandidateReplica } from './candidate-choice.js';
+import type { CandidateChoice } from './candidate-choice.js';
 import { chooseCandidate } from './candidate-choice.js';
-import type { DeadMasterRequest } from './dead-master-request.js';
-import { effectivePromotionRule } from './dead-master-request.js';
+import type { DeadMasterRequest, FailureRequest } from './dead-master-request.js';
 import { hookContext } from './hook-context.js';
 import { noopKvPublisher } from './kv-publisher-port.js';
 import type { Participant } from './promotion-steps.js';
@@ -33,7 +31,8 @@ import type {
   ServerConnector,
 } from './recovery-ports.js';
 import { noopHookRunner } from './recovery-ports.js';
-import { readServerState } from './server-state.js';
+import type { Connected } from './recovery-participants.js';
+import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
 import { StepLog } from './step-log.js';
 import { fenceOldPrimary } from './fence.js';
 
@@ -122,72 +121,21 @@ export class RecoveryEngine {
     const uid = this.#p.newUid();
     const replicas = req.instances.filter((i) => i.masterKey === req.failedKey);
     const replicaKeys = replicas.map((r) => r.key);
-    const noOutcome = (status: RecoveryStatus, reason: string, id: string | null = null): RecoveryReport => ({
-      uid: id,
-      status,
-      reason,
-      successor: null,
-      choice: null,
-      repointed: [],
-      lostReplicas: [],
-      kv: null,
-      steps: [],
-      timings: { writableMs: null, repointedMs: null, kvMs: null },
-      settled: Promise.resolve(),
-      fenced: Promise.resolve(false),
-    });
     let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
-
-    const detection = await store.registerDetection(
-      {
-        key: req.failedKey,
-        analysis: req.analysis,
-        clusterName: req.clusterName,
-        clusterAlias: req.clusterAlias,
-        replicaKeys,
-        isActionable: true,
-      },
-      { blockPeriodMinutes: config.failureDetectionPeriodBlockMinutes },
+    const admission = await this.#admit(
+      req,
+      { uid, replicaKeys, ctx, started },
+      config.recoverMasterClusterFilters,
+      'RecoverMasterClusterFilters',
+      () =>
+        // Connecting and reading (nothing is changed yet) overlaps the registration's write. With
+        // Pre* hooks configured no server is contacted before they pass.
+        replicas.length > 0 && config.preFailoverProcesses.length === 0
+          ? connectAll(this.#p.connector, replicaKeys)
+          : undefined,
     );
-    if (detection.registered && !(await this.#hooksPass('onFailureDetectionProcesses', ctx, null))) {
-      return noOutcome('refused', 'an OnFailureDetectionProcesses hook failed');
-    }
-    if (req.force !== true) {
-      const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
-      if (await store.isGlobalRecoveryDisabled()) return noOutcome('skipped', 'recoveries are disabled globally');
-      if (await store.isClusterRecoveryDisabled(req.clusterName))
-        return noOutcome('skipped', `recoveries of ${req.clusterName} are disabled`);
-      if (!matchesClusterFilters(config.recoverMasterClusterFilters, cluster)) {
-        return noOutcome(
-          'skipped',
-          `cluster ${req.clusterName} (${req.clusterAlias}) does not match RecoverMasterClusterFilters`,
-        );
-      }
-      if (req.isDowntimed === true) return noOutcome('skipped', `${req.failedKey} is downtimed`);
-    }
-    const reg = await store.registerRecovery(
-      {
-        uid,
-        key: req.failedKey,
-        analysis: req.analysis,
-        clusterName: req.clusterName,
-        clusterAlias: req.clusterAlias,
-        replicaKeys,
-        detectionId: detection.id,
-      },
-      { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
-    );
-    if (!reg.registered) {
-      return noOutcome(
-        'refused',
-        `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
-      );
-    }
-    const log = new StepLog(store, uid, clock, this.#p.logger, started);
-    log.step(
-      'registered',
-      `${req.analysis} on ${req.failedKey}, cluster ${req.clusterName}, ${replicas.length} replica(s), command ${req.command ?? 'automated'}`,
-    );
+    if ('report' in admission) return admission.report;
+    const { log, early } = admission;
 
     const participants = new Map<InstanceKey, Participant>();
     let successor: InstanceKey | null = null;
@@ -208,7 +156,7 @@ export class RecoveryEngine {
       if (replicas.length === 0) throw new Error('no replicas: nothing to promote');
       if (!(await this.#hooksPass('preFailoverProcesses', ctx, log)))
         throw new Error('a PreFailoverProcesses hook failed: failover aborted');
-      await this.#gather(replicaKeys, participants, log);
+      await freezeReplicas(await (early ?? connectAll(this.#p.connector, replicaKeys)), participants, log);
       const reachable = [...participants.values()];
       if (reachable.length === 0) throw new Error('no replica answers');
       const fileBased = reachable.filter((p) => !usesGtid(p));
@@ -302,6 +250,15 @@ export class RecoveryEngine {
       if (kvResult !== null && !kvResult.ok)
         errors.push('some KV stores missed the new primary (the reconciler repairs them)');
       fenced = this.#fence(req.failedKey, log);
+      // As orchestrator: the failed primary and every lost replica are downtimed, so that their
+      // failures are not acted on again while an operator looks at them.
+      for (const key of [req.failedKey, ...lost]) {
+        await store.beginDowntime(key, config.lostInRecoveryDowntimeSeconds, 'lost-in-recovery').then(
+          () =>
+            log.step('downtime', `${key} downtimed for ${config.lostInRecoveryDowntimeSeconds} s (lost-in-recovery)`),
+          (e: unknown) => log.step('downtime', `${key} could not be downtimed: ${message(e)}`),
+        );
+      }
     } catch (error) {
       errors.push(message(error));
       log.step('failed', message(error));
@@ -346,26 +303,71 @@ export class RecoveryEngine {
     };
   }
 
-  async #gather(keys: readonly InstanceKey[], into: Map<InstanceKey, Participant>, log: StepLog): Promise<void> {
-    await Promise.all(
-      keys.map(async (key) => {
-        try {
-          const session = await this.#p.connector.open(key);
-          try {
-            const first = await readServerState(session);
-            // Freeze what each replica received: a primary that comes back must not feed them more mid-recovery.
-            await session.query(first.dialect.stopIoThread);
-            into.set(key, { key, session, dialect: first.dialect, state: first.state });
-          } catch (error) {
-            await session.close();
-            throw error;
-          }
-        } catch (error) {
-          log.step('gather', `${key} unreachable: ${message(error)}`);
-        }
-      }),
+  /**
+   * Detection, OnFailureDetection hooks, guards and anti-flapping registration, shared by every
+   * kind of recovery. `connectEarly` may start read-only connections that overlap the registration.
+   */
+  async #admit(
+    req: FailureRequest,
+    r: { uid: string; replicaKeys: readonly InstanceKey[]; ctx: HookContext; started: number },
+    filters: readonly string[],
+    filterName: string,
+    connectEarly: () => Promise<Connected> | undefined,
+  ): Promise<{ report: RecoveryReport } | { log: StepLog; early: Promise<Connected> | undefined }> {
+    const { config, store, clock } = this.#p;
+    const stop = (status: RecoveryStatus, reason: string): { report: RecoveryReport } => ({
+      report: emptyReport(status, reason),
+    });
+    const detection = await store.registerDetection(
+      {
+        key: req.failedKey,
+        analysis: req.analysis,
+        clusterName: req.clusterName,
+        clusterAlias: req.clusterAlias,
+        replicaKeys: r.replicaKeys,
+        isActionable: true,
+      },
+      { blockPeriodMinutes: config.failureDetectionPeriodBlockMinutes },
     );
-    log.step('gather', `${into.size}/${keys.length} replicas answer; IO threads stopped`);
+    if (detection.registered && !(await this.#hooksPass('onFailureDetectionProcesses', r.ctx, null))) {
+      return stop('refused', 'an OnFailureDetectionProcesses hook failed');
+    }
+    if (req.force !== true) {
+      const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
+      if (await store.isGlobalRecoveryDisabled()) return stop('skipped', 'recoveries are disabled globally');
+      if (await store.isClusterRecoveryDisabled(req.clusterName))
+        return stop('skipped', `recoveries of ${req.clusterName} are disabled`);
+      if (!matchesClusterFilters(filters, cluster)) {
+        return stop('skipped', `cluster ${req.clusterName} (${req.clusterAlias}) does not match ${filterName}`);
+      }
+      if (req.isDowntimed === true) return stop('skipped', `${req.failedKey} is downtimed`);
+    }
+    const early = connectEarly();
+    const reg = await store.registerRecovery(
+      {
+        uid: r.uid,
+        key: req.failedKey,
+        analysis: req.analysis,
+        clusterName: req.clusterName,
+        clusterAlias: req.clusterAlias,
+        replicaKeys: r.replicaKeys,
+        detectionId: detection.id,
+      },
+      { blockPeriodSeconds: config.recoveryPeriodBlockSeconds, ...(req.force === true ? { force: true } : {}) },
+    );
+    if (!reg.registered) {
+      if (early !== undefined) await closeAll(await early);
+      return stop(
+        'refused',
+        `blocked by recovery ${reg.blockedByUid ?? '(unknown)'} of the same cluster or instance, in its RecoveryPeriodBlockSeconds; acknowledge it to allow another`,
+      );
+    }
+    const log = new StepLog(store, r.uid, clock, this.#p.logger, r.started);
+    log.step(
+      'registered',
+      `${req.analysis} on ${req.failedKey}, cluster ${req.clusterName}, ${r.replicaKeys.length} replica(s), command ${req.command ?? 'automated'}`,
+    );
+    return { log, early };
   }
 
   async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {
@@ -412,46 +414,20 @@ export class RecoveryEngine {
   }
 }
 
-function usesGtid(p: Participant): boolean {
-  const r = p.state.replication;
-  if (r === null) return true;
-  return p.dialect.gtidFlavor === 'mariadb' ? !['', 'NO'].includes(r.usingMariaDbGtid.toUpperCase()) : r.isAutoPosition;
-}
-
-function placement(req: DeadMasterRequest): { key: InstanceKey; dataCenter: string; region: string } {
-  const failed = req.instances.find((i) => i.key === req.failedKey);
-  return { key: req.failedKey, dataCenter: failed?.dataCenter ?? '', region: failed?.region ?? '' };
-}
-
-function candidateOf(
-  r: DeadMasterRequest['instances'][number],
-  p: Participant | undefined,
-  isApplied: boolean,
-  req: DeadMasterRequest,
-): CandidateReplica {
+/** A report for a recovery that did not start. */
+function emptyReport(status: RecoveryStatus, reason: string): RecoveryReport {
   return {
-    key: r.key,
-    isReachable: p !== undefined,
-    majorVersion: p?.state.version.majorVersion ?? r.majorVersion,
-    binlogFormat: p?.state.binlogFormat ?? r.binlogFormat,
-    hasLogBin: p?.state.hasLogBin ?? r.hasLogBin,
-    hasLogReplicaUpdates: p?.state.hasLogReplicaUpdates ?? r.hasLogReplicaUpdates,
-    isBinlogServer: r.isBinlogServer,
-    promotionRule: effectivePromotionRule(r, req.candidateRules ?? [], req.now ?? 0),
-    dataCenter: r.dataCenter,
-    region: r.region,
-    executedPosition: p?.state.position ?? '',
-    isSqlThreadUpToDate: isApplied,
-    lagSeconds: r.replication?.secondsBehindMaster ?? null,
-    errantGtid: p === undefined ? '' : errantOf(p, req),
+    uid: null,
+    status,
+    reason,
+    successor: null,
+    choice: null,
+    repointed: [],
+    lostReplicas: [],
+    kv: null,
+    steps: [],
+    timings: { writableMs: null, repointedMs: null, kvMs: null },
+    settled: Promise.resolve(),
+    fenced: Promise.resolve(false),
   };
-}
-
-/** Transactions the replica has that the failed primary (as last seen) never had. */
-function errantOf(p: Participant, req: DeadMasterRequest): string {
-  const failed = req.instances.find((i) => i.key === req.failedKey);
-  if (failed === undefined || failed.executedGtidSet === '') return '';
-  return p.dialect.gtidFlavor === 'mariadb'
-    ? mariaDbErrantGtid(p.state.binlogPosition, failed.executedGtidSet, p.state.serverId)
-    : mysqlErrantGtid(p.state.position, failed.executedGtidSet, failed.serverUuid);
 }

@@ -96,6 +96,8 @@ export interface RecoveryStore {
   acknowledge(target: AcknowledgeTarget, by: { readonly owner: string; readonly comment: string }): Promise<number>;
   isGlobalRecoveryDisabled(): Promise<boolean>;
   isClusterRecoveryDisabled(clusterName: string): Promise<boolean>;
+  /** Downtimes a server (the failed primary and lost replicas, reason `lost-in-recovery`). */
+  beginDowntime(key: InstanceKey, durationSeconds: number, reason: string): Promise<void>;
 }
 
 /** A cluster's primary for the KV layout. */

@@ -1,10 +1,12 @@
-// The Raft state machine: terms, roles and the transitions between them, and the message
-// plumbing every role shares. Role behaviour lives in step functions swapped on each transition
-// (raft-leader.ts, raft-follower.ts). Internal to the core: drivers use RawNode.
+// RaftCore, the Raft state machine: terms, roles and the transitions between them, and the
+// message plumbing every role shares. Role behaviour lives in step functions swapped on each
+// transition (raft-leader.ts, raft-candidate.ts, raft-follower.ts). Internal to the core:
+// drivers use RawNode; `Raft` (src/raft.ts) is the node.
 import type { RaftCoreConfig } from './config.js';
 import { nextConf } from './conf-change.js';
 import type { Message } from './messages.js';
-import { isMajority, Progress, quorumIndexInPlace } from './progress.js';
+import { Progress } from './progress.js';
+import { quorumIndexInPlace, voteResult } from './quorum.js';
 import { RaftLog } from './raft-log.js';
 import { failPendingReads } from './raft-reads.js';
 import type { IncomingSnapshotChunk, RaftRole, ReadState } from './ready-types.js';
@@ -36,10 +38,10 @@ export interface IncomingSnapshot {
   nextOffset: number;
 }
 
-export type StepFn = (r: Raft, m: Message) => void;
-export type TickFn = (r: Raft) => void;
+export type StepFn = (r: RaftCore, m: Message) => void;
+export type TickFn = (r: RaftCore) => void;
 
-export class Raft {
+export class RaftCore {
   readonly cfg: RaftCoreConfig;
   readonly id: NodeId;
   readonly log: RaftLog;
@@ -287,10 +289,7 @@ export class Raft {
       if (got === true) yes++;
       else if (got === false) no++;
     }
-    const n = this.conf.voters.length;
-    if (isMajority(yes, n)) return 'won';
-    if (no > n - (Math.floor(n / 2) + 1)) return 'lost';
-    return 'pending';
+    return voteResult(yes, no, this.conf.voters.length);
   }
 
   // ---- log -----------------------------------------------------------------------------------
@@ -394,7 +393,7 @@ export interface RoleTable {
   readonly leader: StepFn;
   readonly tickElection: TickFn;
   readonly tickHeartbeat: TickFn;
-  bcastAppend(r: Raft, sendIfEmpty?: boolean): void;
-  onCommitAdvanced(r: Raft): void;
-  stepDownAfterRemoval(r: Raft): void;
+  bcastAppend(r: RaftCore, sendIfEmpty?: boolean): void;
+  onCommitAdvanced(r: RaftCore): void;
+  stepDownAfterRemoval(r: RaftCore): void;
 }

@@ -1,20 +1,21 @@
-// Real sockets on 127.0.0.1 with port 0: every wait is on an event, bounded by jest's timeout.
+// TcpTransport over real sockets on 127.0.0.1 with port 0 (an integration test: unit tests open
+// no sockets). Every wait is on an event, bounded by jest's timeout.
 import { describe, it, expect, afterEach } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
-import { nodeId, type NodeId } from '../core/types.js';
-import type { LogFields, RaftLogger } from '../logger.js';
-import type { TransportHandlers } from '../ports.js';
-import { encodeFrame, FrameKind } from './frame.js';
-import { TcpTransport } from './tcp-transport.js';
-import { ManualClock } from '../node/manual-clock.js';
-import type { TcpTransportOptions } from './tcp-options.js';
+import { nodeId, type NodeId } from '../src/core/types.js';
+import type { LogFields, Logger } from '../src/logger.js';
+import type { TransportHandlers } from '../src/ports.js';
+import { encodeFrame, FrameKind } from '../src/transport/frame.js';
+import { TcpTransport } from '../src/transport/tcp-transport.js';
+import { ManualClock } from '@orc/testkit';
+import type { TcpTransportOptions } from '../src/transport/tcp-options.js';
 
 const open: TcpTransport[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((t) => t.close()));
 });
 
-interface Recorder extends RaftLogger {
+interface Recorder extends Logger {
   readonly lines: { level: string; msg: string; fields?: LogFields }[];
   waitFor(pred: (l: { msg: string; fields?: LogFields }) => boolean): Promise<{ msg: string; fields?: LogFields }>;
 }
