@@ -33,7 +33,7 @@ beforeAll(async () => {
     name: 'raft15-haproxy',
     config: (ctx) => `defaults
   mode http
-  timeout connect 1s
+  timeout connect 2s
   timeout client 10s
   timeout server 10s
 
@@ -41,7 +41,8 @@ listen orc
   bind ${ctx.host}:${ctx.port}
   option httpchk GET /api/leader-check
   http-check expect status 200
-  default-server inter 100ms fall 1 rise 1 on-marked-down shutdown-sessions
+  timeout check 2s
+  default-server inter 200ms fall 2 rise 1 on-marked-down shutdown-sessions
 ${servers}
 `,
   });
@@ -64,6 +65,13 @@ const byAddress = (address: string): RaftNode | undefined => group.nodes.find((n
 
 describe('HAProxy with option httpchk GET /api/leader-check', () => {
   it('sends every request to the leader, and to the new leader after kill -9', async () => {
+    // HAProxy starts with every server up; the checks mark the followers down within `fall` rounds.
+    await waitFor('haproxy has checked every server: one up, two down', async () => {
+      const servers = (await haproxy.stats()).filter((s) => s.proxy === 'orc' && s.server.startsWith('n'));
+      const up = servers.filter((s) => s.status === 'UP' && s.checkStatus === 'L7OK');
+      const down = servers.filter((s) => s.status === 'DOWN');
+      return up.length === 1 && down.length === 2;
+    });
     const first = await waitFor('haproxy reaches the leader', async () => {
       const a = await answeredBy();
       return a.state === 'Leader' ? byAddress(a.advertise) : undefined;
