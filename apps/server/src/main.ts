@@ -2,6 +2,7 @@
 // stop, 1 when a start or a stop fails, 2 for bad flags or configuration.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args.js';
+import { runCliCommand } from './cli-command.js';
 import { buildDaemonConfig } from './config/build.js';
 import { loadConfig } from './config/load.js';
 import { formatProblems } from './config/problems.js';
@@ -10,10 +11,27 @@ import { createLogger } from './logging.js';
 
 const STOP_BOUND_MS = 10_000;
 
+// `orc -c <command> [-i host:port] ... [--api URL]`: one command against a running orc's API.
+async function cli(argv: string[]): Promise<number> {
+  const rest = [...argv];
+  const apiAt = rest.indexOf('--api');
+  const api = apiAt >= 0 ? rest.splice(apiAt, 2)[1] : (process.env['ORC_API'] ?? 'http://127.0.0.1:3000');
+  const c = rest.findIndex((a) => a === '-c' || a === '--command');
+  rest.splice(c, 1);
+  try {
+    return await runCliCommand(rest, api ?? 'http://127.0.0.1:3000', process.stdout, process.stderr);
+  } catch (err) {
+    process.stderr.write(`orc: ${(err as Error).message}\n`);
+    return err instanceof TypeError ? 2 : 1;
+  }
+}
+
 async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv.includes('-c') || argv.includes('--command')) return cli(argv);
   let args: CliArgs;
   try {
-    args = parseCliArgs(process.argv.slice(2));
+    args = parseCliArgs(argv);
   } catch (err) {
     process.stderr.write(`orc: ${(err as Error).message}\n${USAGE}\n`);
     return 2;

@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { repoRoot, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
 
 let topo: MariaDbTopology;
 let orc: DaemonProcess;
@@ -113,5 +115,30 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     expect((await orc.get('/api/leader-check')).text).toBe('"OK"');
     const lines = orc.stdout().trim().split('\n');
     expect(lines.every((l) => typeof JSON.parse(l).msg === 'string')).toBe(true);
+  }, 120_000);
+
+  it('runs orc -c commands against the running daemon', () => {
+    const orcCli = (...args: string[]) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--conditions=@orc/source',
+          '--import',
+          join(repoRoot, 'tools/scripts/ts-hooks.mjs'),
+          join(repoRoot, 'apps/server/src/main.ts'),
+          ...args,
+          '--api',
+          orc.url,
+        ],
+        { encoding: 'utf8' },
+      );
+    const clusters = orcCli('-c', 'clusters');
+    expect(clusters.status).toBe(0);
+    expect(clusters.stdout).toBe(`127.0.0.1:${topo.primary.port}\n`);
+    const topology = orcCli('-c', 'topology', '-i', `127.0.0.1:${topo.primary.port}`);
+    expect(topology.stdout.split('\n').filter((l) => l !== '')).toHaveLength(3);
+    const bad = orcCli('-c', 'discover');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('-i host:port is required');
   }, 120_000);
 });

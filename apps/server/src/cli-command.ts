@@ -1,0 +1,116 @@
+// `orc -c <command>`: orchestrator's CLI commands that make sense without Raft, run against a
+// running orc's API (`--api`, else ORC_API, else http://127.0.0.1:3000), so the CLI never holds
+// a second copy of the state. Flags as orchestrator's: -i instance, -a alias, -o owner, -r reason,
+// -u duration. Output: the topology's text, one line per item of a list, else the JSON answer.
+import { parseArgs } from 'node:util';
+
+/** A command turned into the API request it stands for. */
+export interface CliRequest {
+  readonly path: string;
+  /** How to print the answer. */
+  readonly output: 'details-text' | 'lines' | 'json';
+}
+
+/** Commands `orc -c` knows. */
+export const CLI_COMMANDS: readonly string[] = [
+  'discover',
+  'forget',
+  'topology',
+  'clusters',
+  'begin-downtime',
+  'end-downtime',
+  'submit-masters-to-kv-stores',
+];
+
+const hostPort = (instance: string | undefined, command: string): string => {
+  if (instance === undefined || instance === '') throw new TypeError(`${command}: -i host:port is required`);
+  const m = /^([^:\s/]+)(?::(\d+))?$/.exec(instance);
+  if (m === null) throw new TypeError(`${command}: -i must be host or host:port, got ${JSON.stringify(instance)}`);
+  return `${encodeURIComponent(m[1] ?? '')}/${m[2] ?? '3306'}`;
+};
+
+/**
+ * The API request of a command line (everything after `-c`).
+ *
+ * @example
+ * cliRequest(['discover', '-i', 'db1:3306']) // { path: '/api/discover/db1/3306', output: 'json' }
+ */
+export function cliRequest(argv: readonly string[]): CliRequest {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    options: {
+      instance: { type: 'string', short: 'i' },
+      alias: { type: 'string', short: 'a' },
+      owner: { type: 'string', short: 'o' },
+      reason: { type: 'string', short: 'r' },
+      duration: { type: 'string', short: 'u' },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
+  const command = positionals[0] ?? '';
+  const enc = (s: string): string => encodeURIComponent(s);
+  switch (command) {
+    case 'discover':
+    case 'forget':
+    case 'end-downtime':
+      return { path: `/api/${command}/${hostPort(values.instance, command)}`, output: 'json' };
+    case 'topology': {
+      const target = values.alias ?? values.instance;
+      if (target === undefined) throw new TypeError('topology: -a alias or -i host:port is required');
+      return { path: `/api/topology/${enc(target)}`, output: 'details-text' };
+    }
+    case 'clusters':
+      return { path: '/api/clusters', output: 'lines' };
+    case 'begin-downtime': {
+      const owner = values.owner ?? process.env['USER'] ?? 'orc';
+      if (values.reason === undefined || values.reason === '')
+        throw new TypeError('begin-downtime: -r reason is required');
+      const duration = values.duration ?? '10m';
+      return {
+        path: `/api/begin-downtime/${hostPort(values.instance, command)}/${enc(owner)}/${enc(values.reason)}/${enc(duration)}`,
+        output: 'json',
+      };
+    }
+    case 'submit-masters-to-kv-stores':
+      return {
+        path: `/api/submit-masters-to-kv-stores${values.alias === undefined ? '' : `/${enc(values.alias)}`}`,
+        output: 'json',
+      };
+    default:
+      throw new TypeError(`unknown command ${JSON.stringify(command)}; known: ${CLI_COMMANDS.join(', ')}`);
+  }
+}
+
+/**
+ * Runs one command against the API; returns the exit code (0 OK, 1 the API said ERROR or failed).
+ *
+ * @example
+ * process.exitCode = await runCliCommand(['clusters'], 'http://127.0.0.1:3000', process.stdout, process.stderr);
+ */
+export async function runCliCommand(
+  argv: readonly string[],
+  api: string,
+  out: { write(s: string): unknown },
+  err: { write(s: string): unknown },
+): Promise<number> {
+  const req = cliRequest(argv);
+  const res = await fetch(`${api.replace(/\/+$/, '')}${req.path}`);
+  const text = await res.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    err.write(`orc: ${res.status} ${text}\n`);
+    return 1;
+  }
+  const envelope = body as { Code?: unknown; Message?: unknown; Details?: unknown };
+  if (envelope.Code === 'ERROR' || !res.ok) {
+    err.write(`orc: ${typeof envelope.Message === 'string' ? envelope.Message : `${res.status} ${text}`}\n`);
+    return 1;
+  }
+  if (req.output === 'details-text') out.write(`${String(envelope.Details)}\n`);
+  else if (req.output === 'lines' && Array.isArray(body)) out.write(body.map((x) => `${String(x)}\n`).join(''));
+  else out.write(`${JSON.stringify(body, null, 2)}\n`);
+  return 0;
+}
