@@ -21,6 +21,7 @@ import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-no
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
+import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
 import { findWebRoot } from './web-root.js';
 
@@ -93,19 +94,6 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   });
   topology.onProbe((e) => metrics.probes.inc({ outcome: e.ok ? 'ok' : (e.instance.lastProbeError?.code ?? 'error') }));
 
-  const node: ActiveNode =
-    config.backend.dialect === 'mysql'
-      ? sharedBackendNode(
-          backend.election({
-            ...self,
-            leaseMs: config.server.leaseMs,
-            safetyMarginMs: Math.min(1000, config.server.leaseMs / 5),
-          }),
-          clock,
-          logger.child('election'),
-        )
-      : singleNode(self);
-
   const targets = {
     backend,
     topology,
@@ -114,11 +102,50 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     node: self,
     logger: logger.child('commands'),
   };
-  const bus = new ImmediateCommandBus(
-    <C extends OrcCommand>(c: C): Promise<OutcomeOf<C>> => applyCommand(targets, c),
-    metrics,
-    logger.child('commands'),
-  );
+  // Raft mode: discovery must run before the log is replayed (a replayed discover probes).
+  let raftMode: RaftMode | undefined;
+  if (config.raft.enabled) {
+    await topology.start();
+    try {
+      raftMode = await startRaftMode({
+        settings: config.raft,
+        targets,
+        clock,
+        logger: logger.child('raft'),
+        metrics,
+        hostname: self.hostname,
+        httpAdvertise: config.server.advertise,
+      });
+    } catch (err) {
+      await topology.stop();
+      await kv.close();
+      await backend.close();
+      throw err;
+    }
+  }
+
+  const node: ActiveNode =
+    raftMode !== undefined
+      ? raftMode.node
+      : config.backend.dialect === 'mysql'
+        ? sharedBackendNode(
+            backend.election({
+              ...self,
+              leaseMs: config.server.leaseMs,
+              safetyMarginMs: Math.min(1000, config.server.leaseMs / 5),
+            }),
+            clock,
+            logger.child('election'),
+          )
+        : singleNode(self);
+
+  const bus =
+    raftMode?.bus ??
+    new ImmediateCommandBus(
+      <C extends OrcCommand>(c: C): Promise<OutcomeOf<C>> => applyCommand(targets, c),
+      metrics,
+      logger.child('commands'),
+    );
   const view = createOrcView(backend, topology, {
     defaultPort: config.topology.defaultInstancePort,
     pollSeconds: config.topology.instancePollSeconds,
@@ -145,7 +172,8 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
       node.holder().catch(() => undefined),
       backend.nodeHealth.readHealthy(10).catch(() => []),
     ]);
-    const healthy = ready && clock.now() - backendOkAt < 10_000;
+    const healthy =
+      ready && clock.now() - backendOkAt < 10_000 && (raftMode === undefined || raftMode.view.isHealthy());
     return {
       Healthy: healthy,
       Hostname: self.hostname,
@@ -154,17 +182,20 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
       ActiveNode: holder === undefined ? null : { Hostname: holder.hostname, Token: holder.token },
       Error: healthy ? null : (backendError ?? 'starting'),
       AvailableNodes: nodes.map((n) => ({ Hostname: n.hostname, Token: n.token })),
-      RaftLeader: '',
-      IsRaftLeader: false,
-      RaftLeaderURI: '',
-      RaftAdvertise: '',
-      RaftHealthyMembers: null,
+      ...(raftMode?.healthFields() ?? {
+        RaftLeader: '',
+        IsRaftLeader: false,
+        RaftLeaderURI: '',
+        RaftAdvertise: '',
+        RaftHealthyMembers: null,
+      }),
     };
   };
 
   const app: FastifyInstance = buildApi({
     view,
     commands: bus,
+    ...(raftMode === undefined ? {} : { raft: raftMode.view }),
     node: { isLive: () => true, isReady: () => ready, isActive: () => node.isActive(), health },
     options: { webRoot: findWebRoot(), ...config.api },
     logger: logger.child('api'),
@@ -244,6 +275,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     await app.close();
     await bus.close();
     await recovery.stop('orc is shutting down');
+    if (raftMode !== undefined) await raftMode.stop();
     await topology.stop();
     await node.stop();
     await kv.close();

@@ -1,7 +1,8 @@
 // The daemon's one error class. The process exits 2 on INVALID_CONFIG and 1 on the others.
 
 /** What went wrong, closed. */
-export type ServerErrorCode = 'INVALID_CONFIG' | 'BACKEND_UNREACHABLE' | 'LISTEN_FAILED' | 'SHUTDOWN_TIMEOUT';
+export type ServerErrorCode =
+  'INVALID_CONFIG' | 'BACKEND_UNREACHABLE' | 'LISTEN_FAILED' | 'SHUTDOWN_TIMEOUT' | 'NO_QUORUM';
 
 /** A located problem (config key, argument). */
 export interface ServerErrorDetail {

@@ -15,6 +15,8 @@ import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
 import { operationRoutes } from './routes/operations.js';
 import { webRoutes } from './routes/web.js';
+import { raftRoutes } from './routes/raft.js';
+import { leaderProxyHook } from './proxy.js';
 
 interface AjvIssue {
   instancePath?: string;
@@ -64,6 +66,17 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
     return undefined;
   });
 
+  // After authentication, so a follower refuses a read-only caller's mutation itself; the leader
+  // checks the forwarded credentials again.
+  if (deps.raft !== undefined)
+    app.addHook(
+      'onRequest',
+      leaderProxyHook(deps.raft, logger, {
+        userHeader: options.auth.userHeader,
+        ...(deps.proxyFetch === undefined ? {} : { fetch: deps.proxyFetch }),
+      }),
+    );
+
   app.addHook('onResponse', async (request, reply) => {
     deps.onResponse?.(request.routeOptions.url ?? 'unknown', request.method, reply.statusCode, reply.elapsedTime);
   });
@@ -98,7 +111,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
       app.route({
         method: ['GET', 'POST'],
         url: `${options.urlPrefix}${path}`,
-        config: { mutates: def.mutates === true, open: def.open === true } satisfies RouteFlags,
+        config: {
+          mutates: def.mutates === true,
+          open: def.open === true,
+          proxy: def.proxy ?? def.mutates === true,
+        } satisfies RouteFlags,
         schema: {
           ...(def.params === undefined ? {} : { params: def.params }),
           ...(def.query === undefined ? {} : { querystring: def.query }),
@@ -114,10 +131,11 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
   webRoutes(app, options);
+  raftRoutes(register, deps);
   app.route({
     method: ['GET', 'POST'],
     url: `${options.urlPrefix}/api/headers`,
-    config: { mutates: false, open: false } satisfies RouteFlags,
+    config: { mutates: false, open: false, proxy: false } satisfies RouteFlags,
     handler: async (request) => ({
       ...request.headers,
       ...(request.headers.authorization === undefined ? {} : { authorization: '<redacted>' }),

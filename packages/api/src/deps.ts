@@ -130,11 +130,41 @@ export interface ApiOptions {
   readonly webRoot?: string;
 }
 
+/** orchestrator's names for a member's role. */
+export type RaftRoleName = 'Leader' | 'Follower' | 'Candidate' | 'Shutdown';
+
+/** This node's part in a Raft group, for the raft routes and the reverse proxy. */
+export interface RaftView {
+  role(): RaftRoleName;
+  /** A member in Leader or Follower role that knows its leader. */
+  isHealthy(): boolean;
+  /** The leader's Raft address, "" when none is known. */
+  leader(): string;
+  /** The leader's HTTP URL (replicated by the leader-uri op), "" when unknown. */
+  leaderUri(): string;
+  /** This node's own HTTP URL (`HTTPAdvertise`). */
+  readonly selfUri: string;
+  readonly bind: string;
+  readonly advertise: string;
+  peers(): readonly string[];
+  snapshot(): Promise<void>;
+  /** Publishes orchestrator's `yield` op: every node but `node` gives up leadership. */
+  yieldTo(node: string): Promise<void>;
+  /** Publishes `yield-hint`: leadership goes to a node whose address contains `hint`. */
+  yieldHint(hint: string): Promise<void>;
+  addPeer(address: string): Promise<void>;
+  removePeer(address: string): Promise<void>;
+}
+
 /** Everything {@link buildApi} needs. */
 export interface ApiDeps {
   readonly view: OrcView;
   readonly commands: CommandBus;
   readonly node: NodeStatus;
+  /** Raft mode: the raft routes answer and followers proxy mutations to the leader. */
+  readonly raft?: RaftView;
+  /** How the proxy reaches the leader (tests pass a fake). Default: global fetch. */
+  readonly proxyFetch?: typeof fetch;
   readonly options: ApiOptions;
   readonly logger?: Logger;
   /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */

@@ -10,10 +10,13 @@ export type {
   HealthStatus,
   NodeStatus,
   OrcView,
+  RaftRoleName,
+  RaftView,
   RecoveryLine,
   RecoveryStepLine,
 } from './deps.js';
 export type { WhoAmI } from './routes/web.js';
+export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {
   asciiTopology,

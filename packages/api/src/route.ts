@@ -13,6 +13,8 @@ export interface RouteDef<P extends TSchema, Q extends TSchema> {
   readonly mutates?: boolean;
   /** Served without authentication (probes a load balancer or Kubernetes makes). */
   readonly open?: boolean;
+  /** Raft mode: a follower forwards it to the leader. Default: `mutates`. */
+  readonly proxy?: boolean;
   readonly handler: (input: { params: Static<P>; query: Static<Q> }, reply: FastifyReply) => Promise<unknown>;
 }
 
@@ -23,4 +25,5 @@ export type Register = <P extends TSchema, Q extends TSchema>(def: RouteDef<P, Q
 export interface RouteFlags {
   readonly mutates: boolean;
   readonly open: boolean;
+  readonly proxy: boolean;
 }

@@ -15,6 +15,7 @@ import { buildRecoveryConfig } from './keys/recovery.js';
 import { buildTopologyConfig } from './keys/topology.js';
 import type { ConfigIo, KeyOwner, KeyProblem, KeyValues } from './key-spec.js';
 import { buildApiConfig, type ApiSettings } from './keys/api.js';
+import { buildRaftConfig, type RaftSettings } from './keys/raft.js';
 import { buildServerConfig, type ServerConfig } from './keys/server.js';
 import { orchestratorKeys } from './orchestrator-keys.js';
 
@@ -26,6 +27,7 @@ export interface DaemonConfig {
   readonly kv: KvConfig;
   readonly topology: TopologyConfig;
   readonly recovery: RecoveryConfig;
+  readonly raft: RaftSettings;
   /** The checked key values (for reload and for the redacted dump). */
   readonly values: KeyValues;
 }
@@ -51,6 +53,8 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
       path: 'UseSSL',
       message: 'HTTPS is not served by orc yet; terminate TLS in a proxy in front of it',
     });
+  const raft = buildRaftConfig(values);
+  if ('problems' in raft) problems.push(...raft.problems);
   const backend = attempt('backend', problems, () => validateBackendConfig(buildBackendConfig(values, io)));
   const kv = attempt('kv', problems, () => validateKvConfig(buildKvConfig(values, io)));
   const topology = attempt('topology', problems, () => validateTopologyConfig(buildTopologyConfig(values, io)));
@@ -60,10 +64,11 @@ export function buildDaemonConfig(values: KeyValues, io: ConfigIo): DaemonConfig
     backend === undefined ||
     kv === undefined ||
     topology === undefined ||
-    recovery === undefined
+    recovery === undefined ||
+    'problems' in raft
   )
     return { problems };
-  return { server, api, backend, kv, topology, recovery, values };
+  return { server, api, backend, kv, topology, recovery, raft, values };
 }
 
 function attempt<T>(owner: KeyOwner, problems: KeyProblem[], build: () => T): T | undefined {

@@ -4,6 +4,7 @@ import type { KeySpec } from './key-spec.js';
 import { apiKeys } from './keys/api.js';
 import { backendKeys } from './keys/backend.js';
 import { kvKeys } from './keys/kv.js';
+import { raftKeys } from './keys/raft.js';
 import { recoveryKeys } from './keys/recovery.js';
 import { serverKeys } from './keys/server.js';
 import { topologyKeys } from './keys/topology.js';
@@ -15,6 +16,7 @@ const OWNED_KEYS: readonly (readonly KeySpec[])[] = [
   topologyKeys,
   recoveryKeys,
   kvKeys,
+  raftKeys,
 ];
 
 function compose(): readonly KeySpec[] {

@@ -6,7 +6,7 @@ import type { Logger } from '../logging.js';
 
 /** This node's standing. */
 export interface ActiveNode {
-  readonly mode: 'single' | 'shared-backend';
+  readonly mode: 'single' | 'shared-backend' | 'raft';
   isActive(): boolean;
   /** Who holds the lease, when known. */
   holder(): Promise<LeaseHolder | undefined>;

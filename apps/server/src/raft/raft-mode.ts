@@ -1,0 +1,164 @@
+// Raft mode assembled: the state machine over this node's own backend, topology and KV stores,
+// the member of the group, the command bus that proposes, the view the raft routes and the
+// reverse proxy read, and the group ops (leader-uri, yield, async-snapshot) each node applies.
+import type { RaftRoleName, RaftView } from '@orc/api';
+import type { Backend } from '@orc/backend';
+import type { OrcTopology } from '@orc/topology';
+import type { Clock } from '../clock.js';
+import type { CommandTargets } from '../commands/apply-command.js';
+import type { RaftSettings } from '../config/keys/raft.js';
+import type { Logger } from '../logging.js';
+import type { DaemonMetrics } from '../metrics.js';
+import type { ActiveNode } from '../node/active-node.js';
+import { OrcStateMachine } from './orc-state-machine.js';
+import { RaftCommandBus } from './raft-command-bus.js';
+import { startRaftGroup, type RaftGroup } from './raft-group.js';
+import { encodeOp, type GroupOp } from './replicated-op.js';
+
+/** The raft fields of orchestrator's HealthStatus. */
+export interface RaftHealthFields {
+  readonly RaftLeader: string;
+  readonly IsRaftLeader: boolean;
+  readonly RaftLeaderURI: string;
+  readonly RaftAdvertise: string;
+  readonly RaftHealthyMembers: readonly string[] | null;
+}
+
+/** A running Raft mode. */
+export interface RaftMode {
+  readonly bus: RaftCommandBus;
+  readonly node: ActiveNode;
+  readonly view: RaftView;
+  readonly group: RaftGroup;
+  healthFields(): RaftHealthFields;
+  /** Closes the bus, hands leadership over, stops the member. */
+  stop(): Promise<void>;
+}
+
+/** What {@link startRaftMode} takes. */
+export interface RaftModeParts {
+  readonly settings: RaftSettings;
+  readonly targets: CommandTargets & { readonly backend: Backend; readonly topology: OrcTopology };
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: DaemonMetrics;
+  readonly hostname: string;
+  /** This node's HTTP URL (HTTPAdvertise), replicated as the leader URI when it leads. */
+  readonly httpAdvertise: string;
+}
+
+// A peer that failed to answer within this long is not counted among the healthy members.
+const HEALTHY_WINDOW_MS = 20_000;
+
+/**
+ * Starts Raft mode; throws NO_QUORUM (naming the peers) when no leader appears within the bound.
+ *
+ * @example
+ * const raftMode = await startRaftMode({ settings: config.raft, targets, clock, logger, metrics, hostname, httpAdvertise });
+ */
+export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
+  const { settings, clock, logger } = parts;
+  // Filled once the member exists; group ops applied while it starts (log replay) find it unset.
+  const started: { group?: RaftGroup } = {};
+  let leaderUri = { uri: '', by: '' };
+  const later = (what: string, fn: () => Promise<unknown>): void => {
+    // Never from inside apply: the driver waits for apply before it can transfer or snapshot.
+    clock.setTimer(0, () => {
+      fn().catch((err: unknown) => logger.warn(`${what} failed`, { error: String(err) }));
+    });
+  };
+  const yieldTo = (target: string | undefined): void => {
+    const raft = started.group?.raft;
+    if (raft === undefined || raft.state !== 'leader' || target === undefined || target === settings.self) return;
+    later('yield', () => raft.transferLeadership(target));
+  };
+  const onGroupOp = (op: GroupOp): void => {
+    if (op.op === 'leader-uri') leaderUri = { uri: op.value, by: op.by };
+    else if (op.op === 'yield') yieldTo(settings.members.find((m) => m.address === op.value || m.id === op.value)?.id);
+    else if (op.op === 'yield-hint') {
+      if (!settings.self.includes(op.value)) yieldTo(settings.members.find((m) => m.address.includes(op.value))?.id);
+    } else if (op.op === 'async-snapshot' && started.group !== undefined) {
+      const raft = started.group.raft;
+      later('async snapshot', () => raft.snapshot());
+    }
+  };
+  const stateMachine = new OrcStateMachine({ targets: parts.targets, hooks: { onGroupOp }, logger });
+  const group = await startRaftGroup(settings, stateMachine, { clock, logger, hostname: parts.hostname });
+  started.group = group;
+  const { raft } = group;
+  const bus = new RaftCommandBus(raft, parts.metrics, logger);
+  const propose = (op: GroupOp): Promise<unknown> => raft.apply(encodeOp(op), { timeoutMs: 10_000 });
+
+  const publishLeaderUri = (): void => {
+    if (raft.state === 'leader')
+      later('publishing the leader URI', () =>
+        propose({ op: 'leader-uri', value: parts.httpAdvertise, by: settings.self }),
+      );
+  };
+  raft.on('stateChanged', publishLeaderUri);
+  publishLeaderUri();
+  const unreachableAt = new Map<string, number>();
+  raft.on('peerUnreachable', (e) => unreachableAt.set(e.peer, clock.now()));
+
+  const role = (): RaftRoleName =>
+    raft.state === 'leader'
+      ? 'Leader'
+      : raft.state === 'follower'
+        ? 'Follower'
+        : raft.state === 'shutdown'
+          ? 'Shutdown'
+          : 'Candidate';
+  const isHealthy = (): boolean => (raft.state === 'leader' || raft.state === 'follower') && raft.leader() !== null;
+  const peers = (): string[] => [...raft.stats().voters];
+  const view: RaftView = {
+    role,
+    isHealthy,
+    leader: () => raft.leader()?.address ?? raft.leader()?.id ?? '',
+    leaderUri: () => {
+      if (raft.state === 'leader') return parts.httpAdvertise;
+      return raft.leader()?.id === leaderUri.by ? leaderUri.uri : '';
+    },
+    selfUri: parts.httpAdvertise,
+    bind: `${settings.bind.host}:${settings.bind.port}`,
+    advertise: settings.self,
+    peers,
+    snapshot: async () => {
+      await raft.snapshot();
+    },
+    yieldTo: async (node) => {
+      await propose({ op: 'yield', value: node });
+    },
+    yieldHint: async (hint) => {
+      await propose({ op: 'yield-hint', value: hint });
+    },
+    addPeer: async (address) => {
+      await raft.addVoter(address, address);
+    },
+    removePeer: async (address) => {
+      await raft.removeServer(address);
+    },
+  };
+  return {
+    bus,
+    node: group.activeNode,
+    view,
+    group,
+    healthFields: () => ({
+      RaftLeader: view.leader(),
+      IsRaftLeader: raft.state === 'leader',
+      RaftLeaderURI: view.leaderUri(),
+      RaftAdvertise: settings.self,
+      RaftHealthyMembers:
+        raft.state !== 'leader'
+          ? null
+          : peers().filter(
+              (p) => p === settings.self || clock.now() - (unreachableAt.get(p) ?? -Infinity) > HEALTHY_WINDOW_MS,
+            ),
+    }),
+    stop: async () => {
+      await bus.close();
+      await group.activeNode.stop();
+      await group.stop();
+    },
+  };
+}
