@@ -39,7 +39,7 @@ export interface WhoAmI {
  */
 export function webRoutes(app: FastifyInstance, options: ApiOptions): void {
   const prefix = options.urlPrefix;
-  const flags = { mutates: false, open: false } satisfies RouteFlags;
+  const flags = { mutates: false, open: false, proxy: false } satisfies RouteFlags;
   app.route({
     method: ['GET', 'POST'],
     url: `${prefix}/api/whoami`,
