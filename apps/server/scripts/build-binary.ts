@@ -5,13 +5,23 @@
 // src/sea/sea-assets.ts. Node 24 has no `--build-sea`: the blob is made with
 // `--experimental-sea-config` and injected into a copy of this node binary by postject.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
-import { assetsId } from '../src/sea/sea-assets.ts';
+import { assetsId } from '../src/sea/sea-assets.js';
 
 const serverDir = fileURLToPath(new URL('..', import.meta.url));
 // `--out FILE` (default dist/orc): the test builds into its own folder, away from tsup's cleaning
@@ -67,7 +77,8 @@ const sqliteDir = dirname(createRequire(join(serverDir, 'package.json')).resolve
 const addon = [`prebuilds/${process.platform}-${process.arch}.node`, 'build/Release/better_sqlite3.node']
   .map((p) => join(sqliteDir, p))
   .find((p) => existsSync(p));
-if (addon === undefined) throw new Error(`build-binary: no better-sqlite3 addon for ${process.platform}-${process.arch}`);
+if (addon === undefined)
+  throw new Error(`build-binary: no better-sqlite3 addon for ${process.platform}-${process.arch}`);
 const assets: [string, string][] = [['better_sqlite3.node', addon]];
 const webDist = join(serverDir, '../web/dist');
 const walk = (dir: string): string[] =>
