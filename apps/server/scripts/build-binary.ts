@@ -63,23 +63,50 @@ await build({
           ),
           loader: 'ts',
         }));
+        // Node gives a CommonJS module's exports as `default` to import(); esbuild's CommonJS
+        // output does not for modules marked __esModule (etcd3, cockatiel): take the namespace.
+        b.onLoad({ filter: /etcd-store\.ts$/ }, (args) => ({
+          contents: readFileSync(args.path, 'utf8').replace(
+            'etcd3: etcd3.default, noop: cockatiel.default.noop',
+            'etcd3: etcd3.default ?? etcd3, noop: (cockatiel.default ?? cockatiel).noop',
+          ),
+          loader: 'ts',
+        }));
+        // etcd3 reads its gRPC schema from `${__dirname}/../proto` when first loaded (lazily, when
+        // an etcd KV store is configured): point it at the copy carried as assets.
+        b.onLoad({ filter: /etcd3[\\/]lib[\\/]connection-pool\.js$/ }, (args) => ({
+          contents: readFileSync(args.path, 'utf8').replace(
+            '`${__dirname}/../proto/rpc.proto`',
+            '`${globalThis.__orcSeaAssetDir}etcd3/proto/rpc.proto`',
+          ),
+          loader: 'js',
+        }));
       },
     },
   ],
 });
 const script = join(outDir, 'orc.cjs');
-if (!readFileSync(script, 'utf8').includes('globalThis.__orcSeaBetterSqlite3'))
-  throw new Error('build-binary: the backend no longer loads better-sqlite3 as expected; update the rewrite');
+const bundled = readFileSync(script, 'utf8');
+for (const rewritten of [
+  'globalThis.__orcSeaBetterSqlite3',
+  'globalThis.__orcSeaAssetDir}etcd3',
+  'etcd3.default ?? etcd3',
+])
+  if (!bundled.includes(rewritten))
+    throw new Error(`build-binary: ${rewritten} missing from the bundle; a dependency changed, update the rewrite`);
 
 // 2. The assets: better-sqlite3's addon for this platform (its N-API prebuild, or a local
 // node-gyp build), and the web page if built.
-const sqliteDir = dirname(createRequire(join(serverDir, 'package.json')).resolve('better-sqlite3/package.json'));
+const require = createRequire(join(serverDir, 'package.json'));
+const sqliteDir = dirname(require.resolve('better-sqlite3/package.json'));
 const addon = [`prebuilds/${process.platform}-${process.arch}.node`, 'build/Release/better_sqlite3.node']
   .map((p) => join(sqliteDir, p))
   .find((p) => existsSync(p));
 if (addon === undefined)
   throw new Error(`build-binary: no better-sqlite3 addon for ${process.platform}-${process.arch}`);
 const assets: [string, string][] = [['better_sqlite3.node', addon]];
+const etcdProto = join(dirname(require.resolve('etcd3/package.json')), 'proto');
+for (const name of readdirSync(etcdProto)) assets.push([`etcd3/proto/${name}`, join(etcdProto, name)]);
 const webDist = join(serverDir, '../web/dist');
 const walk = (dir: string): string[] =>
   readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? walk(join(dir, n)) : [join(dir, n)]));
