@@ -80,19 +80,14 @@ function handleVoteRequest(r: RaftCore, m: VoteRequest): void {
 export function stepFollower(r: RaftCore, m: Message): void {
   switch (m.type) {
     case 'append':
-      r.electionElapsed = 0;
-      r.lead = m.from;
-      handleAppend(r, m);
-      return;
     case 'heartbeat':
-      r.electionElapsed = 0;
-      r.lead = m.from;
-      handleHeartbeat(r, m);
-      return;
     case 'snapshot':
+      // Anything the leader sends proves it alive: the election timer starts over.
       r.electionElapsed = 0;
       r.lead = m.from;
-      handleSnapshot(r, m);
+      if (m.type === 'append') handleAppend(r, m);
+      else if (m.type === 'heartbeat') handleHeartbeat(r, m);
+      else handleSnapshot(r, m);
       return;
     case 'timeoutNow':
       // Leadership transfer: campaign at once, skipping pre-vote, even though a leader is alive.
