@@ -24,21 +24,26 @@ export function replica(
   return replicaRow(hostname, port, primary, clusterName, overrides);
 }
 
-/**
- * A DeadMaster failure detection of `hostname:3306` with two affected replicas; `overrides` win.
- * @example
- * await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 });
- */
-export const detection = (hostname: string, overrides: Partial<FailureDetectionInput> = {}): FailureDetectionInput => ({
+/** What a DeadMaster detection and its recovery of `hostname:3306` both say. */
+const deadMaster = (hostname: string) => ({
   key: { hostname, port: 3306 },
   analysis: 'DeadMaster',
   clusterName: `${hostname}:3306`,
   clusterAlias: 'orders',
   countAffectedReplicas: 2,
   replicaHosts: 'r1:3306,r2:3306',
-  isActionable: true,
   processingNodeHostname: 'orc1',
   processingNodeToken: 'tok1',
+});
+
+/**
+ * A DeadMaster failure detection of `hostname:3306` with two affected replicas; `overrides` win.
+ * @example
+ * await b.failureDetections.register(detection('m1'), { blockPeriodMinutes: 60 });
+ */
+export const detection = (hostname: string, overrides: Partial<FailureDetectionInput> = {}): FailureDetectionInput => ({
+  ...deadMaster(hostname),
+  isActionable: true,
   ...overrides,
 });
 
@@ -48,14 +53,7 @@ export const detection = (hostname: string, overrides: Partial<FailureDetectionI
  * await b.recoveries.register(recovery('m1'), { blockPeriodSeconds: 3600 });
  */
 export const recovery = (hostname: string, overrides: Partial<RecoveryInput> = {}): RecoveryInput => ({
-  key: { hostname, port: 3306 },
-  analysis: 'DeadMaster',
-  clusterName: `${hostname}:3306`,
-  clusterAlias: 'orders',
-  countAffectedReplicas: 2,
-  replicaHosts: 'r1:3306,r2:3306',
-  processingNodeHostname: 'orc1',
-  processingNodeToken: 'tok1',
+  ...deadMaster(hostname),
   lastDetectionId: 1,
   ...overrides,
 });
