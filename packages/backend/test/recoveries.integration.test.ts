@@ -1,32 +1,7 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import type { Backend, FailureDetectionInput, RecoveryInput } from '../src/index.js';
+import type { Backend } from '../src/index.js';
 import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
-
-const detection = (hostname: string, overrides: Partial<FailureDetectionInput> = {}): FailureDetectionInput => ({
-  key: { hostname, port: 3306 },
-  analysis: 'DeadMaster',
-  clusterName: `${hostname}:3306`,
-  clusterAlias: 'orders',
-  countAffectedReplicas: 2,
-  replicaHosts: 'r1:3306,r2:3306',
-  isActionable: true,
-  processingNodeHostname: 'orc1',
-  processingNodeToken: 'tok1',
-  ...overrides,
-});
-
-const recovery = (hostname: string, overrides: Partial<RecoveryInput> = {}): RecoveryInput => ({
-  key: { hostname, port: 3306 },
-  analysis: 'DeadMaster',
-  clusterName: `${hostname}:3306`,
-  clusterAlias: 'orders',
-  countAffectedReplicas: 2,
-  replicaHosts: 'r1:3306,r2:3306',
-  processingNodeHostname: 'orc1',
-  processingNodeToken: 'tok1',
-  lastDetectionId: 1,
-  ...overrides,
-});
+import { detection, recovery } from './support/fixtures.js';
 
 describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => {
   const h = new DialectHarness(dialect);

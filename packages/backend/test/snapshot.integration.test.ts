@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { Backend, validateBackendConfig, type Backend as BackendType } from '../src/index.js';
 import type { ManualClock } from '@orc/testkit';
 import { DIALECTS, DialectHarness, testClock } from './support/backends.js';
-import { instance, replica } from './support/fixtures.js';
+import { detection, instance, recovery, replica } from './support/fixtures.js';
 
 /** Writes something into every replicated table. */
 async function fill(b: BackendType, clock: ManualClock): Promise<void> {
@@ -12,35 +12,10 @@ async function fill(b: BackendType, clock: ManualClock): Promise<void> {
   await b.clusters.setAliasOverride('p:3306', 'sales ünïcode');
   await b.downtime.begin({ key: { hostname: 'r1', port: 3306 }, owner: 'ops', reason: 'disk', durationSeconds: 600 });
   await b.candidates.register({ hostname: 'r2', port: 3306 }, 'prefer');
-  await b.failureDetections.register(
-    {
-      key: { hostname: 'p', port: 3306 },
-      analysis: 'DeadMaster',
-      clusterName: 'p:3306',
-      clusterAlias: 'orders',
-      countAffectedReplicas: 2,
-      replicaHosts: 'r1:3306,r2:3306',
-      isActionable: true,
-      processingNodeHostname: 'orc1',
-      processingNodeToken: 't',
-    },
-    { blockPeriodMinutes: 60 },
-  );
-  const r = await b.recoveries.register(
-    {
-      key: { hostname: 'p', port: 3306 },
-      analysis: 'DeadMaster',
-      clusterName: 'p:3306',
-      clusterAlias: 'orders',
-      countAffectedReplicas: 2,
-      replicaHosts: 'r1:3306,r2:3306',
-      processingNodeHostname: 'orc1',
-      processingNodeToken: 't',
-      lastDetectionId: 1,
-      uid: 'u1',
-    },
-    { blockPeriodSeconds: 3600 },
-  );
+  await b.failureDetections.register(detection('p', { processingNodeToken: 't' }), { blockPeriodMinutes: 60 });
+  const r = await b.recoveries.register(recovery('p', { processingNodeToken: 't', uid: 'u1' }), {
+    blockPeriodSeconds: 3600,
+  });
   if (!r.registered) throw new Error('blocked');
   await b.recoveries.appendStep('u1', 'promoting r2');
   await b.recoveries.resolve('u1', {
@@ -51,17 +26,15 @@ async function fill(b: BackendType, clock: ManualClock): Promise<void> {
     allErrors: '',
   });
   await b.recoveries.register(
-    {
+    recovery('x', {
       key: { hostname: 'x', port: 1 },
-      analysis: 'DeadMaster',
       clusterName: 'p:3306',
       clusterAlias: '',
       countAffectedReplicas: 0,
       replicaHosts: '',
-      processingNodeHostname: 'orc1',
       processingNodeToken: 't',
       lastDetectionId: 0,
-    },
+    }),
     { blockPeriodSeconds: 3600 },
   );
   await b.recoveries.setGlobalRecoveryDisabled(true);

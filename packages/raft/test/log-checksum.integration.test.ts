@@ -6,13 +6,13 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MemoryTransport } from '@orc/raft';
+import type { MemoryTransport, RaftError } from '@orc/raft';
 import {
   EntryType,
   MemorySnapshotStore,
   MemoryNetwork,
   Raft,
-  RaftError,
+  isRaftError,
   SqliteLogStore,
   logIndex,
   nodeId,
@@ -20,7 +20,7 @@ import {
   type Entry,
   type StateMachine,
 } from '@orc/raft';
-import { waitFor } from '@orc/testkit';
+import { rejectionOf, waitFor } from '@orc/testkit';
 
 interface RawDb {
   exec(sql: string): void;
@@ -68,15 +68,7 @@ function changeOneByte(dir: string, index: number): void {
   db.close();
 }
 
-async function rejection(p: Promise<unknown>): Promise<RaftError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RaftError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (p: Promise<unknown>): Promise<RaftError> => rejectionOf(p, isRaftError);
 
 describe('SqliteLogStore checksums', () => {
   it('refuses an entry whose bytes changed on disk, naming its index', async () => {

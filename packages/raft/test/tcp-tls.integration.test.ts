@@ -1,85 +1,27 @@
 // Mutual TLS between two TcpTransports with certificates from a throwaway CA (openssl), and a
 // peer whose certificate comes from another CA being refused.
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { nodeId, TcpTransport, type Logger, type LogFields } from '@orc/raft';
+import { certDir, type KeyPair } from './support/tls-certs.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'orc-raft-tls-'));
+const certs = certDir('orc-raft-tls-');
 const open: TcpTransport[] = [];
-const ossl = (...args: string[]): void => {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-};
-
-function makeCa(name: string): void {
-  ossl(
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${name}`,
-  );
-}
-function makeCert(name: string, ca: string): { key: string; cert: string } {
-  ossl(
-    'req',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:P-256',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.csr`,
-    '-subj',
-    `/CN=${name}`,
-  );
-  ossl(
-    'x509',
-    '-req',
-    '-in',
-    `${name}.csr`,
-    '-CA',
-    `${ca}.crt`,
-    '-CAkey',
-    `${ca}.key`,
-    '-CAcreateserial',
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '1',
-  );
-  return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.crt`), 'utf8') };
-}
 
 let ca = '';
-let a: { key: string; cert: string };
-let b: { key: string; cert: string };
-let stranger: { key: string; cert: string };
+let otherCa = '';
+let a: KeyPair;
+let b: KeyPair;
+let stranger: KeyPair;
 beforeAll(() => {
-  makeCa('ca');
-  makeCa('other-ca');
-  ca = readFileSync(join(dir, 'ca.crt'), 'utf8');
-  a = makeCert('a', 'ca');
-  b = makeCert('b', 'ca');
-  stranger = makeCert('x', 'other-ca');
+  ca = certs.makeCa('ca').cert;
+  otherCa = certs.makeCa('other-ca').cert;
+  a = certs.makeCert('a', 'ca');
+  b = certs.makeCert('b', 'ca');
+  stranger = certs.makeCert('x', 'other-ca');
 });
 afterAll(async () => {
   await Promise.all(open.map((t) => t.close()));
-  rmSync(dir, { recursive: true, force: true });
+  certs.remove();
 });
 
 function logger(lines: { msg: string; fields?: LogFields }[]): Logger {
@@ -129,7 +71,7 @@ describe('TcpTransport with mutual TLS', () => {
       localId: nodeId('x'),
       bind: { host: '127.0.0.1', port: 0 },
       clusterId: 'tls',
-      tls: { ...stranger, ca: readFileSync(join(dir, 'other-ca.crt'), 'utf8') },
+      tls: { ...stranger, ca: otherCa },
     });
     open.push(tx);
     await tx.listen({

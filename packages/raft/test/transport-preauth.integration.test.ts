@@ -3,9 +3,10 @@
 // are capped per source address and in total, and nothing a client claims about itself (id,
 // address) is believed before it proved the shared secret.
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { connect, createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { nodeId, TcpTransport, type TcpTransportOptions } from '@orc/raft';
 import { waitFor } from '@orc/testkit';
+import { closedWithin, rawClient } from './support/raw-client.js';
 
 const open: { close(): Promise<void> | void }[] = [];
 afterEach(async () => {
@@ -28,40 +29,13 @@ async function transport(id: string, extra: Partial<TcpTransportOptions> = {}): 
   return t;
 }
 
-/** A raw client from `from` (an address of the loopback range); resolves once connected. */
-async function client(t: TcpTransport, from = '127.0.0.1'): Promise<Socket & { received: Buffer[] }> {
-  const port = Number(t.localAddress.split(':')[1]);
-  const s = connect({ host: '127.0.0.1', port, localAddress: from }) as Socket & { received: Buffer[] };
-  s.received = [];
-  s.on('data', (d: Buffer) => s.received.push(d));
-  // The listener resetting a connection it refuses is expected; anything else fails the test.
-  s.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'ECONNRESET' && err.code !== 'EPIPE') throw err;
-  });
-  open.push({ close: () => void s.destroy() });
-  await new Promise((r) => s.once('connect', r));
-  return s;
-}
-
-/** Resolves when `s` closes; fails the test if it is still open after `ms` (a bound, not a speed). */
-function closedWithin(s: Socket, ms: number): Promise<void> {
-  if (s.closed) return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(`connection still open after ${ms} ms`)), ms);
-    s.once('close', () => {
-      clearTimeout(t);
-      resolve();
-    });
-  });
-}
-
 const until = (what: string, cond: () => boolean): Promise<true> =>
   waitFor(what, () => cond() || undefined, { timeoutMs: 5000, intervalMs: 10 });
 
 describe('TcpTransport before authentication', () => {
   it('refuses a frame over the pre-authentication limit from its header, without buffering it', async () => {
     const t = await transport('b', { secret: SECRET, connectTimeoutMs: 60_000 });
-    const s = await client(t);
+    const s = await rawClient(t, open);
     // A HELLO announcing 16 MiB minus one byte: within maxFrameBytes, far over the pre-auth limit.
     const header = Buffer.alloc(5);
     header.writeUInt32BE(16 * 1024 * 1024 - 1, 0);
@@ -81,14 +55,14 @@ describe('TcpTransport before authentication', () => {
       maxHandshakingPerAddress: 2,
       maxHandshakingConnections: 3,
     });
-    const first = await client(t, '127.0.0.1');
-    await client(t, '127.0.0.1');
+    const first = await rawClient(t, open, '127.0.0.1');
+    await rawClient(t, open, '127.0.0.1');
     await until('two handshaking', () => t.stats.handshakingConnections === 2);
-    const thirdFromSameAddress = await client(t, '127.0.0.1');
+    const thirdFromSameAddress = await rawClient(t, open, '127.0.0.1');
     await closedWithin(thirdFromSameAddress, 5000);
-    await client(t, '127.0.0.2');
+    await rawClient(t, open, '127.0.0.2');
     await until('three handshaking', () => t.stats.handshakingConnections === 3);
-    const overTotal = await client(t, '127.0.0.3');
+    const overTotal = await rawClient(t, open, '127.0.0.3');
     await closedWithin(overTotal, 5000);
     expect(t.stats.handshakingConnections).toBe(3);
 
@@ -111,7 +85,7 @@ describe('TcpTransport before authentication', () => {
     const baitAddress = `127.0.0.1:${(bait.address() as { port: number }).port}`;
 
     const t = await transport('b', { secret: SECRET, connectTimeoutMs: 60_000 });
-    const s = await client(t);
+    const s = await rawClient(t, open);
     s.write(
       frame(1, Buffer.from(JSON.stringify({ v: 1, cluster: 'c', from: 'evil', nonce: '00', addr: baitAddress }))),
     );

@@ -6,6 +6,7 @@ import {
   affected,
   checkKey,
   checkNonNegative,
+  deleteInstanceRow,
   run,
   type InstanceKey,
   type RepositoryContext,
@@ -71,19 +72,7 @@ export class CandidateRepository {
 
   /** Removes an instance's rule. Returns whether there was one. */
   async unregister(key: InstanceKey): Promise<boolean> {
-    checkKey(key, 'key');
-    return run(
-      this.#ctx,
-      'unregister candidate',
-      async (db) =>
-        affected(
-          await db
-            .deleteFrom('candidate_database_instance')
-            .where('hostname', '=', key.hostname)
-            .where('port', '=', key.port)
-            .executeTakeFirst(),
-        ) > 0,
-    );
+    return deleteInstanceRow(this.#ctx, 'unregister candidate', 'candidate_database_instance', key);
   }
 
   /** Deletes rules not registered again within `minutes`. Returns how many. */

@@ -6,6 +6,7 @@ import {
   affected,
   checkKey,
   checkNonNegative,
+  deleteInstanceRow,
   checkString,
   run,
   type InstanceKey,
@@ -79,19 +80,7 @@ export class DowntimeRepository {
 
   /** Ends an instance's downtime. Returns whether there was one. */
   async end(key: InstanceKey): Promise<boolean> {
-    checkKey(key, 'key');
-    return run(
-      this.#ctx,
-      'end downtime',
-      async (db) =>
-        affected(
-          await db
-            .deleteFrom('database_instance_downtime')
-            .where('hostname', '=', key.hostname)
-            .where('port', '=', key.port)
-            .executeTakeFirst(),
-        ) > 0,
-    );
+    return deleteInstanceRow(this.#ctx, 'end downtime', 'database_instance_downtime', key);
   }
 
   /** Deletes downtimes whose end has passed. Returns how many. */

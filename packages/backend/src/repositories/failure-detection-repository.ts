@@ -18,8 +18,8 @@ export type FailureDetectionRecord = RecordOf<typeof topologyFailureDetection>;
 /** @internal */
 export const failureDetectionCodec = new RowCodec(topologyFailureDetection);
 
-/** What a failure detection records. */
-export interface FailureDetectionInput {
+/** What a failure detection and the recovery that follows it both record about the failure. */
+export interface FailureFacts {
   readonly key: InstanceKey;
   /** orchestrator's analysis code, e.g. `DeadMaster`. */
   readonly analysis: string;
@@ -28,9 +28,13 @@ export interface FailureDetectionInput {
   readonly countAffectedReplicas: number;
   /** The affected replicas, as orchestrator writes them (comma-separated `host:port`). */
   readonly replicaHosts: string;
-  readonly isActionable: boolean;
   readonly processingNodeHostname: string;
   readonly processingNodeToken: string;
+}
+
+/** What a failure detection records. */
+export interface FailureDetectionInput extends FailureFacts {
+  readonly isActionable: boolean;
 }
 
 /** The outcome of {@link FailureDetectionRepository.register}. */

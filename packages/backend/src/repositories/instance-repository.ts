@@ -11,6 +11,7 @@ import {
   affected,
   checkKey,
   checkNonNegative,
+  deleteInstanceRow,
   checkString,
   inTransaction,
   run,
@@ -234,15 +235,7 @@ export class InstanceRepository {
 
   /** Deletes an instance (`forget`). Returns whether it existed. */
   async forget(key: InstanceKey): Promise<boolean> {
-    checkKey(key, 'key');
-    return run(this.#ctx, 'forget instance', async (db) => {
-      const res = await db
-        .deleteFrom('database_instance')
-        .where('hostname', '=', key.hostname)
-        .where('port', '=', key.port)
-        .executeTakeFirst();
-      return affected(res) > 0;
-    });
+    return deleteInstanceRow(this.#ctx, 'forget instance', 'database_instance', key);
   }
 
   /** Deletes every instance of a cluster (`forget-cluster`). Returns how many. */

@@ -2,6 +2,7 @@ import type { OrcDb } from '../dialect/sql-dialect.js';
 import type { RecordOf } from '../schema/column.js';
 import { RowCodec } from '../schema/row-codec.js';
 import { blockedTopologyRecovery, topologyRecovery, topologyRecoverySteps } from '../schema/tables.js';
+import type { FailureFacts } from './failure-detection-repository.js';
 import { affected, type InstanceKey } from './repository-context.js';
 
 // The records, inputs and anti-flapping queries of recoveries; the repository is recovery-repository.ts.
@@ -21,15 +22,7 @@ export const recoveryStepCodec = new RowCodec(topologyRecoverySteps);
 export const blockedRecoveryCodec = new RowCodec(blockedTopologyRecovery);
 
 /** What a recovery registration records. */
-export interface RecoveryInput {
-  readonly key: InstanceKey;
-  readonly analysis: string;
-  readonly clusterName: string;
-  readonly clusterAlias: string;
-  readonly countAffectedReplicas: number;
-  readonly replicaHosts: string;
-  readonly processingNodeHostname: string;
-  readonly processingNodeToken: string;
+export interface RecoveryInput extends FailureFacts {
   readonly lastDetectionId: number;
   /** Defaults to a random UUID. */
   readonly uid?: string;

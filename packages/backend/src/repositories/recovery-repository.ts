@@ -238,16 +238,7 @@ export class RecoveryRepository {
     return inTransaction(this.#ctx, 'acknowledge recoveries', async (trx) => {
       let q = trx
         .updateTable('topology_recovery')
-        .set({
-          // Before in_active_period in the list: MySQL assigns left to right and would see the new value.
-          end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
-          in_active_period: 0,
-          active_lock: null,
-          acknowledged: 1,
-          acknowledged_at: now,
-          acknowledged_by: by.owner,
-          acknowledge_comment: by.comment,
-        })
+        .set(acknowledgement(now, by.owner, by.comment))
         .where('acknowledged', '=', 0);
       let detections = trx
         .updateTable('topology_failure_detection')
@@ -281,15 +272,7 @@ export class RecoveryRepository {
     return run(this.#ctx, 'acknowledge crashed recoveries', async (db) => {
       const res = await db
         .updateTable('topology_recovery')
-        .set({
-          end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
-          in_active_period: 0,
-          active_lock: null,
-          acknowledged: 1,
-          acknowledged_at: now,
-          acknowledged_by: 'orc',
-          acknowledge_comment: 'processing node is gone',
-        })
+        .set(acknowledgement(now, 'orc', 'processing node is gone'))
         .where('acknowledged', '=', 0)
         .where('end_recovery', 'is', null)
         .where(({ not, exists, selectFrom }) =>
@@ -348,4 +331,18 @@ export class RecoveryRepository {
         (await db.selectFrom('global_recovery_disable').select('disable_recovery').executeTakeFirst()) !== undefined,
     );
   }
+}
+
+/** The columns that acknowledge a recovery at `now` and end its active period if it is in one. */
+function acknowledgement(now: number, owner: string, comment: string) {
+  return {
+    // Before in_active_period in the list: MySQL assigns left to right and would see the new value.
+    end_active_period_unixtime: sql<number>`case when in_active_period = 1 then ${now} else end_active_period_unixtime end`,
+    in_active_period: 0,
+    active_lock: null,
+    acknowledged: 1,
+    acknowledged_at: now,
+    acknowledged_by: owner,
+    acknowledge_comment: comment,
+  } as const;
 }

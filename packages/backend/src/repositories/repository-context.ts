@@ -123,3 +123,28 @@ export function affected(
 ): number {
   return Number(res?.numUpdatedRows ?? res?.numDeletedRows ?? res?.numInsertedOrUpdatedRows ?? 0n);
 }
+
+/** The tables keyed by an instance's `(hostname, port)` that callers delete one row of. */
+export type InstanceKeyedTable = 'database_instance' | 'database_instance_downtime' | 'candidate_database_instance';
+
+/**
+ * Deletes the row of `key` from `table`. Returns whether there was one.
+ * @example
+ * const existed = await deleteInstanceRow(ctx, 'end downtime', 'database_instance_downtime', key);
+ */
+export async function deleteInstanceRow(
+  ctx: RepositoryContext,
+  what: string,
+  table: InstanceKeyedTable,
+  key: InstanceKey,
+): Promise<boolean> {
+  checkKey(key, 'key');
+  return run(
+    ctx,
+    what,
+    async (db) =>
+      affected(
+        await db.deleteFrom(table).where('hostname', '=', key.hostname).where('port', '=', key.port).executeTakeFirst(),
+      ) > 0,
+  );
+}

@@ -1,4 +1,5 @@
 // The core's configuration: validated once, every problem reported at once with its path.
+import { fieldReader } from './config-fields.js';
 import { RaftError, type RaftErrorDetail } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { noopLogger } from '../logger.js';
@@ -77,24 +78,7 @@ export function validateRaftCoreConfig(input: RaftCoreConfigInput): RaftCoreConf
   };
   const raw = (input ?? {}) as Partial<Record<keyof RaftCoreConfigInput, unknown>>;
   if (typeof raw.id !== 'string' || raw.id.length === 0) bad('id', 'must be a non-empty string');
-  const num = (key: keyof RaftCoreConfigInput, dflt: number, check: (v: unknown) => v is number, what: string) => {
-    const v = raw[key];
-    if (v === undefined) return dflt;
-    if (!check(v)) {
-      bad(key, `must be ${what}, got ${JSON.stringify(v)}`);
-      return dflt;
-    }
-    return v;
-  };
-  const bool = (key: keyof RaftCoreConfigInput, dflt: boolean) => {
-    const v = raw[key];
-    if (v === undefined) return dflt;
-    if (typeof v !== 'boolean') {
-      bad(key, `must be a boolean, got ${JSON.stringify(v)}`);
-      return dflt;
-    }
-    return v;
-  };
+  const { num, bool } = fieldReader(raw, bad);
   const electionTickMin = num('electionTickMin', 10, isPosInt, 'a positive integer');
   const electionTickMax = num('electionTickMax', 2 * electionTickMin, isPosInt, 'a positive integer');
   const heartbeatTick = num('heartbeatTick', 1, isPosInt, 'a positive integer');

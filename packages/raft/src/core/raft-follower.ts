@@ -80,19 +80,14 @@ function handleVoteRequest(r: RaftCore, m: VoteRequest): void {
 export function stepFollower(r: RaftCore, m: Message): void {
   switch (m.type) {
     case 'append':
-      r.electionElapsed = 0;
-      r.lead = m.from;
-      handleAppend(r, m);
-      return;
     case 'heartbeat':
-      r.electionElapsed = 0;
-      r.lead = m.from;
-      handleHeartbeat(r, m);
-      return;
     case 'snapshot':
+      // Anything the leader sends proves it alive: the election timer starts over.
       r.electionElapsed = 0;
       r.lead = m.from;
-      handleSnapshot(r, m);
+      if (m.type === 'append') handleAppend(r, m);
+      else if (m.type === 'heartbeat') handleHeartbeat(r, m);
+      else handleSnapshot(r, m);
       return;
     case 'timeoutNow':
       // Leadership transfer: campaign at once, skipping pre-vote, even though a leader is alive.
@@ -114,29 +109,27 @@ export function stepReadAsNonLeader(r: RaftCore, m: ReadIndexRequest | ReadIndex
   else r.readStates.push({ context: m.context, index: m.reject ? null : m.index });
 }
 
+/** Tells the leader our log matches its own up to `index` (no hint: nothing to skip). */
+function acceptAppend(r: RaftCore, to: AppendRequest['from'], index: number): void {
+  r.send({
+    type: 'appendResp',
+    to,
+    index: logIndex(index),
+    reject: false,
+    hintIndex: logIndex(0),
+    hintTerm: toTerm(0),
+  });
+}
+
 function handleAppend(r: RaftCore, m: AppendRequest): void {
   if (m.prevIndex < r.log.committed) {
     // Everything up to our commit index is known to match; say so and let the leader go on from there.
-    r.send({
-      type: 'appendResp',
-      to: m.from,
-      index: logIndex(r.log.committed),
-      reject: false,
-      hintIndex: logIndex(0),
-      hintTerm: toTerm(0),
-    });
+    acceptAppend(r, m.from, r.log.committed);
     return;
   }
   const lastNew = r.log.maybeAppend(m.prevIndex, m.prevTerm, m.commit, m.entries);
   if (lastNew !== null) {
-    r.send({
-      type: 'appendResp',
-      to: m.from,
-      index: logIndex(lastNew),
-      reject: false,
-      hintIndex: logIndex(0),
-      hintTerm: toTerm(0),
-    });
+    acceptAppend(r, m.from, lastNew);
     return;
   }
   // Mismatch: point the leader at our last entry whose term is at most its prevTerm, so it can
@@ -160,14 +153,7 @@ function handleHeartbeat(r: RaftCore, m: Heartbeat): void {
 function handleSnapshot(r: RaftCore, m: SnapshotChunk): void {
   const ackCommitted = (): void => {
     r.incoming = null;
-    r.send({
-      type: 'appendResp',
-      to: m.from,
-      index: logIndex(r.log.committed),
-      reject: false,
-      hintIndex: logIndex(0),
-      hintTerm: toTerm(0),
-    });
+    acceptAppend(r, m.from, r.log.committed);
   };
   if (m.meta.index <= r.log.committed) {
     ackCommitted();

@@ -57,6 +57,85 @@ export interface MemoryStorageInit {
 export const emptyHardState: HardState = Object.freeze({ term: toTerm(0), vote: null, commit: logIndex(0) });
 
 /**
+ * What the in-memory storages share: the durable hard state and membership beside the log, the
+ * latest snapshot, and the compaction point; subclasses hold the entries after it.
+ *
+ * @example
+ * ```ts
+ * class MyStorage extends StorageState implements RaftStorage { ... }
+ * ```
+ */
+export abstract class StorageState {
+  protected hardState: HardState;
+  protected conf: ConfState;
+  protected latestSnapshot: SnapshotMeta | null;
+  /** Index and term of the entry before the first held one (the compacted or snapshot point). */
+  protected offsetIndex: number;
+  protected offsetTerm: number;
+
+  constructor(init: MemoryStorageInit) {
+    this.hardState = init.hardState ?? emptyHardState;
+    this.conf = init.conf;
+    this.latestSnapshot = init.snapshot ?? null;
+    this.offsetIndex = this.latestSnapshot?.index ?? 0;
+    this.offsetTerm = this.latestSnapshot?.term ?? 0;
+  }
+
+  abstract lastIndex(): LogIndex;
+
+  initialState(): { hardState: HardState; conf: ConfState } {
+    return { hardState: this.hardState, conf: this.conf };
+  }
+
+  firstIndex(): LogIndex {
+    return logIndex(this.offsetIndex + 1);
+  }
+
+  snapshot(): SnapshotMeta | null {
+    return this.latestSnapshot;
+  }
+
+  /** Records the durable hard state. */
+  setHardState(hs: HardState): void {
+    this.hardState = hs;
+  }
+
+  /** Records the durable membership (used by the next core built on this storage). */
+  setConf(conf: ConfState): void {
+    this.conf = conf;
+  }
+
+  /**
+   * Records a snapshot the driver took (its data is durable in the snapshot store) without
+   * dropping log entries; call `compact` to drop them.
+   */
+  setSnapshot(meta: SnapshotMeta): void {
+    if (this.latestSnapshot === null || meta.index >= this.latestSnapshot.index) this.latestSnapshot = meta;
+  }
+
+  /**
+   * Where in `entries` (to be appended) the entries after the compaction point start:
+   * `entries.length` when there are none. A gap after the last held index is an error naming `who`.
+   */
+  protected firstFresh(entries: readonly Entry[], who: string): number {
+    const first = entries[0];
+    if (first === undefined) return 0;
+    if (first.index > this.lastIndex() + 1) {
+      throw new RangeError(`${who}.append: gap, last index ${this.lastIndex()}, first new ${first.index}`);
+    }
+    return Math.max(0, this.offsetIndex + 1 - first.index);
+  }
+
+  /** Makes `meta` the snapshot, membership and compaction point; the subclass drops its entries. */
+  protected installSnapshot(meta: SnapshotMeta): void {
+    this.latestSnapshot = meta;
+    this.conf = meta.conf;
+    this.offsetIndex = meta.index;
+    this.offsetTerm = meta.term;
+  }
+}
+
+/**
  * An in-memory `RaftStorage` that the driver writes to after making each Ready durable: the
  * mirror of the persisted log. Compaction after snapshots keeps it bounded.
  *
@@ -69,63 +148,31 @@ export const emptyHardState: HardState = Object.freeze({ term: toTerm(0), vote: 
  * if (rd.hardState) storage.setHardState(rd.hardState);
  * ```
  */
-export class MemoryStorage implements RaftStorage {
-  #hardState: HardState;
-  #conf: ConfState;
-  #snapshot: SnapshotMeta | null;
-  /** Index and term of the entry before `#entries[0]` (the compacted or snapshot point). */
-  #offsetIndex: number;
-  #offsetTerm: number;
+export class MemoryStorage extends StorageState implements RaftStorage {
   #entries: Entry[];
 
   constructor(init: MemoryStorageInit) {
-    this.#hardState = init.hardState ?? emptyHardState;
-    this.#conf = init.conf;
-    this.#snapshot = init.snapshot ?? null;
-    this.#offsetIndex = this.#snapshot?.index ?? 0;
-    this.#offsetTerm = this.#snapshot?.term ?? 0;
+    super(init);
     this.#entries = [];
     if (init.entries !== undefined && init.entries.length > 0) this.append(init.entries);
   }
 
-  initialState(): { hardState: HardState; conf: ConfState } {
-    return { hardState: this.#hardState, conf: this.#conf };
-  }
-
-  firstIndex(): LogIndex {
-    return logIndex(this.#offsetIndex + 1);
-  }
-
   lastIndex(): LogIndex {
-    return logIndex(this.#offsetIndex + this.#entries.length);
+    return logIndex(this.offsetIndex + this.#entries.length);
   }
 
   term(index: LogIndex): Term | undefined {
-    if (index === this.#offsetIndex) return toTerm(this.#offsetTerm);
-    return this.#entries[index - this.#offsetIndex - 1]?.term;
+    if (index === this.offsetIndex) return toTerm(this.offsetTerm);
+    return this.#entries[index - this.offsetIndex - 1]?.term;
   }
 
   entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[] {
-    if (lo <= this.#offsetIndex || hi > this.lastIndex() + 1 || lo > hi) {
+    if (lo <= this.offsetIndex || hi > this.lastIndex() + 1 || lo > hi) {
       throw new RangeError(
         `MemoryStorage.entries(${lo}, ${hi}): outside [${this.firstIndex()}, ${this.lastIndex() + 1})`,
       );
     }
-    return limitSize(this.#entries.slice(lo - this.#offsetIndex - 1, hi - this.#offsetIndex - 1), maxBytes);
-  }
-
-  snapshot(): SnapshotMeta | null {
-    return this.#snapshot;
-  }
-
-  /** Records the durable hard state. */
-  setHardState(hs: HardState): void {
-    this.#hardState = hs;
-  }
-
-  /** Records the durable membership (used by the next core built on this storage). */
-  setConf(conf: ConfState): void {
-    this.#conf = conf;
+    return limitSize(this.#entries.slice(lo - this.offsetIndex - 1, hi - this.offsetIndex - 1), maxBytes);
   }
 
   /**
@@ -133,43 +180,27 @@ export class MemoryStorage implements RaftStorage {
    * (a new leader overwrote an uncommitted suffix). Entries at or before the compaction point are skipped.
    */
   append(entries: readonly Entry[]): void {
-    const first = entries[0];
-    if (first === undefined) return;
-    if (first.index > this.lastIndex() + 1) {
-      throw new RangeError(`MemoryStorage.append: gap, last index ${this.lastIndex()}, first new ${first.index}`);
-    }
-    const skip = Math.max(0, this.#offsetIndex + 1 - first.index);
+    const skip = this.firstFresh(entries, 'MemoryStorage');
     const fresh = skip > 0 ? entries.slice(skip) : entries;
     const head = fresh[0];
     if (head === undefined) return;
-    this.#entries.length = head.index - this.#offsetIndex - 1;
+    this.#entries.length = head.index - this.offsetIndex - 1;
     for (const e of fresh) this.#entries.push(e);
-  }
-
-  /**
-   * Records a snapshot the driver took (its data is durable in the snapshot store) without
-   * dropping log entries; call `compact` to drop them.
-   */
-  setSnapshot(meta: SnapshotMeta): void {
-    if (this.#snapshot === null || meta.index >= this.#snapshot.index) this.#snapshot = meta;
   }
 
   /** Drops entries up to and including `index`, which must be held. */
   compact(index: LogIndex): void {
-    if (index <= this.#offsetIndex) return;
+    if (index <= this.offsetIndex) return;
     const t = this.term(index);
     if (t === undefined) throw new RangeError(`MemoryStorage.compact(${index}): beyond last index ${this.lastIndex()}`);
-    this.#entries = this.#entries.slice(index - this.#offsetIndex);
-    this.#offsetIndex = index;
-    this.#offsetTerm = t;
+    this.#entries = this.#entries.slice(index - this.offsetIndex);
+    this.offsetIndex = index;
+    this.offsetTerm = t;
   }
 
   /** Installs a snapshot received from the leader: the whole log is replaced by it. */
   applySnapshot(meta: SnapshotMeta): void {
-    this.#snapshot = meta;
-    this.#conf = meta.conf;
+    this.installSnapshot(meta);
     this.#entries = [];
-    this.#offsetIndex = meta.index;
-    this.#offsetTerm = meta.term;
   }
 }

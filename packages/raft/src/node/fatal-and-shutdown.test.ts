@@ -6,14 +6,14 @@ import type { Entry } from '../core/types.js';
 import { nodeId } from '../core/types.js';
 import type { StateMachine } from '../ports.js';
 import { Raft } from '../raft.js';
-import { RaftError, isRaftError } from '../errors.js';
+import type { RaftError } from '../errors.js';
+import { isRaftError } from '../errors.js';
 import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
-import { ManualClock } from '@orc/testkit';
+import { ManualClock, rejectionOf } from '@orc/testkit';
+import { turn, untilLeader } from '../../test/support/manual-turns.js';
 import type { RaftEvents } from './events.js';
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** A MemoryStore whose appends can be held back or made to fail. */
 class TestStore extends MemoryStore {
@@ -52,23 +52,12 @@ async function leader(store: TestStore, sm: Recorder, clock: ManualClock): Promi
     clock,
     random: () => 0.5,
   });
-  for (let i = 0; i < 100 && raft.state !== 'leader'; i++) {
-    clock.advance(10);
-    await turn();
-  }
+  await untilLeader(raft, clock);
   expect(raft.state).toBe('leader');
   return raft;
 }
 
-async function rejection(p: Promise<unknown>): Promise<RaftError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RaftError) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
+const rejection = (p: Promise<unknown>): Promise<RaftError> => rejectionOf(p, isRaftError);
 
 describe('a node that stops', () => {
   it('exposes a fatal error in its status, an event and every rejected call', async () => {

@@ -9,14 +9,12 @@
 // buffers; `entries()` builds short-lived entry objects with views into them on demand.
 // Segments emptied by compaction are reused, so steady writing allocates no external memory
 // either (dead buffers would otherwise pile up to V8's external limit, ~64 MB, between full GCs).
-import { emptyHardState, type MemoryStorageInit, type RaftStorage } from '../core/storage.js';
+import { StorageState, type MemoryStorageInit, type RaftStorage } from '../core/storage.js';
 import {
   logIndex,
   term as toTerm,
-  type ConfState,
   type Entry,
   type EntryType,
-  type HardState,
   type LogIndex,
   type SnapshotMeta,
   type Term,
@@ -105,34 +103,16 @@ export type LogMirrorInit = MemoryStorageInit;
  * buffers that are reused once every entry in them is compacted away or replaced: use them
  * before that (the driver encodes them into messages at once, and hands the state machine copies).
  */
-export class LogMirror implements RaftStorage {
-  #hardState: HardState;
-  #conf: ConfState;
-  #snapshot: SnapshotMeta | null;
-  /** Index and term of the entry before the first held one (the compacted or snapshot point). */
-  #offsetIndex: number;
-  #offsetTerm: number;
+export class LogMirror extends StorageState implements RaftStorage {
   #lastIndex: number;
-  /** Consecutive segments; the first may still hold slots at or before `#offsetIndex`. */
+  /** Consecutive segments; the first may still hold slots at or before `offsetIndex`. */
   #segments: Segment[] = [];
   #spare: Segment[] = [];
 
   constructor(init: LogMirrorInit) {
-    this.#hardState = init.hardState ?? emptyHardState;
-    this.#conf = init.conf;
-    this.#snapshot = init.snapshot ?? null;
-    this.#offsetIndex = this.#snapshot?.index ?? 0;
-    this.#offsetTerm = this.#snapshot?.term ?? 0;
-    this.#lastIndex = this.#offsetIndex;
+    super(init);
+    this.#lastIndex = this.offsetIndex;
     if (init.entries !== undefined && init.entries.length > 0) this.append(init.entries);
-  }
-
-  initialState(): { hardState: HardState; conf: ConfState } {
-    return { hardState: this.#hardState, conf: this.#conf };
-  }
-
-  firstIndex(): LogIndex {
-    return logIndex(this.#offsetIndex + 1);
   }
 
   lastIndex(): LogIndex {
@@ -141,18 +121,18 @@ export class LogMirror implements RaftStorage {
 
   /** Entries held (between the compaction point and the last index). */
   get size(): number {
-    return this.#lastIndex - this.#offsetIndex;
+    return this.#lastIndex - this.offsetIndex;
   }
 
   term(index: LogIndex): Term | undefined {
-    if (index === this.#offsetIndex) return toTerm(this.#offsetTerm);
-    if (index < this.#offsetIndex || index > this.#lastIndex) return undefined;
+    if (index === this.offsetIndex) return toTerm(this.offsetTerm);
+    if (index < this.offsetIndex || index > this.#lastIndex) return undefined;
     const seg = this.#segmentOf(index);
     return toTerm(seg.terms[index - seg.first]!);
   }
 
   entries(lo: LogIndex, hi: LogIndex, maxBytes: number): readonly Entry[] {
-    if (lo <= this.#offsetIndex || hi > this.#lastIndex + 1 || lo > hi) {
+    if (lo <= this.offsetIndex || hi > this.#lastIndex + 1 || lo > hi) {
       throw new RangeError(`LogMirror.entries(${lo}, ${hi}): outside [${this.firstIndex()}, ${this.#lastIndex + 1})`);
     }
     const out: Entry[] = [];
@@ -170,31 +150,12 @@ export class LogMirror implements RaftStorage {
     return out;
   }
 
-  snapshot(): SnapshotMeta | null {
-    return this.#snapshot;
-  }
-
-  /** Records the durable hard state. */
-  setHardState(hs: HardState): void {
-    this.#hardState = hs;
-  }
-
-  /** Records the durable membership (used by the next core built on this storage). */
-  setConf(conf: ConfState): void {
-    this.#conf = conf;
-  }
-
   /**
    * Appends entries made durable, replacing any held entries at or after the first new index
    * (a new leader overwrote an uncommitted suffix). Entries at or before the compaction point are skipped.
    */
   append(entries: readonly Entry[]): void {
-    const first = entries[0];
-    if (first === undefined) return;
-    if (first.index > this.#lastIndex + 1) {
-      throw new RangeError(`LogMirror.append: gap, last index ${this.#lastIndex}, first new ${first.index}`);
-    }
-    const skip = Math.max(0, this.#offsetIndex + 1 - first.index);
+    const skip = this.firstFresh(entries, 'LogMirror');
     if (skip >= entries.length) return;
     this.#truncateAfter(entries[skip]!.index - 1);
     for (let k = skip; k < entries.length; k++) {
@@ -209,21 +170,13 @@ export class LogMirror implements RaftStorage {
     }
   }
 
-  /**
-   * Records a snapshot the driver took (its data is durable in the snapshot store) without
-   * dropping log entries; call `compact` to drop them.
-   */
-  setSnapshot(meta: SnapshotMeta): void {
-    if (this.#snapshot === null || meta.index >= this.#snapshot.index) this.#snapshot = meta;
-  }
-
   /** Drops entries up to and including `index`, which must be held. */
   compact(index: LogIndex): void {
-    if (index <= this.#offsetIndex) return;
+    if (index <= this.offsetIndex) return;
     const t = this.term(index);
     if (t === undefined) throw new RangeError(`LogMirror.compact(${index}): beyond last index ${this.#lastIndex}`);
-    this.#offsetIndex = index;
-    this.#offsetTerm = t;
+    this.offsetIndex = index;
+    this.offsetTerm = t;
     let drop = 0;
     while (drop < this.#segments.length && this.#segments[drop]!.last <= index) this.#recycle(this.#segments[drop++]!);
     if (drop > 0) this.#segments = this.#segments.slice(drop);
@@ -231,12 +184,9 @@ export class LogMirror implements RaftStorage {
 
   /** Installs a snapshot received from the leader: the whole log is replaced by it. */
   applySnapshot(meta: SnapshotMeta): void {
-    this.#snapshot = meta;
-    this.#conf = meta.conf;
+    this.installSnapshot(meta);
     for (const seg of this.#segments) this.#recycle(seg);
     this.#segments = [];
-    this.#offsetIndex = meta.index;
-    this.#offsetTerm = meta.term;
     this.#lastIndex = meta.index;
   }
 

@@ -6,8 +6,7 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock } from '@orc/testkit';
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
+import { turn } from '../../test/support/manual-turns.js';
 
 /** Every timer fires `lateMs` after it is due, as on a busy event loop. */
 class LateClock implements Clock {

@@ -8,9 +8,8 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock } from '@orc/testkit';
+import { turn } from '../../test/support/manual-turns.js';
 import { isRaftError } from '../errors.js';
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 class Kv implements StateMachine<string | null> {
   readonly map = new Map<string, string>();

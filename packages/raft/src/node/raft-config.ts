@@ -1,5 +1,6 @@
 // The public configuration of a Raft node, in milliseconds, validated once with every problem
 // reported with its path; translated into the core's tick-based configuration.
+import { fieldReader } from '../core/config-fields.js';
 import type { NodeId } from '../core/types.js';
 import { RaftError, type RaftErrorDetail } from '../errors.js';
 
@@ -110,24 +111,14 @@ export function validateRaftConfig(input: RaftConfigInput): RaftConfig {
   const raw = input as unknown as Record<string, unknown>;
   for (const k of Object.keys(raw)) if (!KNOWN.has(k)) bad(k, 'is not a known option');
   if (typeof raw['id'] !== 'string' || raw['id'].length === 0) bad('id', 'must be a non-empty string');
-  const int = (key: string, dflt: number, min: number): number => {
-    const v = raw[key];
-    if (v === undefined) return dflt;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) {
-      bad(key, `must be an integer >= ${min}, got ${JSON.stringify(v)}`);
-      return dflt;
-    }
-    return v;
-  };
-  const bool = (key: string, dflt: boolean): boolean => {
-    const v = raw[key];
-    if (v === undefined) return dflt;
-    if (typeof v !== 'boolean') {
-      bad(key, `must be a boolean, got ${JSON.stringify(v)}`);
-      return dflt;
-    }
-    return v;
-  };
+  const { num, bool } = fieldReader(raw, bad);
+  const int = (key: string, dflt: number, min: number): number =>
+    num(
+      key,
+      dflt,
+      (v): v is number => typeof v === 'number' && Number.isInteger(v) && v >= min,
+      `an integer >= ${min}`,
+    );
   const peers: Record<string, string> = {};
   const rawPeers = raw['peers'];
   if (rawPeers !== undefined) {

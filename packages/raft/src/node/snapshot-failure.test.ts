@@ -11,9 +11,8 @@ import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock } from '@orc/testkit';
+import { turn, untilLeader } from '../../test/support/manual-turns.js';
 import type { RaftEvents } from './events.js';
-
-const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 /** A snapshot store whose writes fail while `failing` is set, as on a read-only or full disk. */
 class FailingSnapshotStore implements SnapshotStore {
@@ -74,10 +73,7 @@ describe('a node whose snapshots keep failing', () => {
     });
     const failures: RaftEvents['snapshotFailed'][] = [];
     raft.on('snapshotFailed', (e) => failures.push(e));
-    for (let i = 0; i < 100 && raft.state !== 'leader'; i++) {
-      clock.advance(10);
-      await turn();
-    }
+    await untilLeader(raft, clock);
     expect(raft.state).toBe('leader');
 
     // maxLogEntries defaults to 2 x (2 x 4 + 0) = 16. No clock time passes while writing.
