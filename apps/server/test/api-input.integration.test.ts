@@ -160,6 +160,9 @@ describe('a read-only user', () => {
     `/api/submit-masters-to-kv-stores/${cluster()}`,
     '/api/disable-global-recoveries',
     '/api/enable-global-recoveries',
+    '/api/ack-all-recoveries?comment=seen',
+    `/api/ack-recovery/cluster/${cluster()}?comment=seen`,
+    '/api/ack-recovery/some-uid?comment=seen',
     '/api/reload-configuration',
   ];
 

@@ -139,6 +139,31 @@ describe('buildApi', () => {
     ]);
   });
 
+  it("acknowledges recoveries by cluster, uid and all, in orchestrator's shape, and needs a comment", async () => {
+    const { app, submitted } = fixture();
+    const cluster = await app.inject('/api/ack-recovery/cluster/shop?comment=seen');
+    expect(cluster.json()).toMatchObject({ Code: 'OK', Message: 'Acknowledged cluster recoveries' });
+    expect((await app.inject({ method: 'POST', url: '/api/ack-all-recoveries?comment=all%20fine' })).statusCode).toBe(
+      200,
+    );
+    expect((await app.inject('/api/ack-recovery/4f9c-uid?comment=ok')).statusCode).toBe(200);
+    expect(submitted).toEqual([
+      { kind: 'ack-recoveries', target: { clusterName: 'db1:3306' }, comment: 'seen' },
+      { kind: 'ack-recoveries', target: { all: true }, comment: 'all fine' },
+      { kind: 'ack-recoveries', target: { uid: '4f9c-uid' }, comment: 'ok' },
+    ]);
+    for (const url of ['/api/ack-all-recoveries', '/api/ack-recovery/cluster/shop', '/api/ack-recovery/x']) {
+      const res = await app.inject(url);
+      expect({ url, status: res.statusCode, field: res.json().Details[0].path }).toEqual({
+        url,
+        status: 400,
+        field: 'comment',
+      });
+    }
+    expect((await app.inject('/api/ack-recovery/a%20b?comment=x')).json().Details[0].path).toBe('recoveryId');
+    expect(submitted).toHaveLength(3);
+  });
+
   it('refuses bad parameters with 400 naming the field', async () => {
     const { app, submitted } = fixture();
     const cases: [string, string][] = [

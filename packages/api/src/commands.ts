@@ -22,7 +22,12 @@ export type OrcCommand =
   | { readonly kind: 'set-cluster-alias'; readonly cluster: string; readonly alias: string }
   | { readonly kind: 'submit-masters-to-kv-stores'; readonly cluster: string | undefined }
   | { readonly kind: 'disable-global-recoveries' }
-  | { readonly kind: 'enable-global-recoveries' };
+  | { readonly kind: 'enable-global-recoveries' }
+  | {
+      readonly kind: 'ack-recoveries';
+      readonly target: { readonly uid: string } | { readonly clusterName: string } | { readonly all: true };
+      readonly comment: string;
+    };
 
 /** What each store said about a KV write. */
 export interface KvWriteOutcome {
@@ -48,6 +53,8 @@ export interface CommandOutcomes {
   };
   'disable-global-recoveries': Record<string, never>;
   'enable-global-recoveries': Record<string, never>;
+  /** How many recoveries were acknowledged. */
+  'ack-recoveries': { readonly count: number };
 }
 
 /** The outcome type of one command value. */

@@ -133,6 +133,12 @@ export type { DeadMasterCode, DeadMasterRequest } from './recovery/dead-master-r
 export { deadMasterRequest, effectivePromotionRule } from './recovery/dead-master-request.js';
 export type { RecoveryEngineParts, RecoveryReport, RecoveryStatus } from './recovery/recovery-engine.js';
 export { RecoveryEngine } from './recovery/recovery-engine.js';
+export type {
+  GracefulTakeoverDeps,
+  GracefulTakeoverReport,
+  GracefulTakeoverRequest,
+} from './recovery/graceful-takeover.js';
+export { checkTakeoverTarget, gracefulMasterTakeover } from './recovery/graceful-takeover.js';
 export type { Mysql2ConnectorOptions } from './recovery/mysql2-connector.js';
 export { Mysql2Connector } from './recovery/mysql2-connector.js';
 export type { RecoveryDialect } from './recovery/recovery-dialect.js';

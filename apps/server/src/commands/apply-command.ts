@@ -129,6 +129,11 @@ const APPLIERS: Appliers = {
     await audit(t, 'enable-global-recoveries', undefined, '');
     return {};
   },
+  'ack-recoveries': async (t, c) => {
+    const count = await t.backend.recoveries.acknowledge(c.target, { owner: t.node.hostname, comment: c.comment });
+    await audit(t, 'ack-recoveries', undefined, `${JSON.stringify(c.target)}: ${count} acknowledged; ${c.comment}`);
+    return { count };
+  },
 };
 
 /**

@@ -8,6 +8,7 @@ import { ok } from '../response.js';
 import type { Register } from '../route.js';
 import {
   ClusterHint,
+  ClusterHintParams,
   Duration,
   durationSeconds,
   Host,
@@ -164,6 +165,45 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
     },
   });
   const Uid = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' });
+  // orchestrator refuses an acknowledgement without a comment; so does orc.
+  const AckQuery = Type.Object({ comment: Text });
+  register({
+    paths: ['/api/ack-recovery/cluster/:clusterHint'],
+    params: ClusterHintParams,
+    query: AckQuery,
+    mutates: true,
+    handler: async ({ params, query }) => {
+      const cluster = await clusterOf(view, params.clusterHint);
+      const target = { clusterName: cluster.clusterName };
+      const { count } = await commands.submit({ kind: 'ack-recoveries', target, comment: query.comment });
+      return ok('Acknowledged cluster recoveries', count);
+    },
+  });
+  register({
+    paths: ['/api/ack-all-recoveries'],
+    query: AckQuery,
+    mutates: true,
+    handler: async ({ query }) => {
+      const { count } = await commands.submit({
+        kind: 'ack-recoveries',
+        target: { all: true },
+        comment: query.comment,
+      });
+      return ok('Acknowledged all recoveries', count);
+    },
+  });
+  register({
+    // orc's recovery ids are the uids the audit shows (orchestrator's numeric ids do not exist here).
+    paths: ['/api/ack-recovery/:recoveryId', '/api/ack-recovery/uid/:recoveryId'],
+    params: Type.Object({ recoveryId: Uid }),
+    query: AckQuery,
+    mutates: true,
+    handler: async ({ params, query }) => {
+      const target = { uid: params.recoveryId };
+      const { count } = await commands.submit({ kind: 'ack-recoveries', target, comment: query.comment });
+      return ok('Acknowledged recovery', count);
+    },
+  });
   register({ paths: ['/api/audit-recovery'], handler: async () => view.recoveries({ page: 0 }) });
   register({
     paths: ['/api/audit-recovery/:page'],

@@ -62,6 +62,14 @@ export interface RecoveryConfig extends RecoveryHooksConfig {
   readonly oldPrimaryFenceWindowSeconds: number;
   /** orc: delete the cluster's KV entry before promotion, a fencing signal for proxies. false. */
   readonly kvClearBeforePromotion: boolean;
+  /**
+   * orc: the replication user a demoted primary connects with after a graceful takeover (it never
+   * replicated, so it has no credentials of its own; orchestrator reads them with its
+   * ReplicationCredentialsQuery). ''. When empty the old primary is left read_only and not replicating.
+   */
+  readonly replicationUser: string;
+  /** orc: that user's password. ''. */
+  readonly replicationPassword: string;
 }
 
 /** Input of {@link validateRecoveryConfig}: every field optional, orchestrator's defaults fill the rest. */
@@ -95,6 +103,8 @@ export const DEFAULT_RECOVERY_CONFIG: RecoveryConfig = Object.freeze({
   promotionIgnoreHostnameFilters: [],
   lostInRecoveryDowntimeSeconds: 365 * 24 * 3600,
   processesShellCommand: 'bash',
+  replicationUser: '',
+  replicationPassword: '',
   hookTimeoutSeconds: 60,
   promotionRelayLogWaitSeconds: 10,
   candidateCatchUpTimeoutSeconds: 10,
@@ -113,7 +123,7 @@ export const DEFAULT_RECOVERY_CONFIG: RecoveryConfig = Object.freeze({
   postTakeMasterProcesses: [],
 });
 
-type Kind = 'boolean' | 'nonNegative' | 'positive' | 'string' | 'strings' | 'regexes' | 'clusterFilters';
+type Kind = 'text' | 'boolean' | 'nonNegative' | 'positive' | 'string' | 'strings' | 'regexes' | 'clusterFilters';
 const KINDS: Readonly<Record<keyof RecoveryConfig, Kind>> = {
   recoveryPeriodBlockSeconds: 'nonNegative',
   failureDetectionPeriodBlockMinutes: 'nonNegative',
@@ -129,6 +139,8 @@ const KINDS: Readonly<Record<keyof RecoveryConfig, Kind>> = {
   promotionIgnoreHostnameFilters: 'regexes',
   lostInRecoveryDowntimeSeconds: 'nonNegative',
   processesShellCommand: 'string',
+  replicationUser: 'text',
+  replicationPassword: 'text',
   hookTimeoutSeconds: 'positive',
   promotionRelayLogWaitSeconds: 'positive',
   candidateCatchUpTimeoutSeconds: 'positive',
@@ -151,6 +163,9 @@ function regexProblem(pattern: string): string | undefined {
 function check(kind: Kind, path: string, value: unknown, problems: TopologyErrorDetail[]): void {
   const fail = (message: string): void => void problems.push({ path, message });
   switch (kind) {
+    case 'text':
+      if (typeof value !== 'string') fail('must be a string');
+      return;
     case 'boolean':
       if (typeof value !== 'boolean') fail('must be true or false');
       return;

@@ -58,5 +58,11 @@ describe('recoveryDialect', () => {
   it('quotes what it puts in a string literal', () => {
     expect(sqlString("a'b\\c")).toBe("'a\\'b\\\\c'");
     expect(d('10.11.6-MariaDB').detachSource('db1')).toBe("CHANGE MASTER TO MASTER_HOST='//db1'");
+    expect(d('10.11.6-MariaDB').sourceCredentials('repl', "p'w")).toBe(
+      "CHANGE MASTER TO MASTER_USER='repl', MASTER_PASSWORD='p\\'w'",
+    );
+    expect(d('8.4.2').sourceCredentials('repl', 'pw')).toBe(
+      "CHANGE REPLICATION SOURCE TO SOURCE_USER='repl', SOURCE_PASSWORD='pw'",
+    );
   });
 });

@@ -39,6 +39,8 @@ export interface RecoveryDialect {
   readonly resetReplicaAll: string;
   /** Points the server at a new source by GTID, keeping its credentials. */
   changeSource(host: string, port: number): string;
+  /** Sets the replication user of a server that has none yet (a demoted primary). */
+  sourceCredentials(user: string, password: string): string;
   /** Detaches a lost replica the way orchestrator does: its source host prefixed with `//`. */
   detachSource(host: string): string;
   /** Sets (or clears) read_only; on MySQL super_read_only with it. */
@@ -75,6 +77,10 @@ export function recoveryDialect(v: ServerVersion): RecoveryDialect {
         : usesSourceWords(v)
           ? `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(host)}, SOURCE_PORT=${port}, SOURCE_AUTO_POSITION=1`
           : `CHANGE MASTER TO MASTER_HOST=${sqlString(host)}, MASTER_PORT=${port}, MASTER_AUTO_POSITION=1`,
+    sourceCredentials: (user, password) =>
+      usesSourceWords(v)
+        ? `CHANGE REPLICATION SOURCE TO SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}`
+        : `CHANGE MASTER TO MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}`,
     detachSource: (host) =>
       usesSourceWords(v)
         ? `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(`//${host}`)}`

@@ -35,6 +35,8 @@ import type { StepLog } from './step-log.js';
 import type { DeadIntermediateMasterRequest } from './intermediate-recovery.js';
 import { relocateUnder } from './intermediate-recovery.js';
 import { fenceOldPrimary } from './fence.js';
+import type { GracefulTakeoverReport, GracefulTakeoverRequest } from './graceful-takeover.js';
+import { gracefulMasterTakeover } from './graceful-takeover.js';
 
 /** Everything a {@link RecoveryEngine} acts through. */
 export interface RecoveryEngineParts {
@@ -385,6 +387,17 @@ export class RecoveryEngine {
       timings: { writableMs: null, repointedMs, kvMs: null },
       settled,
     };
+  }
+
+  /**
+   * A planned primary switch (`graceful-master-takeover`, or `-auto` with `auto: true`): see
+   * {@link gracefulMasterTakeover}. Throws a TopologyError (`INVALID_ARGUMENT`) for a bad target.
+   *
+   * @example
+   * const report = await engine.gracefulMasterTakeover({ primaryKey, clusterName, clusterAlias, instances, designated: 'db2:3306' });
+   */
+  gracefulMasterTakeover(req: GracefulTakeoverRequest): Promise<GracefulTakeoverReport> {
+    return gracefulMasterTakeover(this.#p, req);
   }
 
   async #publish(req: DeadMasterRequest, primary: InstanceKey, log: StepLog): Promise<KvPublishResult | null> {

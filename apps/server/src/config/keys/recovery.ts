@@ -198,6 +198,18 @@ export const recoveryKeys: readonly KeySpec[] = [
     "Delete the cluster's KV entry before promoting, as a fencing signal for proxies.",
     true,
   ),
+  row(
+    'ReplicationUser',
+    'replicationUser',
+    '',
+    checks.string,
+    'The replication user a demoted primary connects with after a graceful takeover; empty leaves it read_only and not replicating.',
+    true,
+  ),
+  {
+    ...row('ReplicationPassword', 'replicationPassword', '', checks.string, "ReplicationUser's password.", true),
+    secret: true,
+  },
 ];
 
 /**
