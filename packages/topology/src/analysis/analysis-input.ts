@@ -64,7 +64,7 @@ export interface AnalysisOptions {
   /** Include entries that are skippable due to downtime (true). */
   readonly includeDowntimed?: boolean;
   /**
-   * orc (ADR 0502): a replica whose heartbeat counter and read position have not moved for this
+   * orc (ADR 0503): a replica whose heartbeat counter and read position have not moved for this
    * many `MASTER_HEARTBEAT_PERIOD`s, while orc cannot reach its source, no longer counts as
    * connected to or replicating from it (3). 0 turns the heartbeat witness off.
    */

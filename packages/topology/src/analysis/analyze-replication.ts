@@ -229,7 +229,7 @@ export function analyzeReplication(snapshot: AnalysisSnapshot, options: Analysis
     const valid = replicas.filter(isRowValid);
     const lastCheckValid = isLastCheckValid(m, o);
     // While orc reaches the server its replicas' heartbeats are not needed; once it cannot, a
-    // replica that stopped hearing it (ADR 0502) is no sign of life, whatever its IO thread says.
+    // replica that stopped hearing it (ADR 0503) is no sign of life, whatever its IO thread says.
     const hearing =
       lastCheckValid || o.heartbeatSilentPeriods <= 0
         ? valid

@@ -106,7 +106,7 @@ export interface Instance {
    * Wall ms of the last probe at which this replica had heard from its source since the probe
    * before: its heartbeat counter or read position moved (or it was first seen replicating). A
    * replica whose IO thread says `Yes` while this stays put for a few heartbeat periods is a
-   * witness that the source went silent (ADR 0502). Undefined/null when not a replica.
+   * witness that the source went silent (ADR 0503). Undefined/null when not a replica.
    */
   readonly replicationHeardAt?: number | null;
   // GTID
