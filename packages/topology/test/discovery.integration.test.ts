@@ -53,6 +53,10 @@ describe('discovery on MariaDB', () => {
     expect(byName('p').replicaKeys).toEqual([keyOf('im'), keyOf('r1')].sort());
     expect(byName('p').flavor).toBe('mariadb');
     expect(byName('r1').isReadOnly).toBe(true);
+    // The heartbeat witnesses (ADR 0502) read the replica's counter and period from the server.
+    expect(byName('r1').replication?.heartbeatPeriodSeconds).toBe(1);
+    expect(typeof byName('r1').replication?.receivedHeartbeats).toBe('number');
+    expect(typeof byName('r1').replicationHeardAt).toBe('number');
     const clusters = await topology.clusters();
     expect(clusters.map((c) => c.clusterName)).toEqual([keyOf('p')]);
     expect(await topology.analysis()).toEqual([]);

@@ -63,6 +63,18 @@ export interface AnalysisOptions {
   readonly includeNoProblem?: boolean;
   /** Include entries that are skippable due to downtime (true). */
   readonly includeDowntimed?: boolean;
+  /**
+   * orc (ADR 0503): a replica whose heartbeat counter and read position have not moved for this
+   * many `MASTER_HEARTBEAT_PERIOD`s, while orc cannot reach its source, no longer counts as
+   * connected to or replicating from it (3). 0 turns the heartbeat witness off.
+   */
+  readonly heartbeatSilentPeriods?: number;
+  /**
+   * orc: a probe still pending past `ReasonableInstanceCheckSeconds` (the discovery loop stamps
+   * `lastAttemptedCheckAt` after the last check) makes the last check invalid at once, instead of
+   * after a poll plus that margin (true). false = orchestrator's rule exactly.
+   */
+  readonly pendingProbeInvalidates?: boolean;
 }
 
 /** Same default values as orchestrator. */
@@ -79,4 +91,6 @@ export const DEFAULT_ANALYSIS_OPTIONS: Readonly<Required<AnalysisOptions>> = Obj
   clusterNameToAlias: {},
   includeNoProblem: false,
   includeDowntimed: true,
+  heartbeatSilentPeriods: 3,
+  pendingProbeInvalidates: true,
 });

@@ -43,9 +43,18 @@ describe('analyzeReplication', () => {
 
   it('judges a pending attempt past poll + ReasonableInstanceCheckSeconds as not valid', () => {
     const i = { ...p, lastSeenAt: now, lastCheckedAt: now, lastAttemptedCheckAt: now + 6000 };
+    const orchestrator = { pendingProbeInvalidates: false };
+    expect(isLastCheckValid(i, orchestrator)).toBe(true);
+    expect(isLastCheckValid({ ...i, lastAttemptedCheckAt: now + 6001 }, orchestrator)).toBe(false);
+    expect(
+      isLastCheckValid({ ...i, lastAttemptedCheckAt: now + 2001 }, { ...orchestrator, instancePollSeconds: 1 }),
+    ).toBe(false);
+  });
+
+  it('judges a probe still pending after the last check as not valid by default (a hung probe)', () => {
+    const i = { ...p, lastSeenAt: now, lastCheckedAt: now, lastAttemptedCheckAt: now };
     expect(isLastCheckValid(i)).toBe(true);
-    expect(isLastCheckValid({ ...i, lastAttemptedCheckAt: now + 6001 })).toBe(false);
-    expect(isLastCheckValid({ ...i, lastAttemptedCheckAt: now + 2001 }, { instancePollSeconds: 1 })).toBe(false);
+    expect(isLastCheckValid({ ...i, lastAttemptedCheckAt: now + 1000 })).toBe(false);
   });
 });
 

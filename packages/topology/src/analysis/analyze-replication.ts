@@ -2,6 +2,7 @@ import { resolveClusters } from '../cluster/cluster-resolver.js';
 import type { Instance, PromotionRule } from '../instance/instance.js';
 import {
   isFailingToConnectToMaster,
+  isHeartbeatSilent,
   isIoThreadRunning,
   isMasterInstance,
   isReplicating,
@@ -60,6 +61,9 @@ export function isLastCheckValid(instance: Instance, options: AnalysisOptions = 
   const { lastCheckedAt, lastSeenAt, lastAttemptedCheckAt } = instance;
   if (lastSeenAt === null || lastCheckedAt === null) return false;
   if (lastCheckedAt > lastSeenAt) return false;
+  // The loop stamps an attempt later than the last check only for a probe pending past
+  // ReasonableInstanceCheckSeconds: a hung probe, the first sign of a silent host.
+  if (o.pendingProbeInvalidates && lastAttemptedCheckAt !== null && lastAttemptedCheckAt > lastCheckedAt) return false;
   const grace = (o.instancePollSeconds + o.reasonableInstanceCheckSeconds) * 1000;
   return lastAttemptedCheckAt === null || lastAttemptedCheckAt <= lastSeenAt + grace;
 }
@@ -223,16 +227,23 @@ export function analyzeReplication(snapshot: AnalysisSnapshot, options: Analysis
     const cluster = resolution.clusters.get(placement.clusterName)!;
     const replicas = (replicasOf.get(m.key) ?? []).slice().sort((x, y) => (x.key < y.key ? -1 : 1));
     const valid = replicas.filter(isRowValid);
+    const lastCheckValid = isLastCheckValid(m, o);
+    // While orc reaches the server its replicas' heartbeats are not needed; once it cannot, a
+    // replica that stopped hearing it (ADR 0503) is no sign of life, whatever its IO thread says.
+    const hearing =
+      lastCheckValid || o.heartbeatSilentPeriods <= 0
+        ? valid
+        : valid.filter((r) => !isHeartbeatSilent(r, o.heartbeatSilentPeriods));
     const logging = replicas.filter((r) => r.hasLogBin && r.hasLogReplicaUpdates);
     const a: Aggregate = {
       isMaster: isMasterInstance(m),
       isCoMaster: placement.isCoMaster || replicas.some((r) => resolution.placements.get(r.key)?.isCoMaster === true),
-      lastCheckValid: isLastCheckValid(m, o),
+      lastCheckValid,
       partial: m.isLastCheckPartialSuccess,
       count: replicas.length,
       valid: valid.length,
-      replicating: valid.filter(isReplicating).length,
-      connected: valid.filter(isIoThreadRunning).length,
+      replicating: hearing.filter(isReplicating).length,
+      connected: hearing.filter(isIoThreadRunning).length,
       failing: valid.filter(isFailingToConnectToMaster).length,
       downtimedReplicas: replicas.filter((r) => downtimes.has(r.key)).length,
       lagging: replicas.filter((r) => (r.replication?.secondsBehindMaster ?? -1) > o.reasonableReplicationLagSeconds)

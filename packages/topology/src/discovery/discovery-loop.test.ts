@@ -187,12 +187,47 @@ describe('DiscoveryLoop', () => {
     await advanceSettled(clock, 100);
     world.server('p:3306').hang = true;
     await advanceSettled(clock, 4900 + 1000); // the poll at 5000 hangs; stamped at ~6000: still within poll + 1 s
-    expect(isLastCheckValid(loop.instance(k('p:3306'))!)).toBe(true);
+    expect(isLastCheckValid(loop.instance(k('p:3306'))!, { pendingProbeInvalidates: false })).toBe(true);
     await advanceSettled(clock, 1500);
     const p = loop.instance(k('p:3306'))!;
     expect(p.lastAttemptedCheckAt! > p.lastSeenAt! + 6000).toBe(true);
     expect(isLastCheckValid(p)).toBe(false);
     world.releaseAll();
+    await loop.stop();
+  });
+
+  it('suspects a primary whose probe hangs: invalid at once, its replicas re-probed before any timeout', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], emergentPollMilliseconds: 100 });
+    await loop.start();
+    await advanceSettled(clock, 100);
+    world.server('p:3306').hang = true;
+    await advanceSettled(clock, 4900 + 1); // the poll at 5000 hangs
+    const before = world.count('r1:3306');
+    await advanceSettled(clock, 1100); // pending past ReasonableInstanceCheckSeconds
+    expect(isLastCheckValid(loop.instance(k('p:3306'))!)).toBe(false);
+    expect(world.count('r1:3306')).toBeGreaterThan(before);
+    world.releaseAll();
+    await loop.stop();
+  });
+
+  it('keeps the emergent pace past the window while an unreachable primary still has a connected replica', async () => {
+    const world = chain();
+    const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
+    await loop.start();
+    await advanceSettled(clock, 100);
+    world.server('p:3306').failWith = 'CONNECTION_REFUSED';
+    await advanceSettled(clock, 5000); // p fails at its poll: suspected
+    await advanceSettled(clock, 15_000); // past the 10 s window; r1's IO thread still says Yes
+    const at = world.count('r1:3306');
+    await advanceSettled(clock, 1000);
+    expect(world.count('r1:3306') - at).toBeGreaterThan(5);
+    Object.assign(world.server('r1:3306'), { io: 'Connecting', ioError: LOST });
+    Object.assign(world.server('im:3306'), { io: 'Connecting', ioError: LOST });
+    await advanceSettled(clock, 15_000); // every replica agrees now: the window lapses
+    const after = world.count('r1:3306');
+    await advanceSettled(clock, 10_000);
+    expect(world.count('r1:3306') - after).toBeLessThanOrEqual(3);
     await loop.stop();
   });
 

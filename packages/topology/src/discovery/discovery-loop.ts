@@ -29,6 +29,27 @@ export interface DiscoveryLoopParts {
   readonly logger?: Logger;
 }
 
+/**
+ * When the replica last showed it was hearing its source: its heartbeat counter or read position
+ * moved since the previous probe. A new source, a restarted IO thread or a first sighting counts
+ * as heard now, so silence is only ever measured across probes of one unbroken stream.
+ */
+function replicationHeardAt(
+  prev: Instance | undefined,
+  f: Pick<Instance, 'replication' | 'masterKey'>,
+  now: number,
+): number | null {
+  const cur = f.replication;
+  if (cur === null) return null;
+  const before = prev?.replication ?? null;
+  if (prev === undefined || before === null || prev.masterKey !== f.masterKey) return now;
+  if (before.ioThreadState !== 'Yes' || cur.ioThreadState !== 'Yes') return now;
+  const moved =
+    (before.receivedHeartbeats ?? null) !== (cur.receivedHeartbeats ?? null) ||
+    !sameCoordinates(before.readBinlogCoordinates, cur.readBinlogCoordinates);
+  return moved ? now : (prev.replicationHeardAt ?? now);
+}
+
 const sameCoordinates = (a: Instance['selfBinlogCoordinates'], b: Instance['selfBinlogCoordinates']): boolean =>
   a !== null && b !== null && a.file === b.file && a.position === b.position;
 
@@ -262,6 +283,14 @@ export class DiscoveryLoop {
     this.#pump();
   }
 
+  #hasConnectedReplica(key: InstanceKey): boolean {
+    for (const r of this.#replicasOf(key)) {
+      const inst = this.#instances.get(r);
+      if (inst !== undefined && isIoThreadRunning(inst)) return true;
+    }
+    return false;
+  }
+
   #replicasOf(key: InstanceKey): InstanceKey[] {
     const out: InstanceKey[] = [];
     for (const i of this.#instances.values()) if (i.masterKey === key && i.key !== key) out.push(i.key);
@@ -327,6 +356,11 @@ export class DiscoveryLoop {
         if (inst !== undefined) {
           this.#instances.set(key, { ...inst, lastAttemptedCheckAt: wallNow });
           this.#writer.markDirty(key);
+          // A hung probe of a server with replicas is as suspicious as a failed one: a silent
+          // host answers nothing until the read timeout, so its replicas are asked now instead.
+          if (!this.#isSuspected(key, now) && this.#replicasOf(key).length > 0) {
+            this.suspect(key, 'probe pending', { probeSelf: false });
+          }
         }
       }
       if (this.#inFlightSince.size > 0) this.#armPendingSweep();
@@ -387,6 +421,7 @@ export class DiscoveryLoop {
         replicationDepth: prev?.replicationDepth ?? 0,
         isCoMaster: prev?.isCoMaster ?? false,
         binlogCoordinatesUnchangedSince: unchanged ? (prev.binlogCoordinatesUnchangedSince ?? now) : now,
+        replicationHeardAt: replicationHeardAt(prev, f, now),
         lastCheckedAt: now,
         lastSeenAt: now,
         lastAttemptedCheckAt: startedAt,
@@ -442,9 +477,12 @@ export class DiscoveryLoop {
         if (!this.#isSuspected(inst.masterKey, monoNow)) this.suspect(inst.masterKey, 'a replica lost it');
       }
     } else if (prev !== undefined && prev.lastSeenAt !== null && prev.lastProbeError === null) {
-      // Faster detection: a server whose last probe succeeded and this one failed. Only the
-      // transition counts: a server that stays down is back on the normal poll after the window.
+      // Faster detection: a server whose last probe succeeded and this one failed.
       if (!this.#isSuspected(key, monoNow)) this.suspect(key, outcome.error.code, { probeSelf: false });
+    } else if (prev !== undefined && prev.lastSeenAt !== null && this.#hasConnectedReplica(key)) {
+      // Still unreachable while a replica still claims to be connected: the verdict is not in
+      // yet (a silent host, heartbeats still counting down), so the emergent pace must not lapse.
+      this.suspect(key, 'still unreachable', { probeSelf: false });
     }
 
     for (const l of this.#listeners) {

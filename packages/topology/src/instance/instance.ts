@@ -43,6 +43,13 @@ export interface ReplicationStatus {
   readonly masterUuid: string;
   /** MariaDB `Gtid_IO_Pos`, MySQL `Retrieved_Gtid_Set`. */
   readonly retrievedGtidSet: string;
+  /**
+   * Heartbeats the IO thread received from its source since it started (MariaDB
+   * `Slave_received_heartbeats`); undefined/null when the server does not say.
+   */
+  readonly receivedHeartbeats?: number | null;
+  /** `MASTER_HEARTBEAT_PERIOD` in seconds (MariaDB `Slave_heartbeat_period`); 0/undefined = no heartbeats. */
+  readonly heartbeatPeriodSeconds?: number | null;
 }
 
 /** Semi-synchronous replication state (plugin variables and status; all false/0 without the plugin). */
@@ -95,6 +102,13 @@ export interface Instance {
   readonly selfBinlogCoordinates: BinlogCoordinates | null;
   /** When the server's own binlog coordinates were first seen at their current value (locked semi-sync detection). */
   readonly binlogCoordinatesUnchangedSince: number | null;
+  /**
+   * Wall ms of the last probe at which this replica had heard from its source since the probe
+   * before: its heartbeat counter or read position moved (or it was first seen replicating). A
+   * replica whose IO thread says `Yes` while this stays put for a few heartbeat periods is a
+   * witness that the source went silent (ADR 0503). Undefined/null when not a replica.
+   */
+  readonly replicationHeardAt?: number | null;
   // GTID
   /** MySQL `@@gtid_mode` (OFF, ON, ...); '' on MariaDB. */
   readonly gtidMode: string;
@@ -209,6 +223,24 @@ export function isMasterInstance(instance: Instance): boolean {
 /** The replication IO thread is connected to the source (`Yes`). */
 export function isIoThreadRunning(instance: Instance): boolean {
   return instance.replication?.ioThreadState === 'Yes';
+}
+
+/**
+ * The IO thread still says `Yes` but has heard nothing from its source (no heartbeat, no event)
+ * for `periods` heartbeat periods, as of the replica's own last probe. False when heartbeats are
+ * off or the counter is unknown: then only the IO thread's own timeout can tell.
+ *
+ * @example
+ * isHeartbeatSilent(replica, 3); // true: counter stuck for >= 3 x MASTER_HEARTBEAT_PERIOD
+ */
+export function isHeartbeatSilent(instance: Instance, periods: number): boolean {
+  const rep = instance.replication;
+  if (rep === null || rep.ioThreadState !== 'Yes') return false;
+  const period = rep.heartbeatPeriodSeconds ?? 0;
+  if (!(period > 0) || rep.receivedHeartbeats === undefined || rep.receivedHeartbeats === null) return false;
+  const heardAt = instance.replicationHeardAt;
+  if (heardAt === undefined || heardAt === null || instance.lastCheckedAt === null) return false;
+  return instance.lastCheckedAt - heardAt >= periods * period * 1000;
 }
 
 /** Both replication threads run: orchestrator's "replicating". */

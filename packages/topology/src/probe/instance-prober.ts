@@ -3,7 +3,7 @@ import type { Connection } from 'mysql2';
 import type { Clock } from '../clock.js';
 import { systemClock } from '../clock.js';
 import { TopologyError } from '../errors.js';
-import type { Instance, PromotionRule } from '../instance/instance.js';
+import type { Instance, PromotionRule, ReplicationStatus } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { instanceKey, splitInstanceKey } from '../instance/instance-key.js';
 import type { Logger } from '../logger.js';
@@ -40,6 +40,7 @@ export type ProbeFindings = Omit<
   | 'isLastCheckPartialSuccess'
   | 'lastProbeError'
   | 'binlogCoordinatesUnchangedSince'
+  | 'replicationHeardAt'
 >;
 
 /** The outcome of probing one server. Never thrown: a failed probe is a value. */
@@ -234,7 +235,7 @@ export class InstanceProber implements Prober {
     const hasLogBin = isOn(vars.get('log_bin'));
     const binlogRows = hasLogBin ? await session.firstUsable(binlogStatusStatements(version), warnings) : [];
     const replRows = await session.firstUsable(replicaStatusStatements(version), warnings);
-    const replication = replRows[0] === undefined ? null : parseReplicationStatus(replRows[0]);
+    const replication = replRows[0] === undefined ? null : withHeartbeats(parseReplicationStatus(replRows[0]), status);
     let masterKey: InstanceKey | null = null;
     if (replication !== null && replication.masterHost !== '' && replication.masterPort > 0) {
       try {
@@ -358,4 +359,22 @@ export class InstanceProber implements Prober {
     out.delete(key);
     return [...out].sort();
   }
+}
+
+/**
+ * MariaDB's SHOW SLAVE STATUS lacks the heartbeat columns SHOW ALL SLAVES STATUS has; its global
+ * status carries them for the default connection, which is the one orc manages.
+ */
+function withHeartbeats(rep: ReplicationStatus, status: Map<string, string>): ReplicationStatus {
+  const fromStatus = (name: string): number | null => {
+    const v = status.get(name);
+    if (v === undefined || v === '') return null;
+    const n = Number(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  return {
+    ...rep,
+    receivedHeartbeats: rep.receivedHeartbeats ?? fromStatus('slave_received_heartbeats'),
+    heartbeatPeriodSeconds: rep.heartbeatPeriodSeconds ?? fromStatus('slave_heartbeat_period'),
+  };
 }

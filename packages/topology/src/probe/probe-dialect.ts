@@ -97,6 +97,9 @@ export const PROBE_STATUS = [
   'Rpl_semi_sync_slave_status',
   'Rpl_semi_sync_replica_status',
   'Slaves_connected',
+  // MariaDB: the default connection's heartbeat counter and period (silent-source witnesses).
+  'Slave_received_heartbeats',
+  'Slave_heartbeat_period',
 ] as const;
 
 const inList = (names: readonly string[]): string => names.map((n) => `'${n}'`).join(', ');
@@ -137,6 +140,12 @@ function num(row: Row, ...names: string[]): number {
   const v = Number(pick(row, ...names));
   return Number.isFinite(v) ? v : 0;
 }
+function optionalNum(row: Row, ...names: string[]): number | null {
+  const v = pick(row, ...names);
+  if (v === null || v === undefined || v === '') return null;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : null;
+}
 function coords(file: string, pos: number): BinlogCoordinates | null {
   return file === '' ? null : { file, position: pos };
 }
@@ -171,6 +180,8 @@ export function parseReplicationStatus(row: Row): ReplicationStatus {
     isAutoPosition: num(row, 'Auto_Position') === 1,
     masterUuid: str(row, 'Source_UUID', 'Master_UUID'),
     retrievedGtidSet: str(row, 'Gtid_IO_Pos', 'Retrieved_Gtid_Set'),
+    receivedHeartbeats: optionalNum(row, 'Slave_received_heartbeats'),
+    heartbeatPeriodSeconds: optionalNum(row, 'Slave_heartbeat_period'),
   };
 }
 

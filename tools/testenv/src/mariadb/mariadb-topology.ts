@@ -143,11 +143,11 @@ async function replicationState(replica: MariaDbInstance): Promise<string> {
   }
 }
 
-/** Points `replica` at `source` with GTID and starts replication. */
+/** Points `replica` at `source` with GTID and a 1 s heartbeat (orc's recommended setting: docs/recovery.md) and starts replication. */
 async function wireReplica(replica: MariaDbInstance, source: MariaDbInstance): Promise<void> {
   const { user, password } = TEMPLATE_USERS.repl;
   await replica.query(
-    `CHANGE MASTER TO MASTER_HOST=?, MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1`,
+    `CHANGE MASTER TO MASTER_HOST=?, MASTER_PORT=?, MASTER_USER=?, MASTER_PASSWORD=?, MASTER_USE_GTID=slave_pos, MASTER_CONNECT_RETRY=1, MASTER_HEARTBEAT_PERIOD=1`,
     [source.host, source.port, user, password],
   );
   await replica.query('START SLAVE');
