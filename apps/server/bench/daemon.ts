@@ -137,7 +137,7 @@ async function measureFleet(): Promise<{ cpu: number; rss: number; known: number
       const res = await fetch(`${url}/api/clusters-info`);
       return ((await res.json()) as { CountInstances: number }[]).reduce((n, c) => n + c.CountInstances, 0);
     };
-    await until('all 1,000 servers known', async () => ((await known()) >= CLUSTERS * 5 ? true : undefined), 120_000);
+    await until('all 1,000 servers known', async () => ((await known()) >= CLUSTERS * 5 ? true : undefined), 300_000);
     await sleep(5000); // let the first re-polls spread out
     const t0 = cpuTicks(pid);
     await sleep(10_000);
