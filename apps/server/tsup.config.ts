@@ -7,7 +7,7 @@ import { defineConfig } from 'tsup';
 export default defineConfig({
   entry: { main: 'src/main.ts' },
   format: ['esm'],
-  target: 'node22',
+  target: 'node24',
   platform: 'node',
   noExternal: [/^@orc\//],
   banner: { js: '#!/usr/bin/env node' },

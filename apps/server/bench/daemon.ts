@@ -3,8 +3,11 @@
 // - idle_cpu_pct, idle_rss_mb: the last daemon over 10 s of steady discovery of 3 servers (/proc)
 // - failover_writable_ms_median, failover_kv_ms_median: kill -9 of the primary -> the API names a
 //   new writable primary / /metrics counts the KV write of the recovery (3 runs, fresh topologies)
-// Prints one JSON line. The 1,000-server fleet figures are not measured here (see bench:discovery).
-import { spawn, type ChildProcess } from 'node:child_process';
+// - fleet_cpu_pct, fleet_rss_mb: a daemon seeded with the 200 primaries of 1,000 fake servers
+//   (tools/bench/discovery/fake-fleet.ts), over 10 s once all are known
+// The daemon is the built bundle (apps/server/dist/main.js, built first) run by plain node, as an
+// operator runs it, not the sources through type stripping. Prints one JSON line.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -14,6 +17,9 @@ import { allocatePort, startMariaDbTopology, type MariaDbTopology } from '@orc/t
 
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 const RUNS = 3;
+const mainJs = join(root, 'apps/server/dist/main.js');
+const built = spawnSync('pnpm', ['--filter', '@orc/server', 'build'], { cwd: root, stdio: 'ignore' });
+if (built.status !== 0) throw new TypeError(`bench: building apps/server failed (${built.status})`);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
@@ -55,16 +61,7 @@ async function startRun(): Promise<{ run: Run; topologyMs: number }> {
     ORC_LogLevel: 'warn',
   };
   const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    [
-      '--conditions=@orc/source',
-      '--import',
-      join(root, 'tools/scripts/ts-hooks.mjs'),
-      join(root, 'apps/server/src/main.ts'),
-    ],
-    { cwd: dir, env, stdio: 'ignore' },
-  );
+  const child = spawn(process.execPath, [mainJs], { cwd: dir, env, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   await until('the whole topology', async () => {
     const res = await fetch(`${url}/api/cluster/bench`);
@@ -92,6 +89,71 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+function rssMb(pid: number): number {
+  return (Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096) / 1024 / 1024;
+}
+
+/** CPU (% of one core) and RSS of a daemon over 10 s once it knows all 1,000 fake servers. */
+async function measureFleet(): Promise<{ cpu: number; rss: number; known: number }> {
+  const CLUSTERS = 200;
+  const fleetPort = await allocatePort();
+  const worker = spawn(
+    process.execPath,
+    [
+      '--conditions=@orc/source',
+      '--import',
+      join(root, 'tools/scripts/ts-hooks.mjs'),
+      join(root, 'tools/bench/discovery/fake-fleet.ts'),
+      '0',
+      String(CLUSTERS * 5),
+      String(fleetPort),
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const dir = mkdtempSync(join(tmpdir(), 'orc-bench-fleet-'));
+  let daemon: ChildProcess | undefined;
+  try {
+    await new Promise<void>((res, rej) => {
+      worker.stdout?.on('data', (d: Buffer) => (d.toString().includes('ready') ? res() : undefined));
+      worker.once('exit', (code) => rej(new TypeError(`bench: fake fleet exited with ${code}`)));
+    });
+    const port = await allocatePort();
+    const seeds = Array.from(
+      { length: CLUSTERS },
+      (_, c) => `127.20.${Math.floor((c * 5) / 250)}.${((c * 5) % 250) + 1}:${fleetPort}`,
+    );
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      ORC_ListenAddress: `127.0.0.1:${port}`,
+      ORC_MySQLTopologyUser: 'orc',
+      ORC_MySQLTopologyPassword: 'orc',
+      ORC_DiscoverySeeds: JSON.stringify(seeds),
+      ORC_LogLevel: 'warn',
+    };
+    daemon = spawn(process.execPath, [mainJs], { cwd: dir, env, stdio: 'ignore' });
+    const pid = daemon.pid ?? NaN;
+    const url = `http://127.0.0.1:${port}`;
+    const known = async (): Promise<number> => {
+      const res = await fetch(`${url}/api/clusters-info`);
+      return ((await res.json()) as { CountInstances: number }[]).reduce((n, c) => n + c.CountInstances, 0);
+    };
+    await until('all 1,000 servers known', async () => ((await known()) >= CLUSTERS * 5 ? true : undefined), 300_000);
+    await sleep(5000); // let the first re-polls spread out
+    const t0 = cpuTicks(pid);
+    await sleep(10_000);
+    const ticks = cpuTicks(pid) - t0;
+    return { cpu: (ticks / 100 / 10) * 100, rss: rssMb(pid), known: await known() };
+  } finally {
+    if (daemon !== undefined && daemon.exitCode === null) {
+      const exited = new Promise((res) => daemon?.once('exit', res));
+      daemon.kill('SIGTERM');
+      await exited;
+    }
+    worker.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const topology: number[] = [];
 const writable: number[] = [];
 const kv: number[] = [];
@@ -105,8 +167,7 @@ for (let i = 0; i < RUNS; i++) {
     const t0 = cpuTicks(pid);
     await sleep(10_000);
     const ticks = cpuTicks(pid) - t0;
-    const rssPages = Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]);
-    idle = { cpu: (ticks / 100 / 10) * 100, rss: (rssPages * 4096) / 1024 / 1024 };
+    idle = { cpu: (ticks / 100 / 10) * 100, rss: rssMb(pid) };
   }
   // The primary is in KV before the kill, so the recovery's write is the next one counted.
   await until('the primary in KV', async () => ((await kvWrites(run.url)) > 0 ? true : undefined));
@@ -128,6 +189,7 @@ for (let i = 0; i < RUNS; i++) {
   kv.push(k);
   await stopRun(run);
 }
+const fleet = await measureFleet();
 process.stdout.write(
   `${JSON.stringify({
     bench: 'daemon',
@@ -137,7 +199,8 @@ process.stdout.write(
     failover_kv_ms_median: Math.round(median(kv)),
     idle_cpu_pct: Number(idle.cpu.toFixed(2)),
     idle_rss_mb: Number(idle.rss.toFixed(1)),
-    fleet_cpu_pct: null,
-    fleet_rss_mb: null,
+    fleet_cpu_pct: Number(fleet.cpu.toFixed(2)),
+    fleet_rss_mb: Number(fleet.rss.toFixed(1)),
+    fleet_instances_known: fleet.known,
   })}\n`,
 );

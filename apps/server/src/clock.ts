@@ -1,34 +1,8 @@
-// The one clock of the daemon, in the shape every package declares (ADR 0002).
-import { performance } from 'node:perf_hooks';
+// The daemon's clock: every package declares the same structural Clock and exports the real one
+// (ADR 0002), so the daemon takes @orc/backend's instead of keeping a copy; `every` is its own.
+import { systemClock, type Clock, type TimerHandle } from '@orc/backend';
 
-/** Cancels a timer. */
-export interface TimerHandle {
-  cancel(): void;
-}
-
-/** Monotonic time, wall time and one-shot timers. */
-export interface Clock {
-  now(): number;
-  wallNow(): number;
-  setTimer(ms: number, fn: () => void): TimerHandle;
-}
-
-/**
- * The real clock: `performance.now`, `Date.now`, unref'd timers (a forgotten timer never holds
- * the process open; the HTTP server does).
- *
- * @example
- * const t = systemClock.setTimer(1000, tick); t.cancel();
- */
-export const systemClock: Clock = Object.freeze({
-  now: () => performance.now(),
-  wallNow: () => Date.now(),
-  setTimer(ms: number, fn: () => void): TimerHandle {
-    const t = setTimeout(fn, ms);
-    t.unref();
-    return { cancel: () => clearTimeout(t) };
-  },
-});
+export { systemClock, type Clock, type TimerHandle };
 
 /**
  * Runs `fn` every `ms` on a clock, never two at once (a slow run delays the next).

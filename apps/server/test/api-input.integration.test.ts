@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { startDaemonProcess, stopDaemonAndServers, type DaemonProcess } from './support/daemon-process.js';
 
 let topo: MariaDbTopology;
 let orc: DaemonProcess;
@@ -33,11 +33,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  const code = await orc?.stop();
-  await topo?.stop();
-  expect(code).toBe(0);
-}, 60_000);
+afterAll(() => stopDaemonAndServers(orc, topo), 60_000);
 
 const long = 'a'.repeat(300);
 // [method, path, expected status, the field the answer must name]

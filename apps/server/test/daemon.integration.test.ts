@@ -5,7 +5,7 @@ import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { repoRoot, startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { repoRoot, startDaemonProcess, stopDaemonAndServers, type DaemonProcess } from './support/daemon-process.js';
 
 let topo: MariaDbTopology;
 let orc: DaemonProcess;
@@ -17,11 +17,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  const code = await orc?.stop();
-  await topo?.stop();
-  expect(code).toBe(0);
-}, 60_000);
+afterAll(() => stopDaemonAndServers(orc, topo), 60_000);
 
 const primaryKey = (): { Hostname: string; Port: number } => ({ Hostname: '127.0.0.1', Port: topo.primary.port });
 

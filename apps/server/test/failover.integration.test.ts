@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
-import { startDaemonProcess, type DaemonProcess } from './support/daemon-process.js';
+import { startDaemonProcess, stopDaemonAndServers, type DaemonProcess } from './support/daemon-process.js';
 
 let topo: MariaDbTopology;
 let orc: DaemonProcess;
@@ -31,11 +31,7 @@ beforeAll(async () => {
   });
 }, 120_000);
 
-afterAll(async () => {
-  const code = await orc?.stop();
-  await topo?.stop();
-  expect(code).toBe(0);
-}, 60_000);
+afterAll(() => stopDaemonAndServers(orc, topo), 60_000);
 
 describe('automated recovery', () => {
   it('promotes a replica when the primary is killed, repoints the other, and publishes it', async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { allocatePort } from '@orc/testenv';
+import { expect } from '@jest/globals';
 import { waitFor } from '@orc/testkit';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -120,4 +121,20 @@ export async function startDaemonProcess(start: DaemonStart = {}): Promise<Daemo
     );
   }
   return daemon;
+}
+
+/**
+ * The teardown the daemon-on-MariaDB tests share: SIGTERM the daemon, stop the servers, then
+ * demand exit code 0 (a daemon that did not stop cleanly fails the suite).
+ *
+ * @example
+ * afterAll(() => stopDaemonAndServers(orc, topo), 60_000);
+ */
+export async function stopDaemonAndServers(
+  daemon: DaemonProcess | undefined,
+  servers: { stop(): Promise<void> } | undefined,
+): Promise<void> {
+  const code = await daemon?.stop();
+  await servers?.stop();
+  expect(code).toBe(0);
 }

@@ -1,35 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { BackendError, validateBackendConfig } from '@orc/backend';
 import type { ConfigIo, KeyValues } from '../key-spec.js';
+import { defaultsWith, files, noFiles, refusal } from './key-test-support.js';
 import { backendKeys, buildBackendConfig } from './backend.js';
 
-/** The checked values with every backend key at its default, then `overrides`. */
-function values(overrides: KeyValues = {}): KeyValues {
-  return { ...Object.fromEntries(backendKeys.map((k) => [k.key, k.default])), ...overrides };
-}
-
-const noFiles: ConfigIo = {
-  readFile: (path) => {
-    throw new Error(`unexpected read of ${path}`);
-  },
-};
-const files = (content: Record<string, string>): ConfigIo => ({
-  readFile: (path) => {
-    const text = content[path];
-    if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
-    return text;
-  },
-});
-
-function refusal(run: () => unknown): BackendError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof BackendError) return err;
-    throw err;
-  }
-  throw new Error('expected a BackendError');
-}
+const values = (overrides: KeyValues = {}): KeyValues => defaultsWith(backendKeys, overrides);
 
 describe('backend keys', () => {
   it("keeps orchestrator's names and defaults, each default passing its own check", () => {
@@ -110,12 +85,14 @@ describe('buildBackendConfig', () => {
       sqlite: { file: '/data/orc.sqlite3' },
     });
     // Without either, the validator names the missing file.
-    const e = refusal(() => validateBackendConfig(buildBackendConfig(values({ BackendDB: 'sqlite' }), noFiles)));
+    const e = refusal(BackendError, () =>
+      validateBackendConfig(buildBackendConfig(values({ BackendDB: 'sqlite' }), noFiles)),
+    );
     expect(e.details.map((d) => d.path)).toEqual(['sqlite.file']);
   });
 
   it('lets the validator report every missing MySQL field of an empty config', () => {
-    const e = refusal(() => validateBackendConfig(buildBackendConfig(values(), noFiles)));
+    const e = refusal(BackendError, () => validateBackendConfig(buildBackendConfig(values(), noFiles)));
     expect(e.details.map((d) => d.path)).toEqual(['mysql.host', 'mysql.user', 'mysql.database']);
   });
 
@@ -147,16 +124,18 @@ describe('buildBackendConfig', () => {
   it('names the credentials file when it cannot be read, lacks a user, or does not parse', () => {
     const build = (io: ConfigIo) => () =>
       buildBackendConfig(values({ MySQLOrchestratorCredentialsConfigFile: '/c.cnf' }), io);
-    const unreadable = refusal(build(files({})));
+    const unreadable = refusal(BackendError, build(files({})));
     expect(unreadable.code).toBe('INVALID_CONFIG');
     expect(unreadable.details).toEqual([
       { path: 'MySQLOrchestratorCredentialsConfigFile', message: expect.stringContaining('cannot read /c.cnf') },
     ]);
-    expect(refusal(build(files({ '/c.cnf': '[client]\npassword = x\n' }))).details[0]?.message).toMatch(
+    expect(refusal(BackendError, build(files({ '/c.cnf': '[client]\npassword = x\n' }))).details[0]?.message).toMatch(
       /no user= in its \[client\] section/,
     );
-    expect(refusal(build(files({ '/c.cnf': 'user = x\n' }))).details[0]?.message).toMatch(/line 1: a variable before/);
-    expect(refusal(build(files({ '/c.cnf': '[client]\nuser = "x\n' }))).details[0]?.message).toMatch(
+    expect(refusal(BackendError, build(files({ '/c.cnf': 'user = x\n' }))).details[0]?.message).toMatch(
+      /line 1: a variable before/,
+    );
+    expect(refusal(BackendError, build(files({ '/c.cnf': '[client]\nuser = "x\n' }))).details[0]?.message).toMatch(
       /line 2: unterminated quote/,
     );
   });

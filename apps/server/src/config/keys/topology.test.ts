@@ -1,35 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { TopologyError, validateTopologyConfig } from '@orc/topology';
 import type { ConfigIo, KeyValues } from '../key-spec.js';
+import { defaultsWith, files, noFiles, refusal } from './key-test-support.js';
 import { buildTopologyConfig, topologyKeys } from './topology.js';
 
-/** The checked values with every topology key at its default, then `overrides`. */
-function values(overrides: KeyValues = {}): KeyValues {
-  return { ...Object.fromEntries(topologyKeys.map((k) => [k.key, k.default])), ...overrides };
-}
-
-const noFiles: ConfigIo = {
-  readFile: (path) => {
-    throw new Error(`unexpected read of ${path}`);
-  },
-};
-const files = (content: Record<string, string>): ConfigIo => ({
-  readFile: (path) => {
-    const text = content[path];
-    if (text === undefined) throw new Error(`ENOENT: no such file, open '${path}'`);
-    return text;
-  },
-});
-
-function refusal(run: () => unknown): TopologyError {
-  try {
-    run();
-  } catch (err) {
-    if (err instanceof TopologyError) return err;
-    throw err;
-  }
-  throw new Error('expected a TopologyError');
-}
+const values = (overrides: KeyValues = {}): KeyValues => defaultsWith(topologyKeys, overrides);
 
 describe('topology keys', () => {
   it("keeps orchestrator's names and defaults, each default passing its own check", () => {
@@ -145,16 +120,16 @@ describe('buildTopologyConfig', () => {
   it('names the credentials file when it cannot be read, lacks a user, or does not parse', () => {
     const build = (io: ConfigIo) => () =>
       buildTopologyConfig(values({ MySQLTopologyCredentialsConfigFile: '/c.cnf' }), io);
-    const unreadable = refusal(build(files({})));
+    const unreadable = refusal(TopologyError, build(files({})));
     expect(unreadable.code).toBe('INVALID_CONFIG');
     expect(unreadable.retryable).toBe(false);
     expect(unreadable.details).toEqual([
       { path: 'MySQLTopologyCredentialsConfigFile', message: expect.stringContaining('cannot read /c.cnf') },
     ]);
-    expect(refusal(build(files({ '/c.cnf': '[client]\npassword = x\n' }))).details[0]?.message).toMatch(
+    expect(refusal(TopologyError, build(files({ '/c.cnf': '[client]\npassword = x\n' }))).details[0]?.message).toMatch(
       /no user= in its \[client\] section/,
     );
-    expect(refusal(build(files({ '/c.cnf': '[client]\nuser = "x\n' }))).details[0]?.message).toMatch(
+    expect(refusal(TopologyError, build(files({ '/c.cnf': '[client]\nuser = "x\n' }))).details[0]?.message).toMatch(
       /line 2: unterminated quote/,
     );
   });
