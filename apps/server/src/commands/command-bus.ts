@@ -6,6 +6,33 @@ import type { DaemonMetrics } from '../metrics.js';
 import type { Logger } from '../logging.js';
 
 /**
+ * Runs one command's commit and counts and logs its outcome, the same way in every mode; a
+ * failure is rethrown as `mapError` makes it.
+ *
+ * @example
+ * await observeCommand(command, () => apply(command), metrics, logger, 'command applied');
+ */
+export async function observeCommand<C extends OrcCommand>(
+  command: C,
+  commit: () => Promise<OutcomeOf<C>>,
+  metrics: DaemonMetrics,
+  logger: Logger,
+  appliedMessage: string,
+  mapError: (err: unknown) => unknown = (err) => err,
+): Promise<OutcomeOf<C>> {
+  try {
+    const outcome = await commit();
+    metrics.commands.inc({ kind: command.kind, outcome: 'ok' });
+    logger.info(appliedMessage, { command: command.kind });
+    return outcome;
+  } catch (err) {
+    metrics.commands.inc({ kind: command.kind, outcome: 'error' });
+    logger.warn('command failed', { command: command.kind, error: err instanceof Error ? err.message : String(err) });
+    throw mapError(err);
+  }
+}
+
+/**
  * Applies each command at once, one at a time, and counts outcomes.
  *
  * @example
@@ -27,21 +54,8 @@ export class ImmediateCommandBus implements CommandBus {
 
   submit<C extends OrcCommand>(command: C): Promise<OutcomeOf<C>> {
     if (this.#closed) return Promise.reject(new ApiError('NOT_ACTIVE', 'orc is shutting down', { retryable: true }));
-    const run = async (): Promise<OutcomeOf<C>> => {
-      try {
-        const outcome = await this.#apply(command);
-        this.#metrics.commands.inc({ kind: command.kind, outcome: 'ok' });
-        this.#logger.info('command applied', { command: command.kind });
-        return outcome;
-      } catch (err) {
-        this.#metrics.commands.inc({ kind: command.kind, outcome: 'error' });
-        this.#logger.warn('command failed', {
-          command: command.kind,
-          error: err instanceof Error ? err.message : String(err),
-        });
-        throw err;
-      }
-    };
+    const run = (): Promise<OutcomeOf<C>> =>
+      observeCommand(command, () => this.#apply(command), this.#metrics, this.#logger, 'command applied');
     const result = this.#tail.then(run, run);
     // The queue only orders commands; each failure reaches its own caller through `result`.
     this.#tail = result.catch(() => undefined);

@@ -3,6 +3,7 @@
 // apply on this node (the leader: followers proxy mutations to it at the HTTP level).
 import { ApiError, type CommandBus, type OrcCommand, type OutcomeOf } from '@orc/api';
 import { isRaftError } from '@orc/raft';
+import { observeCommand } from '../commands/command-bus.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 import { encodeOp } from './replicated-op.js';
@@ -45,22 +46,18 @@ export class RaftCommandBus implements CommandBus {
     return run;
   }
 
-  async #propose<C extends OrcCommand>(command: C): Promise<OutcomeOf<C>> {
-    try {
-      const outcome = (await this.#raft.apply(encodeOp({ op: 'command', value: command }), {
-        timeoutMs: this.#timeoutMs,
-      })) as OutcomeOf<C>;
-      this.#metrics.commands.inc({ kind: command.kind, outcome: 'ok' });
-      this.#logger.info('command committed and applied', { command: command.kind });
-      return outcome;
-    } catch (err) {
-      this.#metrics.commands.inc({ kind: command.kind, outcome: 'error' });
-      this.#logger.warn('command failed', {
-        command: command.kind,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      throw isRaftError(err) ? toApiError(err) : err;
-    }
+  #propose<C extends OrcCommand>(command: C): Promise<OutcomeOf<C>> {
+    return observeCommand(
+      command,
+      async () =>
+        (await this.#raft.apply(encodeOp({ op: 'command', value: command }), {
+          timeoutMs: this.#timeoutMs,
+        })) as OutcomeOf<C>,
+      this.#metrics,
+      this.#logger,
+      'command committed and applied',
+      (err) => (isRaftError(err) ? toApiError(err) : err),
+    );
   }
 
   /** Refuses new commands and waits for those already proposed. */
