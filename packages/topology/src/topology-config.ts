@@ -48,6 +48,7 @@ export interface TopologyConfigInput {
   readonly dataCenterPattern?: string;
   readonly regionPattern?: string;
   readonly physicalEnvironmentPattern?: string;
+  /** `ReplicationLagQuery`: one value, seconds; replaces Seconds_Behind_Master when set. */
   readonly replicationLagQuery?: string;
   /** Default 1. */
   readonly reasonableInstanceCheckSeconds?: number;

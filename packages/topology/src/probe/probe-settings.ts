@@ -1,5 +1,23 @@
+import type { TopologyConfigInput } from '../topology-config.js';
+
+/** The optional detection queries and patterns, as the topology config names them. */
+type DetectionSettings = Pick<
+  TopologyConfigInput,
+  | 'detectClusterAliasQuery'
+  | 'detectClusterDomainQuery'
+  | 'detectDataCenterQuery'
+  | 'detectRegionQuery'
+  | 'detectPhysicalEnvironmentQuery'
+  | 'detectPromotionRuleQuery'
+  | 'detectInstanceAliasQuery'
+  | 'dataCenterPattern'
+  | 'regionPattern'
+  | 'physicalEnvironmentPattern'
+  | 'replicationLagQuery'
+>;
+
 /** What the probe needs to know: credentials, timeouts and the optional detection queries. */
-export interface ProbeSettings {
+export interface ProbeSettings extends Readonly<DetectionSettings> {
   /** `MySQLTopologyUser`. */
   readonly user: string;
   /** `MySQLTopologyPassword`. */
@@ -8,16 +26,4 @@ export interface ProbeSettings {
   readonly connectTimeoutMs: number;
   /** `MySQLDiscoveryReadTimeoutSeconds` in ms: each query. */
   readonly readTimeoutMs: number;
-  readonly detectClusterAliasQuery?: string;
-  readonly detectClusterDomainQuery?: string;
-  readonly detectDataCenterQuery?: string;
-  readonly detectRegionQuery?: string;
-  readonly detectPhysicalEnvironmentQuery?: string;
-  readonly detectPromotionRuleQuery?: string;
-  readonly detectInstanceAliasQuery?: string;
-  readonly dataCenterPattern?: string;
-  readonly regionPattern?: string;
-  readonly physicalEnvironmentPattern?: string;
-  /** `ReplicationLagQuery`: one value, seconds; replaces Seconds_Behind_Master when set. */
-  readonly replicationLagQuery?: string;
 }
