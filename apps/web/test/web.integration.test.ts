@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEtcd, startMariaDbTopology, type EtcdServer, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startDaemonProcess, type DaemonProcess } from '../../server/test/support/daemon-process.js';
 import { launchChromium, SCREENSHOT_DIR } from './support/browser.js';
 
@@ -96,6 +96,15 @@ afterAll(async () => {
   await etcd?.destroy();
   expect(code).toBe(0);
 }, 60_000);
+
+// A hash change keeps the page (and which recoveries it has open): open the first one only if closed.
+const openRecovery = async (p: Page): Promise<Locator> => {
+  const recovery = p.locator('details.recovery.succeeded').first();
+  await recovery.waitFor();
+  if ((await recovery.getAttribute('open')) === null) await recovery.locator('summary').click();
+  await p.locator('details.recovery.succeeded[open]').first().waitFor();
+  return recovery;
+};
 
 const nodeKeys = async (p: Page, selector: string): Promise<string[]> =>
   p.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('data-key') ?? ''));
@@ -408,8 +417,7 @@ describe('the web page', () => {
     const roPage = await ro.newPage();
     try {
       await roPage.goto(pageUrl('#/recoveries'));
-      const recovery = roPage.locator('details.recovery.succeeded').first();
-      await recovery.locator('summary').click();
+      const recovery = await openRecovery(roPage);
       await recovery.locator('ol.steps li').first().waitFor();
       expect(await roPage.locator('[data-action], button.act, form').count()).toBe(0);
       await roPage.goto(pageUrl('#/health'));
@@ -420,8 +428,6 @@ describe('the web page', () => {
     }
     // The admin, on the same recovery, has the button: the zero above is not a page that failed to draw.
     await page.goto(pageUrl('#/recoveries'));
-    const recovery = page.locator('details.recovery.succeeded').first();
-    await recovery.locator('summary').click();
-    await recovery.locator('[data-action="ack-recovery"]').waitFor();
+    await (await openRecovery(page)).locator('[data-action="ack-recovery"]').waitFor();
   }, 60_000);
 });
