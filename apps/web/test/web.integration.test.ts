@@ -7,9 +7,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startEtcd, startMariaDbTopology, type EtcdServer, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDaemonProcess, type DaemonProcess } from '../../server/test/support/daemon-process.js';
-import { launchChromium, SCREENSHOT_DIR } from './support/browser.js';
+import { launchChromium, openRecovery, SCREENSHOT_DIR } from './support/browser.js';
+import { etcdGateway } from './support/etcd-gateway.js';
 
 const PREFIX = '/orc';
 const ALIAS = 'main';
@@ -29,20 +30,8 @@ const api = async (path: string): Promise<{ status: number; body: unknown }> =>
 const key = (name: 'primary' | 'r1' | 'r2'): string =>
   `127.0.0.1:${name === 'primary' ? topo.primary.port : topo.instance(name).port}`;
 const pageUrl = (hash: string): string => `${orc.url}${PREFIX}/web/?poll=500${hash}`;
-// etcd's JSON gateway (keys and values base64): the test writes and reads etcd as another client would.
-const b64 = (text: string): string => Buffer.from(text).toString('base64');
-const etcdCall = async (op: 'put' | 'range', body: Record<string, string>): Promise<{ kvs?: { value: string }[] }> => {
-  const res = await fetch(`${etcd.endpoint}/v3/kv/${op}`, { method: 'POST', body: JSON.stringify(body) });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { kvs?: { value: string }[] };
-};
-const etcdPut = async (key: string, value: string): Promise<void> => {
-  await etcdCall('put', { key: b64(key), value: b64(value) });
-};
-const etcdGet = async (key: string): Promise<string | undefined> => {
-  const value = (await etcdCall('range', { key: b64(key) })).kvs?.[0]?.value;
-  return value === undefined ? undefined : Buffer.from(value, 'base64').toString();
-};
+const etcdPut = (k: string, v: string): Promise<void> => etcdGateway(etcd.endpoint).put(k, v);
+const etcdGet = (k: string): Promise<string | undefined> => etcdGateway(etcd.endpoint).get(k);
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(import.meta.dirname, '../scripts/build.mjs')]);
@@ -96,15 +85,6 @@ afterAll(async () => {
   await etcd?.destroy();
   expect(code).toBe(0);
 }, 60_000);
-
-// A hash change keeps the page (and which recoveries it has open): open the first one only if closed.
-const openRecovery = async (p: Page): Promise<Locator> => {
-  const recovery = p.locator('details.recovery.succeeded').first();
-  await recovery.waitFor();
-  if ((await recovery.getAttribute('open')) === null) await recovery.locator('summary').click();
-  await p.locator('details.recovery.succeeded[open]').first().waitFor();
-  return recovery;
-};
 
 const nodeKeys = async (p: Page, selector: string): Promise<string[]> =>
   p.locator(selector).evaluateAll((els) => els.map((e) => e.getAttribute('data-key') ?? ''));
@@ -289,6 +269,9 @@ describe('the web page', () => {
 
   it('asks before relocating a dragged instance, naming the call, and runs nothing on cancel', async () => {
     await page.goto(pageUrl(`#/cluster/${ALIAS}`));
+    // The previous test left another cluster page: drag only once the navigation's render replaced
+    // it, else that render detaches the node mid-drag and the drop never lands (seen under load).
+    await page.locator('h1', { hasText: `Cluster ${ALIAS}` }).waitFor();
     await page.locator('.node').nth(2).waitFor();
     await page.locator(`.node[data-key="${key('r2')}"]`).dragTo(page.locator(`.node[data-key="${key('r1')}"]`));
     const dialog = page.locator('dialog.confirm[open]');
@@ -305,6 +288,7 @@ describe('the web page', () => {
   it("asks before a relocate from the details form or a graceful takeover, naming orchestrator's paths", async () => {
     const [r1, r2] = [topo.instance('r1').port, topo.instance('r2').port];
     await page.goto(pageUrl(`#/cluster/${ALIAS}`));
+    await page.locator('h1', { hasText: `Cluster ${ALIAS}` }).waitFor();
     await page.locator(`.node[data-key="${key('r1')}"]`).click();
     const details = page.locator(`aside[data-details="${key('r1')}"]`);
     await details.waitFor();
