@@ -151,3 +151,7 @@ export { ShellHookRunner } from './recovery/shell-hook-runner.js';
 export type { FailureRequest } from './recovery/dead-master-request.js';
 export type { DeadIntermediateMasterCode, DeadIntermediateMasterRequest } from './recovery/intermediate-recovery.js';
 export { deadIntermediateMasterRequest, relocateUnder } from './recovery/intermediate-recovery.js';
+export type { RefactorOperation, RefactorTopology } from './refactor/refactor-plan.js';
+export type { RefactorResult } from './refactor/refactor-session.js';
+export type { RefactorOpsParts } from './refactor/refactor-ops.js';
+export { RefactorOps } from './refactor/refactor-ops.js';
