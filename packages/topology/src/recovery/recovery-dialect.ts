@@ -64,7 +64,9 @@ function setSourceHost(
   host: string,
   coordinates?: { readonly file: string; readonly position: number },
 ): string {
-  const w = usesSourceWords(v) ? { change: 'CHANGE REPLICATION SOURCE TO', p: 'SOURCE' } : { change: 'CHANGE MASTER TO', p: 'MASTER' };
+  const w = usesSourceWords(v)
+    ? { change: 'CHANGE REPLICATION SOURCE TO', p: 'SOURCE' }
+    : { change: 'CHANGE MASTER TO', p: 'MASTER' };
   const at =
     coordinates === undefined
       ? ''

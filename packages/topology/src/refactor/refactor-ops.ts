@@ -80,7 +80,7 @@ export class RefactorOps {
   }
 
   /** Moves `key` below `below` by GTID (any server of the cluster that is not below `key`). */
-  relocate(key: InstanceKey, below: InstanceKey): Promise<RefactorResult> {
+  async relocate(key: InstanceKey, below: InstanceKey): Promise<RefactorResult> {
     const snapshot = new TopologySnapshot(this.#topology.instances());
     const { instance } = checkMoveBelow('relocate', snapshot, key, below);
     if (instance.masterKey === below) return this.#repoint('relocate', key, below, false);
@@ -88,13 +88,13 @@ export class RefactorOps {
   }
 
   /** Moves `key` up one level: below its source's source. */
-  moveUp(key: InstanceKey): Promise<RefactorResult> {
+  async moveUp(key: InstanceKey): Promise<RefactorResult> {
     const grand = planMoveUp(new TopologySnapshot(this.#topology.instances()), key);
     return this.#exclusive('move-up', [key, grand], () => this.#moveBelow('move-up', key, grand));
   }
 
   /** `key` swaps places with its source: it replicates from its grandparent and its old source from it. */
-  takeMaster(key: InstanceKey): Promise<RefactorResult> {
+  async takeMaster(key: InstanceKey): Promise<RefactorResult> {
     const { master, grand } = planTakeMaster(new TopologySnapshot(this.#topology.instances()), key);
     return this.#exclusive('take-master', [key, master.key, grand], () => this.#takeMaster(key, master.key, grand));
   }
@@ -103,7 +103,7 @@ export class RefactorOps {
    * Points `key` at `below` (default: its current source) by GTID without waiting for `below`
    * to catch up: the server itself refuses a source that lacks its position.
    */
-  repoint(key: InstanceKey, below?: InstanceKey): Promise<RefactorResult> {
+  async repoint(key: InstanceKey, below?: InstanceKey): Promise<RefactorResult> {
     const snapshot = new TopologySnapshot(this.#topology.instances());
     const instance = snapshot.known('repoint', key, 'key');
     const target = below ?? instance.masterKey;
@@ -113,44 +113,43 @@ export class RefactorOps {
   }
 
   /** `SET GLOBAL read_only=1` (and super_read_only on MySQL), verified by reading it back. */
-  setReadOnly(key: InstanceKey): Promise<RefactorResult> {
+  async setReadOnly(key: InstanceKey): Promise<RefactorResult> {
     return this.#control('set-read-only', key);
   }
 
   /** `read_only=0` (and super_read_only on MySQL), verified by reading it back. */
-  setWriteable(key: InstanceKey): Promise<RefactorResult> {
+  async setWriteable(key: InstanceKey): Promise<RefactorResult> {
     return this.#control('set-writeable', key);
   }
 
   /** Starts replication, verified by both threads running against its source. */
-  startReplica(key: InstanceKey): Promise<RefactorResult> {
+  async startReplica(key: InstanceKey): Promise<RefactorResult> {
     return this.#control('start-replica', key);
   }
 
   /** Stops replication, verified by both threads stopped. */
-  stopReplica(key: InstanceKey): Promise<RefactorResult> {
+  async stopReplica(key: InstanceKey): Promise<RefactorResult> {
     return this.#control('stop-replica', key);
   }
 
   /** Stops replication and sets the source host to orchestrator's reversible `//host`. */
-  detachReplica(key: InstanceKey): Promise<RefactorResult> {
+  async detachReplica(key: InstanceKey): Promise<RefactorResult> {
     return this.#control('detach-replica', key);
   }
 
   /** Undoes {@link detachReplica}: the source host without `//`, replication started and verified. */
-  reattachReplica(key: InstanceKey): Promise<RefactorResult> {
+  async reattachReplica(key: InstanceKey): Promise<RefactorResult> {
     return this.#control('reattach-replica', key);
   }
 
-  #control(op: Parameters<typeof replicationControl>[1], key: InstanceKey): Promise<RefactorResult> {
+  async #control(op: Parameters<typeof replicationControl>[1], key: InstanceKey): Promise<RefactorResult> {
     new TopologySnapshot(this.#topology.instances()).known(op, key, 'key');
     return this.#exclusive(op, [key], () => replicationControl(this.#ctx, op, key));
   }
 
   async #exclusive(op: RefactorOperation, keys: readonly InstanceKey[], act: () => Promise<RefactorResult>) {
     const taken = keys.find((k) => this.#busy.has(k));
-    if (taken !== undefined)
-      throw refusal(op, 'key', `another operation is changing ${taken}; try again when it ends`);
+    if (taken !== undefined) throw refusal(op, 'key', `another operation is changing ${taken}; try again when it ends`);
     for (const k of keys) this.#busy.add(k);
     try {
       const result = await act();
@@ -182,54 +181,68 @@ export class RefactorOps {
   // executed (else it replicates from its old source again, unchanged), repoint, verify.
   #moveBelow(op: RefactorOperation, key: InstanceKey, below: InstanceKey): Promise<RefactorResult> {
     const { clock } = this.#ctx;
-    return this.#withParticipants(op, [[key, 'key'], [below, 'below']], async ([replica, target]) => {
-      const r = replica!;
-      const t = target!;
-      if (t.state.replication !== null && sourceOf(t) === key)
-        throw refusal(op, 'below', `${below} replicates from ${key}: it is below the instance being moved`);
-      await requireGtid(op, r, 'key');
-      await requireGtid(op, t, 'below');
-      requireCanReplicateFrom(op, r, t, 'below');
-      const wasRunning = r.state.replication?.ioThreadState !== 'No' && r.state.replication !== null;
-      await run(r, r.dialect.stopReplica);
-      await refresh(r);
-      const position = r.state.position;
-      const deadline = clock.now() + this.#catchUpSeconds * 1000;
-      if (!(await waitSourceCovers(clock, deadline, t, position))) {
-        if (wasRunning) await run(r, r.dialect.startReplica);
-        throw refusal(
-          op,
-          'below',
-          `${below} did not get ${key}'s executed position ${position} within ${this.#catchUpSeconds} s (it has ${t.state.binlogPosition}); ${key} was left replicating as before`,
-        );
-      }
-      await changeSourceAndStart(r, below);
-      await verifyReplicating(op, r, below, t.state.binlogPosition, this.#ctx);
-      return { op, key, source: below, changed: [key], message: `${key} replicates from ${below}` };
-    });
+    return this.#withParticipants(
+      op,
+      [
+        [key, 'key'],
+        [below, 'below'],
+      ],
+      async ([replica, target]) => {
+        const r = replica!;
+        const t = target!;
+        if (t.state.replication !== null && sourceOf(t) === key)
+          throw refusal(op, 'below', `${below} replicates from ${key}: it is below the instance being moved`);
+        await requireGtid(op, r, 'key');
+        await requireGtid(op, t, 'below');
+        requireCanReplicateFrom(op, r, t, 'below');
+        const wasRunning = r.state.replication?.ioThreadState !== 'No' && r.state.replication !== null;
+        await run(r, r.dialect.stopReplica);
+        await refresh(r);
+        const position = r.state.position;
+        const deadline = clock.now() + this.#catchUpSeconds * 1000;
+        if (!(await waitSourceCovers(clock, deadline, t, position))) {
+          if (wasRunning) await run(r, r.dialect.startReplica);
+          throw refusal(
+            op,
+            'below',
+            `${below} did not get ${key}'s executed position ${position} within ${this.#catchUpSeconds} s (it has ${t.state.binlogPosition}); ${key} was left replicating as before`,
+          );
+        }
+        await changeSourceAndStart(r, below);
+        await verifyReplicating(op, r, below, t.state.binlogPosition, this.#ctx);
+        return { op, key, source: below, changed: [key], message: `${key} replicates from ${below}` };
+      },
+    );
   }
 
   #repoint(op: RefactorOperation, key: InstanceKey, below: InstanceKey, force: boolean): Promise<RefactorResult> {
     return this.#exclusive(op, [key, below], () =>
-      this.#withParticipants(op, [[key, 'key'], [below, 'below']], async ([replica, target]) => {
-        const r = replica!;
-        const t = target!;
-        await requireGtid(op, r, 'key');
-        await requireGtid(op, t, 'below');
-        requireCanReplicateFrom(op, r, t, 'below');
-        const { host, port } = splitInstanceKey(below);
-        const current = r.state.replication;
-        const isRunningThere =
-          current !== null &&
-          current.masterHost === host &&
-          current.masterPort === port &&
-          current.ioThreadState === 'Yes' &&
-          current.isSqlThreadRunning;
-        // relocate below the current source is orchestrator's no-op; repoint re-applies it.
-        if (force || !isRunningThere) await changeSourceAndStart(r, below);
-        await verifyReplicating(op, r, below, '', this.#ctx);
-        return { op, key, source: below, changed: [key], message: `${key} replicates from ${below}` };
-      }),
+      this.#withParticipants(
+        op,
+        [
+          [key, 'key'],
+          [below, 'below'],
+        ],
+        async ([replica, target]) => {
+          const r = replica!;
+          const t = target!;
+          await requireGtid(op, r, 'key');
+          await requireGtid(op, t, 'below');
+          requireCanReplicateFrom(op, r, t, 'below');
+          const { host, port } = splitInstanceKey(below);
+          const current = r.state.replication;
+          const isRunningThere =
+            current !== null &&
+            current.masterHost === host &&
+            current.masterPort === port &&
+            current.ioThreadState === 'Yes' &&
+            current.isSqlThreadRunning;
+          // relocate below the current source is orchestrator's no-op; repoint re-applies it.
+          if (force || !isRunningThere) await changeSourceAndStart(r, below);
+          await verifyReplicating(op, r, below, '', this.#ctx);
+          return { op, key, source: below, changed: [key], message: `${key} replicates from ${below}` };
+        },
+      ),
     );
   }
 
@@ -248,7 +261,11 @@ export class RefactorOps {
       async ([ip, mp, gp]) => {
         const [i, m, g] = [ip!, mp!, gp!];
         if (sourceOf(i) !== masterKey || sourceOf(m) !== grand)
-          throw refusal(op, 'key', `live replication differs from discovery (${key} < ${sourceOf(i)}, ${masterKey} < ${sourceOf(m)}): refresh and retry`);
+          throw refusal(
+            op,
+            'key',
+            `live replication differs from discovery (${key} < ${sourceOf(i)}, ${masterKey} < ${sourceOf(m)}): refresh and retry`,
+          );
         for (const p of [i, m]) await requireGtid(op, p, 'key');
         requireCanReplicateFrom(op, i, g, 'key');
         requireCanReplicateFrom(op, m, i, 'key');

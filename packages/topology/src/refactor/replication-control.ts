@@ -14,12 +14,7 @@ import { isDetached, openParticipant, refresh, run, sourceOf, verifyReplicating 
 
 /** The operations on one server. */
 export type ReplicationControlOperation =
-  | 'set-read-only'
-  | 'set-writeable'
-  | 'start-replica'
-  | 'stop-replica'
-  | 'detach-replica'
-  | 'reattach-replica';
+  'set-read-only' | 'set-writeable' | 'start-replica' | 'stop-replica' | 'detach-replica' | 'reattach-replica';
 
 const POLL_MS = 50;
 
