@@ -14,6 +14,7 @@ export type {
   RaftView,
   RecoveryLine,
   RecoveryStepLine,
+  RefactorPort,
 } from './deps.js';
 export type { WhoAmI } from './routes/web.js';
 export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
