@@ -155,3 +155,5 @@ export type { RefactorOperation, RefactorTopology } from './refactor/refactor-pl
 export type { RefactorResult } from './refactor/refactor-session.js';
 export type { RefactorOpsParts } from './refactor/refactor-ops.js';
 export { RefactorOps } from './refactor/refactor-ops.js';
+export type { DeadCoMasterCode } from './recovery/co-master-recovery.js';
+export { deadCoMasterRequest, isDeadCoMasterCode } from './recovery/co-master-recovery.js';
