@@ -280,9 +280,24 @@ export class RefactorOps {
             `${key} did not apply ${masterKey}'s position ${m.state.binlogPosition} within ${this.#catchUpSeconds} s; ${masterKey} replicates again, nothing moved`,
           );
         }
-        await changeSourceAndStart(i, grand);
-        await refresh(g);
-        await verifyReplicating(op, i, grand, g.state.binlogPosition, this.#ctx);
+        try {
+          await changeSourceAndStart(i, grand);
+          await refresh(g);
+          await verifyReplicating(op, i, grand, g.state.binlogPosition, this.#ctx);
+        } catch (error) {
+          // The source was only stopped so far: it replicates from its own source again, and the
+          // error says where the instance stands.
+          await run(m, m.dialect.startReplica).catch((restart: unknown) => {
+            throw new TopologyError(
+              'VERIFICATION_FAILED',
+              `${String(error)}; restarting ${masterKey} also failed: ${String(restart)}`,
+              {
+                cause: error,
+              },
+            );
+          });
+          throw error;
+        }
         await changeSourceAndStart(m, key);
         await refresh(i);
         await verifyReplicating(op, m, key, i.state.binlogPosition, this.#ctx);
