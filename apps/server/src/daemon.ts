@@ -208,6 +208,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
       recovery: config.recovery,
       clock,
       logger: logger.child('refactor'),
+      nodeName: self.hostname,
     }),
     onResponse: (route, method, status, ms) => {
       metrics.httpRequests.inc({ route, method, status: String(status) });

@@ -157,3 +157,4 @@ export type { RefactorOpsParts } from './refactor/refactor-ops.js';
 export { RefactorOps } from './refactor/refactor-ops.js';
 export type { DeadCoMasterCode } from './recovery/co-master-recovery.js';
 export { deadCoMasterRequest, isDeadCoMasterCode } from './recovery/co-master-recovery.js';
+export type { RefactorHooks } from './refactor/take-master-hook.js';

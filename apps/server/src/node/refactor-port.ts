@@ -5,6 +5,7 @@ import type { RefactorPort } from '@orc/api';
 import {
   Mysql2Connector,
   RefactorOps,
+  ShellHookRunner,
   type OrcTopology,
   type RecoveryConfig,
   type TopologyConfig,
@@ -19,15 +20,18 @@ export interface RefactorPortParts {
   readonly recovery: RecoveryConfig;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** `{orchestratorHost}` of the hooks. */
+  readonly nodeName: string;
 }
 
 /**
  * The API's refactoring port: RefactorOps on the daemon's topology view. Catch-up and
  * verification bounds are the recovery's (`CandidateCatchUpTimeoutSeconds`,
- * `ReplicaRepointVerifySeconds`), so a manual move waits as long as a failover's would.
+ * `ReplicaRepointVerifySeconds`), so a manual move waits as long as a failover's would;
+ * `PostTakeMasterProcesses` run after a take-master in the recovery's shell.
  *
  * @example
- * const refactor = createRefactorPort({ topology, topologyConfig: topology.config, recovery: config.recovery, clock, logger });
+ * const refactor = createRefactorPort({ topology, topologyConfig: topology.config, recovery: config.recovery, clock, logger, nodeName: 'orc1' });
  * await refactor.relocate(replicaKey, siblingKey);
  */
 export function createRefactorPort(p: RefactorPortParts): RefactorPort {
@@ -44,5 +48,15 @@ export function createRefactorPort(p: RefactorPortParts): RefactorPort {
     logger: p.logger,
     catchUpTimeoutSeconds: p.recovery.candidateCatchUpTimeoutSeconds,
     verifySeconds: p.recovery.replicaRepointVerifySeconds,
+    hooks: {
+      config: p.recovery,
+      nodeName: p.nodeName,
+      runner: new ShellHookRunner({
+        shell: p.recovery.processesShellCommand,
+        timeoutMs: p.recovery.hookTimeoutSeconds * 1000,
+        clock: p.clock,
+        logger: p.logger,
+      }),
+    },
   });
 }

@@ -6,7 +6,10 @@ import { unseenInstance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 import { instanceKey, splitInstanceKey } from '../instance/instance-key.js';
 import type { ServerConnector, SqlRow } from '../recovery/recovery-ports.js';
+import { validateRecoveryConfig } from '../recovery/recovery-config.js';
+import type { HookContext } from '../recovery/recovery-ports.js';
 import { RefactorOps } from './refactor-ops.js';
+import type { RefactorHooks } from './take-master-hook.js';
 
 /** One fake MariaDB 10.11 server: enough state to answer the statements the operations send. */
 interface FakeServer {
@@ -23,7 +26,7 @@ interface FakeServer {
 
 const k = (name: string): InstanceKey => instanceKey(name, 3306);
 
-function fakeWorld(servers: Record<string, FakeServer>, snapshot: Instance[]) {
+function fakeWorld(servers: Record<string, FakeServer>, snapshot: Instance[], hooks?: RefactorHooks) {
   const clock = new ManualClock();
   const sent: string[] = [];
   const byHost = (host: string): FakeServer | undefined => servers[host];
@@ -81,7 +84,12 @@ function fakeWorld(servers: Record<string, FakeServer>, snapshot: Instance[]) {
       };
     },
   };
-  const ops = new RefactorOps({ connector, clock, topology: { instances: () => snapshot } });
+  const ops = new RefactorOps({
+    connector,
+    clock,
+    topology: { instances: () => snapshot },
+    ...(hooks === undefined ? {} : { hooks }),
+  });
   return { clock, sent, ops };
 }
 
@@ -201,6 +209,25 @@ describe('RefactorOps.takeMaster', () => {
     expect(servers.r2.source).toEqual(expect.objectContaining({ host: 'p', io: true, sql: true }));
     expect(servers.r1.source).toEqual(expect.objectContaining({ host: 'r2', io: true, sql: true }));
     expect(w.sent[0]).toBe('r1: STOP SLAVE');
+  });
+
+  it('runs PostTakeMasterProcesses with the successor and the demoted source', async () => {
+    const seen: [string, HookContext][] = [];
+    const hooks: RefactorHooks = {
+      config: validateRecoveryConfig({ postTakeMasterProcesses: ['echo {successorHost} {failedHost}'] }),
+      runner: {
+        run: async (kind, _commands, ctx) => {
+          seen.push([kind, ctx]);
+          return [];
+        },
+      },
+    };
+    const servers = { p: primary(), r1: replicaOf('p'), r2: replicaOf('r1') };
+    const w = fakeWorld(servers, [inCluster('p', null), inCluster('r1', 'p'), inCluster('r2', 'r1')], hooks);
+    await driven(w.clock, w.ops.takeMaster(k('r2')));
+    expect(seen.map(([kind, c]) => [kind, c.successorHost, c.failedHost, c.command, c.isSuccessful])).toEqual([
+      ['postTakeMasterProcesses', 'r2', 'r1', 'take-master', true],
+    ]);
   });
 });
 

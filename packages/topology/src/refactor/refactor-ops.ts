@@ -26,6 +26,8 @@ import {
   waitSourceCovers,
 } from './refactor-session.js';
 import { replicationControl } from './replication-control.js';
+import type { RefactorHooks } from './take-master-hook.js';
+import { runPostTakeMaster } from './take-master-hook.js';
 
 /** Everything {@link RefactorOps} acts through. */
 export interface RefactorOpsParts {
@@ -38,6 +40,8 @@ export interface RefactorOpsParts {
   readonly catchUpTimeoutSeconds?: number;
   /** Bound on seeing a replica's threads run against its new source. Default 10. */
   readonly verifySeconds?: number;
+  /** Runs `PostTakeMasterProcesses` after a verified take-master; absent: no hooks. */
+  readonly hooks?: RefactorHooks;
 }
 
 function seconds(name: string, value: number | undefined): number {
@@ -67,6 +71,8 @@ export class RefactorOps {
   readonly #logger: Logger;
   readonly #catchUpSeconds: number;
   readonly #busy = new Set<InstanceKey>();
+  readonly #hooks: RefactorHooks | undefined;
+  #taken = 0;
 
   constructor(parts: RefactorOpsParts) {
     this.#ctx = {
@@ -77,6 +83,7 @@ export class RefactorOps {
     this.#catchUpSeconds = seconds('catchUpTimeoutSeconds', parts.catchUpTimeoutSeconds);
     this.#topology = parts.topology;
     this.#logger = parts.logger ?? noopLogger;
+    this.#hooks = parts.hooks;
   }
 
   /** Moves `key` below `below` by GTID (any server of the cluster that is not below `key`). */
@@ -96,7 +103,16 @@ export class RefactorOps {
   /** `key` swaps places with its source: it replicates from its grandparent and its old source from it. */
   async takeMaster(key: InstanceKey): Promise<RefactorResult> {
     const { master, grand } = planTakeMaster(new TopologySnapshot(this.#topology.instances()), key);
-    return this.#exclusive('take-master', [key, master.key, grand], () => this.#takeMaster(key, master.key, grand));
+    const done = await this.#exclusive('take-master', [key, master.key, grand], () =>
+      this.#takeMaster(key, master.key, grand),
+    );
+    if (this.#hooks !== undefined)
+      await runPostTakeMaster(this.#hooks, this.#logger, {
+        successor: key,
+        demoted: master,
+        uid: `take-master-${this.#ctx.clock.wallNow()}-${++this.#taken}`,
+      });
+    return done;
   }
 
   /**
