@@ -13,7 +13,12 @@ import {
 import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 
-/** What the refactoring port is built from. */
+/**
+ * What the refactoring port is built from.
+ *
+ * @example
+ * const parts: RefactorPortParts = { topology, topologyConfig: topology.config, recovery: config.recovery, clock, logger, nodeName: 'orc1' };
+ */
 export interface RefactorPortParts {
   readonly topology: OrcTopology;
   readonly topologyConfig: TopologyConfig;

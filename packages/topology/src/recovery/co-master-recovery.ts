@@ -9,7 +9,12 @@ import type { ReplicationAnalysis } from '../analysis/replication-analysis.js';
 import { instanceKey } from '../instance/instance-key.js';
 import type { DeadMasterRequest } from './dead-master-request.js';
 
-/** The dead co-primary codes recovery acts on. */
+/**
+ * The dead co-primary codes recovery acts on.
+ *
+ * @example
+ * const code: DeadCoMasterCode = 'DeadCoMaster';
+ */
 export type DeadCoMasterCode = 'DeadCoMaster' | 'DeadCoMasterAndSomeReplicas';
 
 /**

@@ -29,7 +29,12 @@ import { replicationControl } from './replication-control.js';
 import type { RefactorHooks } from './take-master-hook.js';
 import { runPostTakeMaster } from './take-master-hook.js';
 
-/** Everything {@link RefactorOps} acts through. */
+/**
+ * Everything {@link RefactorOps} acts through.
+ *
+ * @example
+ * const parts: RefactorOpsParts = { connector, clock: systemClock, topology, verifySeconds: 30 };
+ */
 export interface RefactorOpsParts {
   readonly connector: ServerConnector;
   readonly clock: Clock;

@@ -6,7 +6,12 @@ import { TopologyError } from '../errors.js';
 import type { Instance } from '../instance/instance.js';
 import type { InstanceKey } from '../instance/instance-key.js';
 
-/** The manual operations of this module, by orchestrator's command names. */
+/**
+ * The manual operations of this module, by orchestrator's command names.
+ *
+ * @example
+ * const op: RefactorOperation = 'relocate';
+ */
 export type RefactorOperation =
   | 'relocate'
   | 'move-up'
@@ -44,7 +49,13 @@ export function refusal(op: RefactorOperation, path: string, why: string, cause?
   });
 }
 
-/** The servers discovery knows, by key. */
+/**
+ * The servers discovery knows, by key.
+ *
+ * @example
+ * const snapshot = new TopologySnapshot(topology.instances());
+ * snapshot.isBelow('db3:3306', 'db1:3306'); // true when db3 < db2 < db1
+ */
 export class TopologySnapshot {
   readonly #byKey: ReadonlyMap<InstanceKey, Instance>;
 

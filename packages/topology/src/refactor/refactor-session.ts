@@ -16,7 +16,12 @@ import { readServerState, waitUntil } from '../recovery/server-state.js';
 import type { RefactorOperation } from './refactor-plan.js';
 import { refusal } from './refactor-plan.js';
 
-/** A verified outcome. */
+/**
+ * A verified outcome.
+ *
+ * @example
+ * const done: RefactorResult = await ops.moveUp(key); // { op: 'move-up', key, source: 'db1:3306', changed: [key], message }
+ */
 export interface RefactorResult {
   readonly op: RefactorOperation;
   readonly key: InstanceKey;
@@ -28,7 +33,12 @@ export interface RefactorResult {
   readonly message: string;
 }
 
-/** The settings and ports the operation helpers share. */
+/**
+ * The settings and ports the operation helpers share.
+ *
+ * @example
+ * const ctx: RefactorContext = { connector, clock: systemClock, verifySeconds: 10 };
+ */
 export interface RefactorContext {
   readonly connector: ServerConnector;
   readonly clock: Clock;
@@ -41,6 +51,9 @@ const message = (error: unknown): string => (error instanceof Error ? error.mess
 /**
  * Opens a session and reads the server's state; an unreachable server refuses the operation with
  * the connection's own code (`CONNECTION_REFUSED`, `TIMEOUT`, ...), naming the argument.
+ *
+ * @example
+ * const target = await openParticipant(connector, 'relocate', below, 'below');
  */
 export async function openParticipant(
   connector: ServerConnector,
@@ -63,7 +76,13 @@ export async function openParticipant(
   }
 }
 
-/** Runs one statement; a failure is a `QUERY_FAILED`-style TopologyError naming the server and statement. */
+/**
+ * Runs one statement; a failure is a TopologyError (`QUERY_FAILED` or the driver's code) naming
+ * the server and statement.
+ *
+ * @example
+ * await run(replica, replica.dialect.stopReplica);
+ */
 export async function run(p: Participant, sql: string): Promise<void> {
   try {
     await p.session.query(sql);
@@ -73,17 +92,32 @@ export async function run(p: Participant, sql: string): Promise<void> {
   }
 }
 
-/** Re-reads the participant's state (after a statement changed it). */
+/**
+ * Re-reads the participant's state (after a statement changed it).
+ *
+ * @example
+ * await refresh(replica); // replica.state.position is current
+ */
 export async function refresh(p: Participant): Promise<void> {
   p.state = (await readServerState(p.session)).state;
 }
 
-/** Whether the replica's source host is orchestrator's reversible `//host` detach mark. */
+/**
+ * Whether the replica's source host is orchestrator's reversible `//host` detach mark.
+ *
+ * @example
+ * if (isDetached(p)) throw refusal('start-replica', 'key', 'use reattach-replica');
+ */
 export function isDetached(p: Participant): boolean {
   return p.state.replication?.masterHost.startsWith('//') === true;
 }
 
-/** The replica's source as `host:port` text, for messages; null when it does not replicate. */
+/**
+ * The replica's source as `host:port` text, for messages; null when it does not replicate.
+ *
+ * @example
+ * sourceOf(replica); // '10.0.0.1:3306'
+ */
 export function sourceOf(p: Participant): string | null {
   const r = p.state.replication;
   return r === null ? null : `${r.masterHost}:${r.masterPort}`;
@@ -92,6 +126,9 @@ export function sourceOf(p: Participant): string | null {
 /**
  * GTID must be in use: a replica must replicate by GTID (MariaDB `Using_Gtid`, MySQL
  * auto-position) and a MySQL server must have `gtid_mode=ON`. MariaDB always writes GTIDs.
+ *
+ * @example
+ * await requireGtid('relocate', replica, 'key');
  */
 export async function requireGtid(op: RefactorOperation, p: Participant, path: string): Promise<void> {
   if (!usesGtid(p))
@@ -107,6 +144,9 @@ export async function requireGtid(op: RefactorOperation, p: Participant, path: s
  * orchestrator's can-replicate-from, on live state: the source writes a binlog (and logs what it
  * replicates, when it is itself a replica), has another server_id, the same GTID flavour, and a
  * major version no newer than the replica's.
+ *
+ * @example
+ * requireCanReplicateFrom('relocate', replica, target, 'below');
  */
 export function requireCanReplicateFrom(
   op: RefactorOperation,
@@ -131,6 +171,9 @@ export function requireCanReplicateFrom(
 /**
  * Waits until `source`'s binlog holds everything `position` names (a replica at `position`
  * can then continue from it by GTID). False when `deadline` (monotonic) passes first.
+ *
+ * @example
+ * const ok = await waitSourceCovers(clock, clock.now() + 10_000, target, replica.state.position);
  */
 export async function waitSourceCovers(
   clock: Clock,
@@ -148,6 +191,9 @@ export async function waitSourceCovers(
 /**
  * Waits until the replica shows both threads running against `source` and has executed
  * `position` ('' for none). A failure is `VERIFICATION_FAILED`, naming what it last saw.
+ *
+ * @example
+ * await verifyReplicating('relocate', replica, below, target.state.binlogPosition, { clock, verifySeconds: 10 });
  */
 export async function verifyReplicating(
   op: RefactorOperation,
@@ -168,7 +214,12 @@ export async function verifyReplicating(
   }
 }
 
-/** Points the replica at `source` by GTID and starts it. */
+/**
+ * Points the replica at `source` by GTID and starts it.
+ *
+ * @example
+ * await changeSourceAndStart(replica, instanceKey('db2', 3306));
+ */
 export async function changeSourceAndStart(replica: Participant, source: InstanceKey): Promise<void> {
   const { host, port } = splitInstanceKey(source);
   await run(replica, replica.dialect.stopReplica);

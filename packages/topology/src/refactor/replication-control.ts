@@ -12,7 +12,12 @@ import { refusal } from './refactor-plan.js';
 import type { RefactorContext, RefactorResult } from './refactor-session.js';
 import { isDetached, openParticipant, refresh, run, sourceOf, verifyReplicating } from './refactor-session.js';
 
-/** The operations on one server. */
+/**
+ * The operations on one server.
+ *
+ * @example
+ * const op: ReplicationControlOperation = 'detach-replica';
+ */
 export type ReplicationControlOperation =
   'set-read-only' | 'set-writeable' | 'start-replica' | 'stop-replica' | 'detach-replica' | 'reattach-replica';
 

@@ -9,7 +9,12 @@ import { hookContext } from '../recovery/hook-context.js';
 import type { RecoveryConfig } from '../recovery/recovery-config.js';
 import type { HookRunner } from '../recovery/recovery-ports.js';
 
-/** Where the refactoring operations' hooks come from: the recovery's runner and config. */
+/**
+ * Where the refactoring operations' hooks come from: the recovery's runner and config.
+ *
+ * @example
+ * const hooks: RefactorHooks = { runner: new ShellHookRunner({ shell: 'bash', timeoutMs: 30_000, clock }), config };
+ */
 export interface RefactorHooks {
   readonly runner: HookRunner;
   /** Read for `postTakeMasterProcesses` and the filters of the placeholders. */
