@@ -22,6 +22,7 @@ import { KvStatusTracker } from './node/kv-status.js';
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
+import { createRefactorPort } from './node/refactor-port.js';
 import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
 import { findWebRoot } from './web-root.js';
@@ -205,6 +206,14 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     logger: logger.child('api'),
     scrub,
     ...(parts.reload === undefined ? {} : { reloadConfiguration: parts.reload }),
+    refactor: createRefactorPort({
+      topology,
+      topologyConfig: topology.config,
+      recovery: config.recovery,
+      clock,
+      logger: logger.child('refactor'),
+      nodeName: self.hostname,
+    }),
     onResponse: (route, method, status, ms) => {
       metrics.httpRequests.inc({ route, method, status: String(status) });
       metrics.httpDuration.observe({ route }, ms / 1000);

@@ -7,6 +7,7 @@ import type {
   Instance,
   InstanceKey,
   Maintenance,
+  RefactorOps,
   ReplicationAnalysis,
 } from '@orc/topology';
 import type { CommandBus } from './commands.js';
@@ -203,6 +204,27 @@ export interface KvStatusSource {
   lastWrite(store: string, key: string): KvWriteRecord | undefined;
 }
 
+/**
+ * The manual refactoring operations on MySQL (@orc/topology's {@link RefactorOps}, built by the
+ * daemon with its connector). Refusals are TopologyErrors, mapped to statuses by errors.ts.
+ *
+ * @example
+ * const refactor: RefactorPort = new RefactorOps({ connector, clock, topology });
+ */
+export type RefactorPort = Pick<
+  RefactorOps,
+  | 'relocate'
+  | 'moveUp'
+  | 'takeMaster'
+  | 'repoint'
+  | 'setReadOnly'
+  | 'setWriteable'
+  | 'startReplica'
+  | 'stopReplica'
+  | 'detachReplica'
+  | 'reattachReplica'
+>;
+
 /** Everything {@link buildApi} needs. */
 export interface ApiDeps {
   readonly view: OrcView;
@@ -222,4 +244,6 @@ export interface ApiDeps {
   readonly scrub?: (text: string) => string;
   /** Called after each response (metrics). `route` is the pattern, not the URL. */
   readonly onResponse?: (route: string, method: string, status: number, ms: number) => void;
+  /** relocate, move-up, take-master, ... on MySQL; absent: those routes answer 503. */
+  readonly refactor?: RefactorPort;
 }

@@ -17,6 +17,7 @@ export type {
   RaftView,
   RecoveryLine,
   RecoveryStepLine,
+  RefactorPort,
 } from './deps.js';
 export type { WhoAmI } from './routes/web.js';
 export {
