@@ -18,6 +18,7 @@ import { ServerError } from './errors.js';
 import type { Logger } from './logging.js';
 import { createMetrics, type DaemonMetrics } from './metrics.js';
 import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-node.js';
+import { KvStatusTracker } from './node/kv-status.js';
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
@@ -78,10 +79,12 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   });
   const kvLogger = logger.child('kv');
   const kvStores = createKvPublisher(config.kv, { table: backend.kv, logger: kvLogger, clock });
+  const kvStatus = new KvStatusTracker(kvStores, { prefix: config.kv.masterPrefix, clock });
   const kv: KvPublisher = {
     ...kvStores,
     publishMaster: async (master) => {
       const result = await kvStores.publishMaster(master);
+      kvStatus.record(master, result);
       for (const o of result.outcomes) metrics.kvWrites.inc({ store: o.store, outcome: o.ok ? 'ok' : 'error' });
       return result;
     },
@@ -196,6 +199,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   const app: FastifyInstance = buildApi({
     view,
     commands: bus,
+    kvStatus,
     ...(raftMode === undefined ? {} : { raft: raftMode.view }),
     node: { isLive: () => true, isReady: () => ready, isActive: () => node.isActive(), health },
     options: { webRoot: findWebRoot(), ...config.api },

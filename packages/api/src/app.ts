@@ -13,6 +13,7 @@ import type { RouteDef, RouteFlags } from './route.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
+import { kvStatusRoutes } from './routes/kv-status.js';
 import { operationRoutes } from './routes/operations.js';
 import { refactoringRoutes } from './routes/refactoring.js';
 import { webRoutes } from './routes/web.js';
@@ -132,6 +133,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
   refactoringRoutes(register, deps);
+  kvStatusRoutes(register, deps);
   webRoutes(app, options);
   raftRoutes(register, deps);
   app.route({

@@ -178,6 +178,53 @@ export type RefactorPort = Pick<
   | 'reattachReplica'
 >;
 
+/** What the reconciler last found in one store (`lastCheck` absent: not compared by this node yet). */
+export interface KvStoreState {
+  /** The store's name, unique among the configured stores (`internal`, `zookeeper`, `etcd`, ...). */
+  readonly name: string;
+  readonly kind: string;
+  /** `desired`: orc's internal store, the state the others are compared with; never reconciled. */
+  readonly role: 'desired' | 'reconciled';
+  /** The reconciler's view: `down` until a probe answers again. */
+  readonly state: 'healthy' | 'down';
+  /** Consecutive failed writes or comparisons (0 when healthy). */
+  readonly failures: number;
+  readonly lastCheck?: {
+    /** Epoch ms the comparison ended. */
+    readonly at: number;
+    readonly ok: boolean;
+    /** Pairs missing or different that it wrote back. */
+    readonly written: number;
+    readonly error?: string;
+  };
+}
+
+/** This node's last fan-out write of a key to one store. */
+export interface KvWriteRecord {
+  /** Epoch ms the store answered. */
+  readonly at: number;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * This node's KV stores, read for `/api/kv-status` (orc's own route: orchestrator has none). The
+ * daemon implements it over its fan-out and reconciler.
+ *
+ * @example
+ * const value = (await kv.read('zookeeper', `${kv.prefix}shop`)).value; // 'db2:3306'
+ */
+export interface KvStatusSource {
+  /** Normalized `KVClusterMasterPrefix` (`mysql/master/`): a cluster's key is this and its alias. */
+  readonly prefix: string;
+  /** Every configured store, the internal (desired) one first. */
+  stores(): readonly KvStoreState[];
+  /** Reads `key` from `store` now, bounded in time; rejects with the store's error. */
+  read(store: string, key: string): Promise<{ readonly value: string | undefined; readonly at: number }>;
+  /** This node's last fan-out write of `key` to `store` since it started, if any. */
+  lastWrite(store: string, key: string): KvWriteRecord | undefined;
+}
+
 /** Everything {@link buildApi} needs. */
 export interface ApiDeps {
   readonly view: OrcView;
@@ -189,6 +236,8 @@ export interface ApiDeps {
   readonly proxyFetch?: typeof fetch;
   readonly options: ApiOptions;
   readonly logger?: Logger;
+  /** The KV stores' status (`/api/kv-status`); absent: the route answers 404. */
+  readonly kvStatus?: KvStatusSource;
   /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */
   readonly reloadConfiguration?: () => Promise<void>;
   /** Removes secrets from a text before it is sent (a library's error message). */

@@ -8,6 +8,9 @@ export type {
   AuditLine,
   AuthSettings,
   HealthStatus,
+  KvStatusSource,
+  KvStoreState,
+  KvWriteRecord,
   NodeStatus,
   OrcView,
   RaftRoleName,
@@ -17,6 +20,13 @@ export type {
   RefactorPort,
 } from './deps.js';
 export type { WhoAmI } from './routes/web.js';
+export {
+  kvStatusJson,
+  type KvClusterStatusJson,
+  type KvClusterStoreJson,
+  type KvStatusJson,
+  type KvStoreStatusJson,
+} from './routes/kv-status.js';
 export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {
