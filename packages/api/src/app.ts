@@ -132,8 +132,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   instanceRoutes(register, deps);
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
-  kvStatusRoutes(register, deps);
   refactoringRoutes(register, deps);
+  kvStatusRoutes(register, deps);
   webRoutes(app, options);
   raftRoutes(register, deps);
   app.route({
