@@ -77,7 +77,7 @@ describe('probe dialects', () => {
     await prober.close();
   });
 
-  it('reads a MySQL 8.0 replica\'s heartbeat counter from performance_schema, each probe anew', async () => {
+  it("reads a MySQL 8.0 replica's heartbeat counter from performance_schema, each probe anew", async () => {
     let heartbeats = 40;
     server = await startFakeMysqlServer('8.0.36', (sql) => {
       if (sql.startsWith('SHOW GLOBAL VARIABLES')) {

@@ -43,7 +43,7 @@ async function start(name: string, slaveNetTimeoutSeconds: number): Promise<{ s:
           i.masterKey === instanceKey(s.primary.host, s.primary.port) &&
           i.replication.receivedHeartbeats !== null
         );
-      }) && orc.instance(instanceKey(s.primary.host, s.primary.port))?.lastSeenAt != null,
+      }) && (orc.instance(instanceKey(s.primary.host, s.primary.port))?.lastSeenAt ?? null) !== null,
     { timeoutMs: 60_000 },
   );
   return { s, orc };
@@ -114,7 +114,7 @@ describe('a silent primary host, in network namespaces', () => {
       await waitFor(
         'orc finds the primary unreachable while the replicas count 8 more heartbeats',
         () =>
-          orc.instance(primary)?.lastProbeError != null &&
+          (orc.instance(primary)?.lastProbeError ?? null) !== null &&
           seen.some((code) => code.startsWith('Unreachable')) &&
           s.replicas.every(
             (r, i) =>

@@ -16,8 +16,7 @@ type Connection = Awaited<ReturnType<typeof harness.connectAs>>;
 
 /** One trial's figures, or why it failed. */
 export type GracefulTrial =
-  | { ok: true; writeOutageMs: number; lostWrites: number; acknowledged: number }
-  | { ok: false; reason: string };
+  { ok: true; writeOutageMs: number; lostWrites: number; acknowledged: number } | { ok: false; reason: string };
 
 /** Writes 1, 2, ... every `everyMs` to whichever of `servers` takes it; a refused row is retried on the next one. */
 function failoverWriter(servers: readonly Server[], everyMs: number) {

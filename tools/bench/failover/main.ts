@@ -197,4 +197,3 @@ if (cases.has('graceful')) {
     }),
   );
 }
-

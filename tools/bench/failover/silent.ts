@@ -33,7 +33,8 @@ export async function silentTrial(t: number): Promise<SilentTrial> {
     for (;;) {
       entry = (await world.topology.analysis()).find(
         (e) =>
-          e.Analysis === 'DeadMaster' && `${e.AnalyzedInstanceKey.Hostname}:${e.AnalyzedInstanceKey.Port}` === failedKey,
+          e.Analysis === 'DeadMaster' &&
+          `${e.AnalyzedInstanceKey.Hostname}:${e.AnalyzedInstanceKey.Port}` === failedKey,
       );
       if (entry !== undefined) break;
       if (performance.now() - silencedAt > 90_000) return { ok: false, reason: 'no DeadMaster within 90 s' };
