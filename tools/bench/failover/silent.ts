@@ -17,10 +17,10 @@ export type SilentTrial =
   | { ok: false; reason: string };
 
 /** Runs one silent-host failover on a fresh namespaced 1+2 topology. */
-export async function silentTrial(t: number): Promise<SilentTrial> {
+export async function silentTrial(t: number, heartbeatPeriodSeconds = 1): Promise<SilentTrial> {
   const servers = await testenv.startNetnsTopology({
     name: `bench-silent-${t}`,
-    heartbeatPeriodSeconds: 1,
+    heartbeatPeriodSeconds,
     slaveNetTimeoutSeconds: 10,
   });
   const world = await harness.startRecoveryWorld('1+2', { servers, pollSeconds: 5 });

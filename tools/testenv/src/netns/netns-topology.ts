@@ -20,7 +20,7 @@ export interface NetnsTopologyOptions extends MariaDbCommonOptions {
   name?: string;
   /** How many replicas replicate from the primary. Default 2. */
   replicas?: number;
-  /** `MASTER_HEARTBEAT_PERIOD` of every replica, in seconds. Default 1 (docs/recovery.md). */
+  /** `MASTER_HEARTBEAT_PERIOD` of every replica, in seconds (fractions allowed). Default 1 (docs/recovery.md). */
   heartbeatPeriodSeconds?: number;
   /** The replicas' `slave_net_timeout`, in seconds. Default 10 (docs/recovery.md). */
   slaveNetTimeoutSeconds?: number;
@@ -139,7 +139,14 @@ export async function startNetnsTopology(options: NetnsTopologyOptions = {}): Pr
     `must match ${NAME_PATTERN}`,
   );
   problems.check(isOptionalPositiveInt(options.replicas), 'replicas', 'must be a positive integer');
-  problems.check(isOptionalPositiveInt(options.heartbeatPeriodSeconds), 'heartbeatPeriodSeconds', 'must be >= 1');
+  problems.check(
+    options.heartbeatPeriodSeconds === undefined ||
+      (typeof options.heartbeatPeriodSeconds === 'number' &&
+        options.heartbeatPeriodSeconds >= 0.001 &&
+        options.heartbeatPeriodSeconds <= 4_294_967),
+    'heartbeatPeriodSeconds',
+    'must be a number of seconds from 0.001 to 4294967',
+  );
   problems.check(isOptionalPositiveInt(options.slaveNetTimeoutSeconds), 'slaveNetTimeoutSeconds', 'must be >= 1');
   problems.check(isOptionalPositiveInt(options.replicationTimeoutMs), 'replicationTimeoutMs', 'must be >= 1');
   const common = resolveMariaDbCommon(options, problems);
