@@ -59,3 +59,4 @@ export {
   type FakeMysqlAnswer,
   type FakeMysqlConnection,
 } from './fake-mysql/fake-mysql-connection.js';
+export { createRaftNodes, type RaftNode, type RaftNodeLayout, type RaftNodes } from './orc/raft-nodes.js';

@@ -166,7 +166,11 @@ export class PeerConnection {
           checkServerIdentity: () => undefined,
           ...(ctx.lookup === undefined ? {} : { lookup: ctx.lookup }),
         })
-      : netConnect({ host: target.host, port: target.port, ...(ctx.lookup === undefined ? {} : { lookup: ctx.lookup }) });
+      : netConnect({
+          host: target.host,
+          port: target.port,
+          ...(ctx.lookup === undefined ? {} : { lookup: ctx.lookup }),
+        });
     socket.setNoDelay(true);
     this.#socket = socket;
     this.#timer = ctx.clock.setTimer(ctx.options.connectTimeoutMs, () =>
