@@ -52,6 +52,7 @@ export {
   type LeaderCheckBackend,
   type LeaderCheckConfigOptions,
 } from './haproxy/haproxy-config.js';
+export { createRaftNodes, type RaftNode, type RaftNodeLayout, type RaftNodes } from './orc/raft-nodes.js';
 export type { ServerOptions } from './core/server-options.js';
 export { TestServer } from './core/test-server.js';
 export {
@@ -59,4 +60,15 @@ export {
   type FakeMysqlAnswer,
   type FakeMysqlConnection,
 } from './fake-mysql/fake-mysql-connection.js';
-export { createRaftNodes, type RaftNode, type RaftNodeLayout, type RaftNodes } from './orc/raft-nodes.js';
+export {
+  createNetNamespace,
+  createVethLink,
+  freeLinkLocalSubnet,
+  reapOrphanNamespaces,
+  runIp,
+  NetNamespace,
+  VethLink,
+  type NetNamespaceOptions,
+  type VethEnd,
+} from './netns/net-namespace.js';
+export { startNetnsTopology, NetnsTopology, type NetnsTopologyOptions } from './netns/netns-topology.js';
