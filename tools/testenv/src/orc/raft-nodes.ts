@@ -51,8 +51,8 @@ export interface RaftNodeLayout {
   readonly raftHost?: (index: number) => string;
   /** Host its HTTP API listens on and the test reaches it at. Default 127.0.0.1. */
   readonly httpHost?: (index: number) => string;
-  /** Keys added to (or replacing) its configuration. */
-  readonly config?: (index: number) => Record<string, unknown>;
+  /** Keys added to (or replacing) its configuration; `ports` are the ones allocated to it. */
+  readonly config?: (index: number, ports: { readonly http: number; readonly raft: number }) => Record<string, unknown>;
   /** Command the daemon is started under, e.g. `['ip', 'netns', 'exec', 'dc1']` (must exec it, keeping the PID). */
   readonly wrap?: (index: number) => readonly string[];
 }
@@ -87,7 +87,7 @@ export async function createRaftNodes(
         RaftNodes: members,
         RaftSharedSecret: secret,
         ...extra,
-        ...layout.config?.(i),
+        ...layout.config?.(i, p),
       },
     }),
   );
