@@ -26,6 +26,8 @@ let topo: MariaDbTopology | undefined;
 const stores: EtcdServer[] = [];
 let group: RaftNodes | undefined;
 let oldPrimary = '';
+// The partition's sampler of DC2 runs while this holds; afterAll clears it should the test fail.
+let sampling = false;
 
 const dcNodes = (): readonly RaftNode[] => group?.nodes ?? [];
 const node = (i: number): RaftNode => dcNodes()[i] as RaftNode;
@@ -106,6 +108,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   // Every step runs even when an earlier one fails; the first failure is reported after.
+  sampling = false;
   const failures: unknown[] = [];
   const attempt = async (fn: () => Promise<unknown>): Promise<void> => {
     await fn().catch((err: unknown) => failures.push(err));
@@ -140,6 +143,18 @@ describe('a Raft group across three DCs in network namespaces', () => {
     );
     const majority = [node(0), node(2)];
     await waitOneLeader(majority);
+    // From here until the heal, every sample of DC2 must refuse to lead.
+    const samples: { leaderCheck: number; raftHealth: number }[] = [];
+    sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push({
+          leaderCheck: await status(dc2, '/api/leader-check'),
+          raftHealth: await status(dc2, '/api/raft-health'),
+        });
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    })();
 
     await topo?.primary.kill();
     const newPrimary = await waitFor(
@@ -169,6 +184,11 @@ describe('a Raft group across three DCs in network namespaces', () => {
     expect(await status(dc2, '/api/leader-check')).not.toBe(200);
     expect(await status(dc2, '/api/raft-health')).not.toBe(200);
     expect((await recoveriesRun(node(0))) + (await recoveriesRun(node(2)))).toBe(1);
+
+    sampling = false;
+    await sampler;
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.filter((x) => x.leaderCheck === 200 || x.raftHealth === 200)).toEqual([]);
 
     await (dcs[1] as DcNetwork['dcs'][number]).connect(true);
     await waitAllHealthy(dcNodes());
