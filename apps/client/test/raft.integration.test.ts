@@ -3,6 +3,7 @@
 // sent to the leader itself (each node's orc_http_requests_total shows who received it) and is
 // applied on every node; after kill -9 of the leader the next call finds the new one; with
 // followers only, the client falls back to routed-leader-check and the follower forwards.
+import { hostname } from 'node:os';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createRaftNodes,
@@ -198,5 +199,25 @@ describe('orc-client against a Raft group of three daemons', () => {
     expect(await deltas(everyone, before, '/api/leader-check')).toEqual([0, 0, 0]);
     expect(await deltas(everyone, before, '/api/end-downtime')).toEqual([0, 1, 1]);
     await waitDowntimed(group.nodes, []);
+  }, 120_000);
+
+  it('answers the raft commands from the leader and moves leadership with raft-elect-leader', async () => {
+    const leader = await oneLeader(group.nodes);
+    const api = apiOf(group.nodes);
+    expect(await client(['-c', 'raft-leader'], api)).toEqual({ code: 0, out: `${leader.raftAddress}\n`, err: '' });
+    expect(await client(['-c', 'raft-health'], api)).toEqual({ code: 0, out: 'healthy\n', err: '' });
+    expect(await client(['-c', 'raft-leader-hostname'], api)).toEqual({ code: 0, out: `${hostname()}\n`, err: '' });
+    const target = group.nodes.find((n) => n !== leader) as RaftNode;
+    // As the original, raft-leader asked of a follower alone cannot tell.
+    const asked = await client(['-c', 'raft-leader'], target.url);
+    expect([asked.code, asked.out, asked.err]).toEqual([1, '', expect.stringContaining('Cannot determine raft state')]);
+    // The hint is the target's Raft port: only its address contains it.
+    const hint = target.raftAddress.split(':')[1] as string;
+    const elected = await client(['-c', 'raft-elect-leader', '-H', hint], api);
+    expect([elected.code, elected.err]).toEqual([0, '']);
+    await waitFor('the hinted node leads', async () => ((await oneLeader(group.nodes)) === target ? true : undefined), {
+      timeoutMs: 30_000,
+    });
+    expect(await client(['-c', 'which-api'], api)).toEqual({ code: 0, out: `${target.url}/api\n`, err: '' });
   }, 120_000);
 });
