@@ -7,7 +7,7 @@ import type { LogFields, Logger } from '../src/logger.js';
 import type { TransportHandlers } from '../src/ports.js';
 import { encodeFrame, FrameKind } from '../src/transport/frame.js';
 import { TcpTransport } from '../src/transport/tcp-transport.js';
-import { ManualClock } from '@orc/testkit';
+import { ManualClock, waitFor } from '@orc/testkit';
 import type { TcpTransportOptions } from '../src/transport/tcp-options.js';
 
 const open: TcpTransport[] = [];
@@ -247,6 +247,38 @@ describe('TcpTransport', () => {
     await a.log.waitFor((l) => l.msg === 'raft transport: idle connection closed');
     send(a, b, 'two');
     expect((await b.next()).text).toBe('two');
+  });
+
+  it('resolves a peer name through the injected lookup at each dial, so a moved peer is found', async () => {
+    const hosts: Record<string, string> = { 'peer-b': '127.0.0.1' };
+    const asked: string[] = [];
+    // Node asks for every address (`all`) when it may try several families.
+    const lookup: TcpTransportOptions['lookup'] = (hostname, options, callback) => {
+      asked.push(hostname);
+      const address = hosts[hostname];
+      if (address === undefined)
+        callback(Object.assign(new Error(`${hostname} not found`), { code: 'ENOTFOUND' }), '', 4);
+      else if (options.all === true) callback(null, [{ address, family: 4 }]);
+      else callback(null, address, 4);
+    };
+    const a = await start('a', { lookup });
+    const b1 = await start('b', { bind: { host: '127.0.0.1', port: 0 } });
+    const port = Number(b1.t.localAddress.split(':')[1]);
+    a.t.setPeer(nodeId('b'), `peer-b:${port}`);
+    a.t.send(nodeId('b'), Buffer.from('first'));
+    expect((await b1.next()).text).toBe('first');
+    // "b" restarts on another loopback address under the same name and port.
+    await b1.t.close();
+    hosts['peer-b'] = '127.0.0.2';
+    const b2 = await start('b', { bind: { host: '127.0.0.2', port } });
+    // A payload written before the close is noticed is lost (Raft resends): keep sending until a
+    // redial resolves the new address and one arrives.
+    await waitFor('a payload reaches b at its new address', () => {
+      a.t.send(nodeId('b'), Buffer.from('second'));
+      return b2.frames.length > 0;
+    });
+    expect(b2.frames[0]?.text).toBe('second');
+    expect(asked.filter((h) => h === 'peer-b').length).toBeGreaterThanOrEqual(2);
   });
 
   it('validates its options, reporting every problem', () => {

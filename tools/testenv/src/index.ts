@@ -52,6 +52,7 @@ export {
   type LeaderCheckBackend,
   type LeaderCheckConfigOptions,
 } from './haproxy/haproxy-config.js';
+export { createRaftNodes, type RaftNode, type RaftNodeLayout, type RaftNodes } from './orc/raft-nodes.js';
 export type { ServerOptions } from './core/server-options.js';
 export { TestServer } from './core/test-server.js';
 export {

@@ -10,6 +10,7 @@ import type { RaftSettings } from '../config/keys/raft.js';
 import { ServerError } from '../errors.js';
 import type { Logger } from '../logging.js';
 import type { ActiveNode } from '../node/active-node.js';
+import { hostsFileLookup, resolveListenHost } from './hosts-file.js';
 
 /** A started member. */
 export interface RaftGroup {
@@ -44,7 +45,8 @@ export async function startRaftGroup(
   try {
     const transport = new TcpTransport({
       localId: nodeId(settings.self),
-      bind: settings.bind,
+      bind: await listenAddress(settings),
+      ...(settings.hostsFile === undefined ? {} : { lookup: hostsFileLookup(settings.hostsFile) }),
       advertiseAddress: settings.self,
       clusterId: settings.clusterId,
       peers: others,
@@ -103,6 +105,20 @@ export async function startRaftGroup(
     members: settings.members.length,
   });
   return group;
+}
+
+// RaftBind may name this node as the others do ("orc3:10008"): with RaftHostsFile the name is
+// looked up there, so a restarted member keeps its configuration and listens on its new address.
+async function listenAddress(settings: RaftSettings): Promise<{ host: string; port: number }> {
+  if (settings.hostsFile === undefined) return settings.bind;
+  try {
+    return { host: await resolveListenHost(settings.bind.host, settings.hostsFile), port: settings.bind.port };
+  } catch (err) {
+    throw new ServerError('LISTEN_FAILED', `RaftBind host ${settings.bind.host} not resolved: ${String(err)}`, {
+      details: [{ path: 'RaftBind', message: `${settings.bind.host} is not in ${settings.hostsFile} nor in DNS` }],
+      cause: err,
+    });
+  }
 }
 
 async function waitForLeader(raft: Raft<unknown>, settings: RaftSettings, clock: Clock): Promise<void> {

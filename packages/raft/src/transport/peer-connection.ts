@@ -1,6 +1,6 @@
 // One pooled outbound connection to a peer: connects lazily, handshakes, batches queued payloads
 // into one socket write per event-loop turn, and reconnects with exponential backoff.
-import { connect as netConnect, type Socket } from 'node:net';
+import { connect as netConnect, type LookupFunction, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import type { NodeId } from '../core/types.js';
 import type { Clock, RandomSource } from '../ports.js';
@@ -26,6 +26,8 @@ export interface DialContext {
   readonly clusterId: string;
   readonly secret: string | Buffer | undefined;
   readonly tls: TcpTlsOptions | undefined;
+  /** Host name resolution at each dial; undefined: the system resolver. */
+  readonly lookup: LookupFunction | undefined;
   readonly options: ResolvedTcpOptions;
   readonly clock: Clock;
   readonly random: RandomSource;
@@ -162,8 +164,13 @@ export class PeerConnection {
           cert: tls.cert,
           ca: tls.ca as string,
           checkServerIdentity: () => undefined,
+          ...(ctx.lookup === undefined ? {} : { lookup: ctx.lookup }),
         })
-      : netConnect({ host: target.host, port: target.port });
+      : netConnect({
+          host: target.host,
+          port: target.port,
+          ...(ctx.lookup === undefined ? {} : { lookup: ctx.lookup }),
+        });
     socket.setNoDelay(true);
     this.#socket = socket;
     this.#timer = ctx.clock.setTimer(ctx.options.connectTimeoutMs, () =>

@@ -1,4 +1,5 @@
 // Options of the TCP transport, validated once with every problem reported.
+import type { LookupFunction } from 'node:net';
 import type { NodeId } from '../core/types.js';
 import type { Clock, RandomSource } from '../ports.js';
 import { RaftError, type RaftErrorDetail } from '../errors.js';
@@ -26,6 +27,11 @@ export interface TcpTransportOptions {
   readonly secret?: string | Buffer;
   /** Mutual TLS with peer certificates. */
   readonly tls?: TcpTlsOptions;
+  /**
+   * Resolves a peer's host name at each dial (default: the system resolver, `dns.lookup`). A
+   * member restarted under the same name with a new address is found at the next dial.
+   */
+  readonly lookup?: LookupFunction;
   /** Largest frame accepted or sent. Default 16 MiB. */
   readonly maxFrameBytes?: number;
   /**

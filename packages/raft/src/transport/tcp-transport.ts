@@ -72,6 +72,7 @@ export class TcpTransport implements Transport {
       clusterId: options.clusterId,
       secret: options.secret,
       tls: options.tls,
+      lookup: options.lookup,
       options: this.#opts,
       clock: options.clock ?? systemClock,
       random: options.random ?? Math.random,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { requireExecutable } from '../core/binaries.js';
-import { ConfigProblems } from '../core/config-check.js';
+import { ConfigProblems, NAME_PATTERN } from '../core/config-check.js';
 import { createServerDir, registryDirOf } from '../core/paths.js';
 import { allocatePort, LOOPBACK } from '../core/ports.js';
 import { reapOrphans } from '../core/registry.js';
@@ -13,6 +13,7 @@ import {
   type ServerOptions,
 } from '../core/server-options.js';
 import { delay } from '../core/server-process.js';
+import { IP_PATH } from '../netns/net-namespace.js';
 
 /** Options of {@link startEtcd}. */
 export interface EtcdOptions extends ServerOptions {
@@ -20,11 +21,17 @@ export interface EtcdOptions extends ServerOptions {
   etcdPath?: string;
   /** Extra etcd flags, e.g. `['--auto-compaction-retention=1']`. */
   extraArgs?: readonly string[];
+  /** The address etcd listens on and advertises. Default `127.0.0.1`. */
+  host?: string;
+  /** A network namespace (see `createNetNamespace`) to run etcd in, through `ip netns exec`. */
+  netns?: string;
 }
 
 interface ResolvedEtcdOptions extends ResolvedServerOptions {
   readonly etcdPath: string;
   readonly extraArgs: readonly string[];
+  readonly host: string;
+  readonly netns: string | null;
 }
 
 /** Validates {@link EtcdOptions} and fills defaults; throws `INVALID_CONFIG` listing every problem. */
@@ -39,12 +46,28 @@ export function validateEtcdOptions(input: EtcdOptions = {}): ResolvedEtcdOption
     'extraArgs',
     'must be a list of --flags',
   );
+  problems.check(
+    input.host === undefined || (typeof input.host === 'string' && /^\d{1,3}(\.\d{1,3}){3}$/.test(input.host)),
+    'host',
+    'must be an IPv4 address',
+  );
+  problems.check(
+    input.netns === undefined || (typeof input.netns === 'string' && NAME_PATTERN.test(input.netns)),
+    'netns',
+    `must be a namespace name matching ${NAME_PATTERN}`,
+  );
   problems.throwIfAny();
-  return { ...common, etcdPath: input.etcdPath ?? '/usr/bin/etcd', extraArgs: [...(input.extraArgs ?? [])] };
+  return {
+    ...common,
+    etcdPath: input.etcdPath ?? '/usr/bin/etcd',
+    extraArgs: [...(input.extraArgs ?? [])],
+    host: input.host ?? LOOPBACK,
+    netns: input.netns ?? null,
+  };
 }
 
 /**
- * A single-member etcd on 127.0.0.1 (client and peer ports) with its own data directory.
+ * A single-member etcd on 127.0.0.1 or `host`, maybe inside a network namespace (client and peer ports) with its own data directory.
  * `stop()`/`kill()` keep the data; `start()` serves it again on the same ports.
  */
 export class EtcdServer extends TestServer {
@@ -55,7 +78,7 @@ export class EtcdServer extends TestServer {
 
   /** @internal use {@link startEtcd}. */
   constructor(options: ResolvedEtcdOptions, dir: string, clientPort: number, peerPort: number) {
-    super(options.name, dir);
+    super(options.name, dir, options.host);
     this.logFile = join(dir, 'etcd.log');
     this.#clientPort = clientPort;
     this.#peerPort = peerPort;
@@ -73,11 +96,14 @@ export class EtcdServer extends TestServer {
       },
       {
         spawnSpec: () => {
-          const client = `http://${LOOPBACK}:${this.#clientPort}`;
-          const peer = `http://${LOOPBACK}:${this.#peerPort}`;
+          const client = `http://${this.host}:${this.#clientPort}`;
+          const peer = `http://${this.host}:${this.#peerPort}`;
+          // `ip netns exec` enters the namespace and execs etcd: the pid stays etcd's own.
+          const prefix = options.netns === null ? [] : ['netns', 'exec', options.netns, options.etcdPath];
           return {
-            command: options.etcdPath,
+            command: options.netns === null ? options.etcdPath : IP_PATH,
             args: [
+              ...prefix,
               `--name=${options.name}`,
               `--data-dir=${join(dir, 'data')}`,
               `--listen-client-urls=${client}`,

@@ -15,6 +15,11 @@ export interface MariaDbTopologyOptions extends MariaDbCommonOptions {
   name?: string;
   /** Deadline for every replica to run both replication threads. Default 60 000 ms. */
   replicationTimeoutMs?: number;
+  /**
+   * The address every server binds and reports, in the tests' namespace: one on a link that
+   * network namespaces reach (see `createNetNamespace`). Default `127.0.0.1`.
+   */
+  host?: string;
 }
 
 /** Options of the wait helpers. */
@@ -159,6 +164,7 @@ function validateTopologyOptions(input: MariaDbTopologyOptions): {
   members: TopologyMember[];
   name: string;
   replicationTimeoutMs: number;
+  host: string;
 } {
   const problems = new ConfigProblems('MariaDB topology options');
   if (typeof input !== 'object' || input === null) {
@@ -176,6 +182,11 @@ function validateTopologyOptions(input: MariaDbTopologyOptions): {
     'replicationTimeoutMs',
     'must be a positive integer',
   );
+  problems.check(
+    input.host === undefined || (typeof input.host === 'string' && /^\d{1,3}(\.\d{1,3}){3}$/.test(input.host)),
+    'host',
+    'must be an IPv4 address',
+  );
   const common = resolveMariaDbCommon(input, problems);
   problems.throwIfAny();
   return {
@@ -183,6 +194,7 @@ function validateTopologyOptions(input: MariaDbTopologyOptions): {
     members: parseTopologyShape(input.shape),
     name: input.name ?? 'topo',
     replicationTimeoutMs: input.replicationTimeoutMs ?? 60_000,
+    host: input.host ?? LOOPBACK,
   };
 }
 
@@ -203,7 +215,7 @@ function validateTopologyOptions(input: MariaDbTopologyOptions): {
  * ```
  */
 export async function startMariaDbTopology(options: MariaDbTopologyOptions): Promise<MariaDbTopology> {
-  const { common, members, name, replicationTimeoutMs } = validateTopologyOptions(options);
+  const { common, members, name, replicationTimeoutMs, host } = validateTopologyOptions(options);
   const created: MariaDbInstance[] = [];
   try {
     // Creation copies the template (built once, under a lock): do it in order, then start in parallel.
@@ -216,7 +228,7 @@ export async function startMariaDbTopology(options: MariaDbTopologyOptions): Pro
             serverId: m.serverId,
             port: undefined,
             readOnly: m.source !== undefined,
-            host: LOOPBACK,
+            host,
             netns: null,
             extraArgs: [...common.extraArgs, ...(m.extraArgs ?? [])],
           },

@@ -30,6 +30,22 @@ describe('raft keys', () => {
     expect(built.self).toBe('orc2:7000');
     expect(built.members.map((m) => m.address)).toEqual(['orc1:10008', 'orc2:7000', 'orc3:10008']);
     expect(built.bind).toEqual({ host: '0.0.0.0', port: 10008 });
+    expect(built.hostsFile).toBeUndefined();
+    const withHosts = buildRaftConfig({
+      ...defaults,
+      RaftEnabled: true,
+      RaftDataDir: '/var/lib/orc/raft',
+      RaftBind: 'orc2:7000',
+      RaftNodes: three,
+      RaftHostsFile: '/etc/orc/raft-hosts',
+    });
+    if ('problems' in withHosts) throw new Error(JSON.stringify(withHosts.problems));
+    // RaftBind may name the node: the name stays unresolved until the member starts.
+    expect([withHosts.self, withHosts.bind.host, withHosts.hostsFile]).toEqual([
+      'orc2:7000',
+      'orc2',
+      '/etc/orc/raft-hosts',
+    ]);
   });
 
   it('reports every problem at once, each with its key', () => {

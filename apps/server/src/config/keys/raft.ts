@@ -123,6 +123,14 @@ export const raftKeys: readonly KeySpec[] = [
     'At start, how long a node waits to join a quorum before it exits non-zero naming the peers it could not reach.',
     { orcOnly: true },
   ),
+  row(
+    'RaftHostsFile',
+    'hostsFile',
+    '',
+    checks.string,
+    'A file in /etc/hosts format consulted before DNS for the names in RaftNodes and RaftBind, reread at each connect.',
+    { orcOnly: true },
+  ),
 ];
 
 /** A member: its id is the address the others know it by. */
@@ -146,6 +154,8 @@ export interface RaftSettings {
   readonly electionTimeoutMs: number;
   readonly quorumBailOutMs: number;
   readonly expectConsensus: boolean;
+  /** RaftHostsFile: names looked up here first, at each connect; undefined: DNS only. */
+  readonly hostsFile: string | undefined;
 }
 
 /** "host" → "host:DefaultRaftPort"; "host:port" kept. */
@@ -214,5 +224,6 @@ export function buildRaftConfig(v: KeyValues): RaftSettings | { problems: KeyPro
     electionTimeoutMs,
     quorumBailOutMs: (v['RaftQuorumBailOutSeconds'] as number) * 1000,
     expectConsensus: v['ExpectFailureAnalysisConcensus'] === true,
+    hostsFile: (v['RaftHostsFile'] as string) || undefined,
   };
 }
