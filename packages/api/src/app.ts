@@ -14,6 +14,7 @@ import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
 import { operationRoutes } from './routes/operations.js';
+import { recoveryRoutes } from './routes/recovery.js';
 import { webRoutes } from './routes/web.js';
 import { raftRoutes } from './routes/raft.js';
 import { leaderProxyHook } from './proxy.js';
@@ -130,6 +131,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   instanceRoutes(register, deps);
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
+  recoveryRoutes(register, deps);
   webRoutes(app, options);
   raftRoutes(register, deps);
   app.route({

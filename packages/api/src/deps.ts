@@ -11,6 +11,7 @@ import type {
 } from '@orc/topology';
 import type { CommandBus } from './commands.js';
 import type { Logger } from './logger.js';
+import type { RecoveryOperations } from './recovery-port.js';
 
 /** Read access to what orc knows. */
 export interface OrcView {
@@ -167,6 +168,8 @@ export interface ApiDeps {
   readonly proxyFetch?: typeof fetch;
   readonly options: ApiOptions;
   readonly logger?: Logger;
+  /** Manual recoveries and takeovers (`/api/recover`, `/api/graceful-master-takeover`, ...); absent: 501. */
+  readonly recovery?: RecoveryOperations;
   /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */
   readonly reloadConfiguration?: () => Promise<void>;
   /** Removes secrets from a text before it is sent (a library's error message). */

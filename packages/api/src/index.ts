@@ -15,6 +15,13 @@ export type {
   RecoveryLine,
   RecoveryStepLine,
 } from './deps.js';
+export type {
+  ManualRecoveryRequest,
+  ManualRecoveryResult,
+  ManualRecoveryStatus,
+  RecoveryClusterRef,
+  RecoveryOperations,
+} from './recovery-port.js';
 export type { WhoAmI } from './routes/web.js';
 export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
