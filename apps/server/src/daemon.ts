@@ -176,7 +176,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     engine,
     liteEngine: buildRecoveryEngine(recoveryWiring, { hooks: false }),
     topology,
-    backend,
+    readCandidates: () => new BackendAnalysisState(backend).readCandidates(),
     clock,
     logger: recoveryWiring.logger,
     metrics,

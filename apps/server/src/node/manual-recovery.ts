@@ -4,14 +4,13 @@
 // that may still be alive) and `graceful-master-takeover[-auto]`. One recovery per cluster at a
 // time, shared with the automated loop through `running`.
 import type { ManualRecoveryRequest, ManualRecoveryResult, RecoveryClusterRef, RecoveryOperations } from '@orc/api';
-import type { Backend } from '@orc/backend';
 import {
-  BackendAnalysisState,
   TopologyError,
   deadIntermediateMasterRequest,
   deadMasterRequest,
   effectivePromotionRule,
   instanceKey,
+  type CandidateRule,
   type DeadMasterRequest,
   type Instance,
   type InstanceKey,
@@ -23,14 +22,21 @@ import type { Clock } from '../clock.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 
+/** The part of a RecoveryEngine the manual operations call. */
+export type ManualEngine = Pick<
+  RecoveryEngine,
+  'recoverDeadMaster' | 'recoverDeadIntermediateMaster' | 'gracefulMasterTakeover' | 'stop'
+>;
+
 /** What the manual operations run with. */
 export interface ManualRecoveryParts {
   /** The daemon's engine (hooks run). */
-  readonly engine: RecoveryEngine;
+  readonly engine: ManualEngine;
   /** The same engine without hooks, for `recover-lite` and `?skipProcesses=true`. */
-  readonly liteEngine: RecoveryEngine;
-  readonly topology: OrcTopology;
-  readonly backend: Backend;
+  readonly liteEngine: ManualEngine;
+  readonly topology: Pick<OrcTopology, 'analysis' | 'instances'>;
+  /** Registered candidate rules (`register-candidate`), e.g. `BackendAnalysisState#readCandidates`. */
+  readonly readCandidates: () => Promise<readonly CandidateRule[]>;
   readonly clock: Clock;
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
@@ -41,16 +47,30 @@ export interface ManualRecoveryParts {
 const refuse = (path: string, why: string): TopologyError =>
   new TopologyError('INVALID_ARGUMENT', why, { details: [{ path, message: why }] });
 
+// A named replica must be a direct replica of the primary and promotable by its rule in force.
+function checkDesignated(
+  instances: readonly Instance[],
+  key: InstanceKey,
+  primaryKey: InstanceKey,
+  path: string,
+  rules: readonly CandidateRule[],
+  now: number,
+): void {
+  const named = instances.find((i) => i.key === key);
+  if (named === undefined || named.masterKey !== primaryKey)
+    throw refuse(path, `${key} is not a direct replica of ${primaryKey}`);
+  if (effectivePromotionRule(named, rules, now) === 'must_not')
+    throw refuse(path, `${key} has promotion rule must_not`);
+}
+
 /**
  * The {@link RecoveryOperations} port the API calls.
  *
  * @example
- * const manual = createManualRecovery({ engine, liteEngine, topology, backend, clock, logger, metrics, running });
+ * const manual = createManualRecovery({ engine, liteEngine, topology, readCandidates, clock, logger, metrics, running });
  * buildApi({ ...deps, recovery: manual });
  */
 export function createManualRecovery(p: ManualRecoveryParts): RecoveryOperations & { stop(): void } {
-  const state = new BackendAnalysisState(p.backend);
-
   // Runs `work` as the cluster's one recovery; its post hooks and audit writes finish before the
   // cluster is free again, but the caller gets the report as soon as the engine returns it.
   const exclusive = async (
@@ -105,7 +125,7 @@ export function createManualRecovery(p: ManualRecoveryParts): RecoveryOperations
     };
   };
 
-  const engineFor = (skipProcesses: boolean): RecoveryEngine => (skipProcesses ? p.liteEngine : p.engine);
+  const engineFor = (skipProcesses: boolean): ManualEngine => (skipProcesses ? p.liteEngine : p.engine);
 
   const recover = async (r: Extract<ManualRecoveryRequest, { kind: 'recover' }>): Promise<ManualRecoveryResult> => {
     const command = r.skipProcesses ? 'recover-lite' : 'recover';
@@ -128,7 +148,7 @@ export function createManualRecovery(p: ManualRecoveryParts): RecoveryOperations
     const snapshot = {
       now: p.clock.wallNow(),
       instances: p.topology.instances(),
-      candidates: await state.readCandidates(),
+      candidates: await p.readCandidates(),
     };
     const target = {
       clusterName: entry.ClusterDetails.ClusterName,
@@ -138,11 +158,8 @@ export function createManualRecovery(p: ManualRecoveryParts): RecoveryOperations
     };
     const dead = deadMasterRequest(entry, snapshot);
     if (dead !== undefined) {
-      if (
-        r.candidateKey !== undefined &&
-        !dead.instances.some((i) => i.key === r.candidateKey && i.masterKey === r.failedKey)
-      )
-        throw refuse('candidate', `${r.candidateKey} is not a direct replica of ${r.failedKey}`);
+      if (r.candidateKey !== undefined)
+        checkDesignated(dead.instances, r.candidateKey, r.failedKey, 'candidate', snapshot.candidates, snapshot.now);
       return exclusive(target, () =>
         engineFor(r.skipProcesses).recoverDeadMaster({
           ...dead,
@@ -180,13 +197,13 @@ export function createManualRecovery(p: ManualRecoveryParts): RecoveryOperations
   ): Promise<{
     primary: Instance;
     instances: Instance[];
-    candidates: Awaited<ReturnType<typeof state.readCandidates>>;
+    candidates: readonly CandidateRule[];
   }> => {
     const all = p.topology.instances();
     const primary = all.find((i) => i.key === cluster.masterKey);
     if (primary === undefined)
       throw refuse('primaryKey', `the primary ${cluster.masterKey} of ${cluster.clusterName} is not known`);
-    const candidates = await state.readCandidates();
+    const candidates = await p.readCandidates();
     const now = p.clock.wallNow();
     const instances = all
       .filter((i) => i.key === primary.key || i.masterKey === primary.key || i.key === designated)
@@ -199,8 +216,9 @@ export function createManualRecovery(p: ManualRecoveryParts): RecoveryOperations
   ): Promise<ManualRecoveryResult> => {
     const { instances, candidates } = await members(r.cluster, r.designatedKey);
     const failedKey = r.cluster.masterKey;
-    if (r.designatedKey !== undefined && !instances.some((i) => i.key === r.designatedKey && i.masterKey === failedKey))
-      throw refuse('designated', `${r.designatedKey} is not a direct replica of ${failedKey}`);
+    // Checked before the engine stops any replica's IO thread: this primary may be alive and serving.
+    if (r.designatedKey !== undefined)
+      checkDesignated(instances, r.designatedKey, failedKey, 'designated', candidates, p.clock.wallNow());
     const request: DeadMasterRequest = {
       analysis: 'DeadMaster',
       failedKey,
