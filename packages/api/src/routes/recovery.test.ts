@@ -270,6 +270,9 @@ describe('recovery routes', () => {
     const res = await app.inject('/api/graceful-master-takeover/shop/db2/3306');
     expect(res.statusCode).toBe(503);
     expect(res.json().Message).toBe('recoveries run on the active node only; the active node is orc1');
+    // The same answer whatever the standby knows of the target.
+    expect((await app.inject('/api/recover/unknown/3306')).statusCode).toBe(503);
+    expect((await app.inject('/api/force-master-failover/no-such-cluster')).statusCode).toBe(503);
     expect(requests).toEqual([]);
   });
 

@@ -6,7 +6,12 @@ import { toOrchestratorKey, type InstanceKey } from '@orc/topology';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.js';
 import { ApiError, httpStatusOf, type ApiErrorDetail } from '../errors.js';
-import type { ManualRecoveryRequest, ManualRecoveryResult, RecoveryClusterRef } from '../recovery-port.js';
+import type {
+  ManualRecoveryRequest,
+  ManualRecoveryResult,
+  RecoveryClusterRef,
+  RecoveryOperations,
+} from '../recovery-port.js';
 import { ok } from '../response.js';
 import type { Register } from '../route.js';
 import { ClusterHint, Host, Port } from '../schemas.js';
@@ -50,24 +55,37 @@ function recoveryJson(r: ManualRecoveryResult): Record<string, unknown> {
  * @example
  * recoveryRoutes(register, deps);
  */
-export function recoveryRoutes(register: Register, deps: ApiDeps): void {
+export function recoveryRoutes(registerRoute: Register, deps: ApiDeps): void {
   const { view } = deps;
 
-  const run = async (request: ManualRecoveryRequest): Promise<ManualRecoveryResult> => {
-    if (deps.recovery === undefined)
+  // Checked before any look-up, so a standby answers the same 503 whatever it knows of the target.
+  const ensureActive = async (): Promise<RecoveryOperations> => {
+    const port = deps.recovery;
+    if (port === undefined)
       throw new ApiError('NOT_SUPPORTED', 'manual recovery is not available on this node', {
         details: [{ path: 'recovery', message: 'not wired' }],
       });
-    if (!deps.node.isActive()) {
-      const holder = (await deps.node.health()).ActiveNode;
-      const where = holder === null ? 'no node is active now' : `the active node is ${holder.Hostname}`;
-      throw new ApiError('NOT_ACTIVE', `recoveries run on the active node only; ${where}`, {
-        details: [{ path: 'node', message: where }],
-        retryable: true,
-      });
-    }
+    if (deps.node.isActive()) return port;
+    const holder = (await deps.node.health()).ActiveNode;
+    const where = holder === null ? 'no node is active now' : `the active node is ${holder.Hostname}`;
+    throw new ApiError('NOT_ACTIVE', `recoveries run on the active node only; ${where}`, {
+      details: [{ path: 'node', message: where }],
+      retryable: true,
+    });
+  };
+  const register: Register = (def) =>
+    registerRoute({
+      ...def,
+      handler: async (input, reply) => {
+        await ensureActive();
+        return def.handler(input, reply);
+      },
+    });
+
+  const run = async (request: ManualRecoveryRequest): Promise<ManualRecoveryResult> => {
+    const port = await ensureActive();
     try {
-      return await deps.recovery.run(request);
+      return await port.run(request);
     } catch (err) {
       throw renamed(err);
     }
