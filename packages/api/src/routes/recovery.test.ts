@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { instanceKey, TopologyError, unseenInstance, type Instance, type InstanceKey } from '@orc/topology';
 import { buildApi } from '../app.js';
-import type { ApiDeps, AuthSettings, HealthStatus, OrcView, RecoveryLine } from '../deps.js';
+import type { ApiDeps, AuthSettings, HealthStatus, OrcView, RaftView, RecoveryLine } from '../deps.js';
 import type { ManualRecoveryRequest, ManualRecoveryResult, RecoveryOperations } from '../recovery-port.js';
 
 const db1 = instanceKey('db1', 3306);
@@ -40,7 +40,13 @@ interface Fixture {
 
 function fixture(
   outcome: (r: ManualRecoveryRequest) => Promise<ManualRecoveryResult> = async () => successful(),
-  over: { active?: boolean; auth?: AuthSettings; recoveries?: RecoveryLine[]; port?: boolean } = {},
+  over: {
+    active?: boolean;
+    auth?: AuthSettings;
+    recoveries?: RecoveryLine[];
+    port?: boolean;
+    raft?: Pick<ApiDeps, 'raft' | 'proxyFetch'>;
+  } = {},
 ): Fixture & { app: ReturnType<typeof buildApi> } {
   const requests: ManualRecoveryRequest[] = [];
   const view: OrcView = {
@@ -92,6 +98,7 @@ function fixture(
     commands: { submit: async () => ({}) as never },
     node: { isLive: () => true, isReady: () => true, isActive: () => over.active ?? true, health: async () => health },
     ...(over.port === false ? {} : { recovery }),
+    ...over.raft,
     options: {
       urlPrefix: '',
       auth: over.auth ?? { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
@@ -296,5 +303,31 @@ describe('recovery routes', () => {
     expect(requests).toEqual([]);
     const admin = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
     expect((await app.inject({ url: '/api/recover/db1/3306', headers: admin })).statusCode).toBe(200);
+  });
+  it('a Raft follower forwards every recovery route to the leader instead of running it', async () => {
+    const forwarded: string[] = [];
+    const raft = {
+      role: () => 'Follower',
+      isHealthy: () => true,
+      leader: () => '10.0.0.1:10008',
+      leaderUri: () => 'http://orc1:3000',
+      selfUri: 'http://orc2:3000',
+    } as unknown as RaftView;
+    const proxyFetch = (async (url: string | URL | Request) => {
+      forwarded.push(String(url));
+      return new Response(JSON.stringify({ Code: 'OK', Message: 'from the leader', Details: null }), {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+      });
+    }) as typeof fetch;
+    const { app, requests } = fixture(undefined, { active: false, raft: { raft, proxyFetch } });
+    for (const url of ['/api/recover/db1/3306/db2/3306', '/api/graceful-master-takeover-auto/shop']) {
+      expect((await app.inject(url)).json()).toMatchObject({ Message: 'from the leader' });
+    }
+    expect(forwarded).toEqual([
+      'http://orc1:3000/api/recover/db1/3306/db2/3306',
+      'http://orc1:3000/api/graceful-master-takeover-auto/shop',
+    ]);
+    expect(requests).toEqual([]);
   });
 });
