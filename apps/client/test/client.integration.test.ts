@@ -422,10 +422,26 @@ const rows: readonly (readonly [string, Row])[] = [
   [
     'a command the daemon does not serve yet',
     row(
-      () => ['-c', 'relocate', '-i', R2, '-d', R1],
+      () => ['-c', 'match', '-i', R2, '-d', R1],
       () => /.*/s,
       1,
-      () => /^no route GET \/api\/relocate\/127\.0\.0\.1\/\d+\/127\.0\.0\.1\/\d+\n$/,
+      () => /^no route GET \/api\/match\/127\.0\.0\.1\/\d+\/127\.0\.0\.1\/\d+\n$/,
+    ),
+  ],
+  [
+    'relocate below the current source: instance<master',
+    row(
+      () => ['-c', 'relocate', '-i', R2, '-d', P],
+      () => `${R2}<${P}\n`,
+    ),
+  ],
+  [
+    "a refused relocation: the daemon's reason on stderr, exit 1",
+    row(
+      () => ['-c', 'relocate', '-i', R1, '-d', R1],
+      () => /.*/s,
+      1,
+      () => `relocate refused: ${R1} cannot replicate from itself\n`,
     ),
   ],
   [

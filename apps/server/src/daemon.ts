@@ -18,10 +18,12 @@ import { ServerError } from './errors.js';
 import type { Logger } from './logging.js';
 import { createMetrics, type DaemonMetrics } from './metrics.js';
 import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-node.js';
+import { KvStatusTracker } from './node/kv-status.js';
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createManualRecovery } from './node/manual-recovery.js';
 import { buildRecoveryEngine, createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
+import { createRefactorPort } from './node/refactor-port.js';
 import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
 import { findWebRoot } from './web-root.js';
@@ -78,10 +80,12 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   });
   const kvLogger = logger.child('kv');
   const kvStores = createKvPublisher(config.kv, { table: backend.kv, logger: kvLogger, clock });
+  const kvStatus = new KvStatusTracker(kvStores, { prefix: config.kv.masterPrefix, clock });
   const kv: KvPublisher = {
     ...kvStores,
     publishMaster: async (master) => {
       const result = await kvStores.publishMaster(master);
+      kvStatus.record(master, result);
       for (const o of result.outcomes) metrics.kvWrites.inc({ store: o.store, outcome: o.ok ? 'ok' : 'error' });
       return result;
     },
@@ -215,12 +219,21 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     view,
     commands: bus,
     recovery: manualRecovery,
+    kvStatus,
     ...(raftMode === undefined ? {} : { raft: raftMode.view }),
     node: { isLive: () => true, isReady: () => ready, isActive: () => node.isActive(), health },
     options: { webRoot: findWebRoot(), ...config.api },
     logger: logger.child('api'),
     scrub,
     ...(parts.reload === undefined ? {} : { reloadConfiguration: parts.reload }),
+    refactor: createRefactorPort({
+      topology,
+      topologyConfig: topology.config,
+      recovery: config.recovery,
+      clock,
+      logger: logger.child('refactor'),
+      nodeName: self.hostname,
+    }),
     onResponse: (route, method, status, ms) => {
       metrics.httpRequests.inc({ route, method, status: String(status) });
       metrics.httpDuration.observe({ route }, ms / 1000);

@@ -2,7 +2,13 @@
 
 /** What went wrong, closed. */
 export type ServerErrorCode =
-  'INVALID_CONFIG' | 'BACKEND_UNREACHABLE' | 'LISTEN_FAILED' | 'SHUTDOWN_TIMEOUT' | 'NO_QUORUM';
+  | 'INVALID_CONFIG'
+  | 'BACKEND_UNREACHABLE'
+  | 'LISTEN_FAILED'
+  | 'SHUTDOWN_TIMEOUT'
+  | 'NO_QUORUM'
+  /** The single executable's asset folder in tmpdir is not this user's own (mode 0700). */
+  | 'UNSAFE_ASSET_CACHE';
 
 /** A located problem (config key, argument). */
 export interface ServerErrorDetail {

@@ -81,6 +81,9 @@ async function render(fromPoll = false): Promise<void> {
   const focused = (document.activeElement as HTMLElement | null)?.dataset['focus'];
   const scroll = main.querySelector('.tree-wrap')?.scrollLeft;
   main.replaceChildren(node);
+  // A render that replaced the page (navigation, an action) ended any drag from the old nodes,
+  // whose dragend may never fire once they are detached; only an open dialog keeps the page busy.
+  if (ctx.busy && document.querySelector('dialog[open]') === null) ctx.busy = false;
   if (focused !== undefined) main.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus();
   const wrap = main.querySelector('.tree-wrap');
   if (wrap !== null && scroll !== undefined) wrap.scrollLeft = scroll;

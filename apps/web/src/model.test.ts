@@ -3,6 +3,7 @@ import {
   buildForest,
   gtidText,
   keyText,
+  kvStateText,
   lagText,
   recoveryOutcome,
   severityOf,
@@ -66,5 +67,14 @@ describe('labels', () => {
     expect(recoveryOutcome({ RecoveryEndTimestamp: '', IsSuccessful: false })).toBe('running');
     expect(recoveryOutcome({ RecoveryEndTimestamp: '2026-12-06T17:59:53Z', IsSuccessful: true })).toBe('succeeded');
     expect(recoveryOutcome({ RecoveryEndTimestamp: '2026-12-06T17:59:53Z', IsSuccessful: false })).toBe('failed');
+  });
+});
+
+describe('kvStateText', () => {
+  it('says in words whether a store names the primary, another one, nothing, or could not be read', () => {
+    expect(kvStateText({ InSync: true, Value: 'db1:3306', Error: null })).toBe('in sync');
+    expect(kvStateText({ InSync: false, Value: 'db6:3306', Error: null })).toBe('names db6:3306');
+    expect(kvStateText({ InSync: false, Value: null, Error: null })).toBe('missing');
+    expect(kvStateText({ InSync: false, Value: null, Error: 'connection refused' })).toBe('error');
   });
 });

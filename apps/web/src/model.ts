@@ -206,3 +206,53 @@ export function recoveryOutcome(
     return 'running';
   return r.IsSuccessful === true ? 'succeeded' : 'failed';
 }
+
+/** One store's view of one cluster's key (`/api/kv-status`). */
+export interface KvClusterStoreJson {
+  readonly Store: string;
+  readonly Key: string;
+  readonly Value: string | null;
+  readonly InSync: boolean;
+  readonly LastWriteAt: string | null;
+  readonly CheckedAt: string | null;
+  readonly Error: string | null;
+}
+
+/** One store's health (`/api/kv-status`). */
+export interface KvStoreStatusJson {
+  readonly Store: string;
+  readonly Kind: string;
+  readonly Role: 'desired' | 'reconciled';
+  readonly State: 'healthy' | 'down' | 'unchecked';
+  readonly Failures: number;
+  readonly LastCheckAt: string | null;
+  readonly LastCheckOk: boolean | null;
+  readonly LastRepairWritten: number;
+  readonly Error: string | null;
+}
+
+/** `/api/kv-status`: orc's own route. */
+export interface KvStatusJson {
+  readonly Prefix: string;
+  readonly Stores: readonly KvStoreStatusJson[];
+  readonly Clusters: readonly {
+    readonly ClusterName: string;
+    readonly ClusterAlias: string;
+    readonly Primary: string;
+    readonly Key: string;
+    readonly Stores: readonly KvClusterStoreJson[];
+  }[];
+}
+
+/**
+ * One store's state of a cluster's key in words (colour is not the only signal): `in sync`,
+ * `missing`, `error`, or the other primary the store names.
+ *
+ * @example
+ * kvStateText({ InSync: false, Value: 'db6:3306', Error: null }) // 'names db6:3306'
+ */
+export function kvStateText(s: Pick<KvClusterStoreJson, 'InSync' | 'Value' | 'Error'>): string {
+  if (s.InSync) return 'in sync';
+  if (s.Value === null) return s.Error === null ? 'missing' : 'error';
+  return `names ${s.Value}`;
+}

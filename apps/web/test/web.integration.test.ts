@@ -1,14 +1,16 @@
 // The page in a real browser (Debian's chromium through playwright-core) against the daemon as a
 // process on SQLite and a real MariaDB 1+2, under URLPrefix /orc with "multi" auth: an admin who
-// may mutate and the user "readonly" who may not.
+// may mutate and the user "readonly" who may not. The daemon publishes primaries to its internal
+// KV store and to a real etcd.
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
+import { startEtcd, startMariaDbTopology, type EtcdServer, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startDaemonProcess, type DaemonProcess } from '../../server/test/support/daemon-process.js';
-import { launchChromium, SCREENSHOT_DIR } from './support/browser.js';
+import { launchChromium, openRecovery, SCREENSHOT_DIR } from './support/browser.js';
+import { etcdGateway } from './support/etcd-gateway.js';
 
 const PREFIX = '/orc';
 const ALIAS = 'main';
@@ -16,6 +18,7 @@ const ADMIN = { username: 'admin', password: 'secret' };
 const auth = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
 
 let topo: MariaDbTopology;
+let etcd: EtcdServer;
 let orc: DaemonProcess;
 let browser: Browser;
 let admin: BrowserContext;
@@ -27,10 +30,12 @@ const api = async (path: string): Promise<{ status: number; body: unknown }> =>
 const key = (name: 'primary' | 'r1' | 'r2'): string =>
   `127.0.0.1:${name === 'primary' ? topo.primary.port : topo.instance(name).port}`;
 const pageUrl = (hash: string): string => `${orc.url}${PREFIX}/web/?poll=500${hash}`;
+const etcdPut = (k: string, v: string): Promise<void> => etcdGateway(etcd.endpoint).put(k, v);
+const etcdGet = (k: string): Promise<string | undefined> => etcdGateway(etcd.endpoint).get(k);
 
 beforeAll(async () => {
   execFileSync(process.execPath, [join(import.meta.dirname, '../scripts/build.mjs')]);
-  topo = await startMariaDbTopology({ shape: '1+2' });
+  [topo, etcd] = await Promise.all([startMariaDbTopology({ shape: '1+2' }), startEtcd()]);
   // The recovery proves a promoted server writable by writing to orc_meta.write_probe.
   await topo.primary.query(`GRANT ALL ON orc_meta.* TO '${topo.orcUser.user}'@'%'`);
   await topo.waitCaughtUp();
@@ -50,6 +55,7 @@ beforeAll(async () => {
       AuthenticationMethod: 'multi',
       HTTPAuthUser: ADMIN.username,
       HTTPAuthPassword: ADMIN.password,
+      EtcdEndpoints: [etcd.endpoint],
     },
   });
   await waitFor(
@@ -79,6 +85,7 @@ afterAll(async () => {
   await browser?.close();
   const code = await orc?.stop();
   await topo?.stop();
+  await etcd?.destroy();
   expect(code).toBe(0);
 }, 60_000);
 
@@ -102,8 +109,90 @@ describe('the web page', () => {
     await row.waitFor();
     expect(await row.locator('td').nth(1).textContent()).toBe(cluster);
     expect(await row.locator('td').nth(2).textContent()).toBe('3');
-    await page.screenshot({ path: join(SCREENSHOT_DIR, 'clusters.png'), fullPage: true });
   }, 60_000);
+
+  it("shows each KV store's status for the cluster, a store naming another primary, and its repair", async () => {
+    const kvKey = `mysql/master/${ALIAS}`;
+    const row = page.locator(`tr[data-cluster="${cluster}"]`);
+    const store = (name: string, inSync?: boolean) =>
+      row.locator(`li.kv-store[data-store="${name}"]${inSync === undefined ? '' : `[data-in-sync="${inSync}"]`}`);
+    await page.goto(pageUrl('#/clusters'));
+    // The daemon publishes the primary once it is seen: the internal store and etcd both name it.
+    for (const name of ['internal', 'etcd']) {
+      await store(name, true).waitFor({ timeout: 30_000 });
+      expect(await store(name).textContent()).toContain(`${name} in sync`);
+      expect(await store(name).getAttribute('title')).toContain(`${kvKey} = ${cluster}`);
+    }
+    expect(await etcdGet(kvKey)).toBe(cluster);
+    // Someone else writes etcd: the page shows that etcd names another server, without a reload.
+    // (Written again if the reconciler's schedule repaired it meanwhile.)
+    const stale = '10.9.9.9:3306';
+    await waitFor(
+      'the clusters page shows etcd naming the stale server',
+      async () => {
+        if ((await etcdGet(kvKey)) !== stale) await etcdPut(kvKey, stale);
+        return (await store('etcd').getAttribute('data-in-sync')) === 'false';
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(await store('etcd').textContent()).toContain(`etcd names ${stale}`);
+    expect(await store('internal').getAttribute('data-in-sync')).toBe('true');
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'clusters-kv-stale.png'), fullPage: true });
+    // The operator submits the primary again: the outcome is shown and etcd names it again.
+    await row.locator('[data-action="submit-kv"]').click();
+    await page.locator('#outcome.ok', { hasText: 'Submitted' }).waitFor();
+    await store('etcd', true).waitFor({ timeout: 30_000 });
+    expect(await store('etcd').textContent()).toMatch(/written/);
+    expect(await etcdGet(kvKey)).toBe(cluster);
+    // The API the page reads says the same, store by store.
+    const status = (await api('/api/kv-status')).body as {
+      Clusters: { ClusterName: string; Stores: { Store: string; Value: string; InSync: boolean }[] }[];
+    };
+    expect(status.Clusters.find((c) => c.ClusterName === cluster)?.Stores).toEqual([
+      expect.objectContaining({ Store: 'internal', Value: cluster, InSync: true }),
+      expect.objectContaining({ Store: 'etcd', Value: cluster, InSync: true }),
+    ]);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'clusters.png'), fullPage: true });
+  }, 90_000);
+
+  it("lists the KV stores' health on the health page", async () => {
+    await page.goto(pageUrl('#/health'));
+    const table = page.locator('table.kv-health');
+    await table.waitFor();
+    expect(
+      await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-store'))),
+    ).toEqual(['internal', 'etcd']);
+    expect(await table.locator('tr[data-store="internal"]').textContent()).toContain('desired state');
+    // The reconciler compared etcd with the internal store when the daemon became active.
+    const etcdRow = table.locator('tr[data-store="etcd"][data-state="healthy"]');
+    await etcdRow.waitFor({ timeout: 30_000 });
+    expect(await etcdRow.locator('td').nth(4).textContent()).toMatch(/\(ok\)$/);
+    await page.screenshot({ path: join(SCREENSHOT_DIR, 'health.png'), fullPage: true });
+  }, 60_000);
+
+  it("shows a failed Submit to KV with the store's error, and etcd down on the health page until it is back", async () => {
+    const row = page.locator(`tr[data-cluster="${cluster}"]`);
+    await etcd.stop();
+    await page.goto(pageUrl('#/clusters'));
+    await row.locator('[data-action="submit-kv"]').click();
+    // The fan-out gives etcd its request timeout before the API answers.
+    const failed = page.locator('#outcome.error[role="alert"]');
+    await failed.waitFor({ timeout: 30_000 });
+    const text = (await failed.textContent()) ?? '';
+    expect(text).toContain('Submit masters to KV failed');
+    expect(text).toContain('KV write failed on etcd');
+    expect(text).toContain('HTTP 500');
+    const etcdLine = row.locator('li.kv-store[data-store="etcd"][data-in-sync="false"]');
+    await etcdLine.waitFor({ timeout: 30_000 });
+    expect(await etcdLine.textContent()).toContain('etcd error');
+    expect(await row.locator('li.kv-store[data-store="internal"]').getAttribute('data-in-sync')).toBe('true');
+    await page.goto(pageUrl('#/health'));
+    await page.locator('table.kv-health tr[data-store="etcd"][data-state="down"]').waitFor({ timeout: 30_000 });
+    // Back: the reconciler's probe finds it and compares again, without anyone running a command.
+    await etcd.start();
+    await page.locator('table.kv-health tr[data-store="etcd"][data-state="healthy"]').waitFor({ timeout: 90_000 });
+    expect(await etcdGet(`mysql/master/${ALIAS}`)).toBe(cluster);
+  }, 180_000);
 
   it('draws the three instances as a tree: the primary left, both replicas right of it', async () => {
     await page.goto(pageUrl(`#/cluster/${encodeURIComponent(cluster)}`));
@@ -183,6 +272,9 @@ describe('the web page', () => {
 
   it('asks before relocating a dragged instance, naming the call, and runs nothing on cancel', async () => {
     await page.goto(pageUrl(`#/cluster/${ALIAS}`));
+    // The previous test left another cluster page: drag only once the navigation's render replaced
+    // it, else that render detaches the node mid-drag and the drop never lands (seen under load).
+    await page.locator('h1', { hasText: `Cluster ${ALIAS}` }).waitFor();
     await page.locator('.node').nth(2).waitFor();
     await page.locator(`.node[data-key="${key('r2')}"]`).dragTo(page.locator(`.node[data-key="${key('r1')}"]`));
     const dialog = page.locator('dialog.confirm[open]');
@@ -194,6 +286,35 @@ describe('the web page', () => {
     expect(await page.locator('#outcome').textContent()).toBe('');
     const replica = (await api(`/api/instance/127.0.0.1/${r2}`)).body as { MasterKey: { Port: number } };
     expect(replica.MasterKey.Port).toBe(topo.primary.port);
+  }, 60_000);
+
+  it("asks before a relocate from the details form or a graceful takeover, naming orchestrator's paths", async () => {
+    const [r1, r2] = [topo.instance('r1').port, topo.instance('r2').port];
+    await page.goto(pageUrl(`#/cluster/${ALIAS}`));
+    await page.locator('h1', { hasText: `Cluster ${ALIAS}` }).waitFor();
+    await page.locator(`.node[data-key="${key('r1')}"]`).click();
+    const details = page.locator(`aside[data-details="${key('r1')}"]`);
+    await details.waitFor();
+    const dialog = page.locator('dialog.confirm[open]');
+    const cancel = async (): Promise<void> => {
+      await dialog.locator('button[value="cancel"]').click();
+      await dialog.waitFor({ state: 'detached' });
+    };
+    await details.locator('form[data-action="relocate"] select[name="below"]').selectOption(key('r2'));
+    await details.locator('form[data-action="relocate"] button[type="submit"]').click();
+    await dialog.waitFor();
+    expect(await dialog.locator('.will-run').textContent()).toBe(`POST /api/relocate/127.0.0.1/${r1}/127.0.0.1/${r2}`);
+    await cancel();
+    await details.locator('[data-action="graceful-takeover"]').click();
+    await dialog.waitFor();
+    expect(await dialog.locator('.will-run').textContent()).toBe(
+      `POST /api/graceful-master-takeover/${ALIAS}/127.0.0.1/${r1}`,
+    );
+    await cancel();
+    // Nothing ran: no outcome, and the primary is still the primary.
+    expect(await page.locator('#outcome').textContent()).toBe('');
+    const master = (await api(`/api/master/${ALIAS}`)).body as { Key: { Port: number } };
+    expect(master.Key.Port).toBe(topo.primary.port);
   }, 60_000);
 
   it('gives the user "readonly" no mutating control', async () => {
@@ -270,7 +391,33 @@ describe('the web page', () => {
     await recovery.locator('ol.steps li').first().waitFor();
     expect(await recovery.locator('summary .chip').textContent()).toBe('DeadMaster');
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'recoveries.png'), fullPage: true });
-  }, 90_000);
+    // The KV stores followed: etcd names the promoted primary under the alias.
+    await page.goto(pageUrl('#/clusters'));
+    await page
+      .locator(`tr[data-cluster="${promoted}"] li.kv-store[data-store="etcd"][data-in-sync="true"]`)
+      .waitFor({ timeout: 30_000 });
+    expect(await etcdGet(`mysql/master/${ALIAS}`)).toBe(promoted);
+  }, 120_000);
+
+  it('gives the user "readonly" no Acknowledge button on the recoveries page, and no action on the health page', async () => {
+    const ro = await browser.newContext({ httpCredentials: { username: 'readonly', password: 'any' } });
+    const roPage = await ro.newPage();
+    try {
+      await roPage.goto(pageUrl('#/recoveries'));
+      const recovery = await openRecovery(roPage);
+      await recovery.locator('ol.steps li').first().waitFor();
+      expect(await roPage.locator('[data-action], button.act, form').count()).toBe(0);
+      await roPage.goto(pageUrl('#/health'));
+      await roPage.locator('table.kv-health').waitFor();
+      expect(await roPage.locator('[data-action], button.act, form').count()).toBe(0);
+    } finally {
+      await ro.close();
+    }
+    // The admin, on the same recovery, has the button: the zero above is not a page that failed to draw.
+    await page.goto(pageUrl('#/recoveries'));
+    await (await openRecovery(page)).locator('[data-action="ack-recovery"]').waitFor();
+  }, 60_000);
+
   it('runs a graceful takeover from the page after confirmation, and shows its outcome and the new tree', async () => {
     // After the failover above: the promoted primary has the other replica as its only one.
     await page.goto(pageUrl(`#/cluster/${ALIAS}`));

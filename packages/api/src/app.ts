@@ -13,8 +13,10 @@ import type { RouteDef, RouteFlags } from './route.js';
 import { clusterRoutes } from './routes/clusters.js';
 import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
+import { kvStatusRoutes } from './routes/kv-status.js';
 import { operationRoutes } from './routes/operations.js';
 import { recoveryRoutes } from './routes/recovery.js';
+import { refactoringRoutes } from './routes/refactoring.js';
 import { webRoutes } from './routes/web.js';
 import { raftRoutes } from './routes/raft.js';
 import { leaderProxyHook } from './proxy.js';
@@ -132,6 +134,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
   recoveryRoutes(register, deps);
+  kvStatusRoutes(register, deps);
+  refactoringRoutes(register, deps);
   webRoutes(app, options);
   raftRoutes(register, deps);
   app.route({

@@ -7,6 +7,7 @@ import type {
   Instance,
   InstanceKey,
   Maintenance,
+  RefactorOps,
   ReplicationAnalysis,
 } from '@orc/topology';
 import type { CommandBus } from './commands.js';
@@ -157,6 +158,74 @@ export interface RaftView {
   removePeer(address: string): Promise<void>;
 }
 
+/** What the reconciler last found in one store (`lastCheck` absent: not compared by this node yet). */
+export interface KvStoreState {
+  /** The store's name, unique among the configured stores (`internal`, `zookeeper`, `etcd`, ...). */
+  readonly name: string;
+  readonly kind: string;
+  /** `desired`: orc's internal store, the state the others are compared with; never reconciled. */
+  readonly role: 'desired' | 'reconciled';
+  /** The reconciler's view: `down` until a probe answers again. */
+  readonly state: 'healthy' | 'down';
+  /** Consecutive failed writes or comparisons (0 when healthy). */
+  readonly failures: number;
+  readonly lastCheck?: {
+    /** Epoch ms the comparison ended. */
+    readonly at: number;
+    readonly ok: boolean;
+    /** Pairs missing or different that it wrote back. */
+    readonly written: number;
+    readonly error?: string;
+  };
+}
+
+/** This node's last fan-out write of a key to one store. */
+export interface KvWriteRecord {
+  /** Epoch ms the store answered. */
+  readonly at: number;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/**
+ * This node's KV stores, read for `/api/kv-status` (orc's own route: orchestrator has none). The
+ * daemon implements it over its fan-out and reconciler.
+ *
+ * @example
+ * const value = (await kv.read('zookeeper', `${kv.prefix}shop`)).value; // 'db2:3306'
+ */
+export interface KvStatusSource {
+  /** Normalized `KVClusterMasterPrefix` (`mysql/master/`): a cluster's key is this and its alias. */
+  readonly prefix: string;
+  /** Every configured store, the internal (desired) one first. */
+  stores(): readonly KvStoreState[];
+  /** Reads `key` from `store` now, bounded in time; rejects with the store's error. */
+  read(store: string, key: string): Promise<{ readonly value: string | undefined; readonly at: number }>;
+  /** This node's last fan-out write of `key` to `store` since it started, if any. */
+  lastWrite(store: string, key: string): KvWriteRecord | undefined;
+}
+
+/**
+ * The manual refactoring operations on MySQL (@orc/topology's {@link RefactorOps}, built by the
+ * daemon with its connector). Refusals are TopologyErrors, mapped to statuses by errors.ts.
+ *
+ * @example
+ * const refactor: RefactorPort = new RefactorOps({ connector, clock, topology });
+ */
+export type RefactorPort = Pick<
+  RefactorOps,
+  | 'relocate'
+  | 'moveUp'
+  | 'takeMaster'
+  | 'repoint'
+  | 'setReadOnly'
+  | 'setWriteable'
+  | 'startReplica'
+  | 'stopReplica'
+  | 'detachReplica'
+  | 'reattachReplica'
+>;
+
 /** Everything {@link buildApi} needs. */
 export interface ApiDeps {
   readonly view: OrcView;
@@ -170,10 +239,14 @@ export interface ApiDeps {
   readonly logger?: Logger;
   /** Manual recoveries and takeovers (`/api/recover`, `/api/graceful-master-takeover`, ...); absent: 501. */
   readonly recovery?: RecoveryOperations;
+  /** The KV stores' status (`/api/kv-status`); absent: the route answers 404. */
+  readonly kvStatus?: KvStatusSource;
   /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */
   readonly reloadConfiguration?: () => Promise<void>;
   /** Removes secrets from a text before it is sent (a library's error message). */
   readonly scrub?: (text: string) => string;
   /** Called after each response (metrics). `route` is the pattern, not the URL. */
   readonly onResponse?: (route: string, method: string, status: number, ms: number) => void;
+  /** relocate, move-up, take-master, ... on MySQL; absent: those routes answer 503. */
+  readonly refactor?: RefactorPort;
 }

@@ -71,6 +71,9 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.free
   INVALID_CONFIG: 400,
   INVALID_KEY: 400,
   INVALID_VALUE: 400,
+  UNKNOWN_INSTANCE: 404,
+  // a refactoring operation the topology's shape or a server's state forbids (nothing changed)
+  OPERATION_REFUSED: 409,
   // state that forbids the operation now
   NOT_LEADER: 503,
   CLOSED: 503,

@@ -8,12 +8,16 @@ export type {
   AuditLine,
   AuthSettings,
   HealthStatus,
+  KvStatusSource,
+  KvStoreState,
+  KvWriteRecord,
   NodeStatus,
   OrcView,
   RaftRoleName,
   RaftView,
   RecoveryLine,
   RecoveryStepLine,
+  RefactorPort,
 } from './deps.js';
 export type {
   ManualRecoveryRequest,
@@ -23,6 +27,13 @@ export type {
   RecoveryOperations,
 } from './recovery-port.js';
 export type { WhoAmI } from './routes/web.js';
+export {
+  kvStatusJson,
+  type KvClusterStatusJson,
+  type KvClusterStoreJson,
+  type KvStatusJson,
+  type KvStoreStatusJson,
+} from './routes/kv-status.js';
 export { PROXIED_HEADER, leaderProxyHook } from './proxy.js';
 export { ApiError, HTTP_STATUS_BY_CODE, httpStatusOf, type ApiErrorCode, type ApiErrorDetail } from './errors.js';
 export {

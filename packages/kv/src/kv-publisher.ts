@@ -72,6 +72,7 @@ export function createKvPublisher(config: KvConfig, deps: KvPublisherDeps): KvPu
         sessionTimeoutMs: z.sessionTimeoutMs,
         requestTimeoutMs: z.requestTimeoutMs,
         logger,
+        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
       }),
     );
   }

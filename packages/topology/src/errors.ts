@@ -30,7 +30,13 @@ export type TopologyErrorCode =
   /** A MySQL GTID set or MariaDB GTID list is malformed; `details` names each offending part. */
   | 'INVALID_GTID_SET'
   /** The topology service was used after `stop()`. */
-  | 'STOPPED';
+  | 'STOPPED'
+  /** A refactoring operation named a server orc has not discovered. */
+  | 'UNKNOWN_INSTANCE'
+  /** A refactoring operation was refused before anything changed; `details` names the argument and why. */
+  | 'OPERATION_REFUSED'
+  /** A refactoring operation ran, but its outcome could not be verified (e.g. the replica's threads did not run against the new source). */
+  | 'VERIFICATION_FAILED';
 
 /** Whether the same call may succeed later unchanged, per code. */
 const RETRYABLE: Readonly<Record<TopologyErrorCode, boolean>> = {
@@ -45,6 +51,9 @@ const RETRYABLE: Readonly<Record<TopologyErrorCode, boolean>> = {
   INVALID_ARGUMENT: false,
   INVALID_GTID_SET: false,
   STOPPED: false,
+  UNKNOWN_INSTANCE: false,
+  OPERATION_REFUSED: false,
+  VERIFICATION_FAILED: false,
 };
 
 /**

@@ -7,6 +7,7 @@ import { mkdirSync, renameSync, rmSync, statSync, writeFileSync, existsSync } fr
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { ServerError } from '../errors.js';
 
 /** The asset list the build writes as the `manifest.json` asset. */
 export interface SeaManifest {
@@ -60,7 +61,13 @@ export function extractSeaAssets(): string {
   // A folder in a shared tmpdir that someone else created could hold a planted addon: refuse it.
   const st = statSync(dir);
   if (st.uid !== uid || (st.mode & 0o077) !== 0) {
-    throw new Error(`orc: refusing the asset cache ${dir}: not owned by uid ${uid} with mode 0700`);
+    throw new ServerError(
+      'UNSAFE_ASSET_CACHE',
+      `refusing the asset cache ${dir}: not owned by uid ${uid} with mode 0700`,
+      {
+        details: [{ path: dir, message: `owner uid ${st.uid}, mode ${(st.mode & 0o777).toString(8)}` }],
+      },
+    );
   }
   extracted = `${dir}/`;
   return extracted;

@@ -1,10 +1,18 @@
-// The clusters page: one row per cluster with its alias, primary, size, current problems and its
-// last recovery.
+// The clusters page: one row per cluster with its alias, primary, size, current problems, its
+// last recovery, and whether each KV store names its primary.
 import { seg } from '../api.js';
 import type { PageCtx } from '../ctx.js';
 import { h } from '../dom.js';
-import { keyText, type AnalysisJson, type ClusterInfoJson, type InstanceJson, type RecoveryJson } from '../model.js';
+import {
+  keyText,
+  type AnalysisJson,
+  type ClusterInfoJson,
+  type InstanceJson,
+  type KvStatusJson,
+  type RecoveryJson,
+} from '../model.js';
 import { clusterLink, optional, problemChip, when } from './common.js';
+import { kvCell } from './kv.js';
 
 /**
  * Renders the clusters page.
@@ -13,11 +21,12 @@ import { clusterLink, optional, problemChip, when } from './common.js';
  * main.replaceChildren(await clustersPage(ctx));
  */
 export async function clustersPage(ctx: PageCtx): Promise<Node> {
-  const [clusters, masters, analysis, recoveries] = await Promise.all([
+  const [clusters, masters, analysis, recoveries, kv] = await Promise.all([
     ctx.api.get<ClusterInfoJson[]>('/api/clusters-info'),
     ctx.api.get<InstanceJson[]>('/api/masters'),
     ctx.api.get<{ Details: AnalysisJson[] }>('/api/replication-analysis'),
     optional(ctx.api.get<RecoveryJson[]>('/api/audit-recovery')),
+    optional(ctx.api.get<KvStatusJson>('/api/kv-status')),
   ]);
   // An alias follows a failover (the API resolves it to the cluster whose primary was seen
   // last), so link by alias when exactly one cluster has it.
@@ -58,6 +67,13 @@ export async function clustersPage(ctx: PageCtx): Promise<Node> {
                 { href: '#/recoveries' },
                 `${last.AnalysisEntry?.Analysis ?? ''} ${last.IsSuccessful === true ? '→ ' + keyText(last.SuccessorKey) : '(failed)'} ${when(last.RecoveryStartTimestamp)}`,
               ),
+      ),
+      h(
+        'td',
+        { class: 'kv' },
+        kv === undefined
+          ? h('span', { class: 'muted' }, 'not served')
+          : kvCell(kv.Clusters.find((k) => k.ClusterName === c.ClusterName)?.Stores ?? []),
       ),
       ctx.who.CanMutate
         ? h(
@@ -100,7 +116,8 @@ export async function clustersPage(ctx: PageCtx): Promise<Node> {
                 h('th', {}, 'Instances'),
                 h('th', {}, 'Problems'),
                 h('th', {}, 'Last recovery'),
-                ctx.who.CanMutate ? h('th', {}, 'KV') : null,
+                h('th', {}, 'KV stores'),
+                ctx.who.CanMutate ? h('th', {}, 'Actions') : null,
               ),
             ),
             h('tbody', {}, rows),

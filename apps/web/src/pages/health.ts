@@ -1,7 +1,10 @@
-// The health page: this node, the active node, the nodes sharing the backend, and Raft's leader
-// and healthy members when orc runs as a Raft group.
+// The health page: this node, the active node, the nodes sharing the backend, Raft's leader
+// and healthy members when orc runs as a Raft group, and the health of this node's KV stores.
 import type { PageCtx } from '../ctx.js';
 import { h } from '../dom.js';
+import type { KvStatusJson } from '../model.js';
+import { optional } from './common.js';
+import { kvStoresTable } from './kv.js';
 
 interface HealthJson {
   readonly Healthy: boolean;
@@ -23,17 +26,28 @@ interface HealthJson {
  * main.replaceChildren(await healthPage(ctx));
  */
 export async function healthPage(ctx: PageCtx): Promise<Node> {
-  let health: HealthJson;
-  try {
-    health = (await ctx.api.get<{ Details: HealthJson }>('/api/health')).Details;
-  } catch (err) {
+  // Fetched side by side: an unhealthy node (500 on /api/health) still says what its stores hold.
+  const [got, kv] = await Promise.allSettled([
+    ctx.api.get<{ Details: HealthJson }>('/api/health'),
+    optional(ctx.api.get<KvStatusJson>('/api/kv-status')),
+  ]);
+  const kvSection = [
+    h('h2', {}, 'KV stores'),
+    kv.status === 'rejected'
+      ? h('p', { class: 'error-text', role: 'alert' }, `KV status unavailable: ${String(kv.reason)}`)
+      : kv.value === undefined
+        ? h('p', { class: 'muted' }, 'This daemon does not serve /api/kv-status.')
+        : kvStoresTable(kv.value.Stores),
+  ];
+  if (got.status === 'rejected')
     return h(
       'section',
       {},
       h('h1', {}, 'Health'),
-      h('p', { class: 'error-text', role: 'alert' }, `Unhealthy: ${String(err)}`),
+      h('p', { class: 'error-text', role: 'alert' }, `Unhealthy: ${String(got.reason)}`),
+      kvSection,
     );
-  }
+  const health = got.value.Details;
   const rows: [string, string][] = [
     ['This node', health.Hostname],
     ['Healthy', health.Healthy ? 'yes' : `no: ${health.Error ?? ''}`],
@@ -76,5 +90,6 @@ export async function healthPage(ctx: PageCtx): Promise<Node> {
           ),
         ]
       : null,
+    kvSection,
   );
 }

@@ -2,7 +2,7 @@
 // tools/install-services), driven by playwright-core; nothing is downloaded.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 /** Where the tests save their screenshots (a CI artifact, gitignored). */
 export const SCREENSHOT_DIR = join(import.meta.dirname, '../../../../artifacts/screenshots');
@@ -26,4 +26,19 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-dev-shm-usage'],
   });
+}
+
+/**
+ * Opens the first succeeded recovery on the recoveries page, unless it is open already (a hash
+ * change keeps the page, and which recoveries it has open), and returns it.
+ *
+ * @example
+ * await (await openRecovery(page)).locator('ol.steps li').first().waitFor();
+ */
+export async function openRecovery(p: Page): Promise<Locator> {
+  const recovery = p.locator('details.recovery.succeeded').first();
+  await recovery.waitFor();
+  if ((await recovery.getAttribute('open')) === null) await recovery.locator('summary').click();
+  await p.locator('details.recovery.succeeded[open]').first().waitFor();
+  return recovery;
 }

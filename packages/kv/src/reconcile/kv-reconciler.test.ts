@@ -104,6 +104,8 @@ describe('KvReconciler', () => {
     await advance(clock, 500);
     expect(reconciler.health().find((h) => h.store === 'etcd')).toMatchObject({ state: 'down', failures: 1 });
     expect(reconciler.health().find((h) => h.store === 'etcd')?.lastReport?.error?.code).toBe('TIMEOUT');
+    // The report carries the wall time it ended at: the web page's "last checked".
+    expect(reconciler.health().find((h) => h.store === 'etcd')?.lastReport?.finishedAt).toBe(clock.wallNow());
     etcd.unhang();
     await advance(clock, 1000);
     expect(await etcd.get('mysql/master/c0')).toBe('db0:3306');

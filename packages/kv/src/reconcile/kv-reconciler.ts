@@ -21,6 +21,8 @@ export interface KvReconcileReport {
   /** Pairs left alone because a fan-out was writing them or wrote them after this comparison began. */
   readonly skipped: number;
   readonly durationMs: number;
+  /** When the reconciliation ended, epoch ms (`clock.wallNow()`): what "last checked" shows. */
+  readonly finishedAt: number;
   readonly error?: KvError;
 }
 
@@ -244,6 +246,7 @@ export class KvReconciler implements KvFanoutObserver {
       ok,
       ...counts,
       durationMs: this.#clock.now() - started,
+      finishedAt: this.#clock.wallNow(),
       ...(error === undefined ? {} : { error }),
     });
     let desired: KvPair[];

@@ -1,6 +1,7 @@
 import { loadZooKeeperClient, type ZkClient, type ZkException, type ZkModule } from './zk-client.js';
 import { KvError, errorMessage } from '../errors.js';
 import type { Logger } from '../logger.js';
+import type { Clock } from '../clock.js';
 
 /** The library's connection internals the stuck-handshake guard reads (not its public API). */
 interface ZkConnectionInternals {
@@ -27,6 +28,8 @@ export interface ZooKeeperSessionOptions {
   readonly requestTimeoutMs: number;
   readonly store: string;
   readonly logger: Logger;
+  /** Request, handshake and close-grace timers (ADR 0002's port). */
+  readonly clock: Clock;
 }
 
 /**
@@ -73,7 +76,7 @@ export class ZooKeeperSession {
     const client = await this.#connected(what, zk);
     return new Promise<T>((resolve, reject) => {
       let settled = false;
-      const timer = setTimeout(() => {
+      const timer = this.#options.clock.setTimer(this.#options.requestTimeoutMs, () => {
         if (settled) return;
         settled = true;
         this.#cutUnresponsive(client, 'request unanswered');
@@ -82,14 +85,13 @@ export class ZooKeeperSession {
             store: this.#options.store,
           }),
         );
-      }, this.#options.requestTimeoutMs);
-      timer.unref();
+      });
       op(
         client,
         (error, value) => {
           if (settled) return;
           settled = true;
-          clearTimeout(timer);
+          timer.cancel();
           if (error) reject(error);
           else resolve(value as T);
         },
@@ -117,7 +119,11 @@ export class ZooKeeperSession {
     }
   }
 
-  #connected(what: string, zk: ZkModule, deadline = Date.now() + this.#options.requestTimeoutMs): Promise<ZkClient> {
+  #connected(
+    what: string,
+    zk: ZkModule,
+    deadline = this.#options.clock.now() + this.#options.requestTimeoutMs,
+  ): Promise<ZkClient> {
     if (this.#closed)
       return Promise.reject(
         new KvError('CLOSED', `store ${this.#options.store} is closed`, { store: this.#options.store }),
@@ -133,12 +139,12 @@ export class ZooKeeperSession {
       // for the time that is left instead of sitting out the whole bound.
       const onExpired = (): void => {
         cleanup();
-        const left = deadline - Date.now();
+        const left = deadline - this.#options.clock.now();
         if (left <= 0 || this.#closed) reject(unavailable());
         else this.#connected(what, zk, deadline).then(resolve, reject);
       };
       const cleanup = (): void => {
-        clearTimeout(timer);
+        timer.cancel();
         client.removeListener('connected', onConnected);
         client.removeListener('expired', onExpired);
       };
@@ -148,15 +154,11 @@ export class ZooKeeperSession {
           `no connection to zookeeper ${this.#options.connectString} within ${this.#options.requestTimeoutMs} ms while ${what}`,
           { store: this.#options.store },
         );
-      const timer = setTimeout(
-        () => {
-          cleanup();
-          this.#cutUnresponsive(client, 'handshake unanswered');
-          reject(unavailable());
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-      timer.unref();
+      const timer = this.#options.clock.setTimer(Math.max(0, deadline - this.#options.clock.now()), () => {
+        cleanup();
+        this.#cutUnresponsive(client, 'handshake unanswered');
+        reject(unavailable());
+      });
       client.once('connected', onConnected);
       client.once('expired', onExpired);
     });
@@ -231,11 +233,10 @@ export class ZooKeeperSession {
     }
     // close() sends CLOSE_SESSION and lets the server hang up. A server that never answers (see
     // #cutUnresponsive) would keep the socket, and the process, alive: cut it after a grace.
-    const grace = setTimeout(() => {
+    this.#options.clock.setTimer(CLOSE_GRACE_MS, () => {
       const socket = (client as unknown as ZkConnectionInternals).connectionManager?.socket;
       if (socket !== undefined && socket !== null && socket.destroyed !== true && typeof socket.destroy === 'function')
         socket.destroy();
-    }, CLOSE_GRACE_MS);
-    grace.unref();
+    });
   }
 }

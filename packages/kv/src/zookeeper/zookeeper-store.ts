@@ -5,6 +5,7 @@ import { byteLength, validateKey, validatePairs, validatePrefix } from '../key-v
 import type { KvPair, KvStore, KvStoreLimits } from '../kv-store.js';
 import { noopLogger, type Logger } from '../logger.js';
 import { ZooKeeperSession } from './zookeeper-session.js';
+import { systemClock, type Clock } from '../clock.js';
 
 /** Options of the ZooKeeper store. */
 export interface ZooKeeperKvStoreOptions {
@@ -19,6 +20,8 @@ export interface ZooKeeperKvStoreOptions {
   /** Multis sent at once during a large putMany. Default 4. */
   readonly concurrency?: number;
   readonly logger?: Logger;
+  /** Timers for request and connection bounds. Default: the real clock. */
+  readonly clock?: Clock;
 }
 
 // jute.maxbuffer defaults to 0xfffff bytes; a request over it makes the server drop the
@@ -81,6 +84,7 @@ export class ZooKeeperKvStore implements KvStore {
       requestTimeoutMs: options.requestTimeoutMs ?? 5_000,
       store: this.name,
       logger: options.logger ?? noopLogger,
+      clock: options.clock ?? systemClock,
     });
   }
 

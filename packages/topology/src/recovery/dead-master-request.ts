@@ -23,9 +23,9 @@ export interface FailureRequest {
   readonly command?: string;
 }
 
-/** What a dead-primary recovery starts from. */
+/** What a dead-primary recovery starts from (also a dead co-primary's: see `deadCoMasterRequest`). */
 export interface DeadMasterRequest extends FailureRequest {
-  readonly analysis: DeadMasterCode;
+  readonly analysis: DeadMasterCode | 'DeadCoMaster' | 'DeadCoMasterAndSomeReplicas';
   readonly failedKey: InstanceKey;
   readonly clusterName: string;
   readonly clusterAlias: string;

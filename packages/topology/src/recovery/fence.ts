@@ -25,6 +25,8 @@ export async function fenceOldPrimary(
     config: RecoveryConfig;
     log: StepLog;
     handle: { cancelled: boolean };
+    /** A dead co-primary replicates from its successor: its replication is detached (`//host`) too. */
+    detachReplication?: boolean;
   },
 ): Promise<boolean> {
   const deadline = o.clock.now() + o.config.oldPrimaryFenceWindowSeconds * 1000;
@@ -43,7 +45,15 @@ export async function fenceOldPrimary(
       const { state } = await readServerState(session);
       const dialect = recoveryDialect(state.version);
       for (const sql of dialect.setReadOnly(true)) await session.query(sql);
-      o.log.step('fence', `${key} answered again (attempt ${attempts}); set read_only, left outside the cluster`);
+      const source = state.replication?.masterHost ?? '';
+      if (o.detachReplication === true && source !== '' && !source.startsWith('//')) {
+        await session.query(dialect.stopReplica);
+        await session.query(dialect.detachSource(source));
+      }
+      o.log.step(
+        'fence',
+        `${key} answered again (attempt ${attempts}); set read_only${o.detachReplication === true && source !== '' ? `, replication from ${source} detached` : ''}, left outside the cluster`,
+      );
       return true;
     } catch (error) {
       o.log.step(

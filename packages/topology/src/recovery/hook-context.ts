@@ -18,15 +18,16 @@ export function hookContext(
 ): HookContext {
   const { host, port } = splitInstanceKey(req.failedKey);
   const cluster = { ClusterName: req.clusterName, ClusterAlias: req.clusterAlias };
+  const isCoMaster = req.analysis.includes('CoMaster');
   return {
     failureType: req.analysis,
     instanceType: req.analysis.includes('IntermediateMaster') ? 'intermediate-master' : 'master',
     isMaster: !req.analysis.includes('IntermediateMaster'),
-    isCoMaster: false,
+    isCoMaster,
     failureDescription:
       req.analysis === 'DeadMasterWithoutReplicas'
         ? 'Master cannot be reached by orchestrator and has no replicas'
-        : 'Master cannot be reached by orchestrator and none of its replicas is replicating',
+        : `${isCoMaster ? 'Co-master' : 'Master'} cannot be reached by orchestrator and none of its replicas is replicating`,
     command: req.command ?? '',
     failedHost: host,
     failedPort: port,

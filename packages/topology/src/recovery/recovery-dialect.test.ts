@@ -65,4 +65,14 @@ describe('recoveryDialect', () => {
       "CHANGE REPLICATION SOURCE TO SOURCE_USER='repl', SOURCE_PASSWORD='pw'",
     );
   });
+
+  it('changes only the source host, keeping a file:pos replica at its executed coordinates', () => {
+    expect(d('10.11.6-MariaDB').setSourceHost('db1')).toBe("CHANGE MASTER TO MASTER_HOST='db1'");
+    expect(d('8.4.2').setSourceHost('//db1', { file: 'bin.000007', position: 1234 })).toBe(
+      "CHANGE REPLICATION SOURCE TO SOURCE_HOST='//db1', SOURCE_LOG_FILE='bin.000007', SOURCE_LOG_POS=1234",
+    );
+    expect(d('5.7.44').setSourceHost('db1', { file: 'b.1', position: 4 })).toBe(
+      "CHANGE MASTER TO MASTER_HOST='db1', MASTER_LOG_FILE='b.1', MASTER_LOG_POS=4",
+    );
+  });
 });

@@ -43,6 +43,12 @@ export interface RecoveryDialect {
   sourceCredentials(user: string, password: string): string;
   /** Detaches a lost replica the way orchestrator does: its source host prefixed with `//`. */
   detachSource(host: string): string;
+  /**
+   * Changes only the source host (detach-replica and reattach-replica). A file:pos replica passes
+   * its executed coordinates, since a host change alone would reset them; a GTID replica passes
+   * none, since naming a file would turn MariaDB's `MASTER_USE_GTID` off.
+   */
+  setSourceHost(host: string, coordinates?: { readonly file: string; readonly position: number }): string;
   /** Sets (or clears) read_only; on MySQL super_read_only with it. */
   setReadOnly(on: boolean): readonly string[];
   /** One row: `pos` = executed position (MariaDB gtid_slave_pos, MySQL gtid_executed), `binlog_pos` = own binlog position. */
@@ -51,6 +57,21 @@ export interface RecoveryDialect {
   waitForPosition(position: string, timeoutSeconds: number): string;
   /** One row: `read_only` (and `super_read_only` on MySQL). */
   readonly readOnlyQuery: string;
+}
+
+function setSourceHost(
+  v: ServerVersion,
+  host: string,
+  coordinates?: { readonly file: string; readonly position: number },
+): string {
+  const w = usesSourceWords(v)
+    ? { change: 'CHANGE REPLICATION SOURCE TO', p: 'SOURCE' }
+    : { change: 'CHANGE MASTER TO', p: 'MASTER' };
+  const at =
+    coordinates === undefined
+      ? ''
+      : `, ${w.p}_LOG_FILE=${sqlString(coordinates.file)}, ${w.p}_LOG_POS=${Math.trunc(coordinates.position)}`;
+  return `${w.change} ${w.p}_HOST=${sqlString(host)}${at}`;
 }
 
 /**
@@ -81,10 +102,8 @@ export function recoveryDialect(v: ServerVersion): RecoveryDialect {
       usesSourceWords(v)
         ? `CHANGE REPLICATION SOURCE TO SOURCE_USER=${sqlString(user)}, SOURCE_PASSWORD=${sqlString(password)}`
         : `CHANGE MASTER TO MASTER_USER=${sqlString(user)}, MASTER_PASSWORD=${sqlString(password)}`,
-    detachSource: (host) =>
-      usesSourceWords(v)
-        ? `CHANGE REPLICATION SOURCE TO SOURCE_HOST=${sqlString(`//${host}`)}`
-        : `CHANGE MASTER TO MASTER_HOST=${sqlString(`//${host}`)}`,
+    detachSource: (host) => setSourceHost(v, `//${host}`),
+    setSourceHost: (host, coordinates) => setSourceHost(v, host, coordinates),
     setReadOnly: (on) =>
       maria
         ? [`SET GLOBAL read_only=${on ? 1 : 0}`]

@@ -252,7 +252,7 @@ export class RecoveryEngine {
       status = lost.length === 0 && (kvResult?.ok ?? true) ? 'successful' : 'partial';
       if (kvResult !== null && !kvResult.ok)
         errors.push('some KV stores missed the new primary (the reconciler repairs them)');
-      fenced = this.#fence(req.failedKey, log);
+      fenced = this.#fence(req.failedKey, log, req.analysis.startsWith('DeadCoMaster'));
       // As orchestrator: the failed primary and every lost replica are downtimed, so that their
       // failures are not acted on again while an operator looks at them.
       for (const key of [req.failedKey, ...lost]) {
@@ -304,6 +304,22 @@ export class RecoveryEngine {
       settled,
       fenced,
     };
+  }
+
+  /**
+   * Recovers a dead co-primary (DeadCoMaster, DeadCoMasterAndSomeReplicas) by promoting the other
+   * co-primary, as {@link recoverDeadMaster} does with a required candidate; refused (failed, with
+   * the reason) when that co-primary cannot be promoted. Build the request with `deadCoMasterRequest`.
+   *
+   * @example
+   * const report = await engine.recoverDeadCoMaster(deadCoMasterRequest(entry, snapshot)!);
+   */
+  recoverDeadCoMaster(req: DeadMasterRequest): Promise<RecoveryReport> {
+    const failed = req.instances.find((i) => i.key === req.failedKey);
+    return this.recoverDeadMaster({
+      ...req,
+      requestedCandidate: req.requestedCandidate ?? failed?.masterKey ?? undefined,
+    });
   }
 
   /**
@@ -418,7 +434,7 @@ export class RecoveryEngine {
     }
   }
 
-  #fence(key: InstanceKey, log: StepLog): Promise<boolean> {
+  #fence(key: InstanceKey, log: StepLog, detachReplication = false): Promise<boolean> {
     const handle = { cancelled: false };
     this.#fences.add(handle);
     return fenceOldPrimary(key, {
@@ -427,6 +443,7 @@ export class RecoveryEngine {
       config: this.#p.config,
       log,
       handle,
+      detachReplication,
     }).finally(() => this.#fences.delete(handle));
   }
 }
