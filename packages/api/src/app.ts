@@ -134,8 +134,8 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
   recoveryRoutes(register, deps);
-  kvStatusRoutes(register, deps);
   refactoringRoutes(register, deps);
+  kvStatusRoutes(register, deps);
   webRoutes(app, options);
   raftRoutes(register, deps);
   app.route({

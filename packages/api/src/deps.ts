@@ -158,6 +158,27 @@ export interface RaftView {
   removePeer(address: string): Promise<void>;
 }
 
+/**
+ * The manual refactoring operations on MySQL (@orc/topology's {@link RefactorOps}, built by the
+ * daemon with its connector). Refusals are TopologyErrors, mapped to statuses by errors.ts.
+ *
+ * @example
+ * const refactor: RefactorPort = new RefactorOps({ connector, clock, topology });
+ */
+export type RefactorPort = Pick<
+  RefactorOps,
+  | 'relocate'
+  | 'moveUp'
+  | 'takeMaster'
+  | 'repoint'
+  | 'setReadOnly'
+  | 'setWriteable'
+  | 'startReplica'
+  | 'stopReplica'
+  | 'detachReplica'
+  | 'reattachReplica'
+>;
+
 /** What the reconciler last found in one store (`lastCheck` absent: not compared by this node yet). */
 export interface KvStoreState {
   /** The store's name, unique among the configured stores (`internal`, `zookeeper`, `etcd`, ...). */
@@ -204,27 +225,6 @@ export interface KvStatusSource {
   /** This node's last fan-out write of `key` to `store` since it started, if any. */
   lastWrite(store: string, key: string): KvWriteRecord | undefined;
 }
-
-/**
- * The manual refactoring operations on MySQL (@orc/topology's {@link RefactorOps}, built by the
- * daemon with its connector). Refusals are TopologyErrors, mapped to statuses by errors.ts.
- *
- * @example
- * const refactor: RefactorPort = new RefactorOps({ connector, clock, topology });
- */
-export type RefactorPort = Pick<
-  RefactorOps,
-  | 'relocate'
-  | 'moveUp'
-  | 'takeMaster'
-  | 'repoint'
-  | 'setReadOnly'
-  | 'setWriteable'
-  | 'startReplica'
-  | 'stopReplica'
-  | 'detachReplica'
-  | 'reattachReplica'
->;
 
 /** Everything {@link buildApi} needs. */
 export interface ApiDeps {

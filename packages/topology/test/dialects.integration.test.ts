@@ -77,6 +77,40 @@ describe('probe dialects', () => {
     await prober.close();
   });
 
+  it("reads a MySQL 8.0 replica's heartbeat counter from performance_schema, each probe anew", async () => {
+    let heartbeats = 40;
+    server = await startFakeMysqlServer('8.0.36', (sql) => {
+      if (sql.startsWith('SHOW GLOBAL VARIABLES')) {
+        return vars({ hostname: 'db2', server_id: 2, version: '8.0.36', read_only: 'ON', log_bin: 'ON' });
+      }
+      if (sql.startsWith('SHOW GLOBAL STATUS')) return vars({ Uptime: 50 });
+      if (sql === 'SHOW MASTER STATUS') return { columns: ['File', 'Position'], rows: [['binlog.000002', 157]] };
+      if (sql === 'SHOW REPLICA STATUS') {
+        return {
+          columns: ['Source_Host', 'Source_Port', 'Replica_IO_Running', 'Replica_SQL_Running', 'Auto_Position'],
+          rows: [['db1', 3306, 'Yes', 'Yes', 1]],
+        };
+      }
+      if (sql.includes('performance_schema.replication_connection_status')) {
+        heartbeats += 1;
+        return { columns: ['received_heartbeats', 'heartbeat_period'], rows: [[heartbeats, '1.000']] };
+      }
+      if (sql === 'SHOW REPLICAS') return { columns: ['Server_Id', 'Host', 'Port', 'Source_Id'], rows: [] };
+      return undefined;
+    });
+    const prober = new InstanceProber({ user: 'orc', password: 'x', connectTimeoutMs: 1000, readTimeoutMs: 1000 });
+    const key = instanceKey('127.0.0.1', server.port);
+    const counts: (number | null | undefined)[] = [];
+    for (let probe = 0; probe < 2; probe++) {
+      const outcome = await prober.probe(key);
+      if (!outcome.ok) throw outcome.error;
+      expect(outcome.findings.replication?.heartbeatPeriodSeconds).toBe(1);
+      counts.push(outcome.findings.replication?.receivedHeartbeats);
+    }
+    expect(counts).toEqual([41, 42]);
+    await prober.close();
+  });
+
   it('falls back to the processlist when SHOW SLAVE HOSTS is denied, never listing the server itself', async () => {
     server = await startFakeMysqlServer('10.11.6-MariaDB', (sql) => {
       if (sql.startsWith('SHOW GLOBAL VARIABLES')) {

@@ -34,9 +34,18 @@ export interface RecoveryWorld {
 /** Starts servers, grants orc its write-probe schema, discovers them, and builds the engine. */
 export async function startRecoveryWorld(
   shape: TopologyShape,
-  options: { config?: RecoveryConfigInput; kv?: RecoveryKvPublisher; name?: string; pollSeconds?: number } = {},
+  options: {
+    config?: RecoveryConfigInput;
+    kv?: RecoveryKvPublisher;
+    name?: string;
+    pollSeconds?: number;
+    /** Servers started elsewhere (e.g. in network namespaces) instead of a `shape` from testenv. */
+    servers?: MariaDbTopology;
+  } = {},
 ): Promise<RecoveryWorld> {
-  const servers = await startMariaDbTopology({ shape, ...(options.name === undefined ? {} : { name: options.name }) });
+  const servers =
+    options.servers ??
+    (await startMariaDbTopology({ shape, ...(options.name === undefined ? {} : { name: options.name }) }));
   await servers.primary.query(`GRANT ALL ON orc_meta.* TO '${servers.orcUser.user}'@'%'`);
   await servers.waitCaughtUp();
   const backend = new Backend(validateBackendConfig({ dialect: 'sqlite', sqlite: { file: ':memory:' } }));
@@ -175,4 +184,9 @@ export async function idsOn(server: MariaDbInstance): Promise<Set<number>> {
 export async function replicaStatus(server: MariaDbInstance): Promise<Record<string, unknown> | undefined> {
   const rows = (await server.query('SHOW SLAVE STATUS')) as Record<string, unknown>[];
   return rows[0];
+}
+
+/** A connection to `server` as another user (an application writer), bounded at connect. */
+export function connectAs(server: MariaDbInstance, user: { user: string; password: string }): Promise<Connection> {
+  return createConnection({ ...server.connectionConfig(user), connectTimeout: 1000 });
 }

@@ -11,6 +11,8 @@
  * - `REPLICATION_TIMEOUT`: replicas did not reach the wanted state before the deadline.
  * - `TEMPLATE_FAILED`: the cached MariaDB template datadir could not be created.
  * - `LOCK_TIMEOUT`: a lock file (the template's) stayed held by a live process past the deadline.
+ * - `NETWORK_SETUP_FAILED`: a network namespace, veth link, address or route could not be made or
+ *   changed (needs root and iproute2; the message holds `ip`'s complaint).
  * - `INVALID_STATE`: the call does not fit the server's state (start while running, use after destroy).
  */
 export type TestEnvErrorCode =
@@ -24,6 +26,7 @@ export type TestEnvErrorCode =
   | 'REPLICATION_TIMEOUT'
   | 'TEMPLATE_FAILED'
   | 'LOCK_TIMEOUT'
+  | 'NETWORK_SETUP_FAILED'
   | 'INVALID_STATE';
 
 // A start on other ports, or a later try once a busy machine catches up, can succeed unchanged.

@@ -59,3 +59,15 @@ export {
   type FakeMysqlAnswer,
   type FakeMysqlConnection,
 } from './fake-mysql/fake-mysql-connection.js';
+export {
+  createNetNamespace,
+  createVethLink,
+  freeLinkLocalSubnet,
+  reapOrphanNamespaces,
+  runIp,
+  NetNamespace,
+  VethLink,
+  type NetNamespaceOptions,
+  type VethEnd,
+} from './netns/net-namespace.js';
+export { startNetnsTopology, NetnsTopology, type NetnsTopologyOptions } from './netns/netns-topology.js';

@@ -204,7 +204,9 @@ describe('DiscoveryLoop', () => {
     world.server('p:3306').hang = true;
     await advanceSettled(clock, 4900 + 1); // the poll at 5000 hangs
     const before = world.count('r1:3306');
-    await advanceSettled(clock, 1100); // pending past ReasonableInstanceCheckSeconds
+    await advanceSettled(clock, 950); // not yet ReasonableInstanceCheckSeconds
+    expect(isLastCheckValid(loop.instance(k('p:3306'))!)).toBe(true);
+    await advanceSettled(clock, 150); // pending past it: noticed within one emergent interval
     expect(isLastCheckValid(loop.instance(k('p:3306'))!)).toBe(false);
     expect(world.count('r1:3306')).toBeGreaterThan(before);
     world.releaseAll();

@@ -345,13 +345,16 @@ export class DiscoveryLoop {
    */
   #armPendingSweep(): void {
     if (this.#pendingSweep !== null || !this.#running) return;
-    const every = Math.max(100, this.#config.reasonableInstanceCheckSeconds * 1000);
+    const threshold = Math.max(100, this.#config.reasonableInstanceCheckSeconds * 1000);
+    // Swept at the emergent pace, not once per threshold: a probe that started just after a sweep
+    // would otherwise wait almost two thresholds before its server is suspected.
+    const every = Math.min(threshold, this.#config.emergentPollMilliseconds);
     this.#pendingSweep = this.#clock.setTimer(every, () => {
       this.#pendingSweep = null;
       const now = this.#clock.now();
       const wallNow = this.#clock.wallNow();
       for (const [key, since] of this.#inFlightSince) {
-        if (now - since < every) continue;
+        if (now - since < threshold) continue;
         const inst = this.#instances.get(key);
         if (inst !== undefined) {
           this.#instances.set(key, { ...inst, lastAttemptedCheckAt: wallNow });

@@ -14,6 +14,7 @@ import {
   STATUS_QUERY,
   VARIABLES_QUERY,
   binlogStatusStatements,
+  heartbeatStatements,
   isOn,
   nameValueRows,
   parseBinlogStatus,
@@ -22,10 +23,12 @@ import {
   parseServerVersion,
   replicaHostsStatements,
   replicaStatusStatements,
+  withMysqlHeartbeats,
 } from './probe-dialect.js';
 import { probeError } from './probe-errors.js';
 import { FIRST_PROBE_PLAN, ProbeSession } from './probe-session.js';
 import type { ProbeSettings } from './probe-settings.js';
+import { discardConnection } from './discard-connection.js';
 
 /** What one successful probe learns: the instance fields a server can tell about itself. */
 export type ProbeFindings = Omit<
@@ -122,7 +125,7 @@ export class InstanceProber implements Prober {
       return { ok: true, key, findings, warnings };
     } catch (error) {
       session.finish();
-      conn.destroy();
+      discardConnection(conn);
       return {
         ok: false,
         key,
@@ -136,12 +139,12 @@ export class InstanceProber implements Prober {
     const conn = this.#idle.get(key);
     this.#idle.delete(key);
     this.#plans.delete(key);
-    conn?.destroy();
+    if (conn !== undefined) discardConnection(conn);
   }
 
   async close(): Promise<void> {
     this.#closed = true;
-    for (const conn of this.#idle.values()) conn.destroy();
+    for (const conn of this.#idle.values()) discardConnection(conn);
     this.#idle.clear();
   }
 
@@ -153,12 +156,12 @@ export class InstanceProber implements Prober {
    */
   #keep(key: InstanceKey, conn: Connection, isWatched: boolean): void {
     if (this.#closed) {
-      conn.destroy();
+      discardConnection(conn);
       return;
     }
     if (!isWatched) {
       conn.end((error: unknown) => {
-        if (error) conn.destroy();
+        if (error) discardConnection(conn);
       });
       return;
     }
@@ -188,7 +191,7 @@ export class InstanceProber implements Prober {
       const timer = this.#clock.setTimer(this.#settings.connectTimeoutMs + 100, () => {
         if (settled) return;
         settled = true;
-        conn.destroy();
+        discardConnection(conn);
         reject(
           Object.assign(new Error(`connect timed out after ${this.#settings.connectTimeoutMs} ms`), {
             code: 'ETIMEDOUT',
@@ -200,7 +203,7 @@ export class InstanceProber implements Prober {
         // the query's callback too; this handler only has to notice idle losses.
         if (this.#idle.get(key) === conn) {
           this.#idle.delete(key);
-          conn.destroy();
+          discardConnection(conn);
           this.#logger.info('probe connection lost', { key, error: String(error) });
           this.#onConnectionLost(key);
         }
@@ -216,7 +219,7 @@ export class InstanceProber implements Prober {
         settled = true;
         timer.cancel();
         if (error) {
-          conn.destroy();
+          discardConnection(conn);
           reject(error);
         } else resolve(conn);
       });
@@ -235,7 +238,12 @@ export class InstanceProber implements Prober {
     const hasLogBin = isOn(vars.get('log_bin'));
     const binlogRows = hasLogBin ? await session.firstUsable(binlogStatusStatements(version), warnings) : [];
     const replRows = await session.firstUsable(replicaStatusStatements(version), warnings);
-    const replication = replRows[0] === undefined ? null : withHeartbeats(parseReplicationStatus(replRows[0]), status);
+    let replication = replRows[0] === undefined ? null : withHeartbeats(parseReplicationStatus(replRows[0]), status);
+    const heartbeatQueries = heartbeatStatements(version);
+    if (replication !== null && heartbeatQueries.length > 0) {
+      const [row] = await session.firstUsable(heartbeatQueries, warnings);
+      replication = withMysqlHeartbeats(replication, row);
+    }
     let masterKey: InstanceKey | null = null;
     if (replication !== null && replication.masterHost !== '' && replication.masterPort > 0) {
       try {

@@ -1,12 +1,15 @@
 import { describe, it, expect } from '@jest/globals';
 import {
   binlogStatusStatements,
+  heartbeatStatements,
+  MYSQL_HEARTBEAT_QUERY,
   nameValueRows,
   parseReplicaHosts,
   parseReplicationStatus,
   parseServerVersion,
   replicaHostsStatements,
   replicaStatusStatements,
+  withMysqlHeartbeats,
 } from './probe-dialect.js';
 import { classifyDriverError, isUnusableStatement } from './probe-errors.js';
 
@@ -108,5 +111,23 @@ describe('probe error classification', () => {
     expect(isUnusableStatement({ errno: 1227 })).toBe(true);
     expect(isUnusableStatement({ errno: 1205 })).toBe(false);
     expect(isUnusableStatement({ code: 'ECONNRESET' })).toBe(false);
+  });
+
+  it('reads MySQL heartbeat witnesses from performance_schema, and only on MySQL', () => {
+    expect(heartbeatStatements(parseServerVersion('8.0.36'))).toEqual([MYSQL_HEARTBEAT_QUERY]);
+    expect(heartbeatStatements(parseServerVersion('5.7.44-log'))).toEqual([MYSQL_HEARTBEAT_QUERY]);
+    expect(heartbeatStatements(parseServerVersion('10.11.6-MariaDB'))).toEqual([]);
+    const rep = parseReplicationStatus({ Source_Host: 'db1', Source_Port: 3306, Replica_IO_Running: 'Yes' });
+    expect(rep.receivedHeartbeats).toBeNull();
+    expect(withMysqlHeartbeats(rep, { received_heartbeats: '17', heartbeat_period: '0.500' })).toMatchObject({
+      receivedHeartbeats: 17,
+      heartbeatPeriodSeconds: 0.5,
+    });
+    expect(withMysqlHeartbeats(rep, undefined)).toBe(rep);
+    // Without heartbeats configured MySQL reports a period of 0: no witness, as on MariaDB.
+    expect(withMysqlHeartbeats(rep, { received_heartbeats: 0, heartbeat_period: 0 })).toMatchObject({
+      receivedHeartbeats: 0,
+      heartbeatPeriodSeconds: 0,
+    });
   });
 });

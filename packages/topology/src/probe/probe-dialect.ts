@@ -42,6 +42,31 @@ export function replicaStatusStatements(v: ServerVersion): readonly string[] {
   return ['SHOW SLAVE STATUS'];
 }
 
+/**
+ * MySQL's heartbeat counter and period of the default channel, the silent-source witness that
+ * MariaDB keeps in `Slave_received_heartbeats` (ADR 0503). MySQL's SHOW REPLICA STATUS lacks them.
+ */
+export const MYSQL_HEARTBEAT_QUERY =
+  "SELECT s.COUNT_RECEIVED_HEARTBEATS AS received_heartbeats, c.HEARTBEAT_INTERVAL AS heartbeat_period FROM performance_schema.replication_connection_status s JOIN performance_schema.replication_connection_configuration c ON c.CHANNEL_NAME = s.CHANNEL_NAME WHERE s.CHANNEL_NAME = ''";
+
+/** Statements that read a replica's heartbeat counter beside its status: none where the status row or global status has it. */
+export function heartbeatStatements(v: ServerVersion): readonly string[] {
+  return isMysqlFamily(v) ? [MYSQL_HEARTBEAT_QUERY] : [];
+}
+
+/**
+ * Adds the counter and period of a {@link MYSQL_HEARTBEAT_QUERY} row to a replication status
+ * that lacks them; the status is returned unchanged when the row is missing.
+ */
+export function withMysqlHeartbeats(rep: ReplicationStatus, row: Row | undefined): ReplicationStatus {
+  if (row === undefined) return rep;
+  return {
+    ...rep,
+    receivedHeartbeats: rep.receivedHeartbeats ?? optionalNum(row, 'received_heartbeats', 'COUNT_RECEIVED_HEARTBEATS'),
+    heartbeatPeriodSeconds: rep.heartbeatPeriodSeconds ?? optionalNum(row, 'heartbeat_period', 'HEARTBEAT_INTERVAL'),
+  };
+}
+
 /** Statements for the server's own binary log position, best first. */
 export function binlogStatusStatements(v: ServerVersion): readonly string[] {
   if (isMysqlFamily(v) && atLeast(v, 8, 2, 0)) return ['SHOW BINARY LOG STATUS', 'SHOW MASTER STATUS'];

@@ -2,6 +2,7 @@ import type { Connection } from 'mysql2';
 import type { TimerHandle, Clock } from '../clock.js';
 import { STATUS_QUERY, VARIABLES_QUERY } from './probe-dialect.js';
 import { isUnusableStatement } from './probe-errors.js';
+import { discardConnection } from './discard-connection.js';
 
 /** A result row as mysql2 returns it. */
 export type Row = Record<string, unknown>;
@@ -45,7 +46,7 @@ export class ProbeSession {
     this.#timer = clock.setTimer(budget + 50, () => {
       const error = Object.assign(new Error(`probe exceeded its ${budget} ms deadline`), { code: 'ORC_PROBE_TIMEOUT' });
       this.#abortedWith = error;
-      conn.destroy();
+      discardConnection(conn);
       this.#abort?.(error);
     });
   }

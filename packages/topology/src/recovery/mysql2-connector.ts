@@ -6,6 +6,7 @@ import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
 import { probeError } from '../probe/probe-errors.js';
 import type { ServerConnector, ServerSession, SqlRow } from './recovery-ports.js';
+import { discardConnection } from '../probe/discard-connection.js';
 
 /** Credentials and bounds of the recovery's connections. */
 export interface Mysql2ConnectorOptions {
@@ -37,7 +38,7 @@ class Mysql2Session implements ServerSession {
       const timer = this.#options.clock.setTimer(timeoutMs + 100, () => {
         if (settled) return;
         settled = true;
-        this.#conn.destroy();
+        discardConnection(this.#conn);
         reject(new TopologyError('TIMEOUT', `${this.#key}: ${sql} took longer than ${timeoutMs} ms`));
       });
       this.#conn.query({ sql, timeout: timeoutMs }, (error: unknown, rows: unknown) => {
@@ -53,7 +54,7 @@ class Mysql2Session implements ServerSession {
   close(): Promise<void> {
     return new Promise((resolve) => {
       const timer = this.#options.clock.setTimer(1000, () => {
-        this.#conn.destroy();
+        discardConnection(this.#conn);
         resolve();
       });
       this.#conn.end(() => {
@@ -97,7 +98,7 @@ export class Mysql2Connector implements ServerConnector {
       const timer = o.clock.setTimer(o.connectTimeoutMs + 100, () => {
         if (settled) return;
         settled = true;
-        conn.destroy();
+        discardConnection(conn);
         reject(new TopologyError('TIMEOUT', `${key}: connect took longer than ${o.connectTimeoutMs} ms`));
       });
       // A session's later socket errors surface through its queries; this keeps them off 'error'.
@@ -107,7 +108,7 @@ export class Mysql2Connector implements ServerConnector {
         settled = true;
         timer.cancel();
         if (error) {
-          conn.destroy();
+          discardConnection(conn);
           reject(probeError(error, key, 'connect'));
         } else resolve(new Mysql2Session(conn, key, o));
       });

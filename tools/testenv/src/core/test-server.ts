@@ -18,15 +18,16 @@ import { ServerLifecycle, type LifecycleHooks, type LifecycleSettings } from './
 export abstract class TestServer {
   /** Name given at creation. */
   readonly name: string;
-  /** Always `127.0.0.1`. */
-  readonly host: string = LOOPBACK;
+  /** The address it serves on: `127.0.0.1` unless the server runs in a network namespace. */
+  readonly host: string;
   /** The server's own directory (removed by `destroy()`). */
   readonly dir: string;
   #life: ServerLifecycle | undefined;
 
-  protected constructor(name: string, dir: string) {
+  protected constructor(name: string, dir: string, host: string = LOOPBACK) {
     this.name = name;
     this.dir = dir;
+    this.host = host;
   }
 
   /**

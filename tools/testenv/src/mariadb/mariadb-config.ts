@@ -6,6 +6,7 @@ import {
   NAME_PATTERN,
 } from '../core/config-check.js';
 import { defaultBaseDir, defaultCacheDir } from '../core/paths.js';
+import { LOOPBACK } from '../core/ports.js';
 import { noopLogger, type Logger } from '../logger.js';
 
 /** Options shared by every MariaDB start (single server or topology). */
@@ -38,6 +39,13 @@ export interface MariaDbOptions extends MariaDbCommonOptions {
   port?: number;
   /** Start with `--read-only=1` (replicas do). Default false. */
   readOnly?: boolean;
+  /**
+   * The address the server binds and reports (`report_host`), reachable from the tests' own
+   * namespace. Default `127.0.0.1`.
+   */
+  host?: string;
+  /** A network namespace (see `createNetNamespace`) to run the server in, through `ip netns exec`. */
+  netns?: string;
 }
 
 /** {@link MariaDbCommonOptions} with every default filled in. */
@@ -58,6 +66,8 @@ export interface ResolvedMariaDbOptions extends ResolvedMariaDbCommon {
   readonly serverId: number | undefined;
   readonly port: number | undefined;
   readonly readOnly: boolean;
+  readonly host: string;
+  readonly netns: string | null;
 }
 
 /** Checks the shared options into `problems` and fills defaults. */
@@ -112,6 +122,16 @@ export function validateMariaDbOptions(input: MariaDbOptions = {}): ResolvedMari
   );
   problems.check(isOptionalPort(input.port), 'port', 'must be an integer from 1 to 65535');
   problems.check(input.readOnly === undefined || typeof input.readOnly === 'boolean', 'readOnly', 'must be a boolean');
+  problems.check(
+    input.host === undefined || (typeof input.host === 'string' && /^\d{1,3}(\.\d{1,3}){3}$/.test(input.host)),
+    'host',
+    'must be an IPv4 address',
+  );
+  problems.check(
+    input.netns === undefined || (typeof input.netns === 'string' && NAME_PATTERN.test(input.netns)),
+    'netns',
+    `must be a namespace name matching ${NAME_PATTERN}`,
+  );
   const common = resolveMariaDbCommon(input, problems);
   problems.throwIfAny();
   return {
@@ -120,5 +140,7 @@ export function validateMariaDbOptions(input: MariaDbOptions = {}): ResolvedMari
     serverId: input.serverId,
     port: input.port,
     readOnly: input.readOnly ?? false,
+    host: input.host ?? LOOPBACK,
+    netns: input.netns ?? null,
   };
 }

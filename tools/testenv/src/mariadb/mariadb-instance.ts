@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createConnection, createPool, type Pool } from 'mysql2/promise';
 import { requireExecutable } from '../core/binaries.js';
 import { createServerDir, registryDirOf } from '../core/paths.js';
-import { allocatePort, LOOPBACK } from '../core/ports.js';
+import { allocatePort } from '../core/ports.js';
+import { IP_PATH } from '../netns/net-namespace.js';
 import { reapOrphans } from '../core/registry.js';
 import { startOrDestroy, TestServer } from '../core/test-server.js';
 import { delay, type ProcessSpec } from '../core/server-process.js';
@@ -46,7 +47,7 @@ export class MariaDbInstance extends TestServer {
 
   /** @internal use {@link startMariaDb} or {@link startMariaDbTopology}. */
   constructor(options: ResolvedMariaDbOptions, dir: string, port: number, role: MariaDbInstanceRole) {
-    super(options.name, dir);
+    super(options.name, dir, options.host);
     this.#o = options;
     this.sourceName = role.sourceName;
     this.datadir = join(dir, 'data');
@@ -147,9 +148,13 @@ export class MariaDbInstance extends TestServer {
   #spawnSpec(): ProcessSpec {
     const port = this.#port;
     const d = this.dir;
+    // `ip netns exec` enters the namespace and execs the server: the pid stays the server's own.
+    const [command, ...prefix] =
+      this.#o.netns === null ? [this.#o.mariadbdPath] : [IP_PATH, 'netns', 'exec', this.#o.netns, this.#o.mariadbdPath];
     return {
-      command: this.#o.mariadbdPath,
+      command: command ?? this.#o.mariadbdPath,
       args: [
+        ...prefix,
         '--no-defaults',
         '--user=root',
         `--datadir=${this.datadir}`,
@@ -157,7 +162,7 @@ export class MariaDbInstance extends TestServer {
         `--socket=${join(d, 'mysqld.sock')}`,
         `--pid-file=${join(d, 'mysqld.pid')}`,
         `--log-error=${this.errorLog}`,
-        `--bind-address=${LOOPBACK}`,
+        `--bind-address=${this.host}`,
         `--port=${port}`,
         `--server-id=${this.serverId}`,
         '--log-bin=mariadb-bin',
@@ -167,7 +172,7 @@ export class MariaDbInstance extends TestServer {
         '--log-slave-updates=1',
         '--binlog-format=ROW',
         '--gtid-strict-mode=0',
-        `--report-host=${LOOPBACK}`,
+        `--report-host=${this.host}`,
         `--report-port=${port}`,
         `--read-only=${this.#o.readOnly ? 1 : 0}`,
         '--skip-name-resolve',

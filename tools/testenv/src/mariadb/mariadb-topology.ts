@@ -1,4 +1,5 @@
 import { ConfigProblems, isOptionalPositiveInt, NAME_PATTERN } from '../core/config-check.js';
+import { LOOPBACK } from '../core/ports.js';
 import { delay } from '../core/server-process.js';
 import { TestEnvError } from '../errors.js';
 import { resolveMariaDbCommon, type MariaDbCommonOptions, type ResolvedMariaDbCommon } from './mariadb-config.js';
@@ -215,6 +216,8 @@ export async function startMariaDbTopology(options: MariaDbTopologyOptions): Pro
             serverId: m.serverId,
             port: undefined,
             readOnly: m.source !== undefined,
+            host: LOOPBACK,
+            netns: null,
             extraArgs: [...common.extraArgs, ...(m.extraArgs ?? [])],
           },
           { sourceName: m.source ?? null },
