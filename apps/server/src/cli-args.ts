@@ -10,7 +10,7 @@ export interface CliArgs {
 
 /** Usage text for `orc --help`. */
 export const USAGE = `usage: orc [--config FILE] [--debug]
-       orc -c <command> [-i host:port] [-a alias] [-o owner] [-r reason] [-u duration] [--api URL]
+       orc -c <command> [-i host:port] [-a alias] [-d host:port] [-o owner] [-r reason] [-u duration] [--api URL]
 
 Runs the orc daemon. Without --config, orc reads /etc/orchestrator.conf.json,
 conf/orchestrator.conf.json or orchestrator.conf.json, the first that exists; with
@@ -18,7 +18,9 @@ none of them it runs on defaults: SQLite in ./orc-data, HTTP on 127.0.0.1:3000.
 Any key can be overridden by an environment variable ORC_<Key>, e.g.
 ORC_InstancePollSeconds=1 or ORC_DiscoverySeeds='["db1:3306"]'.
 With -c, runs one of orchestrator's CLI commands (discover, forget, topology, clusters,
-begin-downtime, end-downtime, submit-masters-to-kv-stores) against a running orc's API
+begin-downtime, end-downtime, submit-masters-to-kv-stores, recover [-d candidate],
+graceful-master-takeover[-auto] -a alias|-i host:port [-d designated], force-master-failover,
+force-master-takeover -d designated) against a running orc's API
 (--api, else ORC_API, else http://127.0.0.1:3000).
 Exit codes: 0 stopped, 1 could not start or stop, 2 bad flags or configuration.`;
 

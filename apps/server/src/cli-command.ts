@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 export interface CliRequest {
   readonly path: string;
   /** How to print the answer. */
-  readonly output: 'details-text' | 'lines' | 'json';
+  readonly output: 'details-text' | 'lines' | 'json' | 'details-key' | 'successor-key';
 }
 
 /** Commands `orc -c` knows. */
@@ -20,12 +20,29 @@ export const CLI_COMMANDS: readonly string[] = [
   'begin-downtime',
   'end-downtime',
   'submit-masters-to-kv-stores',
+  'recover',
+  'graceful-master-takeover',
+  'graceful-master-takeover-auto',
+  'force-master-failover',
+  'force-master-takeover',
 ];
 
-const hostPort = (instance: string | undefined, command: string): string => {
-  if (instance === undefined || instance === '') throw new TypeError(`${command}: -i host:port is required`);
+const OPTIONS = {
+  instance: { type: 'string', short: 'i' },
+  alias: { type: 'string', short: 'a' },
+  destination: { type: 'string', short: 'd' },
+  owner: { type: 'string', short: 'o' },
+  reason: { type: 'string', short: 'r' },
+  duration: { type: 'string', short: 'u' },
+} as const;
+
+// orchestrator-client also takes its long flags with one dash (`-alias shop`).
+const longFlag = (arg: string): string => (/^-[a-z]{2,}$/.test(arg) && arg.slice(1) in OPTIONS ? `-${arg}` : arg);
+
+const hostPort = (instance: string | undefined, command: string, flag = '-i'): string => {
+  if (instance === undefined || instance === '') throw new TypeError(`${command}: ${flag} host:port is required`);
   const m = /^([^:\s/]+)(?::(\d+))?$/.exec(instance);
-  if (m === null) throw new TypeError(`${command}: -i must be host or host:port, got ${JSON.stringify(instance)}`);
+  if (m === null) throw new TypeError(`${command}: ${flag} must be host or host:port, got ${JSON.stringify(instance)}`);
   return `${encodeURIComponent(m[1] ?? '')}/${m[2] ?? '3306'}`;
 };
 
@@ -37,14 +54,8 @@ const hostPort = (instance: string | undefined, command: string): string => {
  */
 export function cliRequest(argv: readonly string[]): CliRequest {
   const { values, positionals } = parseArgs({
-    args: [...argv],
-    options: {
-      instance: { type: 'string', short: 'i' },
-      alias: { type: 'string', short: 'a' },
-      owner: { type: 'string', short: 'o' },
-      reason: { type: 'string', short: 'r' },
-      duration: { type: 'string', short: 'u' },
-    },
+    args: argv.map(longFlag),
+    options: OPTIONS,
     allowPositionals: true,
     strict: true,
   });
@@ -77,8 +88,58 @@ export function cliRequest(argv: readonly string[]): CliRequest {
         path: `/api/submit-masters-to-kv-stores${values.alias === undefined ? '' : `/${enc(values.alias)}`}`,
         output: 'json',
       };
+    case 'recover': {
+      const candidate = values.destination === undefined ? '' : `/${hostPort(values.destination, command, '-d')}`;
+      return { path: `/api/recover/${hostPort(values.instance, command)}${candidate}`, output: 'details-key' };
+    }
+    case 'graceful-master-takeover':
+    case 'graceful-master-takeover-auto':
+    case 'force-master-failover':
+    case 'force-master-takeover': {
+      // `-a alias` names the cluster; `-i host:port` any of its members, as orchestrator-client's `${alias:-$instance}`.
+      const cluster =
+        values.alias !== undefined && values.alias !== ''
+          ? enc(values.alias)
+          : values.instance !== undefined && values.instance !== ''
+            ? hostPort(values.instance, command)
+            : undefined;
+      if (cluster === undefined) throw new TypeError(`${command}: -a alias or -i host:port is required`);
+      if (command === 'force-master-takeover' && (values.destination ?? '') === '')
+        throw new TypeError(`${command}: -d host:port of the replica to promote is required`);
+      if (command === 'force-master-failover' && values.destination !== undefined)
+        throw new TypeError(`${command}: orc picks the replica; use force-master-takeover -d to name it`);
+      const designated = values.destination === undefined ? '' : `/${hostPort(values.destination, command, '-d')}`;
+      return { path: `/api/${command}/${cluster}${designated}`, output: 'successor-key' };
+    }
     default:
       throw new TypeError(`unknown command ${JSON.stringify(command)}; known: ${CLI_COMMANDS.join(', ')}`);
+  }
+}
+
+/**
+ * What `orc -c` prints for a successful answer.
+ *
+ * @example
+ * cliOutput('successor-key', { Code: 'OK', Message: '', Details: { SuccessorKey: { Hostname: 'db2', Port: 3306 } } }) // 'db2:3306\n'
+ */
+export function cliOutput(output: CliRequest['output'], body: unknown): string {
+  const details = (body as { Details?: unknown } | null)?.Details;
+  switch (output) {
+    case 'details-text':
+      return `${String(details)}\n`;
+    case 'details-key':
+    case 'successor-key': {
+      // orchestrator-client prints the promoted instance as host:port.
+      const key = (
+        output === 'details-key' ? details : (details as { SuccessorKey?: unknown } | null)?.SuccessorKey
+      ) as { Hostname?: unknown; Port?: unknown } | null | undefined;
+      return `${String(key?.Hostname ?? '')}:${String(key?.Port ?? '')}\n`;
+    }
+    case 'lines':
+      if (Array.isArray(body)) return body.map((x) => `${String(x)}\n`).join('');
+      return `${JSON.stringify(body, null, 2)}\n`;
+    case 'json':
+      return `${JSON.stringify(body, null, 2)}\n`;
   }
 }
 
@@ -109,8 +170,6 @@ export async function runCliCommand(
     err.write(`orc: ${typeof envelope.Message === 'string' ? envelope.Message : `${res.status} ${text}`}\n`);
     return 1;
   }
-  if (req.output === 'details-text') out.write(`${String(envelope.Details)}\n`);
-  else if (req.output === 'lines' && Array.isArray(body)) out.write(body.map((x) => `${String(x)}\n`).join(''));
-  else out.write(`${JSON.stringify(body, null, 2)}\n`);
+  out.write(cliOutput(req.output, body));
   return 0;
 }

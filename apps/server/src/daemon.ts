@@ -21,7 +21,8 @@ import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-no
 import { KvStatusTracker } from './node/kv-status.js';
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
-import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
+import { createManualRecovery } from './node/manual-recovery.js';
+import { buildRecoveryEngine, createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
 import { createRefactorPort } from './node/refactor-port.js';
 import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
@@ -155,17 +156,35 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     pollSeconds: config.topology.instancePollSeconds,
   });
   const publisher = new PrimaryPublisher(topology, bus, logger.child('kv-publisher'));
-  const recovery = (parts.recovery ?? createRecoveryLoop)({
+  const recoveryWiring = {
     recovery: config.recovery,
     topologyConfig: topology.config,
     kvPrefix: config.kv.masterPrefix,
     backend,
-    topology,
     kv,
     clock,
     logger: logger.child('recovery'),
-    metrics,
     self,
+  };
+  // One engine and one per-cluster registry of running recoveries for the loop and the API's manual operations.
+  const engine = buildRecoveryEngine(recoveryWiring);
+  const running = new Map<string, Promise<void>>();
+  const recovery = (parts.recovery ?? createRecoveryLoop)({
+    ...recoveryWiring,
+    topology,
+    metrics,
+    engine,
+    running,
+  });
+  const manualRecovery = createManualRecovery({
+    engine,
+    liteEngine: buildRecoveryEngine(recoveryWiring, { hooks: false }),
+    topology,
+    readCandidates: () => new BackendAnalysisState(backend).readCandidates(),
+    clock,
+    logger: recoveryWiring.logger,
+    metrics,
+    running,
   });
 
   let ready = false;
@@ -199,6 +218,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   const app: FastifyInstance = buildApi({
     view,
     commands: bus,
+    recovery: manualRecovery,
     kvStatus,
     ...(raftMode === undefined ? {} : { raft: raftMode.view }),
     node: { isLive: () => true, isReady: () => ready, isActive: () => node.isActive(), health },
@@ -288,6 +308,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     await app.close();
     await bus.close();
     await recovery.stop('orc is shutting down');
+    manualRecovery.stop();
     if (raftMode !== undefined) await raftMode.stop();
     await topology.stop();
     await node.stop();

@@ -44,6 +44,12 @@ describe('shared backend', () => {
     for (let sample = 0; sample < 20; sample++) expect(await activeOnes(daemons)).toHaveLength(1);
     const other = daemons.find((d) => d !== first);
     if (first === undefined || other === undefined) throw new Error('two daemons expected');
+    // Recoveries run on the active node only: the standby refuses them, naming why.
+    for (const url of ['/api/recover/127.0.0.1/3306', '/api/graceful-master-takeover/main']) {
+      const refused = await other.get(url);
+      expect([url, refused.status]).toEqual([url, 503]);
+      expect((refused.body as { Message: string }).Message).toMatch(/^recoveries run on the active node only; /);
+    }
     first.child.kill('SIGKILL');
     await first.exited;
     await waitFor('the survivor becomes active', async () => (await other.get('/api/leader-check')).status === 200, {

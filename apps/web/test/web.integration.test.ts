@@ -45,6 +45,9 @@ beforeAll(async () => {
       BackendDB: 'sqlite',
       MySQLTopologyUser: topo.orcUser.user,
       MySQLTopologyPassword: topo.orcUser.password,
+      // The graceful takeover points the demoted primary at the new one with these.
+      ReplicationUser: topo.replUser.user,
+      ReplicationPassword: topo.replUser.password,
       InstancePollSeconds: 1,
       RecoverMasterClusterFilters: ['*'],
       ClusterNameToAlias: { '.*': ALIAS },
@@ -414,4 +417,38 @@ describe('the web page', () => {
     await page.goto(pageUrl('#/recoveries'));
     await (await openRecovery(page)).locator('[data-action="ack-recovery"]').waitFor();
   }, 60_000);
+
+  it('runs a graceful takeover from the page after confirmation, and shows its outcome and the new tree', async () => {
+    // After the failover above: the promoted primary has the other replica as its only one.
+    await page.goto(pageUrl(`#/cluster/${ALIAS}`));
+    const primary = await waitFor(
+      'the tree has a root',
+      async () => (await nodeKeys(page, '.tree > .branch > .node'))[0],
+    );
+    const designated = await waitFor('the root has one replica', async () => {
+      const below = await nodeKeys(page, '.tree > .branch > .children > .branch > .node');
+      return below.length === 1 ? below[0] : undefined;
+    });
+    await page.locator(`.node[data-key="${designated}"]`).click();
+    await page.locator(`aside[data-details="${designated}"] [data-action="graceful-takeover"]`).click();
+    const dialog = page.locator('dialog.confirm[open]');
+    await dialog.waitFor();
+    const [host, port] = designated.split(':');
+    expect(await dialog.locator('.will-run').textContent()).toMatch(
+      new RegExp(`^POST /api/graceful-master-takeover/[^/]+/${host}/${port}$`),
+    );
+    await dialog.locator('button[value="ok"]').click();
+    await page.locator('#outcome.ok', { hasText: 'graceful-master-takeover: successor promoted' }).waitFor({
+      timeout: 60_000,
+    });
+    await waitFor(
+      'the page shows the designated replica as the primary, the old one below it',
+      async () =>
+        (await nodeKeys(page, '.tree > .branch > .node'))[0] === designated &&
+        (await nodeKeys(page, '.tree > .branch > .children > .branch > .node')).includes(primary),
+      { timeoutMs: 60_000, intervalMs: 250 },
+    );
+    const audited = (await api('/api/audit-recovery')).body as { AnalysisEntry: { Analysis: string } }[];
+    expect(audited[0]?.AnalysisEntry.Analysis).toBe('GracefulMasterTakeover');
+  }, 120_000);
 });

@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
 import { kvStatusRoutes } from './routes/kv-status.js';
 import { operationRoutes } from './routes/operations.js';
+import { recoveryRoutes } from './routes/recovery.js';
 import { refactoringRoutes } from './routes/refactoring.js';
 import { webRoutes } from './routes/web.js';
 import { raftRoutes } from './routes/raft.js';
@@ -132,6 +133,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   instanceRoutes(register, deps);
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
+  recoveryRoutes(register, deps);
   refactoringRoutes(register, deps);
   kvStatusRoutes(register, deps);
   webRoutes(app, options);

@@ -12,6 +12,7 @@ import type {
 } from '@orc/topology';
 import type { CommandBus } from './commands.js';
 import type { Logger } from './logger.js';
+import type { RecoveryOperations } from './recovery-port.js';
 
 /** Read access to what orc knows. */
 export interface OrcView {
@@ -236,6 +237,8 @@ export interface ApiDeps {
   readonly proxyFetch?: typeof fetch;
   readonly options: ApiOptions;
   readonly logger?: Logger;
+  /** Manual recoveries and takeovers (`/api/recover`, `/api/graceful-master-takeover`, ...); absent: 501. */
+  readonly recovery?: RecoveryOperations;
   /** The KV stores' status (`/api/kv-status`); absent: the route answers 404. */
   readonly kvStatus?: KvStatusSource;
   /** Re-reads the config file (`/api/reload-configuration`); absent: not supported. */

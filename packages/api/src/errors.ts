@@ -10,6 +10,9 @@ export type ApiErrorCode =
   | 'FORBIDDEN'
   | 'NOT_FOUND'
   | 'NOT_ACTIVE'
+  | 'NOT_SUPPORTED'
+  | 'CONFLICT'
+  | 'RECOVERY_FAILED'
   | 'PAYLOAD_TOO_LARGE'
   | 'REQUEST_TIMEOUT'
   | 'INTERNAL';
@@ -57,6 +60,11 @@ export const HTTP_STATUS_BY_CODE: Readonly<Record<string, number>> = Object.free
   PAYLOAD_TOO_LARGE: 413,
   REQUEST_TIMEOUT: 408,
   NOT_ACTIVE: 503,
+  NOT_SUPPORTED: 501,
+  // the topology's state forbids the operation: no failure to recover, a recovery already running
+  CONFLICT: 409,
+  // a recovery ran and promoted nothing (orchestrator's "no instance promoted" ERROR)
+  RECOVERY_FAILED: 500,
   INTERNAL: 500,
   // arguments a library refused
   INVALID_ARGUMENT: 400,

@@ -19,6 +19,13 @@ export type {
   RecoveryStepLine,
   RefactorPort,
 } from './deps.js';
+export type {
+  ManualRecoveryRequest,
+  ManualRecoveryResult,
+  ManualRecoveryStatus,
+  RecoveryClusterRef,
+  RecoveryOperations,
+} from './recovery-port.js';
 export type { WhoAmI } from './routes/web.js';
 export {
   kvStatusJson,

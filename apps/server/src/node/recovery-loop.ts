@@ -10,6 +10,7 @@ import {
   Mysql2Connector,
   RecoveryEngine,
   ShellHookRunner,
+  noopHookRunner,
   deadMasterRequest,
   kvPublisherPort,
   type OrcTopology,
@@ -34,19 +35,32 @@ export interface RecoveryLoopParts {
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
   readonly self: { readonly hostname: string; readonly token: string };
+  /** The engine to run; default {@link buildRecoveryEngine}. The daemon shares one with the API's manual operations. */
+  readonly engine?: RecoveryEngine;
+  /** Recoveries in progress by cluster name; shared with manual operations so that two never overlap on a cluster. */
+  readonly running?: Map<string, Promise<void>>;
   /** Called with each finished recovery (tests, benchmarks). */
   readonly onReport?: (report: RecoveryReport) => void;
 }
 
+/** What a {@link RecoveryEngine} of the daemon is built from (a subset of {@link RecoveryLoopParts}). */
+export type RecoveryEngineWiring = Pick<
+  RecoveryLoopParts,
+  'recovery' | 'topologyConfig' | 'kvPrefix' | 'backend' | 'kv' | 'clock' | 'logger' | 'self'
+>;
+
 /**
- * Builds the loop; the daemon starts it when this node becomes active.
+ * The daemon's RecoveryEngine, shared by the loop and the API's manual operations so that both
+ * write the same audit through the same store. `hooks: false` builds one that runs no hooks
+ * (orchestrator's `recover-lite`).
  *
  * @example
- * const loop = createRecoveryLoop({ recovery, topologyConfig, kvPrefix, backend, topology, kv, clock, logger, metrics, self });
- * loop.start();
+ * const engine = buildRecoveryEngine(parts);
+ * const loop = createRecoveryLoop({ ...parts, engine });
  */
-export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
-  const engine = new RecoveryEngine({
+export function buildRecoveryEngine(p: RecoveryEngineWiring, options: { hooks?: boolean } = {}): RecoveryEngine {
+  const hooks = options.hooks === false ? noopHookRunner : undefined;
+  return new RecoveryEngine({
     config: p.recovery,
     store: new BackendRecoveryStore(p.backend, p.self),
     connector: new Mysql2Connector({
@@ -58,17 +72,30 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
     }),
     clock: p.clock,
     kv: kvPublisherPort(p.kv, { masterPrefix: p.kvPrefix }),
-    hooks: new ShellHookRunner({
-      shell: p.recovery.processesShellCommand,
-      timeoutMs: p.recovery.hookTimeoutSeconds * 1000,
-      clock: p.clock,
-      logger: p.logger,
-    }),
+    hooks:
+      hooks ??
+      new ShellHookRunner({
+        shell: p.recovery.processesShellCommand,
+        timeoutMs: p.recovery.hookTimeoutSeconds * 1000,
+        clock: p.clock,
+        logger: p.logger,
+      }),
     logger: p.logger,
     nodeName: p.self.hostname,
   });
+}
+
+/**
+ * Builds the loop; the daemon starts it when this node becomes active.
+ *
+ * @example
+ * const loop = createRecoveryLoop({ recovery, topologyConfig, kvPrefix, backend, topology, kv, clock, logger, metrics, self });
+ * loop.start();
+ */
+export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
+  const engine = p.engine ?? buildRecoveryEngine(p);
   const state = new BackendAnalysisState(p.backend);
-  const running = new Map<string, Promise<void>>();
+  const running = p.running ?? new Map<string, Promise<void>>();
   let stopTicks: (() => void) | undefined;
 
   const recover = async (): Promise<void> => {
