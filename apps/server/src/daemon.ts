@@ -162,6 +162,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     logger: logger.child('recovery'),
     metrics,
     self,
+    ...(raftMode?.agreement === undefined ? {} : { gate: raftMode.agreement }),
   });
 
   let ready = false;
@@ -209,6 +210,8 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   app.get(`${config.api.urlPrefix}/metrics`, { config: { open: true, mutates: false } }, async (_, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+
+  raftMode?.servePeers(app, config.api.urlPrefix);
 
   const stops: (() => void)[] = [];
   let activeJobs = false;

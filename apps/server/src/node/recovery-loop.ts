@@ -11,16 +11,19 @@ import {
   RecoveryEngine,
   ShellHookRunner,
   deadMasterRequest,
+  instanceKey,
   kvPublisherPort,
   type OrcTopology,
   type RecoveryConfig,
   type RecoveryReport,
+  type ReplicationAnalysis,
   type TopologyConfig,
 } from '@orc/topology';
 import { every, type Clock } from '../clock.js';
 import type { RecoveryLoop } from '../daemon.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
+import type { RecoveryGate } from '../raft/failover-agreement.js';
 
 /** What the loop is built from. */
 export interface RecoveryLoopParts {
@@ -34,6 +37,8 @@ export interface RecoveryLoopParts {
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
   readonly self: { readonly hostname: string; readonly token: string };
+  /** Raft mode with ExpectFailureAnalysisConcensus: admits a dead server only on agreement. */
+  readonly gate?: RecoveryGate;
   /** Called with each finished recovery (tests, benchmarks). */
   readonly onReport?: (report: RecoveryReport) => void;
 }
@@ -74,7 +79,7 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
   const recover = async (): Promise<void> => {
     const entries = await p.topology.analysis();
     const dead = entries.filter(
-      (e) => e.Analysis.startsWith('DeadMaster') && !running.has(e.ClusterDetails.ClusterName),
+      (e) => e.Analysis.startsWith('DeadMaster') && !running.has(e.ClusterDetails.ClusterName) && agreed(e),
     );
     if (dead.length === 0) return;
     const [downtimes, maintenance, candidates, clusterAliasOverrides] = await Promise.all([
@@ -95,6 +100,8 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       const request = deadMasterRequest(entry, snapshot);
       if (request === undefined) continue;
       const cluster = request.clusterName;
+      // A check woken by the gate may overlap the tick's: the one that gets here first runs it.
+      if (running.has(cluster)) continue;
       const run = (async () => {
         const report = await engine.recoverDeadMaster(request);
         p.metrics.recoveries.inc({ analysis: request.analysis, status: report.status });
@@ -117,6 +124,17 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       running.set(cluster, run);
     }
   };
+
+  const agreed = (e: ReplicationAnalysis): boolean =>
+    p.gate?.admit({
+      key: instanceKey(e.AnalyzedInstanceKey.Hostname, e.AnalyzedInstanceKey.Port),
+      analysis: e.Analysis,
+    }) ?? true;
+  // A vote that completes an agreement runs the check at once instead of at the next tick.
+  p.gate?.onAgreement(() => {
+    if (stopTicks !== undefined)
+      void recover().catch((err: unknown) => p.logger.warn('recovery check failed', { error: String(err) }));
+  });
 
   return {
     start: () => {

@@ -10,7 +10,11 @@ import type { RaftSettings } from '../config/keys/raft.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { ActiveNode } from '../node/active-node.js';
+import type { FastifyInstance } from 'fastify';
+import { AnalysisReporter } from './analysis-reporter.js';
+import { FailoverAgreement } from './failover-agreement.js';
 import { OrcStateMachine } from './orc-state-machine.js';
+import { PEER_PATHS, PeerChannel } from './peer-channel.js';
 import { RaftCommandBus } from './raft-command-bus.js';
 import { startRaftGroup, type RaftGroup } from './raft-group.js';
 import { encodeOp, type GroupOp } from './replicated-op.js';
@@ -30,6 +34,10 @@ export interface RaftMode {
   readonly node: ActiveNode;
   readonly view: RaftView;
   readonly group: RaftGroup;
+  /** The failover gate (ExpectFailureAnalysisConcensus); undefined when it is off. */
+  readonly agreement: FailoverAgreement | undefined;
+  /** Adds the signed node-to-node routes (analysis reports, KV outcomes) to the API. */
+  servePeers(app: FastifyInstance, prefix: string): void;
   healthFields(): RaftHealthFields;
   /** Closes the bus, hands leadership over, stops the member. */
   stop(): Promise<void>;
@@ -49,6 +57,10 @@ export interface RaftModeParts {
 
 // A peer that failed to answer within this long is not counted among the healthy members.
 const HEALTHY_WINDOW_MS = 20_000;
+// How long a node's report of a dead server counts toward agreement, and how often a node
+// repeats a report that still holds (well inside the window, so one lost message does not matter).
+const AGREEMENT_WINDOW_MS = 10_000;
+const REPORT_REFRESH_MS = 3_000;
 
 /**
  * Starts Raft mode; throws NO_QUORUM (naming the peers) when no leader appears within the bound.
@@ -100,6 +112,40 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
   const unreachableAt = new Map<string, number>();
   raft.on('peerUnreachable', (e) => unreachableAt.set(e.peer, clock.now()));
 
+  const voters = (): string[] => [...raft.stats().voters];
+  const agreement = settings.expectConsensus
+    ? new FailoverAgreement({ self: settings.self, voters, windowMs: AGREEMENT_WINDOW_MS, clock, logger })
+    : undefined;
+  const channel = new PeerChannel({
+    self: settings.self,
+    secret: settings.secret,
+    members: voters,
+    leaderUri: () => (raft.state === 'leader' ? '' : view.leaderUri()),
+    clock,
+    logger,
+  });
+  const reporter =
+    agreement === undefined
+      ? undefined
+      : new AnalysisReporter({
+          analysis: () => parts.targets.topology.analysis(),
+          deliver: async (entries) => {
+            if (raft.state !== 'leader') return channel.send(PEER_PATHS.analysis, { entries });
+            agreement.report({ node: settings.self, entries });
+            return true;
+          },
+          clock,
+          logger,
+          refreshMs: REPORT_REFRESH_MS,
+        });
+  // A failed probe, or a replica whose stream stopped, can change what this node calls dead.
+  const stopWatching = parts.targets.topology.onProbe((e) => {
+    const io = e.instance.replication?.ioThreadState;
+    if (!e.ok || (io !== undefined && io !== 'Yes')) reporter?.poke();
+  });
+  // A new leader has no reports yet: every node sends what it sees again.
+  raft.on('leaderChanged', () => reporter?.poke());
+
   const role = (): RaftRoleName =>
     raft.state === 'leader'
       ? 'Leader'
@@ -109,7 +155,7 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
           ? 'Shutdown'
           : 'Candidate';
   const isHealthy = (): boolean => (raft.state === 'leader' || raft.state === 'follower') && raft.leader() !== null;
-  const peers = (): string[] => [...raft.stats().voters];
+  const peers = voters;
   const view: RaftView = {
     role,
     isHealthy,
@@ -143,6 +189,23 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     node: group.activeNode,
     view,
     group,
+    agreement,
+    servePeers: (app, prefix) =>
+      channel.serve(app, prefix, {
+        analysis: (m) => {
+          const body = m.body as { entries?: unknown };
+          if (agreement === undefined || !Array.isArray(body.entries)) return;
+          agreement.report({
+            node: m.from,
+            entries: body.entries.filter(
+              (e): e is { key: string; analysis: string } =>
+                typeof (e as { key?: unknown }).key === 'string' &&
+                typeof (e as { analysis?: unknown }).analysis === 'string',
+            ),
+          });
+        },
+        kvOutcome: () => undefined,
+      }),
     healthFields: () => ({
       RaftLeader: view.leader(),
       IsRaftLeader: raft.state === 'leader',
@@ -156,6 +219,8 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
             ),
     }),
     stop: async () => {
+      stopWatching();
+      reporter?.stop();
       await bus.close();
       await group.activeNode.stop();
       await group.stop();
