@@ -1,4 +1,4 @@
-// Node-to-node messages that must not go through the Raft log (ADR 0601): a follower's report of
+// Node-to-node messages that must not go through the Raft log (ADR 0651): a follower's report of
 // the servers its analysis calls dead, and a follower's KV outcome of a committed entry. They ride
 // the HTTP API, signed with the group's RaftSharedSecret (HMAC-SHA256 over the body, which carries
 // the sender's id and the time it was sent), so only a member can vote or report.
