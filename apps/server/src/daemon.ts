@@ -150,7 +150,11 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     defaultPort: config.topology.defaultInstancePort,
     pollSeconds: config.topology.instancePollSeconds,
   });
-  const publisher = new PrimaryPublisher(topology, bus, logger.child('kv-publisher'));
+  const publisher = new PrimaryPublisher(
+    topology,
+    raftMode?.bus.withoutFollowerKv() ?? bus,
+    logger.child('kv-publisher'),
+  );
   const recovery = (parts.recovery ?? createRecoveryLoop)({
     recovery: config.recovery,
     topologyConfig: topology.config,
@@ -162,6 +166,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     logger: logger.child('recovery'),
     metrics,
     self,
+    ...(raftMode === undefined ? {} : { ports: raftMode.recoveryPorts }),
     ...(raftMode?.agreement === undefined ? {} : { gate: raftMode.agreement }),
   });
 

@@ -15,6 +15,8 @@ import {
   kvPublisherPort,
   type OrcTopology,
   type RecoveryConfig,
+  type RecoveryKvPublisher,
+  type RecoveryStore,
   type RecoveryReport,
   type ReplicationAnalysis,
   type TopologyConfig,
@@ -37,6 +39,8 @@ export interface RecoveryLoopParts {
   readonly logger: Logger;
   readonly metrics: DaemonMetrics;
   readonly self: { readonly hostname: string; readonly token: string };
+  /** Raft mode: the engine's writes go through the log (default: this node's backend and stores). */
+  readonly ports?: { readonly store: RecoveryStore; readonly kv: RecoveryKvPublisher };
   /** Raft mode with ExpectFailureAnalysisConcensus: admits a dead server only on agreement. */
   readonly gate?: RecoveryGate;
   /** Called with each finished recovery (tests, benchmarks). */
@@ -53,7 +57,7 @@ export interface RecoveryLoopParts {
 export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
   const engine = new RecoveryEngine({
     config: p.recovery,
-    store: new BackendRecoveryStore(p.backend, p.self),
+    store: p.ports?.store ?? new BackendRecoveryStore(p.backend, p.self),
     connector: new Mysql2Connector({
       user: p.topologyConfig.mysqlTopologyUser,
       password: p.topologyConfig.mysqlTopologyPassword,
@@ -62,7 +66,7 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       clock: p.clock,
     }),
     clock: p.clock,
-    kv: kvPublisherPort(p.kv, { masterPrefix: p.kvPrefix }),
+    kv: p.ports?.kv ?? kvPublisherPort(p.kv, { masterPrefix: p.kvPrefix }),
     hooks: new ShellHookRunner({
       shell: p.recovery.processesShellCommand,
       timeoutMs: p.recovery.hookTimeoutSeconds * 1000,

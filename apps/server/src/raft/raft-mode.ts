@@ -10,7 +10,13 @@ import type { RaftSettings } from '../config/keys/raft.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { ActiveNode } from '../node/active-node.js';
+import { randomUUID } from 'node:crypto';
+import type { RecoveryKvPublisher, RecoveryStore } from '@orc/topology';
 import type { FastifyInstance } from 'fastify';
+import { FollowerOutcomes } from './follower-outcomes.js';
+import type { KvStoreOutcome } from './orc-state-machine.js';
+import { RaftRecoveryStore, raftKvPort } from './raft-recovery-store.js';
+import type { RecoveryOp } from './recovery-ops.js';
 import { AnalysisReporter } from './analysis-reporter.js';
 import { FailoverAgreement } from './failover-agreement.js';
 import { OrcStateMachine } from './orc-state-machine.js';
@@ -36,6 +42,8 @@ export interface RaftMode {
   readonly group: RaftGroup;
   /** The failover gate (ExpectFailureAnalysisConcensus); undefined when it is off. */
   readonly agreement: FailoverAgreement | undefined;
+  /** The recovery engine's store and KV ports over the log. */
+  readonly recoveryPorts: { readonly store: RecoveryStore; readonly kv: RecoveryKvPublisher };
   /** Adds the signed node-to-node routes (analysis reports, KV outcomes) to the API. */
   servePeers(app: FastifyInstance, prefix: string): void;
   healthFields(): RaftHealthFields;
@@ -61,6 +69,10 @@ const HEALTHY_WINDOW_MS = 20_000;
 // repeats a report that still holds (well inside the window, so one lost message does not matter).
 const AGREEMENT_WINDOW_MS = 10_000;
 const REPORT_REFRESH_MS = 3_000;
+// How long the leader waits for followers' KV outcomes of a write, and how long after a
+// failover's KV write the group snapshots (so the PrimaryPublisher's follow-up write is covered).
+const FOLLOWER_KV_BOUND_MS = 1_000;
+const SNAPSHOT_AFTER_KV_MS = 1_500;
 
 /**
  * Starts Raft mode; throws NO_QUORUM (naming the peers) when no leader appears within the bound.
@@ -71,7 +83,7 @@ const REPORT_REFRESH_MS = 3_000;
 export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
   const { settings, clock, logger } = parts;
   // Filled once the member exists; group ops applied while it starts (log replay) find it unset.
-  const started: { group?: RaftGroup } = {};
+  const started: { group?: RaftGroup; channel?: PeerChannel } = {};
   let leaderUri = { uri: '', by: '' };
   const later = (what: string, fn: () => Promise<unknown>): void => {
     // Never from inside apply: the driver waits for apply before it can transfer or snapshot.
@@ -94,12 +106,52 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
       later('async snapshot', () => raft.snapshot());
     }
   };
-  const stateMachine = new OrcStateMachine({ targets: parts.targets, hooks: { onGroupOp }, logger });
+  const sentKv = (id: string, stores: readonly KvStoreOutcome[]): void => {
+    const raft = started.group?.raft;
+    // The leader's own outcome is its apply's result; a replay at start has nobody waiting.
+    if (raft === undefined || raft.state === 'leader') return;
+    void started.channel?.send(PEER_PATHS.kvOutcome, { id, stores });
+  };
+  const stateMachine = new OrcStateMachine({
+    targets: parts.targets,
+    hooks: { onGroupOp, onKvOutcome: sentKv },
+    logger,
+  });
   const group = await startRaftGroup(settings, stateMachine, { clock, logger, hostname: parts.hostname });
   started.group = group;
   const { raft } = group;
-  const bus = new RaftCommandBus(raft, parts.metrics, logger);
-  const propose = (op: GroupOp): Promise<unknown> => raft.apply(encodeOp(op), { timeoutMs: 10_000 });
+  const outcomes = new FollowerOutcomes(clock);
+  const others = (): string[] => [...raft.stats().voters].filter((v) => v !== settings.self);
+  const bus = new RaftCommandBus(raft, parts.metrics, logger, 10_000, {
+    outcomes,
+    followers: others,
+    boundMs: FOLLOWER_KV_BOUND_MS,
+    newId: randomUUID,
+  });
+  const propose = (op: GroupOp | RecoveryOp): Promise<unknown> => raft.apply(encodeOp(op), { timeoutMs: 10_000 });
+  let snapshotTimer: { cancel(): void } | undefined;
+  const recoveryParts = {
+    propose,
+    backend: parts.targets.backend,
+    node: parts.targets.node,
+    followers: others,
+    outcomes,
+    followerBoundMs: FOLLOWER_KV_BOUND_MS,
+    newId: randomUUID,
+    // One snapshot shortly after a failover's KV write: a restart then starts from it and never
+    // replays the write (failover, failback, restart must not bring an old primary back).
+    afterKvWrite: () => {
+      snapshotTimer?.cancel();
+      snapshotTimer = clock.setTimer(SNAPSHOT_AFTER_KV_MS, () => {
+        if (raft.state === 'leader')
+          propose({ op: 'async-snapshot', value: null }).catch((err: unknown) =>
+            logger.warn('snapshot after failover not proposed', { error: String(err) }),
+          );
+      });
+    },
+    wallNow: () => clock.wallNow(),
+    logger,
+  };
 
   const publishLeaderUri = (): void => {
     if (raft.state === 'leader')
@@ -124,6 +176,7 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     clock,
     logger,
   });
+  started.channel = channel;
   const reporter =
     agreement === undefined
       ? undefined
@@ -190,6 +243,10 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     view,
     group,
     agreement,
+    recoveryPorts: (() => {
+      const withDecisions = agreement === undefined ? recoveryParts : { ...recoveryParts, decisions: agreement };
+      return { store: new RaftRecoveryStore(withDecisions), kv: raftKvPort(withDecisions) };
+    })(),
     servePeers: (app, prefix) =>
       channel.serve(app, prefix, {
         analysis: (m) => {
@@ -204,7 +261,11 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
             ),
           });
         },
-        kvOutcome: () => undefined,
+        kvOutcome: (m) => {
+          const body = m.body as { id?: unknown; stores?: unknown };
+          if (typeof body.id === 'string' && Array.isArray(body.stores))
+            outcomes.add(m.from, body.id, body.stores as KvStoreOutcome[]);
+        },
       }),
     healthFields: () => ({
       RaftLeader: view.leader(),
@@ -221,6 +282,7 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     stop: async () => {
       stopWatching();
       reporter?.stop();
+      snapshotTimer?.cancel();
       await bus.close();
       await group.activeNode.stop();
       await group.stop();
