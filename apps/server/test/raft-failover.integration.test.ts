@@ -1,0 +1,144 @@
+// Three orc daemons in Raft mode (SQLite backends, agreement on by default) over a real MariaDB
+// 1+2: kill -9 of the primary gives exactly one failover, recorded identically on the three
+// backends with the agreement as its first step, and every node's own KV store names the new
+// primary.
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
+import { waitFor } from '@orc/testkit';
+import { createRaftNodes, type RaftNode, type RaftNodes } from './support/raft-nodes.js';
+
+let topo: MariaDbTopology;
+let group: RaftNodes;
+
+// The slice of better-sqlite3 the test reads each node's backend with.
+type SqliteDb = { prepare(sql: string): { all(...args: unknown[]): unknown[] }; close(): void };
+const Database = createRequire(import.meta.url)('better-sqlite3') as new (
+  file: string,
+  options: { readonly: boolean; fileMustExist: boolean },
+) => SqliteDb;
+
+function read<T>(node: RaftNode, sql: string, ...args: unknown[]): T[] {
+  const db = new Database(join(node.dir, 'orc-data', 'orc.sqlite3'), { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...args) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+const kvPrimary = (node: RaftNode): string | undefined =>
+  read<{ store_value: string }>(node, "SELECT store_value FROM kv_store WHERE store_key = 'mysql/master/main'")[0]
+    ?.store_value;
+
+interface RecoveryRow {
+  uid: string;
+  hostname: string;
+  port: number;
+  analysis: string;
+  successor_port: number | null;
+  is_successful: number;
+  processing_node_hostname: string;
+  cluster_alias: string;
+}
+
+const recoveries = (node: RaftNode): RecoveryRow[] =>
+  read<RecoveryRow>(
+    node,
+    `SELECT uid, hostname, port, analysis, successor_port, is_successful, processing_node_hostname, cluster_alias
+       FROM topology_recovery ORDER BY recovery_id`,
+  );
+
+const steps = (node: RaftNode, uid: string): string[] =>
+  read<{ message: string }>(
+    node,
+    'SELECT message FROM topology_recovery_steps WHERE recovery_uid = ? ORDER BY recovery_step_id',
+    uid,
+  ).map((r) => r.message);
+
+const diagnose = (): string[] =>
+  group.nodes.map(
+    (n) =>
+      `${n.name}: ` +
+      n
+        .output()
+        .split('\n')
+        .filter((l) => /agree|recovery|"level":(40|50)/.test(l))
+        .slice(-8)
+        .join('\n'),
+  );
+
+beforeAll(async () => {
+  topo = await startMariaDbTopology({ shape: '1+2' });
+  await topo.primary.query(`GRANT ALL ON orc_meta.* TO '${topo.orcUser.user}'@'%'`);
+  await topo.waitCaughtUp();
+  group = await createRaftNodes(3, {
+    MySQLTopologyUser: topo.orcUser.user,
+    MySQLTopologyPassword: topo.orcUser.password,
+    DiscoverySeeds: [`127.0.0.1:${topo.primary.port}`],
+    RecoverMasterClusterFilters: ['*'],
+    ClusterNameToAlias: { '.*': 'main' },
+  });
+  for (const n of group.nodes) n.start();
+  await waitFor(
+    "every node's own KV store names the primary",
+    () => group.nodes.every((n) => kvPrimary(n) === `127.0.0.1:${topo.primary.port}`),
+    { timeoutMs: 90_000, intervalMs: 200, diagnose },
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await group?.destroy();
+  await topo?.destroy();
+}, 60_000);
+
+describe('failover in a Raft group', () => {
+  it('fails over once on agreement, with the same recovery rows and KV on every node', async () => {
+    const old = topo.primary.port;
+    await topo.primary.kill();
+    const replicaPorts = [topo.instance('r1').port, topo.instance('r2').port];
+    const successor = await waitFor(
+      "every node's own KV store names the same new primary",
+      () => {
+        const values = group.nodes.map(kvPrimary);
+        const first = values[0];
+        return first !== undefined && first !== `127.0.0.1:${old}` && values.every((v) => v === first)
+          ? Number(first.split(':')[1])
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, diagnose },
+    );
+    expect(replicaPorts).toContain(successor);
+
+    const rows = await waitFor(
+      'the recovery is resolved on every backend',
+      () => {
+        const all = group.nodes.map(recoveries);
+        return all.every((r) => r.length === 1 && r[0]?.successor_port !== null) ? all : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 100, diagnose },
+    );
+    for (const r of rows) expect(r).toEqual(rows[0]);
+    expect(rows[0]?.[0]).toMatchObject({
+      port: old,
+      successor_port: successor,
+      is_successful: 1,
+      cluster_alias: 'main',
+    });
+    expect(rows[0]?.[0]?.analysis).toMatch(/^DeadMaster/);
+    const uid = rows[0]?.[0]?.uid ?? '';
+    const leaderSteps = await waitFor('the steps reached every backend', () => {
+      const all = group.nodes.map((n) => steps(n, uid));
+      return all.every((s) => s.length > 3 && s.join() === all[0]?.join()) ? all[0] : undefined;
+    });
+    expect(leaderSteps?.[0]).toMatch(/^\[agreement \+0ms\] agreed [23]\/3 needed 2: /);
+    expect(leaderSteps?.join('\n')).toMatch(/\[kv\] .*internal=ok/);
+
+    // Still exactly one recovery a while later: no node started a second one.
+    const primaryNow = topo.instances.find((i) => i.port === successor);
+    const ro = await primaryNow?.query<{ ro: number }[]>('SELECT @@global.read_only AS ro');
+    expect(ro?.[0]?.ro).toBe(0);
+    for (const n of group.nodes) expect(recoveries(n)).toHaveLength(1);
+  }, 120_000);
+});
