@@ -1,7 +1,10 @@
 // Three orc daemons in Raft mode (SQLite backends, agreement on by default) over a real MariaDB
 // 1+2: kill -9 of the primary gives exactly one failover, recorded identically on the three
 // backends with the agreement as its first step, and every node's own KV store names the new
-// primary.
+// primary. Then a failback (the new primary killed in turn) and a restart of all three nodes: each
+// starts from the snapshot taken after the failback's KV write, and no store shows an earlier
+// primary again.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -57,6 +60,19 @@ const steps = (node: RaftNode, uid: string): string[] =>
     uid,
   ).map((r) => r.message);
 
+/** The newest snapshot's state of a node, '' without one. */
+function newestSnapshot(node: RaftNode): string {
+  const dir = join(node.dir, 'raft', 'snapshots');
+  if (!existsSync(dir)) return '';
+  const names = readdirSync(dir)
+    .filter((n) => /^snapshot-\d+-\d+$/.test(n))
+    .sort();
+  const last = names[names.length - 1];
+  return last === undefined ? '' : readFileSync(join(dir, last, 'state.bin'), 'utf8');
+}
+
+const admin = {};
+
 const diagnose = (): string[] =>
   group.nodes.map(
     (n) =>
@@ -79,6 +95,8 @@ beforeAll(async () => {
     DiscoverySeeds: [`127.0.0.1:${topo.primary.port}`],
     RecoverMasterClusterFilters: ['*'],
     ClusterNameToAlias: { '.*': 'main' },
+    // The failback below recovers the same cluster again within seconds.
+    RecoveryPeriodBlockSeconds: 1,
   });
   for (const n of group.nodes) n.start();
   await waitFor(
@@ -141,4 +159,81 @@ describe('failover in a Raft group', () => {
     expect(ro?.[0]?.ro).toBe(0);
     for (const n of group.nodes) expect(recoveries(n)).toHaveLength(1);
   }, 120_000);
+
+  it('fails back, and after a restart of all three nodes no store shows an earlier primary', async () => {
+    const first = recoveries(group.nodes[0] as RaftNode)[0];
+    const p1 = first?.successor_port ?? 0;
+    const killed = topo.instances.find((i) => i.port === p1);
+    if (killed === undefined) throw new Error(`no server on port ${p1}`);
+    await killed.kill();
+    const p2 = await waitFor(
+      "every node's KV names the failback's primary",
+      () => {
+        const values = group.nodes.map(kvPrimary);
+        const v = values[0];
+        return v !== undefined && v !== `127.0.0.1:${p1}` && values.every((x) => x === v)
+          ? Number(v.split(':')[1])
+          : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 100, diagnose },
+    );
+    const second = await waitFor(
+      'the second recovery is resolved on every backend',
+      () => {
+        const all = group.nodes.map(recoveries);
+        return all.every((r) => r.length === 2 && r[1]?.successor_port === p2) ? all[0]?.[1] : undefined;
+      },
+      {
+        timeoutMs: 30_000,
+        intervalMs: 100,
+        diagnose: () => [p2, ...group.nodes.map((n) => JSON.stringify(recoveries(n)))],
+      },
+    );
+    await waitFor(
+      'every node took a snapshot after the failback',
+      () => group.nodes.every((n) => newestSnapshot(n).includes(second?.uid ?? '-')),
+      { timeoutMs: 30_000, intervalMs: 100, diagnose },
+    );
+
+    for (const n of group.nodes) await n.kill('SIGKILL');
+    for (const n of group.nodes) n.start();
+    const seen = new Set<string>();
+    // A command sent after the restart: once every node applied it, every node has replayed all
+    // that came before it. Until then, every sample of every store is the failback's primary.
+    await waitFor(
+      'the group serves again',
+      async () => {
+        for (const n of group.nodes) {
+          const v = kvPrimary(n);
+          if (v !== undefined) seen.add(v);
+        }
+        for (const n of group.nodes)
+          if ((await n.get('/api/raft-health').catch(() => ({ status: 0 }))).status !== 200) return false;
+        return true;
+      },
+      { timeoutMs: 90_000, intervalMs: 20, diagnose },
+    );
+    const leader = await waitFor('a leader', async () => {
+      for (const n of group.nodes) if ((await n.get('/api/leader-check')).status === 200) return n;
+      return undefined;
+    });
+    expect((await leader.get('/api/begin-downtime/marker/3306/test/after-restart/1h', { headers: admin })).status).toBe(
+      200,
+    );
+    await waitFor(
+      'every node applied the marker',
+      () => {
+        for (const n of group.nodes) {
+          const v = kvPrimary(n);
+          if (v !== undefined) seen.add(v);
+        }
+        return group.nodes.every(
+          (n) => read(n, "SELECT 1 FROM database_instance_downtime WHERE hostname = 'marker'").length === 1,
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 20, diagnose },
+    );
+    expect([...seen]).toEqual([`127.0.0.1:${p2}`]);
+    for (const n of group.nodes) expect(n.output()).toContain('raft snapshot restored');
+  }, 240_000);
 });
