@@ -1,10 +1,16 @@
 // pnpm bench:raft-daemon [--trials 5]: three orc daemons in Raft mode (SQLite backends, processes
-// on 127.0.0.1); per trial, kill -9 the leader and time until another node answers
-// /api/leader-check 200 (`leader_kill_to_new_leader_api_ms`), then the idle CPU and RSS of each
-// node over 5 s. One JSON line per trial, then a summary line with the median.
-// Not measured yet (issue 15): primary_kill_to_writable_ms, primary_kill_to_kv_all_nodes_ms,
-// submit_kv_1000_clusters_ms.
+// on 127.0.0.1). Two kinds of trial, one JSON line each, then a summary line with the medians:
+// - leader: kill -9 the leader and time until another node answers /api/leader-check 200
+//   (`leader_kill_to_new_leader_api_ms`), after the idle CPU and RSS of each node over 5 s;
+// - failover: a MariaDB 1+2 from @orc/testenv under the group: kill -9 the primary and time until a
+//   replica is writable (`primary_kill_to_writable_ms`) and until every node's own KV store names
+//   it (`primary_kill_to_kv_all_nodes_ms`), with the leader's agreement votes; each trial with
+//   ExpectFailureAnalysisConcensus on (the default) and then off, to show what agreement costs.
+// Not measured yet: submit_kv_1000_clusters_ms (1,000 clusters is 5,000 fake servers probed by
+// each of three daemons: too heavy for the shared machine this was written on).
+import '../../scripts/ts-hooks.mjs';
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -13,6 +19,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const testenv = await import('../../testenv/src/index.ts');
+// better-sqlite3 is a dependency of @orc/backend: resolve it from there.
+type SqliteDb = { prepare(sql: string): { all(): unknown[] }; close(): void };
+const Database = createRequire(join(root, 'packages/backend/package.json'))('better-sqlite3') as new (
+  file: string,
+  options: { readonly: boolean; fileMustExist: boolean },
+) => SqliteDb;
 const { values } = parseArgs({ options: { trials: { type: 'string', default: '5' } } });
 const trials = Number(values.trials);
 
@@ -31,9 +44,10 @@ interface Node {
   raft: string;
   dir: string;
   child?: ChildProcess;
+  out: string;
 }
 
-function start(node: Node, members: string[]): void {
+function start(node: Node, members: string[], extra: Record<string, unknown> = {}): void {
   mkdirSync(node.dir, { recursive: true });
   writeFileSync(
     join(node.dir, 'orc.conf.json'),
@@ -46,6 +60,7 @@ function start(node: Node, members: string[]): void {
       RaftDataDir: 'raft',
       RaftNodes: members,
       RaftSharedSecret: 'bench-raft-daemon-secret',
+      ...extra,
     }),
   );
   node.child = spawn(
@@ -58,8 +73,45 @@ function start(node: Node, members: string[]): void {
       '--config',
       'orc.conf.json',
     ],
-    { cwd: node.dir, stdio: 'ignore' },
+    { cwd: node.dir, stdio: ['ignore', 'pipe', 'ignore'] },
   );
+  node.out = '';
+  node.child.stdout?.on('data', (d: Buffer) => {
+    // Only the lines the summary reads, so a long run does not hold every log line.
+    for (const line of d.toString().split('\n'))
+      if (/failover agreed|recovery finished/.test(line)) node.out += `${line}\n`;
+  });
+}
+
+async function makeNodes(dir: string): Promise<Node[]> {
+  const nodes: Node[] = [];
+  for (let i = 0; i < 3; i++)
+    nodes.push({
+      url: `http://127.0.0.1:${await freePort()}`,
+      raft: `127.0.0.1:${await freePort()}`,
+      dir: join(dir, `n${i + 1}`),
+      out: '',
+    });
+  return nodes;
+}
+
+function kvPrimary(node: Node): string | undefined {
+  let db: SqliteDb;
+  try {
+    db = new Database(join(node.dir, 'orc-data', 'orc.sqlite3'), { readonly: true, fileMustExist: true });
+  } catch {
+    return undefined; // not created yet
+  }
+  try {
+    const rows = db.prepare("SELECT store_value FROM kv_store WHERE store_key = 'mysql/master/main'").all() as {
+      store_value: string;
+    }[];
+    return rows[0]?.store_value;
+  } catch {
+    return undefined; // schema not migrated yet, or busy
+  } finally {
+    db.close();
+  }
 }
 
 async function status(node: Node, path: string): Promise<number> {
@@ -90,13 +142,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 
 async function trial(n: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-raft-daemon-'));
-  const nodes: Node[] = [];
-  for (let i = 0; i < 3; i++)
-    nodes.push({
-      url: `http://127.0.0.1:${await freePort()}`,
-      raft: `127.0.0.1:${await freePort()}`,
-      dir: join(dir, `n${i + 1}`),
-    });
+  const nodes = await makeNodes(dir);
   const members = nodes.map((x) => x.raft);
   try {
     for (const x of nodes) start(x, members);
@@ -134,8 +180,83 @@ async function trial(n: number): Promise<number> {
   }
 }
 
+async function failoverTrial(n: number, consensus: boolean): Promise<{ writable: number; kvAll: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-bench-raft-failover-'));
+  const topo = await testenv.startMariaDbTopology({ shape: '1+2', name: `bench-raft-${n}` });
+  const nodes = await makeNodes(dir);
+  try {
+    await topo.primary.query(`GRANT ALL ON orc_meta.* TO '${topo.orcUser.user}'@'%'`);
+    await topo.waitCaughtUp();
+    const members = nodes.map((x) => x.raft);
+    const old = `127.0.0.1:${topo.primary.port}`;
+    for (const x of nodes)
+      start(x, members, {
+        MySQLTopologyUser: topo.orcUser.user,
+        MySQLTopologyPassword: topo.orcUser.password,
+        DiscoverySeeds: [old],
+        RecoverMasterClusterFilters: ['*'],
+        ClusterNameToAlias: { '.*': 'main' },
+        InstancePollSeconds: 1,
+        ExpectFailureAnalysisConcensus: consensus,
+      });
+    await until('every node publishes the primary', async () =>
+      nodes.every((x) => kvPrimary(x) === old) ? true : undefined,
+    );
+    const replicas = [topo.instance('r1'), topo.instance('r2')];
+    const t0 = performance.now();
+    await topo.primary.kill();
+    const writableAt = until('a writable replica', async () => {
+      for (const r of replicas) {
+        const rows = await r.query<{ ro: number }[]>('SELECT @@global.read_only AS ro').catch(() => []);
+        if (rows[0]?.ro === 0) return performance.now() - t0;
+      }
+      return undefined;
+    });
+    const kvAt = until('every node names the new primary', async () => {
+      const v = nodes.map(kvPrimary);
+      return v[0] !== undefined && v[0] !== old && v.every((x) => x === v[0]) ? performance.now() - t0 : undefined;
+    });
+    const [writable, kvAll] = [Math.round(await writableAt), Math.round(await kvAt)];
+    const agreed = nodes.map((x) => x.out.split('\n').find((l) => l.includes('failover agreed'))).find((l) => l);
+    const votes = agreed === undefined ? null : (JSON.parse(agreed) as { votes: string }).votes;
+    console.log(
+      JSON.stringify({
+        trial: n,
+        primary_kill_to_writable_ms: writable,
+        primary_kill_to_kv_all_nodes_ms: kvAll,
+        agreement_votes: votes,
+      }),
+    );
+    return { writable, kvAll };
+  } finally {
+    for (const x of nodes) x.child?.kill('SIGKILL');
+    await topo.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const results: number[] = [];
 for (let i = 1; i <= trials; i++) results.push(await trial(i));
+// Agreement on (the default) and off, alternating, so both see the same machine load.
+const failovers: { writable: number; kvAll: number }[] = [];
+const without: { writable: number; kvAll: number }[] = [];
+for (let i = 1; i <= trials; i++) {
+  failovers.push(await failoverTrial(i, true));
+  without.push(await failoverTrial(i, false));
+}
+const [load1, load5] = (readFileSync('/proc/loadavg', 'utf8').split(' ') as [string, string]).map(Number);
 console.log(
-  JSON.stringify({ summary: true, trials, leader_kill_to_new_leader_api_ms_median: median(results), target_ms: 1000 }),
+  JSON.stringify({
+    summary: true,
+    trials,
+    leader_kill_to_new_leader_api_ms_median: median(results),
+    leader_target_ms: 1000,
+    primary_kill_to_writable_ms_median: median(failovers.map((f) => f.writable)),
+    primary_kill_to_kv_all_nodes_ms_median: median(failovers.map((f) => f.kvAll)),
+    failover_target_ms: 700,
+    without_agreement_writable_ms_median: median(without.map((f) => f.writable)),
+    without_agreement_kv_all_nodes_ms_median: median(without.map((f) => f.kvAll)),
+    loadavg_1m: load1,
+    loadavg_5m: load5,
+  }),
 );

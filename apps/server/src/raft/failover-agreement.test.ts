@@ -92,6 +92,25 @@ describe('FailoverAgreement', () => {
     expect(woken).toBe(1);
   });
 
+  it('wakes the loop when the reports alone reach a majority, before the leader has looked', () => {
+    const { agreement } = gate();
+    let woken = 0;
+    agreement.onAgreement(() => woken++);
+    agreement.report({ node: 'orc1:10008', entries: [dead] });
+    expect(woken).toBe(0);
+    agreement.report({ node: 'orc3:10008', entries: [dead] });
+    expect(woken).toBe(1);
+    agreement.report({ node: 'orc3:10008', entries: [dead] });
+    expect(woken).toBe(1);
+    expect(agreement.admit(dead)).toBe(true);
+    // A new episode (retracted, then reported again) wakes again.
+    agreement.report({ node: 'orc3:10008', entries: [] });
+    agreement.report({ node: 'orc1:10008', entries: [] });
+    agreement.report({ node: 'orc1:10008', entries: [dead] });
+    agreement.report({ node: 'orc3:10008', entries: [dead] });
+    expect(woken).toBe(2);
+  });
+
   it('needs 3 of 5, and admits codes that need no agreement at once', () => {
     const { agreement } = gate(['orc1:10008', 'orc2:10008', 'orc3:10008', 'orc4:10008', 'orc5:10008']);
     agreement.report({ node: 'orc2:10008', entries: [dead] });

@@ -97,6 +97,7 @@ export class FailoverAgreement implements RecoveryGate {
   // Keys the leader saw dead but could not yet admit: a report that completes them wakes the loop.
   readonly #waiting = new Map<string, AgreementFamily>();
   readonly #decisions = new Map<string, AgreementDecision>();
+  readonly #announced = new Set<string>();
   readonly #listeners: (() => void)[] = [];
 
   constructor(parts: FailoverAgreementParts) {
@@ -105,7 +106,8 @@ export class FailoverAgreement implements RecoveryGate {
 
   /**
    * Records a node's report, which is the whole set it calls dead now: a server it no longer
-   * reports loses its vote. Wakes the loop when the report completes a majority the leader waits for.
+   * reports loses its vote. Wakes the loop when the report completes a majority (once per episode,
+   * and again for a majority the leader asked about and waits for).
    */
   report(report: AnalysisReport): void {
     const now = this.#p.clock.now();
@@ -116,7 +118,14 @@ export class FailoverAgreement implements RecoveryGate {
       const family = agreementFamily(e.analysis);
       if (family === undefined) continue;
       this.#hold(e.key, report.node, e.analysis, now);
-      if (this.#waiting.get(e.key) === family && this.#count(e.key, family, now).agreed) completes = true;
+      if (!this.#count(e.key, family, now).agreed) {
+        this.#announced.delete(e.key);
+        continue;
+      }
+      // Once per episode: the leader's loop runs at once instead of at its next tick, whether it
+      // already asked (and waits) or has not looked yet.
+      if (this.#waiting.get(e.key) === family || !this.#announced.has(e.key)) completes = true;
+      this.#announced.add(e.key);
     }
     if (completes) for (const l of this.#listeners) l();
   }
