@@ -204,6 +204,7 @@ async function failoverTrial(n: number, consensus: boolean): Promise<{ writable:
     );
     const replicas = [topo.instance('r1'), topo.instance('r2')];
     const t0 = performance.now();
+    const killedAt = Date.now();
     await topo.primary.kill();
     const writableAt = until('a writable replica', async () => {
       for (const r of replicas) {
@@ -219,9 +220,13 @@ async function failoverTrial(n: number, consensus: boolean): Promise<{ writable:
     const [writable, kvAll] = [Math.round(await writableAt), Math.round(await kvAt)];
     const agreed = nodes.map((x) => x.out.split('\n').find((l) => l.includes('failover agreed'))).find((l) => l);
     const votes = agreed === undefined ? null : (JSON.parse(agreed) as { votes: string }).votes;
+    // Where the time went: from the kill to the leader's agreement (the log line's wall time).
+    const agreedTime = agreed === undefined ? undefined : (JSON.parse(agreed) as { time: string }).time;
     console.log(
       JSON.stringify({
         trial: n,
+        agreement: consensus,
+        kill_to_agreement_ms: agreedTime === undefined ? null : Date.parse(agreedTime) - killedAt,
         primary_kill_to_writable_ms: writable,
         primary_kill_to_kv_all_nodes_ms: kvAll,
         agreement_votes: votes,
