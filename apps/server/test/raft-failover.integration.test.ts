@@ -180,8 +180,12 @@ describe('failover in a Raft group', () => {
     const second = await waitFor(
       'the second recovery is resolved on every backend',
       () => {
-        const all = group.nodes.map(recoveries);
-        return all.every((r) => r.length === 2 && r[1]?.successor_port === p2) ? all[0]?.[1] : undefined;
+        // Found by the failed server: a dead server left alone (the first primary) may have its own
+        // refused attempt recorded, depending on when its lost-in-recovery downtime began.
+        const all = group.nodes.map((n) => recoveries(n).filter((r) => r.port === p1));
+        return all.every((r) => r.length === 1 && r[0]?.successor_port === p2 && r[0].uid === all[0]?.[0]?.uid)
+          ? all[0]?.[0]
+          : undefined;
       },
       {
         timeoutMs: 30_000,
