@@ -1,18 +1,19 @@
 // Raft mode assembled: the state machine over this node's own backend, topology and KV stores,
 // the member of the group, the command bus that proposes, the view the raft routes and the
-// reverse proxy read, and the group ops (leader-uri, yield, async-snapshot) each node applies.
+// reverse proxy read, and the group ops (leader-uri, yield, async-snapshot) each node applies;
+// the failover gate with each node's analysis reporter, the recovery engine's ports over the log,
+// and the signed peer routes that carry analysis reports and followers' KV outcomes.
+import { randomUUID } from 'node:crypto';
 import type { RaftRoleName, RaftView } from '@orc/api';
 import type { Backend } from '@orc/backend';
-import type { OrcTopology } from '@orc/topology';
+import type { OrcTopology, RecoveryKvPublisher, RecoveryStore } from '@orc/topology';
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../clock.js';
 import type { CommandTargets } from '../commands/apply-command.js';
 import type { RaftSettings } from '../config/keys/raft.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { ActiveNode } from '../node/active-node.js';
-import { randomUUID } from 'node:crypto';
-import type { RecoveryKvPublisher, RecoveryStore } from '@orc/topology';
-import type { FastifyInstance } from 'fastify';
 import { FollowerOutcomes } from './follower-outcomes.js';
 import type { KvStoreOutcome } from './orc-state-machine.js';
 import { RaftRecoveryStore, raftKvPort } from './raft-recovery-store.js';
@@ -256,6 +257,8 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
             node: m.from,
             entries: body.entries.filter(
               (e): e is { key: string; analysis: string } =>
+                typeof e === 'object' &&
+                e !== null &&
                 typeof (e as { key?: unknown }).key === 'string' &&
                 typeof (e as { analysis?: unknown }).analysis === 'string',
             ),
