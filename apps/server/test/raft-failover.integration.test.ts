@@ -73,17 +73,22 @@ function newestSnapshot(node: RaftNode): string {
 
 const admin = {};
 
+const facts = (): string[] =>
+  group.nodes.map((n) => `${n.name}: kv=${kvPrimary(n) ?? '-'} recoveries=${JSON.stringify(recoveries(n))}`);
+
 const diagnose = (): string[] =>
-  group.nodes.map(
-    (n) =>
-      `${n.name}: ` +
-      n
-        .output()
-        .split('\n')
-        .filter((l) => /agree|recovery|"level":(40|50)/.test(l))
-        .slice(-8)
-        .join('\n'),
-  );
+  group.nodes
+    .map(
+      (n) =>
+        `${n.name}: ` +
+        n
+          .output()
+          .split('\n')
+          .filter((l) => /agree|recovery|"level":(40|50)/.test(l))
+          .slice(-8)
+          .join('\n'),
+    )
+    .concat(facts());
 
 beforeAll(async () => {
   topo = await startMariaDbTopology({ shape: '1+2' });
