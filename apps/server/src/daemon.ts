@@ -154,6 +154,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     topology,
     raftMode?.bus.withoutFollowerKv() ?? bus,
     logger.child('kv-publisher'),
+    clock.wallNow(),
   );
   const recovery = (parts.recovery ?? createRecoveryLoop)({
     recovery: config.recovery,

@@ -6,8 +6,12 @@
 //   replica is writable (`primary_kill_to_writable_ms`) and until every node's own KV store names
 //   it (`primary_kill_to_kv_all_nodes_ms`), with the leader's agreement votes; each trial with
 //   ExpectFailureAnalysisConcensus on (the default) and then off, to show what agreement costs.
-// Not measured yet: submit_kv_1000_clusters_ms (1,000 clusters is 5,000 fake servers probed by
-// each of three daemons: too heavy for the shared machine this was written on).
+// - kv: 1,000 clusters of fake MySQL servers (tools/bench/discovery/fake-fleet.ts, 5,000 servers)
+//   discovered by the three nodes; once every node's KV store names the 1,000 primaries,
+//   /api/submit-masters-to-kv-stores on the leader writes them all again through Raft:
+//   `submit_kv_1000_clusters_ms` is its answer time (the leader's stores and the followers'
+//   outcomes), `submit_kv_1000_clusters_all_nodes_ms` until every node's store has rewritten all.
+//   `--kv-clusters 0` skips it.
 import '../../scripts/ts-hooks.mjs';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -21,13 +25,16 @@ import { parseArgs } from 'node:util';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const testenv = await import('../../testenv/src/index.ts');
 // better-sqlite3 is a dependency of @orc/backend: resolve it from there.
-type SqliteDb = { prepare(sql: string): { all(): unknown[] }; close(): void };
+type SqliteDb = { prepare(sql: string): { all(...args: unknown[]): unknown[] }; close(): void };
 const Database = createRequire(join(root, 'packages/backend/package.json'))('better-sqlite3') as new (
   file: string,
   options: { readonly: boolean; fileMustExist: boolean },
 ) => SqliteDb;
-const { values } = parseArgs({ options: { trials: { type: 'string', default: '5' } } });
+const { values } = parseArgs({
+  options: { trials: { type: 'string', default: '5' }, 'kv-clusters': { type: 'string', default: '1000' } },
+});
 const trials = Number(values.trials);
+const kvClusters = Number(values['kv-clusters']);
 
 const freePort = (): Promise<number> =>
   new Promise((res, rej) => {
@@ -240,6 +247,93 @@ async function failoverTrial(n: number, consensus: boolean): Promise<{ writable:
   }
 }
 
+function kvRows(node: Node, since: number): number {
+  let db: SqliteDb;
+  try {
+    db = new Database(join(node.dir, 'orc-data', 'orc.sqlite3'), { readonly: true, fileMustExist: true });
+  } catch {
+    return 0;
+  }
+  try {
+    const rows = db
+      .prepare("SELECT COUNT(*) AS n FROM kv_store WHERE store_key LIKE 'mysql/master/%' AND last_updated >= ?")
+      .all(since) as { n: number }[];
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
+async function kvTrial(clusters: number): Promise<{ submit: number; allNodes: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'orc-bench-raft-kv-'));
+  const fleetPort = await freePort();
+  const fleet = spawn(
+    process.execPath,
+    [
+      '--conditions=@orc/source',
+      '--import',
+      join(root, 'tools/scripts/ts-hooks.mjs'),
+      join(root, 'tools/bench/discovery/fake-fleet.ts'),
+      '0',
+      String(clusters * 5),
+      String(fleetPort),
+    ],
+    { stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const nodes = await makeNodes(dir);
+  try {
+    await new Promise<void>((res, rej) => {
+      let out = '';
+      fleet.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('ready')) res();
+      });
+      fleet.once('exit', (code) => rej(new Error(`fake fleet exited with ${code}`)));
+    });
+    const seeds = Array.from(
+      { length: clusters },
+      (_, c) => `127.20.${Math.floor((c * 5) / 250)}.${((c * 5) % 250) + 1}:${fleetPort}`,
+    );
+    const members = nodes.map((x) => x.raft);
+    for (const x of nodes)
+      start(x, members, {
+        MySQLTopologyUser: 'orc',
+        MySQLTopologyPassword: 'orc',
+        DiscoverySeeds: seeds,
+        InstancePollSeconds: 60,
+      });
+    await until(
+      `every node's store names the ${clusters} primaries`,
+      async () => (nodes.every((x) => kvRows(x, 0) >= clusters) ? true : undefined),
+      600_000,
+    );
+    const leader = await until('a leader', async () => {
+      for (const x of nodes) if ((await status(x, '/api/leader-check')) === 200) return x;
+      return undefined;
+    });
+    const since = Date.now();
+    const t0 = performance.now();
+    const res = await fetch(`${leader.url}/api/submit-masters-to-kv-stores`, { signal: AbortSignal.timeout(60_000) });
+    const submit = Math.round(performance.now() - t0);
+    if (!res.ok) throw new Error(`submit-masters-to-kv-stores answered ${res.status}: ${await res.text()}`);
+    await res.arrayBuffer();
+    await until('every node rewrote them', async () =>
+      nodes.every((x) => kvRows(x, since) >= clusters) ? true : undefined,
+    );
+    const allNodes = Math.round(performance.now() - t0);
+    console.log(
+      JSON.stringify({ clusters, submit_kv_1000_clusters_ms: submit, submit_kv_1000_clusters_all_nodes_ms: allNodes }),
+    );
+    return { submit, allNodes };
+  } finally {
+    for (const x of nodes) x.child?.kill('SIGKILL');
+    fleet.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const results: number[] = [];
 for (let i = 1; i <= trials; i++) results.push(await trial(i));
 // Agreement on (the default) and off, alternating, so both see the same machine load.
@@ -249,6 +343,7 @@ for (let i = 1; i <= trials; i++) {
   failovers.push(await failoverTrial(i, true));
   without.push(await failoverTrial(i, false));
 }
+const kv = kvClusters > 0 ? await kvTrial(kvClusters) : undefined;
 const [load1, load5] = (readFileSync('/proc/loadavg', 'utf8').split(' ') as [string, string]).map(Number);
 console.log(
   JSON.stringify({
@@ -261,6 +356,9 @@ console.log(
     failover_target_ms: 700,
     without_agreement_writable_ms_median: median(without.map((f) => f.writable)),
     without_agreement_kv_all_nodes_ms_median: median(without.map((f) => f.kvAll)),
+    ...(kv === undefined
+      ? {}
+      : { submit_kv_1000_clusters_ms: kv.submit, submit_kv_1000_clusters_all_nodes_ms: kv.allNodes }),
     loadavg_1m: load1,
     loadavg_5m: load5,
   }),
