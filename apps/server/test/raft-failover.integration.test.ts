@@ -242,7 +242,14 @@ describe('failover in a Raft group', () => {
       },
       { timeoutMs: 30_000, intervalMs: 20, diagnose },
     );
-    expect([...seen]).toEqual([`127.0.0.1:${p2}`]);
+    // On failure the diff shows every node's KV writes and snapshot restores.
+    const writes = group.nodes.map((n) =>
+      n
+        .output()
+        .split('\n')
+        .filter((l) => /kv write applied|snapshot restored|published cluster primary/.test(l)),
+    );
+    expect({ seen: [...seen], writes }).toEqual({ seen: [`127.0.0.1:${p2}`], writes: expect.anything() });
     for (const n of group.nodes) expect(n.output()).toContain('raft snapshot restored');
   }, 240_000);
 });

@@ -72,6 +72,20 @@ export class OrcStateMachine implements StateMachine<unknown> {
           ? ((await applyCommand(this.#parts.targets, op.value as OrcCommand)) as OutcomeOf<OrcCommand>)
           : await applyRecoveryOp(this.#parts.targets, op);
       if (kvId !== undefined) this.#parts.hooks.onKvOutcome?.(kvId, storesOf(outcome));
+      // KV writes are rare and change what clients follow: each node says what it wrote, and when.
+      if (op.op === 'put-key-value' || (op.op === 'command' && op.value.kind === 'submit-masters-to-kv-stores'))
+        this.#parts.logger.info('kv write applied', {
+          index: this.#applied,
+          op: op.op === 'command' ? op.value.kind : op.op,
+          pairs:
+            op.op === 'put-key-value'
+              ? `${op.value.master.alias}=${op.value.master.host}:${op.value.master.port}`
+              : ((outcome as { pairs?: { Key: string; Value: string }[] }).pairs ?? [])
+                  // The `host:port` pair of each cluster; not its hostname/port/... sub-keys.
+                  .filter((p) => p.Value.includes(':'))
+                  .map((p) => `${p.Key}=${p.Value}`)
+                  .join(' '),
+        });
       return outcome;
     } catch (err) {
       if (kvId !== undefined)
