@@ -7,8 +7,8 @@
 //   it (`primary_kill_to_kv_all_nodes_ms`), with the leader's agreement votes; each trial with
 //   ExpectFailureAnalysisConcensus on (the default) and then off, to show what agreement costs.
 // - kv: 1,000 clusters of fake MySQL servers (tools/bench/discovery/fake-fleet.ts, 5,000 servers)
-//   discovered by the three nodes; once every node's KV store names the 1,000 primaries,
-//   /api/submit-masters-to-kv-stores on the leader writes them all again through Raft:
+//   discovered by the three nodes; once every node knows every server (minutes on a loaded
+//   2-core machine), /api/submit-masters-to-kv-stores on the leader writes them all through Raft:
 //   `submit_kv_1000_clusters_ms` is its answer time (the leader's stores and the followers'
 //   outcomes), `submit_kv_1000_clusters_all_nodes_ms` until every node's store has rewritten all.
 //   `--kv-clusters 0` skips it.
@@ -266,6 +266,25 @@ function kvRows(node: Node, since: number): number {
   }
 }
 
+function seenServers(node: Node): number {
+  let db: SqliteDb;
+  try {
+    db = new Database(join(node.dir, 'orc-data', 'orc.sqlite3'), { readonly: true, fileMustExist: true });
+  } catch {
+    return 0;
+  }
+  try {
+    const rows = db.prepare('SELECT COUNT(*) AS n FROM database_instance WHERE COALESCE(last_seen, 0) > 0').all() as {
+      n: number;
+    }[];
+    return rows[0]?.n ?? 0;
+  } catch {
+    return 0;
+  } finally {
+    db.close();
+  }
+}
+
 async function kvTrial(clusters: number): Promise<{ submit: number; allNodes: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'orc-bench-raft-kv-'));
   const fleetPort = await freePort();
@@ -304,10 +323,12 @@ async function kvTrial(clusters: number): Promise<{ submit: number; allNodes: nu
         DiscoverySeeds: seeds,
         InstancePollSeconds: 60,
       });
+    // Every node must know every cluster first: submit-masters-to-kv-stores writes, on each node,
+    // the primaries that node's own discovery knows.
     await until(
-      `every node's store names the ${clusters} primaries`,
-      async () => (nodes.every((x) => kvRows(x, 0) >= clusters) ? true : undefined),
-      600_000,
+      `every node discovered the ${clusters * 5} servers`,
+      async () => (nodes.every((x) => seenServers(x) >= clusters * 5) ? true : undefined),
+      900_000,
     );
     const leader = await until('a leader', async () => {
       for (const x of nodes) if ((await status(x, '/api/leader-check')) === 200) return x;
