@@ -65,15 +65,23 @@ export class OrcStateMachine implements StateMachine<unknown> {
       return undefined;
     }
     const kvId =
-      op.op === 'put-key-value' || op.op === 'delete-key-value' ? op.value.id : op.op === 'command' ? op.id : undefined;
+      op.op === 'put-key-value' || op.op === 'delete-key-value' || op.op === 'put-cluster-masters'
+        ? op.value.id
+        : op.op === 'command'
+          ? op.id
+          : undefined;
     try {
       const outcome =
         op.op === 'command'
           ? ((await applyCommand(this.#parts.targets, op.value as OrcCommand)) as OutcomeOf<OrcCommand>)
           : await applyRecoveryOp(this.#parts.targets, op);
-      if (kvId !== undefined) this.#parts.hooks.onKvOutcome?.(kvId, storesOf(outcome));
+      if (kvId !== undefined && kvId !== '') this.#parts.hooks.onKvOutcome?.(kvId, storesOf(outcome));
       // KV writes are rare and change what clients follow: each node says what it wrote, and when.
-      if (op.op === 'put-key-value' || (op.op === 'command' && op.value.kind === 'submit-masters-to-kv-stores'))
+      if (
+        op.op === 'put-key-value' ||
+        op.op === 'put-cluster-masters' ||
+        (op.op === 'command' && op.value.kind === 'submit-masters-to-kv-stores')
+      )
         this.#parts.logger.info('kv write applied', {
           index: this.#applied,
           op: op.op === 'command' ? op.value.kind : op.op,
@@ -88,7 +96,7 @@ export class OrcStateMachine implements StateMachine<unknown> {
         });
       return outcome;
     } catch (err) {
-      if (kvId !== undefined)
+      if (kvId !== undefined && kvId !== '')
         this.#parts.hooks.onKvOutcome?.(kvId, [{ store: 'all', ok: false, error: errorText(err) }]);
       // Only the proposer's caller sees the rejection; every other node says why here.
       this.#parts.logger.warn('replicated command failed on this node', {

@@ -6,7 +6,8 @@ import { isRaftError } from '@orc/raft';
 import { observeCommand } from '../commands/command-bus.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
-import type { FollowerOutcomes } from './follower-outcomes.js';
+import type { FollowerKv, FollowerOutcomes } from './follower-outcomes.js';
+import type { KvMasterValue } from './recovery-ops.js';
 import { encodeOp } from './replicated-op.js';
 
 /** How the bus gathers followers' KV outcomes of a KV-writing command. */
@@ -38,6 +39,7 @@ export class RaftCommandBus implements CommandBus {
   #closed = false;
 
   readonly #followerKv: FollowerKvWait | undefined;
+  readonly #masters: ((cluster: string | undefined) => Promise<readonly KvMasterValue[]>) | undefined;
 
   constructor(
     raft: RaftProposer,
@@ -45,7 +47,9 @@ export class RaftCommandBus implements CommandBus {
     logger: Logger,
     timeoutMs = 10_000,
     followerKv?: FollowerKvWait,
+    masters?: (cluster: string | undefined) => Promise<readonly KvMasterValue[]>,
   ) {
+    this.#masters = masters;
     this.#raft = raft;
     this.#metrics = metrics;
     this.#logger = logger;
@@ -82,19 +86,24 @@ export class RaftCommandBus implements CommandBus {
       command,
       async () => {
         const wait = waitFollowers ? this.#followerKv : undefined;
-        if (command.kind !== 'submit-masters-to-kv-stores' || wait === undefined)
+        const masters = this.#masters;
+        if (command.kind !== 'submit-masters-to-kv-stores' || masters === undefined)
           return (await this.#raft.apply(encodeOp({ op: 'command', value: command }), {
             timeoutMs: this.#timeoutMs,
           })) as OutcomeOf<C>;
-        const id = wait.newId();
-        const followers = wait.outcomes.expect(id, wait.followers(), wait.boundMs);
+        // The primaries as this node (the leader) sees them travel in the entry.
+        const value = { id: wait?.newId() ?? '', masters: await masters(command.cluster) };
+        const followers =
+          wait === undefined
+            ? Promise.resolve<FollowerKv[]>([])
+            : wait.outcomes.expect(value.id, wait.followers(), wait.boundMs);
         let outcome: CommandOutcomes['submit-masters-to-kv-stores'];
         try {
-          outcome = (await this.#raft.apply(encodeOp({ op: 'command', value: command, id }), {
+          outcome = (await this.#raft.apply(encodeOp({ op: 'put-cluster-masters', value }), {
             timeoutMs: this.#timeoutMs,
           })) as CommandOutcomes['submit-masters-to-kv-stores'];
         } catch (err) {
-          wait.outcomes.cancel(id);
+          wait?.outcomes.cancel(value.id);
           throw err;
         }
         const answered = await followers;

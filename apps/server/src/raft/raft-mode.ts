@@ -17,7 +17,7 @@ import type { ActiveNode } from '../node/active-node.js';
 import { FollowerOutcomes } from './follower-outcomes.js';
 import type { KvStoreOutcome } from './orc-state-machine.js';
 import { RaftRecoveryStore, raftKvPort } from './raft-recovery-store.js';
-import type { RecoveryOp } from './recovery-ops.js';
+import { leaderMasters, type RecoveryOp } from './recovery-ops.js';
 import { AnalysisReporter } from './analysis-reporter.js';
 import { FailoverAgreement } from './failover-agreement.js';
 import { OrcStateMachine } from './orc-state-machine.js';
@@ -123,12 +123,14 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
   const { raft } = group;
   const outcomes = new FollowerOutcomes(clock);
   const others = (): string[] => [...raft.stats().voters].filter((v) => v !== settings.self);
-  const bus = new RaftCommandBus(raft, parts.metrics, logger, 10_000, {
-    outcomes,
-    followers: others,
-    boundMs: FOLLOWER_KV_BOUND_MS,
-    newId: randomUUID,
-  });
+  const bus = new RaftCommandBus(
+    raft,
+    parts.metrics,
+    logger,
+    10_000,
+    { outcomes, followers: others, boundMs: FOLLOWER_KV_BOUND_MS, newId: randomUUID },
+    (cluster) => leaderMasters(parts.targets.topology, cluster),
+  );
   const propose = (op: GroupOp | RecoveryOp): Promise<unknown> => raft.apply(encodeOp(op), { timeoutMs: 10_000 });
   let snapshotTimer: { cancel(): void } | undefined;
   const recoveryParts = {
