@@ -155,7 +155,12 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     defaultPort: config.topology.defaultInstancePort,
     pollSeconds: config.topology.instancePollSeconds,
   });
-  const publisher = new PrimaryPublisher(topology, bus, logger.child('kv-publisher'));
+  const publisher = new PrimaryPublisher(
+    topology,
+    raftMode?.bus.withoutFollowerKv() ?? bus,
+    logger.child('kv-publisher'),
+    clock.wallNow(),
+  );
   const recoveryWiring = {
     recovery: config.recovery,
     topologyConfig: topology.config,
@@ -165,6 +170,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     clock,
     logger: logger.child('recovery'),
     self,
+    ...(raftMode === undefined ? {} : { ports: raftMode.recoveryPorts }),
   };
   // One engine and one per-cluster registry of running recoveries for the loop and the API's manual operations.
   const engine = buildRecoveryEngine(recoveryWiring);
@@ -175,6 +181,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     metrics,
     engine,
     running,
+    ...(raftMode?.agreement === undefined ? {} : { gate: raftMode.agreement }),
   });
   const manualRecovery = createManualRecovery({
     engine,
@@ -242,6 +249,8 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   app.get(`${config.api.urlPrefix}/metrics`, { config: { open: true, mutates: false } }, async (_, reply) =>
     reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
+
+  raftMode?.servePeers(app, config.api.urlPrefix);
 
   const stops: (() => void)[] = [];
   let activeJobs = false;

@@ -18,10 +18,18 @@ export class PrimaryPublisher {
   readonly #logger: Logger;
   readonly #published = new Map<string, string>();
 
-  constructor(topology: OrcTopology, commands: CommandBus, logger: Logger) {
+  readonly #since: number;
+
+  /**
+   * `since` (epoch ms): only a primary that a probe of this process saw after it is published.
+   * Rows loaded from the backend at a restart can call a long-dead primary alive until its first
+   * probe; publishing it would bring an old primary back to the stores.
+   */
+  constructor(topology: OrcTopology, commands: CommandBus, logger: Logger, since = 0) {
     this.#topology = topology;
     this.#commands = commands;
     this.#logger = logger;
+    this.#since = since;
   }
 
   /** Forgets what was published (a node that becomes active again republishes everything). */
@@ -34,7 +42,12 @@ export class PrimaryPublisher {
       if (c.clusterAlias === '' || this.#published.get(c.clusterAlias) === c.masterKey) continue;
       const primary = this.#topology.instance(c.masterKey);
       // Only a primary seen by its last probe: a dead one keeps its cluster until recovery moves it.
-      if (primary === undefined || primary.lastSeenAt === null || (primary.lastCheckedAt ?? 0) > primary.lastSeenAt)
+      if (
+        primary === undefined ||
+        primary.lastSeenAt === null ||
+        primary.lastSeenAt < this.#since ||
+        (primary.lastCheckedAt ?? 0) > primary.lastSeenAt
+      )
         continue;
       const previous = this.#published.get(c.clusterAlias) ?? null;
       const { stores } = await this.#commands.submit({ kind: 'submit-masters-to-kv-stores', cluster: c.clusterName });

@@ -12,16 +12,21 @@ import {
   ShellHookRunner,
   noopHookRunner,
   deadMasterRequest,
+  instanceKey,
   kvPublisherPort,
   type OrcTopology,
   type RecoveryConfig,
+  type RecoveryKvPublisher,
+  type RecoveryStore,
   type RecoveryReport,
+  type ReplicationAnalysis,
   type TopologyConfig,
 } from '@orc/topology';
 import { every, type Clock } from '../clock.js';
 import type { RecoveryLoop } from '../daemon.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
+import type { RecoveryGate } from '../raft/failover-agreement.js';
 
 /** What the loop is built from. */
 export interface RecoveryLoopParts {
@@ -39,6 +44,10 @@ export interface RecoveryLoopParts {
   readonly engine?: RecoveryEngine;
   /** Recoveries in progress by cluster name; shared with manual operations so that two never overlap on a cluster. */
   readonly running?: Map<string, Promise<void>>;
+  /** Raft mode: the engine's writes go through the log (default: this node's backend and stores). */
+  readonly ports?: { readonly store: RecoveryStore; readonly kv: RecoveryKvPublisher };
+  /** Raft mode with ExpectFailureAnalysisConcensus: admits a dead server only on agreement. */
+  readonly gate?: RecoveryGate;
   /** Called with each finished recovery (tests, benchmarks). */
   readonly onReport?: (report: RecoveryReport) => void;
 }
@@ -46,7 +55,7 @@ export interface RecoveryLoopParts {
 /** What a {@link RecoveryEngine} of the daemon is built from (a subset of {@link RecoveryLoopParts}). */
 export type RecoveryEngineWiring = Pick<
   RecoveryLoopParts,
-  'recovery' | 'topologyConfig' | 'kvPrefix' | 'backend' | 'kv' | 'clock' | 'logger' | 'self'
+  'recovery' | 'topologyConfig' | 'kvPrefix' | 'backend' | 'kv' | 'clock' | 'logger' | 'self' | 'ports'
 >;
 
 /**
@@ -62,7 +71,7 @@ export function buildRecoveryEngine(p: RecoveryEngineWiring, options: { hooks?: 
   const hooks = options.hooks === false ? noopHookRunner : undefined;
   return new RecoveryEngine({
     config: p.recovery,
-    store: new BackendRecoveryStore(p.backend, p.self),
+    store: p.ports?.store ?? new BackendRecoveryStore(p.backend, p.self),
     connector: new Mysql2Connector({
       user: p.topologyConfig.mysqlTopologyUser,
       password: p.topologyConfig.mysqlTopologyPassword,
@@ -71,7 +80,7 @@ export function buildRecoveryEngine(p: RecoveryEngineWiring, options: { hooks?: 
       clock: p.clock,
     }),
     clock: p.clock,
-    kv: kvPublisherPort(p.kv, { masterPrefix: p.kvPrefix }),
+    kv: p.ports?.kv ?? kvPublisherPort(p.kv, { masterPrefix: p.kvPrefix }),
     hooks:
       hooks ??
       new ShellHookRunner({
@@ -101,7 +110,7 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
   const recover = async (): Promise<void> => {
     const entries = await p.topology.analysis();
     const dead = entries.filter(
-      (e) => e.Analysis.startsWith('DeadMaster') && !running.has(e.ClusterDetails.ClusterName),
+      (e) => e.Analysis.startsWith('DeadMaster') && !running.has(e.ClusterDetails.ClusterName) && agreed(e),
     );
     if (dead.length === 0) return;
     const [downtimes, maintenance, candidates, clusterAliasOverrides] = await Promise.all([
@@ -122,6 +131,8 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       const request = deadMasterRequest(entry, snapshot);
       if (request === undefined) continue;
       const cluster = request.clusterName;
+      // A check woken by the gate may overlap the tick's: the one that gets here first runs it.
+      if (running.has(cluster)) continue;
       const run = (async () => {
         const report = await engine.recoverDeadMaster(request);
         p.metrics.recoveries.inc({ analysis: request.analysis, status: report.status });
@@ -144,6 +155,17 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       running.set(cluster, run);
     }
   };
+
+  const agreed = (e: ReplicationAnalysis): boolean =>
+    p.gate?.admit({
+      key: instanceKey(e.AnalyzedInstanceKey.Hostname, e.AnalyzedInstanceKey.Port),
+      analysis: e.Analysis,
+    }) ?? true;
+  // A vote that completes an agreement runs the check at once instead of at the next tick.
+  p.gate?.onAgreement(() => {
+    if (stopTicks !== undefined)
+      void recover().catch((err: unknown) => p.logger.warn('recovery check failed', { error: String(err) }));
+  });
 
   return {
     start: () => {

@@ -88,3 +88,49 @@ describe('OrcStateMachine', () => {
     expect(f.probed.sort()).toEqual(['db2:3306', 'db9:3306']);
   });
 });
+
+describe('OrcStateMachine recovery ops', () => {
+  it('applies a recovery step to the backend and reports a KV write to the hook with its id', async () => {
+    const steps: string[] = [];
+    const kvOutcomes: unknown[] = [];
+    const backend = {
+      recoveries: { appendStep: async (uid: string, message: string) => void steps.push(`${uid} ${message}`) },
+    } as unknown as Backend;
+    const internal = { name: 'internal', delete: async () => undefined };
+    const kv = {
+      publishMaster: async () => ({ ok: true, outcomes: [{ store: 'internal', ok: true, durationMs: 1 }] }),
+      internal,
+      external: [],
+    };
+    const sm = new OrcStateMachine({
+      targets: {
+        backend,
+        topology: {} as OrcTopology,
+        kv,
+        kvPrefix: 'mysql/master/',
+        node: { hostname: 'orc2', token: 't' },
+        logger,
+      } as unknown as CommandTargets & { backend: Backend; topology: OrcTopology },
+      hooks: { onGroupOp: () => undefined, onKvOutcome: (id, stores) => void kvOutcomes.push({ id, stores }) },
+      logger,
+    });
+    await sm.apply(
+      entry(
+        1,
+        encodeOp({
+          op: 'write-recovery-step',
+          value: { args: ['u1', { at: 1, elapsedMs: 12.4, name: 'promote', message: 'db2 promoted' }] },
+        }),
+      ),
+    );
+    expect(steps).toEqual(['u1 [promote +12ms] db2 promoted']);
+    const put = await sm.apply(
+      entry(
+        2,
+        encodeOp({ op: 'put-key-value', value: { id: 'w1', master: { alias: 'main', host: 'db2', port: 3306 } } }),
+      ),
+    );
+    expect(put).toMatchObject({ ok: true, stores: [{ store: 'internal', ok: true }] });
+    expect(kvOutcomes).toEqual([{ id: 'w1', stores: [{ store: 'internal', ok: true }] }]);
+  });
+});

@@ -9,11 +9,21 @@ import type { Backend } from '@orc/backend';
 import type { OrcTopology } from '@orc/topology';
 import { applyCommand, type CommandTargets } from '../commands/apply-command.js';
 import type { Logger } from '../logging.js';
+import { applyRecoveryOp } from './recovery-ops.js';
 import { decodeOp, type GroupOp } from './replicated-op.js';
 
-/** What the group's housekeeping ops do on this node. */
+/** One store's part in a KV write, as a follower reports it. */
+export interface KvStoreOutcome {
+  readonly store: string;
+  readonly ok: boolean;
+  readonly error?: string;
+}
+
+/** What the group's housekeeping ops do on this node, and where KV outcomes go. */
 export interface GroupHooks {
   onGroupOp(op: GroupOp, index: number): void;
+  /** A KV write with an id was applied here: a follower sends its outcome to the leader. */
+  onKvOutcome?(id: string, stores: readonly KvStoreOutcome[]): void;
 }
 
 /** The parts the state machine applies to. */
@@ -50,18 +60,49 @@ export class OrcStateMachine implements StateMachine<unknown> {
       this.#parts.logger.warn('raft entry ignored: not an op this version knows', { index: this.#applied });
       return undefined;
     }
-    if (op.op !== 'command') {
+    if (op.op === 'leader-uri' || op.op === 'yield' || op.op === 'yield-hint' || op.op === 'async-snapshot') {
       this.#parts.hooks.onGroupOp(op, this.#applied);
       return undefined;
     }
+    const kvId =
+      op.op === 'put-key-value' || op.op === 'delete-key-value' || op.op === 'put-cluster-masters'
+        ? op.value.id
+        : op.op === 'command'
+          ? op.id
+          : undefined;
     try {
-      return (await applyCommand(this.#parts.targets, op.value as OrcCommand)) as OutcomeOf<OrcCommand>;
+      const outcome =
+        op.op === 'command'
+          ? ((await applyCommand(this.#parts.targets, op.value as OrcCommand)) as OutcomeOf<OrcCommand>)
+          : await applyRecoveryOp(this.#parts.targets, op);
+      if (kvId !== undefined && kvId !== '') this.#parts.hooks.onKvOutcome?.(kvId, storesOf(outcome));
+      // KV writes are rare and change what clients follow: each node says what it wrote, and when.
+      if (
+        op.op === 'put-key-value' ||
+        op.op === 'put-cluster-masters' ||
+        (op.op === 'command' && op.value.kind === 'submit-masters-to-kv-stores')
+      )
+        this.#parts.logger.info('kv write applied', {
+          index: this.#applied,
+          op: op.op === 'command' ? op.value.kind : op.op,
+          pairs:
+            op.op === 'put-key-value'
+              ? `${op.value.master.alias}=${op.value.master.host}:${op.value.master.port}`
+              : ((outcome as { pairs?: { Key: string; Value: string }[] }).pairs ?? [])
+                  // The `host:port` pair of each cluster; not its hostname/port/... sub-keys.
+                  .filter((p) => p.Value.includes(':'))
+                  .map((p) => `${p.Key}=${p.Value}`)
+                  .join(' '),
+        });
+      return outcome;
     } catch (err) {
+      if (kvId !== undefined && kvId !== '')
+        this.#parts.hooks.onKvOutcome?.(kvId, [{ store: 'all', ok: false, error: errorText(err) }]);
       // Only the proposer's caller sees the rejection; every other node says why here.
       this.#parts.logger.warn('replicated command failed on this node', {
-        command: op.value.kind,
+        command: op.op === 'command' ? op.value.kind : op.op,
         index: this.#applied,
-        error: err instanceof Error ? err.message : String(err),
+        error: errorText(err),
       });
       throw err;
     }
@@ -94,4 +135,15 @@ export class OrcStateMachine implements StateMachine<unknown> {
 export function snapshotInstanceKeys(bytes: Uint8Array): Set<string> {
   const doc = JSON.parse(Buffer.from(bytes).toString('utf8')) as { instances?: { rows?: unknown[][] } };
   return new Set((doc.instances?.rows ?? []).map((r) => `${String(r[0])}:${String(r[1])}`));
+}
+
+const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** The per-store part of a KV write's outcome (a command's or a put-key-value's). */
+function storesOf(outcome: unknown): KvStoreOutcome[] {
+  const stores = (outcome as { stores?: unknown } | undefined)?.stores;
+  if (!Array.isArray(stores)) return [];
+  return (stores as { store: string; ok: boolean; error?: string }[]).map((s) =>
+    s.ok ? { store: s.store, ok: true } : { store: s.store, ok: false, error: s.error ?? 'failed' },
+  );
 }

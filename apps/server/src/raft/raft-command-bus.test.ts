@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { ApiError } from '@orc/api';
 import { instanceKey } from '@orc/topology';
 import { RaftError } from '@orc/raft';
+import { ManualClock } from '@orc/testkit';
+import { FollowerOutcomes } from './follower-outcomes.js';
 import { createMetrics } from '../metrics.js';
 import { RaftCommandBus, type RaftProposer } from './raft-command-bus.js';
 import { decodeOp, encodeOp } from './replicated-op.js';
@@ -70,5 +72,35 @@ describe('RaftCommandBus', () => {
     const bus = new RaftCommandBus({ apply: async () => ({}) }, createMetrics(), logger);
     await bus.close();
     await expect(bus.submit({ kind: 'enable-global-recoveries' })).rejects.toMatchObject({ code: 'NOT_ACTIVE' });
+  });
+});
+
+describe('RaftCommandBus submit-masters-to-kv-stores', () => {
+  it("carries the leader's primaries in the entry and adds the followers' outcomes", async () => {
+    const proposed: unknown[] = [];
+    const outcomes = new FollowerOutcomes(new ManualClock());
+    const raft: RaftProposer = {
+      apply: async (data) => {
+        proposed.push(decodeOp(data));
+        outcomes.add('orc2:10008', 'w1', [{ store: 'zk', ok: false, error: 'down' }]);
+        return { pairs: [{ Key: 'mysql/master/main', Value: 'db2:3306' }], stores: [{ store: 'zk', ok: true }] };
+      },
+    };
+    const bus = new RaftCommandBus(
+      raft,
+      createMetrics(),
+      logger,
+      1000,
+      { outcomes, followers: () => ['orc2:10008'], boundMs: 1000, newId: () => 'w1' },
+      async () => [{ alias: 'main', host: 'db2', port: 3306 }],
+    );
+    const outcome = await bus.submit({ kind: 'submit-masters-to-kv-stores', cluster: undefined });
+    expect(proposed).toEqual([
+      { op: 'put-cluster-masters', value: { id: 'w1', masters: [{ alias: 'main', host: 'db2', port: 3306 }] } },
+    ]);
+    expect(outcome.stores).toEqual([
+      { store: 'zk', ok: true },
+      { store: 'orc2:10008 zk', ok: false, error: 'down' },
+    ]);
   });
 });

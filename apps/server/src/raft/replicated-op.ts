@@ -1,6 +1,7 @@
 // What goes into the Raft log: orchestrator's `storeCommand{Op, Value}` shape, JSON. Ops are the
 // API's command kinds plus the group's own housekeeping (leader-uri, yield, async-snapshot).
 import type { OrcCommand } from '@orc/api';
+import { RECOVERY_OP_NAMES, type RecoveryOp } from './recovery-ops.js';
 
 /** The housekeeping ops every node applies besides the API's commands. */
 export type GroupOp =
@@ -9,8 +10,12 @@ export type GroupOp =
   | { readonly op: 'yield-hint'; readonly value: string }
   | { readonly op: 'async-snapshot'; readonly value: null };
 
-/** One log entry's content. */
-export type ReplicatedOp = { readonly op: 'command'; readonly value: OrcCommand } | GroupOp;
+/**
+ * One log entry's content. A command that writes KV stores carries an `id` when its proposer
+ * waits for the followers' KV outcomes.
+ */
+export type ReplicatedOp =
+  { readonly op: 'command'; readonly value: OrcCommand; readonly id?: string } | GroupOp | RecoveryOp;
 
 /**
  * Encodes an op for `raft.apply`.
@@ -21,7 +26,9 @@ export type ReplicatedOp = { readonly op: 'command'; readonly value: OrcCommand 
 export function encodeOp(op: ReplicatedOp): Uint8Array {
   // `By` names the leader that published its URI, so a follower never proxies to a URI that
   // belongs to an earlier leader.
-  return Buffer.from(JSON.stringify({ Op: op.op, Value: op.value, ...(op.op === 'leader-uri' ? { By: op.by } : {}) }));
+  const extra =
+    op.op === 'leader-uri' ? { By: op.by } : op.op === 'command' && op.id !== undefined ? { Id: op.id } : {};
+  return Buffer.from(JSON.stringify({ Op: op.op, Value: op.value, ...extra }));
 }
 
 /**
@@ -38,14 +45,20 @@ export function decodeOp(data: Uint8Array): ReplicatedOp | undefined {
     return undefined;
   }
   if (typeof doc !== 'object' || doc === null) return undefined;
-  const { Op, Value, By } = doc as { Op?: unknown; Value?: unknown; By?: unknown };
+  const { Op, Value, By, Id } = doc as { Op?: unknown; Value?: unknown; By?: unknown; Id?: unknown };
   if (
     Op === 'command' &&
     typeof Value === 'object' &&
     Value !== null &&
     typeof (Value as { kind?: unknown }).kind === 'string'
   )
-    return { op: 'command', value: Value as OrcCommand };
+    return typeof Id === 'string'
+      ? { op: 'command', value: Value as OrcCommand, id: Id }
+      : { op: 'command', value: Value as OrcCommand };
+  // Written by this group's leader through an authenticated, checksummed log: the name is checked,
+  // the value's shape is the proposer's.
+  if (typeof Op === 'string' && RECOVERY_OP_NAMES.has(Op) && typeof Value === 'object' && Value !== null)
+    return { op: Op, value: Value } as RecoveryOp;
   if (Op === 'leader-uri' && typeof Value === 'string' && typeof By === 'string')
     return { op: Op, value: Value, by: By };
   if ((Op === 'yield' || Op === 'yield-hint') && typeof Value === 'string') return { op: Op, value: Value };
