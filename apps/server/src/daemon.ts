@@ -21,7 +21,7 @@ import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-no
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
-import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
+import type { RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
 import { findWebRoot } from './web-root.js';
 
@@ -102,11 +102,15 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     node: self,
     logger: logger.child('commands'),
   };
-  // Raft mode: discovery must run before the log is replayed (a replayed discover probes).
+  // Discovery starts before the API is built (a few hundred ms of route and schema compilation)
+  // so that its first probes are under way meanwhile; nothing it does needs the API. Raft mode
+  // also needs it running before the log is replayed (a replayed discover probes).
+  await topology.start();
   let raftMode: RaftMode | undefined;
   if (config.raft.enabled) {
-    await topology.start();
     try {
+      // Loaded only in Raft mode: the Raft library, its log store and transport are not parsed otherwise.
+      const { startRaftMode } = await import('./raft/raft-mode.js');
       raftMode = await startRaftMode({
         settings: config.raft,
         targets,
@@ -225,7 +229,6 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     }
   });
 
-  await topology.start();
   node.start();
   const tick = async (): Promise<void> => {
     const stats = topology.stats;

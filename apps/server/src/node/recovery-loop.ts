@@ -21,6 +21,7 @@ import type { Clock } from '../clock.js';
 import type { RecoveryLoop } from '../daemon.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
+import { reprobeParticipants } from './recovery-followup.js';
 import { startRecoveryTrigger } from './recovery-trigger.js';
 
 /** What the loop is built from. */
@@ -98,6 +99,7 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       const cluster = request.clusterName;
       const run = (async () => {
         const report = await engine.recoverDeadMaster(request);
+        reprobeParticipants(p.topology, report, p.logger);
         p.metrics.recoveries.inc({ analysis: request.analysis, status: report.status });
         p.logger.info('recovery finished', {
           cluster,
