@@ -16,13 +16,14 @@ import { orchestratorKeys } from './config/orchestrator-keys.js';
 import { scrubSecrets } from './config/problems.js';
 import { ServerError } from './errors.js';
 import type { Logger } from './logging.js';
-import { createMetrics, type DaemonMetrics } from './metrics.js';
+import { createMetrics, observeBackendCall, observeProbe, type DaemonMetrics } from './metrics.js';
 import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-node.js';
 import { createOrcView } from './node/orc-view.js';
 import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
 import type { RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
+import { timedBackend } from './wiring/timed-backend.js';
 import { findWebRoot } from './web-root.js';
 
 /**
@@ -70,11 +71,15 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   const self = { hostname: osHostname(), token: randomUUID() };
   const scrub = (text: string): string => scrubSecrets(text, config.values, orchestratorKeys);
 
-  const backend = await openBackend(config.backend, {
-    boundMs: config.server.backendBailOutMs,
-    clock,
-    logger: logger.child('backend'),
-  });
+  const backend = timedBackend(
+    await openBackend(config.backend, {
+      boundMs: config.server.backendBailOutMs,
+      clock,
+      logger: logger.child('backend'),
+    }),
+    () => clock.now(),
+    (call) => observeBackendCall(metrics, call),
+  );
   const kvLogger = logger.child('kv');
   const kvStores = createKvPublisher(config.kv, { table: backend.kv, logger: kvLogger, clock });
   const kv: KvPublisher = {
@@ -92,7 +97,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     clock,
     logger: logger.child('topology'),
   });
-  topology.onProbe((e) => metrics.probes.inc({ outcome: e.ok ? 'ok' : (e.instance.lastProbeError?.code ?? 'error') }));
+  topology.onProbe((e) => observeProbe(metrics, e));
 
   const targets = {
     backend,
