@@ -1,6 +1,7 @@
 // orchestrator's CheckAndRecover on the active node: the analysis of what this node sees, run as
 // soon as a probe shows a sign of failure and every second as a backstop (recovery-trigger.ts);
-// each dead primary is handed to @orc/topology's RecoveryEngine, one recovery per cluster at a time. The engine applies the guards (cluster filters, downtime, the global switch,
+// each dead primary is handed to @orc/topology's RecoveryEngine, one recovery per cluster at a
+// time. The engine applies the guards (cluster filters, downtime, the global switch,
 // anti-flapping through the backend), so a refused or skipped recovery is only logged here.
 import type { Backend } from '@orc/backend';
 import type { KvPublisher } from '@orc/kv';
