@@ -26,7 +26,7 @@ export function reprobeParticipants(topology: Rediscover, report: RecoveryReport
     Promise.resolve(key)
       .then((k) => topology.discover(k))
       .catch((err: unknown) =>
-      logger.warn('probe after recovery failed', { key, error: err instanceof Error ? err.message : String(err) }),
-    );
+        logger.warn('probe after recovery failed', { key, error: err instanceof Error ? err.message : String(err) }),
+      );
   }
 }
