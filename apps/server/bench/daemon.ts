@@ -5,6 +5,8 @@
 //   new writable primary / /metrics counts the KV write of the recovery (3 runs, fresh topologies)
 // - fleet_cpu_pct, fleet_rss_mb: a daemon seeded with the 200 primaries of 1,000 fake servers
 //   (tools/bench/discovery/fake-fleet.ts), over 10 s once all are known
+// Flags: --no-fleet skips the fleet figures; --verbose prints each run's figures and the
+// recovery's steps (ms after the kill, from /api/audit-recovery-steps) to stderr.
 // The daemon is the built bundle (apps/server/dist/main.js, built first) run by plain node, as an
 // operator runs it, not the sources through type stripping. Prints one JSON line.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -17,6 +19,8 @@ import { allocatePort, startMariaDbTopology, type MariaDbTopology } from '@orc/t
 
 const root = resolve(fileURLToPath(import.meta.url), '../../../..');
 const RUNS = 3;
+const withFleet = !process.argv.includes('--no-fleet');
+const verbose = process.argv.includes('--verbose');
 const mainJs = join(root, 'apps/server/dist/main.js');
 const built = spawnSync('pnpm', ['--filter', '@orc/server', 'build'], { cwd: root, stdio: 'ignore' });
 if (built.status !== 0) throw new TypeError(`bench: building apps/server failed (${built.status})`);
@@ -154,6 +158,30 @@ async function measureFleet(): Promise<{ cpu: number; rss: number; known: number
   }
 }
 
+/** The run's figures and its recovery's timeline, each step in ms after the kill. */
+async function printSteps(url: string, killedWall: number, figures: Record<string, number>): Promise<void> {
+  const recoveries = (await (await fetch(`${url}/api/audit-recovery`)).json()) as {
+    UID: string;
+    RecoveryStartTimestamp: string;
+  }[];
+  const last = recoveries[0];
+  const steps =
+    last === undefined
+      ? []
+      : ((await (await fetch(`${url}/api/audit-recovery-steps/${last.UID}`)).json()) as {
+          AuditAt: string;
+          Message: string;
+        }[]);
+  const at = (iso: string): number => Date.parse(iso) - killedWall;
+  process.stderr.write(
+    `${JSON.stringify({
+      ...Object.fromEntries(Object.entries(figures).map(([k, v]) => [k, Math.round(v)])),
+      recoveryStartMs: last === undefined ? null : at(last.RecoveryStartTimestamp),
+      steps: steps.map((s) => `${at(s.AuditAt)} ${s.Message.slice(0, 60)}`),
+    })}\n`,
+  );
+}
+
 const topology: number[] = [];
 const writable: number[] = [];
 const kv: number[] = [];
@@ -174,6 +202,7 @@ for (let i = 0; i < RUNS; i++) {
   const before = await kvWrites(run.url);
   const oldPort = run.topo.primary.port;
   const killed = performance.now();
+  const killedWall = Date.now();
   await run.topo.primary.kill();
   const [w, k] = await Promise.all([
     until('a new writable primary', async () => {
@@ -187,9 +216,10 @@ for (let i = 0; i < RUNS; i++) {
   ]);
   writable.push(w);
   kv.push(k);
+  if (verbose) await printSteps(run.url, killedWall, { topologyMs, writableMs: w, kvMs: k });
   await stopRun(run);
 }
-const fleet = await measureFleet();
+const fleet = withFleet ? await measureFleet() : { cpu: NaN, rss: NaN, known: NaN };
 process.stdout.write(
   `${JSON.stringify({
     bench: 'daemon',

@@ -16,7 +16,7 @@ import { orchestratorKeys } from './config/orchestrator-keys.js';
 import { scrubSecrets } from './config/problems.js';
 import { ServerError } from './errors.js';
 import type { Logger } from './logging.js';
-import { createMetrics, type DaemonMetrics } from './metrics.js';
+import { createMetrics, observeBackendCall, observeProbe, type DaemonMetrics } from './metrics.js';
 import { sharedBackendNode, singleNode, type ActiveNode } from './node/active-node.js';
 import { KvStatusTracker } from './node/kv-status.js';
 import { createOrcView } from './node/orc-view.js';
@@ -24,8 +24,9 @@ import { PrimaryPublisher } from './node/primary-publisher.js';
 import { createManualRecovery } from './node/manual-recovery.js';
 import { buildRecoveryEngine, createRecoveryLoop, type RecoveryLoopParts } from './node/recovery-loop.js';
 import { createRefactorPort } from './node/refactor-port.js';
-import { startRaftMode, type RaftMode } from './raft/raft-mode.js';
+import type { RaftMode } from './raft/raft-mode.js';
 import { openBackend } from './wiring/open-backend.js';
+import { timedBackend } from './wiring/timed-backend.js';
 import { findWebRoot } from './web-root.js';
 
 /**
@@ -73,11 +74,15 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
   const self = { hostname: osHostname(), token: randomUUID() };
   const scrub = (text: string): string => scrubSecrets(text, config.values, orchestratorKeys);
 
-  const backend = await openBackend(config.backend, {
-    boundMs: config.server.backendBailOutMs,
-    clock,
-    logger: logger.child('backend'),
-  });
+  const backend = timedBackend(
+    await openBackend(config.backend, {
+      boundMs: config.server.backendBailOutMs,
+      clock,
+      logger: logger.child('backend'),
+    }),
+    () => clock.now(),
+    (call) => observeBackendCall(metrics, call),
+  );
   const kvLogger = logger.child('kv');
   const kvStores = createKvPublisher(config.kv, { table: backend.kv, logger: kvLogger, clock });
   const kvStatus = new KvStatusTracker(kvStores, { prefix: config.kv.masterPrefix, clock });
@@ -97,7 +102,7 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     clock,
     logger: logger.child('topology'),
   });
-  topology.onProbe((e) => metrics.probes.inc({ outcome: e.ok ? 'ok' : (e.instance.lastProbeError?.code ?? 'error') }));
+  topology.onProbe((e) => observeProbe(metrics, e));
 
   const targets = {
     backend,
@@ -107,11 +112,15 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     node: self,
     logger: logger.child('commands'),
   };
-  // Raft mode: discovery must run before the log is replayed (a replayed discover probes).
+  // Discovery starts before the API is built (a few hundred ms of route and schema compilation)
+  // so that its first probes are under way meanwhile; nothing it does needs the API. Raft mode
+  // also needs it running before the log is replayed (a replayed discover probes).
+  await topology.start();
   let raftMode: RaftMode | undefined;
   if (config.raft.enabled) {
-    await topology.start();
     try {
+      // Loaded only in Raft mode: the Raft library, its log store and transport are not parsed otherwise.
+      const { startRaftMode } = await import('./raft/raft-mode.js');
       raftMode = await startRaftMode({
         settings: config.raft,
         targets,
@@ -267,7 +276,6 @@ export async function startDaemon(parts: DaemonParts): Promise<Daemon> {
     }
   });
 
-  await topology.start();
   node.start();
   const tick = async (): Promise<void> => {
     const stats = topology.stats;

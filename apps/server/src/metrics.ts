@@ -1,11 +1,15 @@
 // Prometheus metrics of the daemon (GET /metrics). One registry per daemon, so tests that start
 // several in one process do not share counters.
+import type { ProbeEvent } from '@orc/topology';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { BackendCall } from './wiring/timed-backend.js';
 
 /** Every metric the daemon updates. */
 export interface DaemonMetrics {
   readonly registry: Registry;
   readonly probes: Counter<'outcome'>;
+  readonly probeDuration: Histogram<'outcome'>;
+  readonly backendQueries: Histogram<'repository' | 'operation' | 'outcome'>;
   readonly queueDepth: Gauge;
   readonly knownInstances: Gauge;
   readonly analysisEntries: Gauge<'code'>;
@@ -33,6 +37,20 @@ export function createMetrics(): DaemonMetrics {
       name: 'orc_probes_total',
       help: 'Server probes by outcome (ok, or the error code)',
       labelNames: ['outcome'],
+      registers,
+    }),
+    probeDuration: new Histogram({
+      name: 'orc_probe_duration_seconds',
+      help: 'Server probe duration (connect and every query of the probe) by outcome (ok, error)',
+      labelNames: ['outcome'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    }),
+    backendQueries: new Histogram({
+      name: 'orc_backend_query_duration_seconds',
+      help: 'Backend calls (one statement or one short transaction) by repository, operation and outcome',
+      labelNames: ['repository', 'operation', 'outcome'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.25, 1],
       registers,
     }),
     queueDepth: new Gauge({ name: 'orc_discovery_queue_depth', help: 'Instance keys waiting to be probed', registers }),
@@ -76,4 +94,32 @@ export function createMetrics(): DaemonMetrics {
       registers,
     }),
   };
+}
+
+/**
+ * Counts one probe by outcome (`ok` or the error code, e.g. `UNREACHABLE`) and observes its
+ * duration. The duration comes from the instance's stamps: discovery sets `lastAttemptedCheckAt`
+ * when the probe starts and `lastCheckedAt` when its result is recorded (epoch ms, both).
+ *
+ * @example
+ * topology.onProbe((e) => observeProbe(metrics, e));
+ */
+export function observeProbe(metrics: DaemonMetrics, e: ProbeEvent): void {
+  metrics.probes.inc({ outcome: e.ok ? 'ok' : (e.instance.lastProbeError?.code ?? 'error') });
+  const { lastAttemptedCheckAt: started, lastCheckedAt: ended } = e.instance;
+  if (started !== null && ended !== null && ended >= started)
+    metrics.probeDuration.observe({ outcome: e.ok ? 'ok' : 'error' }, (ended - started) / 1000);
+}
+
+/**
+ * Observes one backend call (see `timedBackend`).
+ *
+ * @example
+ * const backend = timedBackend(opened, () => performance.now(), (c) => observeBackendCall(metrics, c));
+ */
+export function observeBackendCall(metrics: DaemonMetrics, c: BackendCall): void {
+  metrics.backendQueries.observe(
+    { repository: c.repository, operation: c.operation, outcome: c.ok ? 'ok' : 'error' },
+    c.seconds,
+  );
 }

@@ -87,6 +87,16 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     });
     const metrics = (await orc.get('/metrics')).text;
     expect(metrics).toMatch(/orc_probes_total\{outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/orc_probe_duration_seconds_count\{outcome="ok"\} [1-9]/);
+    expect(metrics).toMatch(/orc_probe_duration_seconds_bucket\{le="\+Inf",outcome="ok"\} [1-9]/);
+    // Discovery wrote the probed instances, and the KV write above went to the internal table.
+    expect(metrics).toMatch(
+      /orc_backend_query_duration_seconds_count\{repository="instances",operation="upsert",outcome="ok"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /orc_backend_query_duration_seconds_count\{repository="kv",operation="\w+",outcome="ok"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/orc_discovery_queue_depth \d+/);
     expect(metrics).toMatch(
       /orc_http_requests_total\{route="\/api\/submit-masters-to-kv-stores",method="POST",status="200"\} 1/,
     );

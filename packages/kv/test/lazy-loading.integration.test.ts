@@ -1,5 +1,6 @@
-// @orc/kv loads the etcd client (and gRPC) and the ZooKeeper client only when a store of that
-// kind is used, so that a user with only Consul and the internal store does not pay for them.
+// @orc/kv loads the etcd client (and gRPC), the ZooKeeper client and the Consul store's HTTP
+// client (undici) only when a store of that kind is used, so that a user does not pay for the
+// clients of stores they did not configure.
 // Checked in a fresh Node process per scenario (test/support/lazy-load-probe.ts), since this
 // jest process has loaded them for other tests.
 import { describe, expect, it } from '@jest/globals';
@@ -25,6 +26,12 @@ async function run(scenario: string): Promise<{ outcome: string; packages: strin
 const heavy = ['etcd3', '@grpc/grpc-js', 'node-zookeeper-client'];
 
 describe('lazy loading of store clients', () => {
+  it('an internal-only publisher loads no store client, not even undici', async () => {
+    const { outcome, packages } = await run('internal');
+    expect(outcome).toBe('internal:ok');
+    expect(packages.filter((p) => [...heavy, 'undici'].includes(p))).toEqual([]);
+  });
+
   it('a Consul and internal publisher loads neither the etcd nor the ZooKeeper client', async () => {
     const { outcome, packages } = await run('consul-and-internal');
     expect(outcome).toBe('internal:ok,consul:UNAVAILABLE');

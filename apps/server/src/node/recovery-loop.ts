@@ -1,6 +1,7 @@
-// orchestrator's CheckAndRecover on the active node: every second, the analysis of what this
-// node sees; each dead primary is handed to @orc/topology's RecoveryEngine, one recovery per
-// cluster at a time. The engine applies the guards (cluster filters, downtime, the global switch,
+// orchestrator's CheckAndRecover on the active node: the analysis of what this node sees, run as
+// soon as a probe shows a sign of failure and every second as a backstop (recovery-trigger.ts);
+// each dead primary is handed to @orc/topology's RecoveryEngine, one recovery per cluster at a
+// time. The engine applies the guards (cluster filters, downtime, the global switch,
 // anti-flapping through the backend), so a refused or skipped recovery is only logged here.
 import type { Backend } from '@orc/backend';
 import type { KvPublisher } from '@orc/kv';
@@ -22,11 +23,13 @@ import {
   type ReplicationAnalysis,
   type TopologyConfig,
 } from '@orc/topology';
-import { every, type Clock } from '../clock.js';
+import type { Clock } from '../clock.js';
 import type { RecoveryLoop } from '../daemon.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { RecoveryGate } from '../raft/failover-agreement.js';
+import { reprobeParticipants } from './recovery-followup.js';
+import { startRecoveryTrigger } from './recovery-trigger.js';
 
 /** What the loop is built from. */
 export interface RecoveryLoopParts {
@@ -135,6 +138,7 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       if (running.has(cluster)) continue;
       const run = (async () => {
         const report = await engine.recoverDeadMaster(request);
+        reprobeParticipants(p.topology, report, p.logger);
         p.metrics.recoveries.inc({ analysis: request.analysis, status: report.status });
         p.logger.info('recovery finished', {
           cluster,
@@ -169,9 +173,13 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
 
   return {
     start: () => {
-      stopTicks ??= every(p.clock, 1000, recover, (err) =>
-        p.logger.warn('recovery check failed', { error: String(err) }),
-      );
+      stopTicks ??= startRecoveryTrigger({
+        clock: p.clock,
+        periodMs: 1000,
+        onProbe: (listener) => p.topology.onProbe(listener),
+        pass: recover,
+        onError: (err) => p.logger.warn('recovery check failed', { error: String(err) }),
+      });
     },
     stop: async (reason) => {
       stopTicks?.();

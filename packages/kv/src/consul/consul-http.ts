@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher } from 'undici';
+import type { Agent, Dispatcher } from 'undici';
 import { KvError, errorMessage } from '../errors.js';
 
 /** How to reach one Consul agent. */
@@ -25,19 +25,32 @@ export interface ConsulResponse {
 /** The HTTP layer of the Consul store: one keep-alive agent, the token header, error mapping. */
 export class ConsulHttp {
   readonly #options: ConsulHttpOptions;
-  readonly #agent: Agent;
+  #agent: Promise<Agent> | undefined;
+  #closed = false;
   readonly #origin: string;
 
   constructor(options: ConsulHttpOptions) {
     this.#options = options;
     this.#origin = `${options.scheme}://${options.address}`;
-    this.#agent = new Agent({
-      connections: 16,
-      keepAliveTimeout: 10_000,
-      headersTimeout: options.requestTimeoutMs,
-      bodyTimeout: options.requestTimeoutMs,
-      connect: { timeout: options.requestTimeoutMs, ...(options.caCert === undefined ? {} : { ca: options.caCert }) },
-    });
+  }
+
+  // undici is loaded with the first request, not when @orc/kv is imported: it was the largest
+  // module the orc daemon evaluated at start, and most deployments configure no Consul.
+  #agentNow(): Promise<Agent> {
+    const o = this.#options;
+    if (this.#closed)
+      return Promise.reject(new KvError('CLOSED', `consul ${this.#origin}: closed`, { store: o.store }));
+    this.#agent ??= import('undici').then(
+      ({ Agent }) =>
+        new Agent({
+          connections: 16,
+          keepAliveTimeout: 10_000,
+          headersTimeout: o.requestTimeoutMs,
+          bodyTimeout: o.requestTimeoutMs,
+          connect: { timeout: o.requestTimeoutMs, ...(o.caCert === undefined ? {} : { ca: o.caCert }) },
+        }),
+    );
+    return this.#agent;
   }
 
   /**
@@ -57,10 +70,11 @@ export class ConsulHttp {
     const headers: Record<string, string> = {};
     if (this.#options.aclToken !== '') headers['x-consul-token'] = this.#options.aclToken;
     if (body !== undefined) headers['content-type'] = 'application/octet-stream';
+    const agent = await this.#agentNow();
     let status: number;
     let text: string;
     try {
-      const res = await this.#agent.request({
+      const res = await agent.request({
         origin: this.#origin,
         path: qs === '' ? path : `${path}?${qs}`,
         method,
@@ -100,7 +114,9 @@ export class ConsulHttp {
   }
 
   async close(): Promise<void> {
-    await this.#agent.close();
+    this.#closed = true;
+    const agent = this.#agent;
+    if (agent !== undefined) await (await agent).close();
   }
 }
 

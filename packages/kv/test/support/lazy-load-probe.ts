@@ -28,6 +28,11 @@ if (scenario === 'consul-and-internal') {
   const result = await publisher.publishMaster({ alias: 'shop', host: 'db2', port: 3306 });
   outcome = result.outcomes.map((o) => `${o.store}:${o.ok ? 'ok' : o.error.code}`).join(',');
   await publisher.close();
+} else if (scenario === 'internal') {
+  const publisher = kv.createKvPublisher(kv.validateKvConfig({}), { table: new kv.MemoryKvTable() });
+  const result = await publisher.publishMaster({ alias: 'shop', host: 'db2', port: 3306 });
+  outcome = result.outcomes.map((o) => `${o.store}:${o.ok ? 'ok' : o.error.code}`).join(',');
+  await publisher.close();
 } else if (scenario === 'zookeeper' || scenario === 'etcd') {
   const store =
     scenario === 'zookeeper'
