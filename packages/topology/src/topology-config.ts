@@ -65,6 +65,12 @@ export interface TopologyConfigInput {
   readonly emergentPollMilliseconds?: number;
   /** orc: how long a suspicion lasts without new evidence. Default 2 × instancePollSeconds. */
   readonly emergentWindowSeconds?: number;
+  /**
+   * orc: servers with replicas (primaries and intermediate primaries) are re-probed this often
+   * when it is shorter than instancePollSeconds, so a silent host is noticed within it (ADR 0504).
+   * 0: every server at instancePollSeconds. Default 1000.
+   */
+  readonly primaryPollMilliseconds?: number;
   /** orc: instance writes are gathered this long into one batch. Default 100. */
   readonly writeBatchMilliseconds?: number;
   /** orc: at most this many instances per write batch. Default 1000. */
@@ -116,6 +122,7 @@ const FIELDS: { readonly [F in Field]: readonly [Kind, Required<TopologyConfigIn
   enforceExactSemiSyncReplicas: ['boolean', false],
   emergentPollMilliseconds: ['positive', 100],
   emergentWindowSeconds: ['number', 0],
+  primaryPollMilliseconds: ['number', 1000],
   writeBatchMilliseconds: ['number', 100],
   writeBatchMaxSize: ['positiveInteger', 1000],
 };

@@ -1,8 +1,9 @@
 // The `silent` line of pnpm bench:failover: the primary's host falls silent (its links go down
 // in a network namespace: no reset, no refusal) instead of a kill -9. The replicas run a 1 s
 // MASTER_HEARTBEAT_PERIOD and slave_net_timeout=10 (docs/recovery.md); orc runs at its defaults
-// (5 s poll). detect_ms: silence -> DeadMaster; writable_ms: silence -> the new primary accepted
-// orc's write probe. Silences land at every phase of the poll.
+// (5 s poll; the primary every PrimaryPollMilliseconds, 1 s, ADR 0504). detect_ms: silence ->
+// DeadMaster; writable_ms: silence -> the new primary accepted orc's write probe. Silences land at
+// every phase of the poll.
 import '../../scripts/ts-hooks.mjs';
 
 const topologyPkg = await import('../../../packages/topology/src/index.ts');

@@ -13,7 +13,13 @@ const LOST = "error reconnecting to master 'repl@p:3306' - retry-time: 60 messag
 function setup(world: FakeWorld, config: TopologyConfigInput = {}) {
   const clock = new ManualClock();
   const store = new InMemoryInstanceStore();
-  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, store, clock });
+  // The older cases count probes at one cadence; the primary cadence has its own cases below.
+  const loop = new DiscoveryLoop({
+    config: validateTopologyConfig({ primaryPollMilliseconds: 0, ...config }),
+    prober: world,
+    store,
+    clock,
+  });
   return { clock, store, loop };
 }
 

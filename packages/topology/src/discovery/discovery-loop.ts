@@ -90,6 +90,10 @@ export class DiscoveryLoop {
   readonly #ignoreReplica: RegExp[];
   readonly #ignoreMaster: RegExp[];
   readonly #writer: InstanceWriter;
+  /** Servers some known instance replicates from; rebuilt lazily after a topology change. */
+  #sources: Set<InstanceKey> | null = null;
+  /** Servers whose running probe already had its replicas looked at (see the pending sweep). */
+  readonly #lookedAt = new Set<InstanceKey>();
   #running = false;
   #stopped = false;
 
@@ -144,7 +148,7 @@ export class DiscoveryLoop {
     } catch (error) {
       this.#logger.error('discovery could not read stored instances', { error: String(error) });
     }
-    this.#writer.topologyChanged();
+    this.#topologyChanged();
     for (const key of this.#instances.keys()) this.#enqueue(key);
     for (const seed of this.#config.discoverySeeds) this.#enqueue(seed);
     this.#pump();
@@ -218,11 +222,12 @@ export class DiscoveryLoop {
       this.#urgent.delete(key);
       this.#schedule.cancel(key);
       this.#suspects.delete(key);
+      this.#lookedAt.delete(key);
       this.#writer.drop(key);
       this.#forgotten.set(key, until);
       this.#prober.forget(key);
     }
-    this.#writer.topologyChanged();
+    this.#topologyChanged();
     await this.#store.deleteInstances(keys);
   }
 
@@ -247,6 +252,22 @@ export class DiscoveryLoop {
   }
 
   // ---- queue and schedule -------------------------------------------------------------------
+
+  #topologyChanged(): void {
+    this.#sources = null;
+    this.#writer.topologyChanged();
+  }
+
+  /** Whether `key` has replicas: by its own report, or because a known server replicates from it. */
+  #hasReplicas(key: InstanceKey, inst: Instance | undefined): boolean {
+    if (inst !== undefined && inst.replicaKeys.length > 0) return true;
+    if (this.#sources === null) {
+      this.#sources = new Set();
+      for (const i of this.#instances.values())
+        if (i.masterKey !== null && i.masterKey !== i.key) this.#sources.add(i.masterKey);
+    }
+    return this.#sources.has(key);
+  }
 
   #isIgnored(key: InstanceKey, filters: readonly RegExp[]): boolean {
     if (filters.length === 0) return false;
@@ -318,9 +339,20 @@ export class DiscoveryLoop {
     const now = this.#clock.now();
     const inst = this.#instances.get(key);
     const emergent = this.#isSuspected(key, now) || this.#isSuspected(inst?.masterKey ?? null, now);
-    const interval = emergent ? this.#config.emergentPollMilliseconds : this.#config.instancePollSeconds * 1000;
+    const interval = emergent ? this.#config.emergentPollMilliseconds : this.#pollIntervalOf(key, inst);
     const due = Math.max(now, startedAt + interval);
     this.#schedule.at(key, due);
+  }
+
+  /**
+   * A silent host is only noticed at orc's next probe of it, and only a server with replicas can
+   * be failed over: those few are probed at `primaryPollMilliseconds` when it is the shorter.
+   */
+  #pollIntervalOf(key: InstanceKey, inst: Instance | undefined): number {
+    const poll = this.#config.instancePollSeconds * 1000;
+    const primaryPoll = this.#config.primaryPollMilliseconds;
+    if (primaryPoll <= 0 || primaryPoll >= poll) return poll;
+    return this.#hasReplicas(key, inst) ? primaryPoll : poll;
   }
 
   #pump(): void {
@@ -354,7 +386,10 @@ export class DiscoveryLoop {
       const now = this.#clock.now();
       const wallNow = this.#clock.wallNow();
       for (const [key, since] of this.#inFlightSince) {
-        if (now - since < threshold) continue;
+        if (now - since < threshold) {
+          this.#lookEarly(key, now - since);
+          continue;
+        }
         const inst = this.#instances.get(key);
         if (inst !== undefined) {
           this.#instances.set(key, { ...inst, lastAttemptedCheckAt: wallNow });
@@ -370,11 +405,27 @@ export class DiscoveryLoop {
     });
   }
 
+  /**
+   * A probe of a server with replicas that takes longer than an emergent interval has its
+   * replicas probed once, before any suspicion. The heartbeat witness measures silence from the
+   * replica's probe that last saw its counter move, so a fresh probe now lets the verdict come
+   * `heartbeatSilentPeriods` after this moment rather than after the suspicion a second later.
+   * The witness rule itself is untouched: this only brings a replica's probe forward.
+   */
+  #lookEarly(key: InstanceKey, pendingMs: number): void {
+    if (pendingMs < this.#config.emergentPollMilliseconds || this.#lookedAt.has(key)) return;
+    const replicas = this.#replicasOf(key);
+    if (replicas.length === 0) return;
+    this.#lookedAt.add(key);
+    for (const r of replicas) this.#probeNow(r, false);
+  }
+
   #launch(key: InstanceKey): void {
     // Monotonic for the schedule; wall time for the stamp kept on the instance.
     const startedAt = this.#clock.now();
     const startedAtWall = this.#clock.wallNow();
     this.#inFlightSince.set(key, startedAt);
+    this.#lookedAt.delete(key);
     this.#armPendingSweep();
     this.#schedule.cancel(key);
     const run = (async () => {
@@ -438,7 +489,7 @@ export class DiscoveryLoop {
         prev.suggestedClusterAlias !== inst.suggestedClusterAlias ||
         prev.lastSeenAt === null
       ) {
-        this.#writer.topologyChanged();
+        this.#topologyChanged();
       }
       if (outcome.warnings.length > 0) this.#logger.debug('probe warnings', { key, warnings: outcome.warnings });
       this.#suspects.delete(key);

@@ -87,6 +87,8 @@ export class InstanceProber implements Prober {
   /** Per server, the statements its last probe ran successfully: sent as one batch next time. */
   readonly #plans = new Map<InstanceKey, readonly string[]>();
   #closed = false;
+  /** Leaf connections whose polite `end()` is still under way: close() must not leave them open. */
+  readonly #ending = new Set<Connection>();
 
   constructor(
     settings: ProbeSettings,
@@ -146,6 +148,8 @@ export class InstanceProber implements Prober {
     this.#closed = true;
     for (const conn of this.#idle.values()) discardConnection(conn);
     this.#idle.clear();
+    for (const conn of this.#ending) discardConnection(conn);
+    this.#ending.clear();
   }
 
   /**
@@ -160,7 +164,9 @@ export class InstanceProber implements Prober {
       return;
     }
     if (!isWatched) {
+      this.#ending.add(conn);
       conn.end((error: unknown) => {
+        this.#ending.delete(conn);
         if (error) discardConnection(conn);
       });
       return;

@@ -45,6 +45,7 @@ describe('topology keys', () => {
     expect(topologyKeys.filter((k) => k.orcOnly === true).map((k) => k.key)).toEqual([
       'EmergentPollMilliseconds',
       'EmergentWindowSeconds',
+      'PrimaryPollMilliseconds',
       'WriteBatchMilliseconds',
       'WriteBatchMaxSize',
     ]);

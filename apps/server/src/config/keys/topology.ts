@@ -255,6 +255,14 @@ export const topologyKeys: readonly KeySpec[] = [
     doc: 'How long a suspicion lasts without new evidence; 0: twice InstancePollSeconds.',
   }),
   row({
+    key: 'PrimaryPollMilliseconds',
+    field: 'primaryPollMilliseconds',
+    default: 1000,
+    check: checks.nonNegativeInteger,
+    orcOnly: true,
+    doc: 'Servers with replicas are probed this often when shorter than InstancePollSeconds; 0: off.',
+  }),
+  row({
     key: 'WriteBatchMilliseconds',
     field: 'writeBatchMilliseconds',
     default: 100,
