@@ -1,6 +1,6 @@
 // orchestrator's CheckAndRecover on the active node: the analysis of what this node sees, run as
 // soon as a probe shows a sign of failure and every second as a backstop (recovery-trigger.ts);
-// each dead primary is handed to @orc/topology's RecoveryEngine, one recovery per cluster at a
+// each dead primary, intermediate primary or co-primary is handed to @orc/topology's RecoveryEngine, one recovery per cluster at a
 // time. The engine applies the guards (cluster filters, downtime, the global switch,
 // anti-flapping through the backend), so a refused or skipped recovery is only logged here.
 import type { Backend } from '@orc/backend';
@@ -13,6 +13,10 @@ import {
   ShellHookRunner,
   noopHookRunner,
   deadMasterRequest,
+  deadCoMasterRequest,
+  deadIntermediateMasterRequest,
+  isDeadCoMasterCode,
+  type AnalysisSnapshot,
   instanceKey,
   kvPublisherPort,
   type OrcTopology,
@@ -97,6 +101,35 @@ export function buildRecoveryEngine(p: RecoveryEngineWiring, options: { hooks?: 
   });
 }
 
+/** The analysis codes the loop acts on: orchestrator's CheckAndRecover families. */
+const recoverable = (code: string): boolean =>
+  code.startsWith('DeadMaster') || code.startsWith('DeadIntermediateMaster') || isDeadCoMasterCode(code);
+
+/** One actionable entry as the engine call that recovers it; undefined when it has nothing to act on. */
+function recoveryOf(
+  engine: RecoveryEngine,
+  entry: ReplicationAnalysis,
+  snapshot: AnalysisSnapshot,
+):
+  | {
+      readonly clusterName: string;
+      readonly analysis: string;
+      readonly failedKey: string;
+      run(): Promise<RecoveryReport>;
+    }
+  | undefined {
+  if (isDeadCoMasterCode(entry.Analysis)) {
+    const req = deadCoMasterRequest(entry, snapshot);
+    return req && { ...req, run: () => engine.recoverDeadCoMaster(req) };
+  }
+  if (entry.Analysis.startsWith('DeadIntermediateMaster')) {
+    const req = deadIntermediateMasterRequest(entry, snapshot);
+    return req && { ...req, run: () => engine.recoverDeadIntermediateMaster(req) };
+  }
+  const req = deadMasterRequest(entry, snapshot);
+  return req && { ...req, run: () => engine.recoverDeadMaster(req) };
+}
+
 /**
  * Builds the loop; the daemon starts it when this node becomes active.
  *
@@ -113,7 +146,7 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
   const recover = async (): Promise<void> => {
     const entries = await p.topology.analysis();
     const dead = entries.filter(
-      (e) => e.Analysis.startsWith('DeadMaster') && !running.has(e.ClusterDetails.ClusterName) && agreed(e),
+      (e) => recoverable(e.Analysis) && !running.has(e.ClusterDetails.ClusterName) && agreed(e),
     );
     if (dead.length === 0) return;
     const [downtimes, maintenance, candidates, clusterAliasOverrides] = await Promise.all([
@@ -131,13 +164,13 @@ export function createRecoveryLoop(p: RecoveryLoopParts): RecoveryLoop {
       clusterAliasOverrides,
     };
     for (const entry of dead) {
-      const request = deadMasterRequest(entry, snapshot);
+      const request = recoveryOf(engine, entry, snapshot);
       if (request === undefined) continue;
       const cluster = request.clusterName;
       // A check woken by the gate may overlap the tick's: the one that gets here first runs it.
       if (running.has(cluster)) continue;
       const run = (async () => {
-        const report = await engine.recoverDeadMaster(request);
+        const report = await request.run();
         reprobeParticipants(p.topology, report, p.logger);
         p.metrics.recoveries.inc({ analysis: request.analysis, status: report.status });
         p.logger.info('recovery finished', {
