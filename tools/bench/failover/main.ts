@@ -5,7 +5,7 @@
 // Then a `silent` line (the primary's host silenced in a network namespace, silent.ts) and a
 // `graceful` line (graceful takeover under writes, graceful.ts).
 // Run with: node --conditions=@orc/source tools/bench/failover/main.ts [--trials N] [--shapes 1+2,1+3]
-//   [--cases kill,silent,graceful] [--silent-trials 5] [--silent-heartbeat 1] [--graceful-trials 5]
+//   [--cases kill,silent,graceful] [--silent-trials 5] [--silent-heartbeat 0.5] [--graceful-trials 5]
 import '../../scripts/ts-hooks.mjs';
 import { loadavg } from 'node:os';
 
@@ -24,7 +24,7 @@ const cases = new Set(argOf('--cases', 'kill,silent,graceful').split(','));
 const shapes = cases.has('kill') ? argOf('--shapes', '1+2,1+3').split(',') : [];
 const silentTrials = Number(argOf('--silent-trials', '5'));
 const gracefulTrials = Number(argOf('--graceful-trials', '5'));
-const silentHeartbeat = Number(argOf('--silent-heartbeat', '1'));
+const silentHeartbeat = Number(argOf('--silent-heartbeat', '0.5')); // docs/recovery.md's recommended period
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const stat = (xs: readonly number[]) => {
