@@ -38,6 +38,7 @@ async function fill(b: BackendType, clock: ManualClock): Promise<void> {
     { blockPeriodSeconds: 3600 },
   );
   await b.recoveries.setGlobalRecoveryDisabled(true);
+  await b.recoveries.setClusterRecoveryDisabled('p:3306', true, 'ops');
   await b.kv.put([
     { key: 'mysql/master/orders', value: 'r2:3306' },
     { key: 'mysql/master/orders/hostname', value: 'r2' },
