@@ -204,7 +204,7 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
     expect(await b.recoveries.isClusterRecoveryDisabled('other:3306')).toBe(false);
     expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(false);
     expect(await b.recoveries.readDisabledClusters()).toEqual([
-      { clusterName: 'billing:3306', disabledAt: disabledAt + 60, disabledBy: '' },
+      { clusterName: 'billing:3306', disabledAt: disabledAt + 60_000, disabledBy: '' },
       { clusterName: 'orders:3306', disabledAt, disabledBy: 'ops' },
     ]);
     await b.recoveries.setClusterRecoveryDisabled('orders:3306', false);

@@ -1,5 +1,5 @@
 // State-changing operations besides discovery: downtime, maintenance, candidates, KV submission,
-// the global recovery switch; plus the audit, headers and configuration reload.
+// the global and per-cluster recovery switches; plus the audit, headers and configuration reload.
 import { toOrchestratorKey } from '@orc/topology';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.js';
@@ -155,6 +155,27 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
     handler: async () => {
       await commands.submit({ kind: 'enable-global-recoveries' });
       return ok('Globally enabled recoveries', 'enabled');
+    },
+  });
+  // orc's own per-cluster switch; the global one above still wins when it is off.
+  register({
+    paths: ['/api/disable-cluster-recoveries/:clusterHint'],
+    params: ClusterHintParams,
+    mutates: true,
+    handler: async ({ params }) => {
+      const { clusterName } = await clusterOf(view, params.clusterHint);
+      await commands.submit({ kind: 'disable-cluster-recoveries', cluster: clusterName });
+      return ok(`Disabled recoveries of cluster ${clusterName}`, clusterName);
+    },
+  });
+  register({
+    paths: ['/api/enable-cluster-recoveries/:clusterHint'],
+    params: ClusterHintParams,
+    mutates: true,
+    handler: async ({ params }) => {
+      const { clusterName } = await clusterOf(view, params.clusterHint);
+      await commands.submit({ kind: 'enable-cluster-recoveries', cluster: clusterName });
+      return ok(`Enabled recoveries of cluster ${clusterName}`, clusterName);
     },
   });
   register({

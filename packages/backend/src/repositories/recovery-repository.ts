@@ -372,7 +372,7 @@ export class RecoveryRepository {
   }
 }
 
-/** One cluster's recovery switch: disabled since `disabledAt` (unix seconds) by `disabledBy`. */
+/** One cluster's recovery switch: disabled since `disabledAt` (epoch milliseconds) by `disabledBy`. */
 export interface ClusterRecoveryDisableRecord {
   readonly clusterName: string;
   readonly disabledAt: number;
