@@ -9,6 +9,7 @@ const instances: Instance[] = [{ ...unseenInstance(db1), masterKey: null, cluste
 
 function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submitted: OrcCommand[] } {
   const submitted: OrcCommand[] = [];
+  const disabled = new Set<string>();
   const view: OrcView = {
     instances: () => instances,
     instance: (k) => instances.find((i) => i.key === k),
@@ -21,6 +22,7 @@ function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submi
     candidates: async () => [],
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
+    clusterRecoveriesDisabled: async (name) => disabled.has(name),
     recoveries: async () => [],
     recoverySteps: async () => [],
     defaultPort: 3306,
@@ -45,6 +47,8 @@ function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submi
     commands: {
       submit: async (c) => {
         submitted.push(c);
+        if (c.kind === 'disable-cluster-recoveries') disabled.add(c.cluster);
+        if (c.kind === 'enable-cluster-recoveries') disabled.delete(c.cluster);
         return {} as never;
       },
     },
@@ -62,11 +66,19 @@ function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submi
 describe('per-cluster recovery switch routes', () => {
   it('resolve the cluster hint (alias or member) and submit the command with the cluster name', async () => {
     const { app, submitted } = fixture();
+    const check = async (): Promise<unknown> => (await app.inject('/api/check-cluster-recoveries/shop')).json();
+    expect(await check()).toEqual({
+      Code: 'OK',
+      Message: 'Recoveries of cluster db1:3306 enabled',
+      Details: 'enabled',
+    });
     const off = await app.inject('/api/disable-cluster-recoveries/shop');
     expect(off.statusCode).toBe(200);
     expect(off.json()).toEqual({ Code: 'OK', Message: 'Disabled recoveries of cluster db1:3306', Details: 'db1:3306' });
+    expect(await check()).toMatchObject({ Details: 'disabled' });
     const on = await app.inject({ method: 'POST', url: '/api/enable-cluster-recoveries/db1:3306' });
     expect(on.json()).toEqual({ Code: 'OK', Message: 'Enabled recoveries of cluster db1:3306', Details: 'db1:3306' });
+    expect(await check()).toMatchObject({ Details: 'enabled' });
     expect(submitted).toEqual([
       { kind: 'disable-cluster-recoveries', cluster: 'db1:3306' },
       { kind: 'enable-cluster-recoveries', cluster: 'db1:3306' },

@@ -185,6 +185,16 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
       return ok(`Global recoveries ${disabled ? 'disabled' : 'enabled'}`, disabled ? 'disabled' : 'enabled');
     },
   });
+  register({
+    paths: ['/api/check-cluster-recoveries/:clusterHint'],
+    params: ClusterHintParams,
+    handler: async ({ params }) => {
+      const { clusterName } = await clusterOf(view, params.clusterHint);
+      const disabled = await view.clusterRecoveriesDisabled(clusterName);
+      const state = disabled ? 'disabled' : 'enabled';
+      return ok(`Recoveries of cluster ${clusterName} ${state}`, state);
+    },
+  });
   const Uid = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' });
   // orchestrator refuses an acknowledgement without a comment; so does orc.
   const AckQuery = Type.Object({ comment: Text });
