@@ -62,6 +62,7 @@ const view: OrcView = {
   recoveries: async () => [],
   recoverySteps: async () => [],
   globalRecoveriesDisabled: async () => false,
+  clusterRecoveriesDisabled: async () => false,
   defaultPort: 3306,
   pollSeconds: 5,
 };

@@ -156,6 +156,8 @@ describe('a read-only user', () => {
     `/api/submit-masters-to-kv-stores/${cluster()}`,
     '/api/disable-global-recoveries',
     '/api/enable-global-recoveries',
+    `/api/disable-cluster-recoveries/${cluster()}`,
+    `/api/enable-cluster-recoveries/${cluster()}`,
     '/api/ack-all-recoveries?comment=seen',
     `/api/ack-recovery/cluster/${cluster()}?comment=seen`,
     '/api/ack-recovery/some-uid?comment=seen',

@@ -42,6 +42,7 @@ function fixture(options: Partial<ApiOptions> = {}) {
     candidates: async () => [],
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
+    clusterRecoveriesDisabled: async () => false,
     recoveries: async () => [],
     recoverySteps: async () => [],
     defaultPort: 3306,

@@ -23,6 +23,9 @@ export type OrcCommand =
   | { readonly kind: 'submit-masters-to-kv-stores'; readonly cluster: string | undefined }
   | { readonly kind: 'disable-global-recoveries' }
   | { readonly kind: 'enable-global-recoveries' }
+  /** orc's own: the per-cluster switch, by cluster name (orchestrator has only the global one). */
+  | { readonly kind: 'disable-cluster-recoveries'; readonly cluster: string }
+  | { readonly kind: 'enable-cluster-recoveries'; readonly cluster: string }
   | {
       readonly kind: 'ack-recoveries';
       readonly target: { readonly uid: string } | { readonly clusterName: string } | { readonly all: true };
@@ -53,6 +56,8 @@ export interface CommandOutcomes {
   };
   'disable-global-recoveries': Record<string, never>;
   'enable-global-recoveries': Record<string, never>;
+  'disable-cluster-recoveries': Record<string, never>;
+  'enable-cluster-recoveries': Record<string, never>;
   /** How many recoveries were acknowledged. */
   'ack-recoveries': { readonly count: number };
 }

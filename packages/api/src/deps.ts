@@ -31,6 +31,8 @@ export interface OrcView {
   recoverySteps(uid: string): Promise<readonly RecoveryStepLine[]>;
   /** Whether automated recoveries are switched off (`disable-global-recoveries`). */
   globalRecoveriesDisabled(): Promise<boolean>;
+  /** Whether one cluster's own switch is off (`disable-cluster-recoveries`), by cluster name. */
+  clusterRecoveriesDisabled(clusterName: string): Promise<boolean>;
   /** `DefaultInstancePort`, for keys given without a port. */
   readonly defaultPort: number;
   /** `InstancePollSeconds`, for "recently checked". */

@@ -69,7 +69,7 @@ export class Backend {
   readonly candidates: CandidateRepository;
   /** `topology_failure_detection`. */
   readonly failureDetections: FailureDetectionRepository;
-  /** `topology_recovery`, `topology_recovery_steps`, `blocked_topology_recovery`, `global_recovery_disable`. */
+  /** `topology_recovery`, `topology_recovery_steps`, `blocked_topology_recovery`, `global_recovery_disable`, `cluster_recovery_disable`. */
   readonly recoveries: RecoveryRepository;
   /** `audit`. */
   readonly audit: AuditRepository;

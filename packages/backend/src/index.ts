@@ -44,7 +44,7 @@ export {
   type FailureDetectionRecord,
   type FailureDetectionRegistration,
 } from './repositories/failure-detection-repository.js';
-export { RecoveryRepository } from './repositories/recovery-repository.js';
+export { RecoveryRepository, type ClusterRecoveryDisableRecord } from './repositories/recovery-repository.js';
 export type {
   AcknowledgeTarget,
   BlockedRecoveryRecord,

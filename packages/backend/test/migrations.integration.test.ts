@@ -11,9 +11,12 @@ import { DIALECTS, DialectHarness } from './support/backends.js';
 
 const extraTable = table('orc_test_extra', { id: int(), note: text(32) }, { primaryKey: ['id'] });
 
-/** Version 2 that makes a table, a column and an index, then fails. */
-const failingV2: Migration = {
-  version: 2,
+// The test migrations come right after the built-in ones.
+const next = currentSchemaVersion + 1;
+
+/** A next version that makes a table, a column and an index, then fails. */
+const failingNext: Migration = {
+  version: next,
   name: 'fails halfway',
   steps: [
     { kind: 'create-table', table: extraTable },
@@ -26,7 +29,11 @@ const failingV2: Migration = {
     },
   ],
 };
-const goodV2: Migration = { version: 2, name: 'extra table', steps: [{ kind: 'create-table', table: extraTable }] };
+const goodNext: Migration = {
+  version: next,
+  name: 'extra table',
+  steps: [{ kind: 'create-table', table: extraTable }],
+};
 
 describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
   const h = new DialectHarness(dialect);
@@ -61,25 +68,25 @@ describe.each(DIALECTS)('schema, migrations and lifecycle on %s', (dialect) => {
     await b.kv.put([{ key: 'kept', value: 'yes' }]);
     const before = await h.inspect(config);
 
-    const failing = new Backend(config, { migrations: [...builtin, failingV2] });
+    const failing = new Backend(config, { migrations: [...builtin, failingNext] });
     const err = await failing.open().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(BackendError);
     expect(err).toMatchObject({ code: 'MIGRATION_FAILED', retryable: false, message: expect.stringContaining('boom') });
     expect(await h.inspect(config)).toEqual(before);
 
     const reopened = await h.open({}, config);
-    expect(reopened.schemaVersion).toBe(1);
+    expect(reopened.schemaVersion).toBe(currentSchemaVersion);
     expect(await reopened.kv.get('kept')).toBe('yes');
 
     // The fixed migration then applies.
-    const upgraded = await h.open({ migrations: [...builtin, goodV2] }, config);
-    expect(upgraded.schemaVersion).toBe(2);
+    const upgraded = await h.open({ migrations: [...builtin, goodNext] }, config);
+    expect(upgraded.schemaVersion).toBe(next);
     expect((await h.inspect(config)).get('orc_test_extra')).toEqual(['id', 'note']);
   });
 
   it('refuses a database written by a newer version', async () => {
     const config = h.sharedConfig();
-    await h.open({ migrations: [...builtin, goodV2] }, config);
+    await h.open({ migrations: [...builtin, goodNext] }, config);
     const older = new Backend(config);
     await expect(older.open()).rejects.toMatchObject({
       code: 'SCHEMA_TOO_NEW',

@@ -189,6 +189,30 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
     await b.recoveries.setGlobalRecoveryDisabled(false);
     expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(false);
   });
+
+  it('keeps a per-cluster switch with who disabled it and when, apart from the global one', async () => {
+    const clock = testClock();
+    const b = await h.open({ clock });
+    const disabledAt = clock.wallNow();
+    expect(await b.recoveries.isClusterRecoveryDisabled('orders:3306')).toBe(false);
+    await b.recoveries.setClusterRecoveryDisabled('orders:3306', true, 'ops');
+    clock.advance(60_000);
+    // Disabling again keeps the first stamp.
+    await b.recoveries.setClusterRecoveryDisabled('orders:3306', true, 'someone else');
+    await b.recoveries.setClusterRecoveryDisabled('billing:3306', true);
+    expect(await b.recoveries.isClusterRecoveryDisabled('orders:3306')).toBe(true);
+    expect(await b.recoveries.isClusterRecoveryDisabled('other:3306')).toBe(false);
+    expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(false);
+    expect(await b.recoveries.readDisabledClusters()).toEqual([
+      { clusterName: 'billing:3306', disabledAt: disabledAt + 60_000, disabledBy: '' },
+      { clusterName: 'orders:3306', disabledAt, disabledBy: 'ops' },
+    ]);
+    await b.recoveries.setClusterRecoveryDisabled('orders:3306', false);
+    await b.recoveries.setClusterRecoveryDisabled('never:3306', false);
+    expect(await b.recoveries.isClusterRecoveryDisabled('orders:3306')).toBe(false);
+    expect((await b.recoveries.readDisabledClusters()).map((r) => r.clusterName)).toEqual(['billing:3306']);
+    await expect(b.recoveries.setClusterRecoveryDisabled('', true)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
 });
 
 async function register(b: Backend, hostname: string, uid: string): Promise<void> {

@@ -38,6 +38,7 @@ async function fill(b: BackendType, clock: ManualClock): Promise<void> {
     { blockPeriodSeconds: 3600 },
   );
   await b.recoveries.setGlobalRecoveryDisabled(true);
+  await b.recoveries.setClusterRecoveryDisabled('p:3306', true, 'ops');
   await b.kv.put([
     { key: 'mysql/master/orders', value: 'r2:3306' },
     { key: 'mysql/master/orders/hostname', value: 'r2' },
@@ -73,6 +74,8 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
     expect(await b.recoveries.readSteps('u1')).toEqual(await a.recoveries.readSteps('u1'));
     expect(await b.clusters.readAliases()).toEqual(await a.clusters.readAliases());
     expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(true);
+    expect(await b.recoveries.readDisabledClusters()).toEqual(await a.recoveries.readDisabledClusters());
+    expect(await b.recoveries.isClusterRecoveryDisabled('p:3306')).toBe(true);
     // Instances: forgotten ones are gone, known ones keep what discovery knows, missing ones are stubs due for a probe.
     const names = (await b.instances.readAll()).map((i) => i.hostname);
     expect(names).toEqual(['p', 'r1', 'r2']);
@@ -115,6 +118,25 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
         await lite.close();
       }
     }
+  });
+
+  it('reads a format 1 snapshot (before the per-cluster switch) as having no disabled cluster', async () => {
+    const source = await h.open();
+    await source.kv.put([{ key: 'theirs', value: '2' }]);
+    const doc = JSON.parse(Buffer.from(await source.exportSnapshot()).toString()) as {
+      version: number;
+      tables: { name: string }[];
+    };
+    const older = { ...doc, version: 1, tables: doc.tables.filter((t) => t.name !== 'cluster_recovery_disable') };
+    const b = await h.open();
+    await b.recoveries.setClusterRecoveryDisabled('mine:3306', true);
+    await b.importSnapshot(new TextEncoder().encode(JSON.stringify(older)));
+    expect(await b.recoveries.readDisabledClusters()).toEqual([]);
+    expect(await b.kv.get('theirs')).toBe('2');
+    const tooOld = { ...older, tables: older.tables.slice(1) };
+    await expect(b.importSnapshot(new TextEncoder().encode(JSON.stringify(tooOld)))).rejects.toMatchObject({
+      code: 'SNAPSHOT_INVALID',
+    });
   });
 
   it('refuses bytes that are not a snapshot, and an import that fails changes nothing', async () => {

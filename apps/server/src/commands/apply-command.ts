@@ -129,6 +129,16 @@ const APPLIERS: Appliers = {
     await audit(t, 'enable-global-recoveries', undefined, '');
     return {};
   },
+  'disable-cluster-recoveries': async (t, c) => {
+    await t.backend.recoveries.setClusterRecoveryDisabled(c.cluster, true, t.node.hostname);
+    await audit(t, 'disable-cluster-recoveries', undefined, c.cluster);
+    return {};
+  },
+  'enable-cluster-recoveries': async (t, c) => {
+    await t.backend.recoveries.setClusterRecoveryDisabled(c.cluster, false);
+    await audit(t, 'enable-cluster-recoveries', undefined, c.cluster);
+    return {};
+  },
   'ack-recoveries': async (t, c) => {
     const count = await t.backend.recoveries.acknowledge(c.target, { owner: t.node.hostname, comment: c.comment });
     await audit(t, 'ack-recoveries', undefined, `${JSON.stringify(c.target)}: ${count} acknowledged; ${c.comment}`);

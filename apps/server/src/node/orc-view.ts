@@ -104,6 +104,7 @@ export function createOrcView(
       })),
     candidates: () => state.readCandidates(),
     globalRecoveriesDisabled: () => backend.recoveries.isGlobalRecoveryDisabled(),
+    clusterRecoveriesDisabled: (clusterName) => backend.recoveries.isClusterRecoveryDisabled(clusterName),
     recoveries: async ({ page, cluster, uid }) => {
       if (uid !== undefined) {
         const one = await backend.recoveries.readByUid(uid);

@@ -1,5 +1,5 @@
 // State-changing operations besides discovery: downtime, maintenance, candidates, KV submission,
-// the global recovery switch; plus the audit, headers and configuration reload.
+// the global and per-cluster recovery switches; plus the audit, headers and configuration reload.
 import { toOrchestratorKey } from '@orc/topology';
 import { Type } from 'typebox';
 import type { ApiDeps } from '../deps.js';
@@ -157,11 +157,42 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
       return ok('Globally enabled recoveries', 'enabled');
     },
   });
+  // orc's own per-cluster switch; the global one above still wins when it is off.
+  register({
+    paths: ['/api/disable-cluster-recoveries/:clusterHint'],
+    params: ClusterHintParams,
+    mutates: true,
+    handler: async ({ params }) => {
+      const { clusterName } = await clusterOf(view, params.clusterHint);
+      await commands.submit({ kind: 'disable-cluster-recoveries', cluster: clusterName });
+      return ok(`Disabled recoveries of cluster ${clusterName}`, clusterName);
+    },
+  });
+  register({
+    paths: ['/api/enable-cluster-recoveries/:clusterHint'],
+    params: ClusterHintParams,
+    mutates: true,
+    handler: async ({ params }) => {
+      const { clusterName } = await clusterOf(view, params.clusterHint);
+      await commands.submit({ kind: 'enable-cluster-recoveries', cluster: clusterName });
+      return ok(`Enabled recoveries of cluster ${clusterName}`, clusterName);
+    },
+  });
   register({
     paths: ['/api/check-global-recoveries'],
     handler: async () => {
       const disabled = await view.globalRecoveriesDisabled();
       return ok(`Global recoveries ${disabled ? 'disabled' : 'enabled'}`, disabled ? 'disabled' : 'enabled');
+    },
+  });
+  register({
+    paths: ['/api/check-cluster-recoveries/:clusterHint'],
+    params: ClusterHintParams,
+    handler: async ({ params }) => {
+      const { clusterName } = await clusterOf(view, params.clusterHint);
+      const disabled = await view.clusterRecoveriesDisabled(clusterName);
+      const state = disabled ? 'disabled' : 'enabled';
+      return ok(`Recoveries of cluster ${clusterName} ${state}`, state);
     },
   });
   const Uid = Type.String({ minLength: 1, maxLength: 128, pattern: '^[A-Za-z0-9_.:-]+$' });

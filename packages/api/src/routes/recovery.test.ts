@@ -68,6 +68,7 @@ function fixture(
     candidates: async () => [],
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
+    clusterRecoveriesDisabled: async () => false,
     recoveries: async ({ uid }) => (over.recoveries ?? []).filter((r) => r.UID === uid),
     recoverySteps: async () => [],
     defaultPort: 3306,

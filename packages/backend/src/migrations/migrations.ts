@@ -1,4 +1,4 @@
-import { schemaV1Tables } from '../schema/tables.js';
+import { clusterRecoveryDisable, schemaV1Tables } from '../schema/tables.js';
 import type { Migration } from './migration.js';
 
 /** Version 1: every table of orc's schema, then its secondary indexes. */
@@ -13,8 +13,15 @@ const v1: Migration = {
   ],
 };
 
+/** Version 2: the per-cluster recovery switch (`disable-cluster-recoveries`). */
+const v2: Migration = {
+  version: 2,
+  name: 'per-cluster recovery switch',
+  steps: [{ kind: 'create-table', table: clusterRecoveryDisable }],
+};
+
 /** Every migration this version of orc knows, in order. The last one's version is the schema version. */
-export const migrations: readonly Migration[] = Object.freeze([v1]);
+export const migrations: readonly Migration[] = Object.freeze([v1, v2]);
 
 /** The schema version this build of orc writes. */
 export const currentSchemaVersion: number = migrations[migrations.length - 1]?.version ?? 0;

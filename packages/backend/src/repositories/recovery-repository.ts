@@ -331,6 +331,52 @@ export class RecoveryRepository {
         (await db.selectFrom('global_recovery_disable').select('disable_recovery').executeTakeFirst()) !== undefined,
     );
   }
+
+  /**
+   * Turns automated recovery of one cluster off (true, stamped with now and `by`) or on
+   * (`disable-cluster-recoveries`). Disabling an already disabled cluster keeps its first stamp.
+   */
+  async setClusterRecoveryDisabled(clusterName: string, disabled: boolean, by = ''): Promise<void> {
+    checkString(clusterName, 'clusterName', 300, false);
+    checkString(by, 'by', 255);
+    if (typeof disabled !== 'boolean') throw new BackendError('INVALID_ARGUMENT', 'disabled: expected a boolean');
+    await run(this.#ctx, 'set cluster recovery switch', async (db, dialect) => {
+      if (disabled) {
+        const row = { cluster_name: clusterName, disabled_at: this.#ctx.clock.wallNow(), disabled_by: by };
+        await dialect.insertIgnore(db, 'cluster_recovery_disable', row);
+      } else await db.deleteFrom('cluster_recovery_disable').where('cluster_name', '=', clusterName).execute();
+    });
+  }
+
+  /** Whether automated recovery of `clusterName` is disabled by its own switch (not the global one). */
+  async isClusterRecoveryDisabled(clusterName: string): Promise<boolean> {
+    checkString(clusterName, 'clusterName', 300);
+    return run(
+      this.#ctx,
+      'read cluster recovery switch',
+      async (db) =>
+        (await db
+          .selectFrom('cluster_recovery_disable')
+          .select('cluster_name')
+          .where('cluster_name', '=', clusterName)
+          .executeTakeFirst()) !== undefined,
+    );
+  }
+
+  /** Every cluster whose automated recovery is disabled, by name. */
+  async readDisabledClusters(): Promise<ClusterRecoveryDisableRecord[]> {
+    return run(this.#ctx, 'read cluster recovery switches', async (db) => {
+      const rows = await db.selectFrom('cluster_recovery_disable').selectAll().orderBy('cluster_name').execute();
+      return rows.map((r) => ({ clusterName: r.cluster_name, disabledAt: r.disabled_at, disabledBy: r.disabled_by }));
+    });
+  }
+}
+
+/** One cluster's recovery switch: disabled since `disabledAt` (epoch milliseconds) by `disabledBy`. */
+export interface ClusterRecoveryDisableRecord {
+  readonly clusterName: string;
+  readonly disabledAt: number;
+  readonly disabledBy: string;
 }
 
 /** The columns that acknowledge a recovery at `now` and end its active period if it is in one. */

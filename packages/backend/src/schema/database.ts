@@ -14,6 +14,7 @@ export interface OrcDatabase {
   topology_recovery_steps: RowOf<typeof t.topologyRecoverySteps>;
   blocked_topology_recovery: RowOf<typeof t.blockedTopologyRecovery>;
   global_recovery_disable: RowOf<typeof t.globalRecoveryDisable>;
+  cluster_recovery_disable: RowOf<typeof t.clusterRecoveryDisable>;
   kv_store: RowOf<typeof t.kvStore>;
   audit: RowOf<typeof t.audit>;
   node_health: RowOf<typeof t.nodeHealth>;

@@ -275,6 +275,16 @@ export const globalRecoveryDisable = table(
   { primaryKey: ['disable_recovery'] },
 );
 
+/**
+ * Clusters whose automated recovery is disabled (orc's own; orchestrator has only the global
+ * switch). A row per cluster, with who disabled it and when. Added by schema version 2.
+ */
+export const clusterRecoveryDisable = table(
+  'cluster_recovery_disable',
+  { cluster_name: cluster(), disabled_at: time(), disabled_by: text(255) },
+  { primaryKey: ['cluster_name'] },
+);
+
 /** orc's own key-value store (the internal KV store of @orc/kv). */
 export const kvStore = table(
   'kv_store',

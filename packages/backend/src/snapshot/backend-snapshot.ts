@@ -17,6 +17,7 @@ export const SNAPSHOT_TABLES: readonly TableDef[] = Object.freeze([
   t.blockedTopologyRecovery,
   t.globalRecoveryDisable,
   t.kvStore,
+  t.clusterRecoveryDisable,
 ]);
 
 /** Of `database_instance`, a snapshot carries only what lets a node rediscover the topology. */
@@ -29,7 +30,9 @@ export const SNAPSHOT_INSTANCE_COLUMNS = Object.freeze([
 ] as const);
 
 const FORMAT = 'orc-backend-snapshot';
-const FORMAT_VERSION = 1;
+// Version 2 added cluster_recovery_disable (last in SNAPSHOT_TABLES); version 1 documents are read
+// as having it empty, so a node upgraded before its peers still installs their snapshots.
+const FORMAT_VERSION = 2;
 
 type Value = string | number | null;
 interface TableDump {
@@ -144,7 +147,9 @@ function parse(bytes: Uint8Array): SnapshotDocument {
   const d = doc as Partial<SnapshotDocument> | null;
   if (typeof d !== 'object' || d === null || d.format !== FORMAT)
     throw new BackendError('SNAPSHOT_INVALID', `snapshot: format is not "${FORMAT}"`);
-  if (d.version !== FORMAT_VERSION)
+  if (d.version === 1 && Array.isArray(d.tables) && d.tables.length === SNAPSHOT_TABLES.length - 1)
+    d.tables = [...d.tables, { name: t.clusterRecoveryDisable.name, columns: clusterSwitchColumns(), rows: [] }];
+  else if (d.version !== FORMAT_VERSION)
     throw new BackendError(
       'SNAPSHOT_INVALID',
       `snapshot: format version ${String(d.version)} is not supported (this orc reads ${FORMAT_VERSION})`,
@@ -154,6 +159,10 @@ function parse(bytes: Uint8Array): SnapshotDocument {
   SNAPSHOT_TABLES.forEach((def, i) => checkDump(d.tables?.[i], def.name, Object.keys(def.columns)));
   checkDump(d.instances, t.databaseInstance.name, [...SNAPSHOT_INSTANCE_COLUMNS]);
   return d as SnapshotDocument;
+}
+
+function clusterSwitchColumns(): string[] {
+  return Object.keys(t.clusterRecoveryDisable.columns);
 }
 
 function checkDump(dumpOf: TableDump | undefined, name: string, columns: readonly string[]): void {

@@ -68,7 +68,7 @@ describe('BackendRecoveryStore (SQLite in memory)', () => {
     expect((await store.registerRecovery(input('u3'), { blockPeriodSeconds: 3600 })).registered).toBe(true);
   });
 
-  it('registers one detection per instance and reads the global switch', async () => {
+  it('registers one detection per instance and reads the global and per-cluster switches', async () => {
     const store = new BackendRecoveryStore(backend, { hostname: 'orc1', token: 't' });
     const d = {
       key: p,
@@ -83,7 +83,17 @@ describe('BackendRecoveryStore (SQLite in memory)', () => {
     expect(await store.isGlobalRecoveryDisabled()).toBe(false);
     await backend.recoveries.setGlobalRecoveryDisabled(true);
     expect(await store.isGlobalRecoveryDisabled()).toBe(true);
-    store.setClusterRecoveryDisabled('db1:3306', true);
+    await store.setClusterRecoveryDisabled('db1:3306', true, 'ops');
     expect(await store.isClusterRecoveryDisabled('db1:3306')).toBe(true);
+    expect(await store.isClusterRecoveryDisabled('db9:3306')).toBe(false);
+    // Written to the backend's table, not held by this adapter.
+    expect(
+      await new BackendRecoveryStore(backend, { hostname: 'orc2', token: 'u' }).isClusterRecoveryDisabled('db1:3306'),
+    ).toBe(true);
+    expect(await backend.recoveries.readDisabledClusters()).toMatchObject([
+      { clusterName: 'db1:3306', disabledBy: 'ops' },
+    ]);
+    await store.setClusterRecoveryDisabled('db1:3306', false);
+    expect(await store.isClusterRecoveryDisabled('db1:3306')).toBe(false);
   });
 });

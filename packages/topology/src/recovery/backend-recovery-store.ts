@@ -27,8 +27,8 @@ export interface ProcessingNode {
  * Steps carry their elapsed time in the message (`[promote +182ms] ...`) since the step table has
  * only a timestamp. KV outcomes are written as a `kv` step and their failures into `all_errors`.
  *
- * The backend has no per-cluster switch yet: per-cluster disables are held by this adapter (in
- * memory) until a table and a replicated command carry them.
+ * The per-cluster switch lives in the backend's `cluster_recovery_disable` table, so it survives
+ * restarts and travels in Raft snapshots.
  *
  * @example
  * const store = new BackendRecoveryStore(backend, { hostname: 'orc1', token: 'abc' });
@@ -37,7 +37,6 @@ export interface ProcessingNode {
 export class BackendRecoveryStore implements RecoveryStore {
   readonly #backend: Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime'>;
   readonly #node: ProcessingNode;
-  readonly #disabledClusters = new Set<string>();
 
   constructor(backend: Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime'>, node: ProcessingNode) {
     this.#backend = backend;
@@ -134,16 +133,15 @@ export class BackendRecoveryStore implements RecoveryStore {
   }
 
   async isClusterRecoveryDisabled(clusterName: string): Promise<boolean> {
-    return this.#disabledClusters.has(clusterName);
+    return this.#backend.recoveries.isClusterRecoveryDisabled(clusterName);
   }
 
   async beginDowntime(key: InstanceKey, durationSeconds: number, reason: string): Promise<void> {
     await this.#backend.downtime.begin({ key: backendKey(key), owner: this.#node.hostname, reason, durationSeconds });
   }
 
-  /** Turns automated recovery of one cluster off (true) or on. */
-  setClusterRecoveryDisabled(clusterName: string, disabled: boolean): void {
-    if (disabled) this.#disabledClusters.add(clusterName);
-    else this.#disabledClusters.delete(clusterName);
+  /** Turns automated recovery of one cluster off (true) or on; `by` names who did it. */
+  async setClusterRecoveryDisabled(clusterName: string, disabled: boolean, by = ''): Promise<void> {
+    await this.#backend.recoveries.setClusterRecoveryDisabled(clusterName, disabled, by);
   }
 }
