@@ -22,9 +22,10 @@ const instances = [
   seen(replicaKey, { masterKey: primaryKey, isReadOnly: true, replicationDepth: 1 }),
 ];
 
-function fixture(options: Partial<ApiOptions> = {}) {
+function fixture(options: Partial<ApiOptions> = {}, extra: Partial<OrcView> = {}) {
   const submitted: OrcCommand[] = [];
   const view: OrcView = {
+    ...extra,
     instances: () => instances,
     instance: (k) => instances.find((i) => i.key === k),
     clusters: async () => [
@@ -148,11 +149,17 @@ describe('buildApi', () => {
       200,
     );
     expect((await app.inject('/api/ack-recovery/4f9c-uid?comment=ok')).statusCode).toBe(200);
+    expect((await app.inject('/api/ack-recovery/instance/db2/3306?comment=back')).json()).toMatchObject({
+      Code: 'OK',
+      Message: 'Acknowledged instance recoveries',
+    });
     expect(submitted).toEqual([
       { kind: 'ack-recoveries', target: { clusterName: 'db1:3306' }, comment: 'seen' },
       { kind: 'ack-recoveries', target: { all: true }, comment: 'all fine' },
       { kind: 'ack-recoveries', target: { uid: '4f9c-uid' }, comment: 'ok' },
+      { kind: 'ack-recoveries', target: { key: replicaKey }, comment: 'back' },
     ]);
+    expect((await app.inject('/api/ack-recovery/instance/db2/0?comment=x')).json().Details[0].path).toBe('port');
     for (const url of ['/api/ack-all-recoveries', '/api/ack-recovery/cluster/shop', '/api/ack-recovery/x']) {
       const res = await app.inject(url);
       expect({ url, status: res.statusCode, field: res.json().Details[0].path }).toEqual({
@@ -162,7 +169,7 @@ describe('buildApi', () => {
       });
     }
     expect((await app.inject('/api/ack-recovery/a%20b?comment=x')).json().Details[0].path).toBe('recoveryId');
-    expect(submitted).toHaveLength(3);
+    expect(submitted).toHaveLength(4);
   });
 
   it('refuses bad parameters with 400 naming the field', async () => {
@@ -238,6 +245,31 @@ describe('buildApi', () => {
   it('refuses every mutation under ReadOnly', async () => {
     const { app } = fixture({ readOnly: true });
     expect((await app.inject('/api/submit-masters-to-kv-stores')).statusCode).toBe(403);
+  });
+
+  it("lists blocked recoveries in orchestrator's shape, by cluster hint too; 501 without a source", async () => {
+    const line = {
+      FailedInstanceKey: { Hostname: 'db1', Port: 3306 },
+      ClusterName: 'db1:3306',
+      Analysis: 'DeadMaster',
+      LastBlockedTimestamp: '2026-12-06T21:00:00.000Z',
+      BlockingRecoveryId: 7,
+    };
+    const asked: (string | undefined)[] = [];
+    const { app } = fixture(
+      {},
+      {
+        blockedRecoveries: async (clusterName) => {
+          asked.push(clusterName);
+          return [line];
+        },
+      },
+    );
+    expect((await app.inject('/api/blocked-recoveries')).json()).toEqual([line]);
+    expect((await app.inject('/api/blocked-recoveries/cluster/shop')).json()).toEqual([line]);
+    expect(asked).toEqual([undefined, 'db1:3306']);
+    expect((await app.inject('/api/blocked-recoveries/cluster/nowhere')).statusCode).toBe(404);
+    expect((await fixture().app.inject('/api/blocked-recoveries')).statusCode).toBe(501);
   });
 
   it('serves under URLPrefix', async () => {

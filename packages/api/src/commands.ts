@@ -28,7 +28,11 @@ export type OrcCommand =
   | { readonly kind: 'enable-cluster-recoveries'; readonly cluster: string }
   | {
       readonly kind: 'ack-recoveries';
-      readonly target: { readonly uid: string } | { readonly clusterName: string } | { readonly all: true };
+      readonly target:
+        | { readonly uid: string }
+        | { readonly key: InstanceKey }
+        | { readonly clusterName: string }
+        | { readonly all: true };
       readonly comment: string;
     };
 

@@ -33,10 +33,26 @@ export interface OrcView {
   globalRecoveriesDisabled(): Promise<boolean>;
   /** Whether one cluster's own switch is off (`disable-cluster-recoveries`), by cluster name. */
   clusterRecoveriesDisabled(clusterName: string): Promise<boolean>;
+  /**
+   * Recoveries refused by anti-flapping (`RecoveryPeriodBlockSeconds`), newest first, in
+   * orchestrator's `BlockedTopologyRecovery` shape; `clusterName` narrows to one cluster. Absent:
+   * `/api/blocked-recoveries` answers 501.
+   */
+  blockedRecoveries?(clusterName?: string): Promise<readonly BlockedRecoveryLine[]>;
   /** `DefaultInstancePort`, for keys given without a port. */
   readonly defaultPort: number;
   /** `InstancePollSeconds`, for "recently checked". */
   readonly pollSeconds: number;
+}
+
+/** One recovery refused by anti-flapping, in orchestrator's `BlockedTopologyRecovery` field names. */
+export interface BlockedRecoveryLine {
+  readonly FailedInstanceKey: { readonly Hostname: string; readonly Port: number };
+  readonly ClusterName: string;
+  readonly Analysis: string;
+  readonly LastBlockedTimestamp: string;
+  /** The `Id` of the recovery in the way, when still known. */
+  readonly BlockingRecoveryId: number | null;
 }
 
 /** One audit row in orchestrator's JSON shape. */

@@ -140,7 +140,8 @@ const APPLIERS: Appliers = {
     return {};
   },
   'ack-recoveries': async (t, c) => {
-    const count = await t.backend.recoveries.acknowledge(c.target, { owner: t.node.hostname, comment: c.comment });
+    const target = 'key' in c.target ? { key: backendKey(c.target.key) } : c.target;
+    const count = await t.backend.recoveries.acknowledge(target, { owner: t.node.hostname, comment: c.comment });
     await audit(t, 'ack-recoveries', undefined, `${JSON.stringify(c.target)}: ${count} acknowledged; ${c.comment}`);
     return { count };
   },

@@ -105,6 +105,16 @@ export function createOrcView(
     candidates: () => state.readCandidates(),
     globalRecoveriesDisabled: () => backend.recoveries.isGlobalRecoveryDisabled(),
     clusterRecoveriesDisabled: (clusterName) => backend.recoveries.isClusterRecoveryDisabled(clusterName),
+    blockedRecoveries: async (clusterName) =>
+      (await backend.recoveries.readBlocked())
+        .filter((b) => clusterName === undefined || b.clusterName === clusterName)
+        .map((b) => ({
+          FailedInstanceKey: { Hostname: b.hostname, Port: b.port },
+          ClusterName: b.clusterName,
+          Analysis: b.analysis,
+          LastBlockedTimestamp: iso(b.lastBlockedTimestamp),
+          BlockingRecoveryId: b.blockingRecoveryId === null ? null : Number(b.blockingRecoveryId),
+        })),
     recoveries: async ({ page, cluster, uid }) => {
       if (uid !== undefined) {
         const one = await backend.recoveries.readByUid(uid);

@@ -211,6 +211,17 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
     },
   });
   register({
+    paths: ['/api/ack-recovery/instance/:host/:port'],
+    params: HostPort,
+    query: AckQuery,
+    mutates: true,
+    handler: async ({ params, query }) => {
+      const target = { key: keyOf(params) };
+      const { count } = await commands.submit({ kind: 'ack-recoveries', target, comment: query.comment });
+      return ok('Acknowledged instance recoveries', count);
+    },
+  });
+  register({
     paths: ['/api/ack-all-recoveries'],
     query: AckQuery,
     mutates: true,
@@ -234,6 +245,17 @@ export function operationRoutes(register: Register, deps: ApiDeps): void {
       const { count } = await commands.submit({ kind: 'ack-recoveries', target, comment: query.comment });
       return ok('Acknowledged recovery', count);
     },
+  });
+  const blocked = async (clusterName?: string) => {
+    if (view.blockedRecoveries === undefined)
+      throw new ApiError('NOT_SUPPORTED', 'blocked recoveries are not available on this node');
+    return view.blockedRecoveries(clusterName);
+  };
+  register({ paths: ['/api/blocked-recoveries'], handler: () => blocked() });
+  register({
+    paths: ['/api/blocked-recoveries/cluster/:clusterHint'],
+    params: ClusterHintParams,
+    handler: async ({ params }) => blocked((await clusterOf(view, params.clusterHint)).clusterName),
   });
   register({ paths: ['/api/audit-recovery'], handler: async () => view.recoveries({ page: 0 }) });
   register({
