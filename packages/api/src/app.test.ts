@@ -43,6 +43,8 @@ function fixture(options: Partial<ApiOptions> = {}) {
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
     clusterRecoveriesDisabled: async () => false,
+    instanceTags: async () => [],
+    taggedInstances: async () => [],
     recoveries: async () => [],
     recoverySteps: async () => [],
     defaultPort: 3306,

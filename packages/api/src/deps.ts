@@ -33,6 +33,10 @@ export interface OrcView {
   globalRecoveriesDisabled(): Promise<boolean>;
   /** Whether one cluster's own switch is off (`disable-cluster-recoveries`), by cluster name. */
   clusterRecoveriesDisabled(clusterName: string): Promise<boolean>;
+  /** The tags of an instance, by name. */
+  instanceTags(key: InstanceKey): Promise<readonly { readonly name: string; readonly value: string }[]>;
+  /** The instances holding tag `name` (with `value`, when given). */
+  taggedInstances(name: string, value?: string): Promise<readonly InstanceKey[]>;
   /** `DefaultInstancePort`, for keys given without a port. */
   readonly defaultPort: number;
   /** `InstancePollSeconds`, for "recently checked". */

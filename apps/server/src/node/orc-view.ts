@@ -105,6 +105,12 @@ export function createOrcView(
     candidates: () => state.readCandidates(),
     globalRecoveriesDisabled: () => backend.recoveries.isGlobalRecoveryDisabled(),
     clusterRecoveriesDisabled: (clusterName) => backend.recoveries.isClusterRecoveryDisabled(clusterName),
+    instanceTags: (key) => {
+      const { host, port } = splitInstanceKey(key);
+      return backend.tags.read({ hostname: host, port });
+    },
+    taggedInstances: async (name, value) =>
+      (await backend.tags.tagged(name, value)).map((t) => instanceKey(t.hostname, t.port)),
     recoveries: async ({ page, cluster, uid }) => {
       if (uid !== undefined) {
         const one = await backend.recoveries.readByUid(uid);
