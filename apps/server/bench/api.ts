@@ -63,6 +63,8 @@ const view: OrcView = {
   recoverySteps: async () => [],
   globalRecoveriesDisabled: async () => false,
   clusterRecoveriesDisabled: async () => false,
+  instanceTags: async () => [],
+  taggedInstances: async () => [],
   defaultPort: 3306,
   pollSeconds: 5,
 };

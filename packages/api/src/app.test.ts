@@ -44,6 +44,8 @@ function fixture(options: Partial<ApiOptions> = {}, extra: Partial<OrcView> = {}
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
     clusterRecoveriesDisabled: async () => false,
+    instanceTags: async () => [],
+    taggedInstances: async () => [],
     recoveries: async () => [],
     recoverySteps: async () => [],
     defaultPort: 3306,

@@ -15,6 +15,7 @@ import { healthRoutes } from './routes/health.js';
 import { instanceRoutes } from './routes/instances.js';
 import { kvStatusRoutes } from './routes/kv-status.js';
 import { operationRoutes } from './routes/operations.js';
+import { tagRoutes } from './routes/tags.js';
 import { recoveryRoutes } from './routes/recovery.js';
 import { refactoringRoutes } from './routes/refactoring.js';
 import { webRoutes } from './routes/web.js';
@@ -133,6 +134,7 @@ export function buildApi(deps: ApiDeps): FastifyInstance {
   instanceRoutes(register, deps);
   clusterRoutes(register, deps);
   operationRoutes(register, deps);
+  tagRoutes(register, deps);
   recoveryRoutes(register, deps);
   refactoringRoutes(register, deps);
   kvStatusRoutes(register, deps);

@@ -26,6 +26,14 @@ export type OrcCommand =
   /** orc's own: the per-cluster switch, by cluster name (orchestrator has only the global one). */
   | { readonly kind: 'disable-cluster-recoveries'; readonly cluster: string }
   | { readonly kind: 'enable-cluster-recoveries'; readonly cluster: string }
+  /** orchestrator's `tag` / `untag` / `untag-all` (an absent key: every instance holding the tag). */
+  | { readonly kind: 'put-instance-tag'; readonly key: InstanceKey; readonly name: string; readonly value: string }
+  | {
+      readonly kind: 'delete-instance-tag';
+      readonly key: InstanceKey | undefined;
+      readonly name: string;
+      readonly value: string | undefined;
+    }
   | {
       readonly kind: 'ack-recoveries';
       readonly target:
@@ -62,6 +70,9 @@ export interface CommandOutcomes {
   'enable-global-recoveries': Record<string, never>;
   'disable-cluster-recoveries': Record<string, never>;
   'enable-cluster-recoveries': Record<string, never>;
+  'put-instance-tag': Record<string, never>;
+  /** The instances the tag was removed from. */
+  'delete-instance-tag': { readonly keys: readonly InstanceKey[] };
   /** How many recoveries were acknowledged. */
   'ack-recoveries': { readonly count: number };
 }

@@ -39,6 +39,10 @@ export interface OrcView {
    * `/api/blocked-recoveries` answers 501.
    */
   blockedRecoveries?(clusterName?: string): Promise<readonly BlockedRecoveryLine[]>;
+  /** The tags of an instance, by name. */
+  instanceTags(key: InstanceKey): Promise<readonly { readonly name: string; readonly value: string }[]>;
+  /** The instances holding tag `name` (with `value`, when given). */
+  taggedInstances(name: string, value?: string): Promise<readonly InstanceKey[]>;
   /** `DefaultInstancePort`, for keys given without a port. */
   readonly defaultPort: number;
   /** `InstancePollSeconds`, for "recently checked". */

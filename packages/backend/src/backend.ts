@@ -18,6 +18,7 @@ import { InstanceRepository } from './repositories/instance-repository.js';
 import { KvRepository } from './repositories/kv-repository.js';
 import { NodeHealthRepository } from './repositories/node-health-repository.js';
 import { RecoveryRepository } from './repositories/recovery-repository.js';
+import { TagRepository } from './repositories/tag-repository.js';
 import type { RepositoryContext } from './repositories/repository-context.js';
 import { exportSnapshot, importSnapshot } from './snapshot/backend-snapshot.js';
 
@@ -71,6 +72,8 @@ export class Backend {
   readonly failureDetections: FailureDetectionRepository;
   /** `topology_recovery`, `topology_recovery_steps`, `blocked_topology_recovery`, `global_recovery_disable`, `cluster_recovery_disable`. */
   readonly recoveries: RecoveryRepository;
+  /** `database_instance_tags`. */
+  readonly tags: TagRepository;
   /** `audit`. */
   readonly audit: AuditRepository;
   /** `kv_store`; satisfies @orc/kv's internal-store port. */
@@ -94,6 +97,7 @@ export class Backend {
     this.candidates = new CandidateRepository(ctx);
     this.failureDetections = new FailureDetectionRepository(ctx);
     this.recoveries = new RecoveryRepository(ctx);
+    this.tags = new TagRepository(ctx);
     this.audit = new AuditRepository(ctx);
     this.kv = new KvRepository(ctx);
     this.nodeHealth = new NodeHealthRepository(ctx);

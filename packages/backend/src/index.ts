@@ -44,6 +44,7 @@ export {
   type FailureDetectionRecord,
   type FailureDetectionRegistration,
 } from './repositories/failure-detection-repository.js';
+export { TagRepository, type InstanceTag, type TaggedInstance } from './repositories/tag-repository.js';
 export { RecoveryRepository, type ClusterRecoveryDisableRecord } from './repositories/recovery-repository.js';
 export type {
   AcknowledgeTarget,

@@ -213,6 +213,32 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
     expect((await b.recoveries.readDisabledClusters()).map((r) => r.clusterName)).toEqual(['billing:3306']);
     await expect(b.recoveries.setClusterRecoveryDisabled('', true)).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
   });
+
+  it('keeps instance tags: one value per name, read by instance or by name[=value], removed one or everywhere', async () => {
+    const b = await h.open({ clock: testClock() });
+    const db1 = { hostname: 'db1', port: 3306 };
+    const db2 = { hostname: 'db2', port: 3306 };
+    await b.tags.put(db1, 'role', 'olap');
+    await b.tags.put(db1, 'role', 'reporting');
+    await b.tags.put(db1, 'dc');
+    await b.tags.put(db2, 'role', 'oltp');
+    expect(await b.tags.read(db1)).toEqual([
+      { name: 'dc', value: '' },
+      { name: 'role', value: 'reporting' },
+    ]);
+    expect(await b.tags.tagged('role')).toEqual([
+      { ...db1, value: 'reporting' },
+      { ...db2, value: 'oltp' },
+    ]);
+    expect(await b.tags.tagged('role', 'oltp')).toEqual([{ ...db2, value: 'oltp' }]);
+    expect(await b.tags.delete(db1, 'role', 'other')).toBe(false);
+    expect(await b.tags.delete(db1, 'dc')).toBe(true);
+    expect(await b.tags.deleteEverywhere('role', 'reporting')).toEqual([db1]);
+    expect(await b.tags.read(db1)).toEqual([]);
+    expect(await b.tags.deleteEverywhere('role')).toEqual([db2]);
+    expect(await b.tags.tagged('role')).toEqual([]);
+    await expect(b.tags.put(db1, '')).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+  });
 });
 
 async function register(b: Backend, hostname: string, uid: string): Promise<void> {

@@ -39,6 +39,7 @@ async function fill(b: BackendType, clock: ManualClock): Promise<void> {
   );
   await b.recoveries.setGlobalRecoveryDisabled(true);
   await b.recoveries.setClusterRecoveryDisabled('p:3306', true, 'ops');
+  await b.tags.put({ hostname: 'r1', port: 3306 }, 'role', 'reporting');
   await b.kv.put([
     { key: 'mysql/master/orders', value: 'r2:3306' },
     { key: 'mysql/master/orders/hostname', value: 'r2' },
@@ -76,6 +77,7 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
     expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(true);
     expect(await b.recoveries.readDisabledClusters()).toEqual(await a.recoveries.readDisabledClusters());
     expect(await b.recoveries.isClusterRecoveryDisabled('p:3306')).toBe(true);
+    expect(await b.tags.read({ hostname: 'r1', port: 3306 })).toEqual([{ name: 'role', value: 'reporting' }]);
     // Instances: forgotten ones are gone, known ones keep what discovery knows, missing ones are stubs due for a probe.
     const names = (await b.instances.readAll()).map((i) => i.hostname);
     expect(names).toEqual(['p', 'r1', 'r2']);
@@ -127,11 +129,19 @@ describe.each(DIALECTS)('snapshots on %s', (dialect) => {
       version: number;
       tables: { name: string }[];
     };
-    const older = { ...doc, version: 1, tables: doc.tables.filter((t) => t.name !== 'cluster_recovery_disable') };
+    const added = ['cluster_recovery_disable', 'database_instance_tags'];
+    const older = { ...doc, version: 1, tables: doc.tables.filter((t) => !added.includes(t.name)) };
     const b = await h.open();
     await b.recoveries.setClusterRecoveryDisabled('mine:3306', true);
+    await b.tags.put({ hostname: 'mine', port: 3306 }, 'a');
     await b.importSnapshot(new TextEncoder().encode(JSON.stringify(older)));
     expect(await b.recoveries.readDisabledClusters()).toEqual([]);
+    expect(await b.tags.tagged('a')).toEqual([]);
+    // Format 2 lacks only the tags.
+    await b.tags.put({ hostname: 'mine', port: 3306 }, 'a');
+    const format2 = { ...doc, version: 2, tables: doc.tables.filter((t) => t.name !== 'database_instance_tags') };
+    await b.importSnapshot(new TextEncoder().encode(JSON.stringify(format2)));
+    expect(await b.tags.tagged('a')).toEqual([]);
     expect(await b.kv.get('theirs')).toBe('2');
     const tooOld = { ...older, tables: older.tables.slice(1) };
     await expect(b.importSnapshot(new TextEncoder().encode(JSON.stringify(tooOld)))).rejects.toMatchObject({

@@ -139,6 +139,22 @@ const APPLIERS: Appliers = {
     await audit(t, 'enable-cluster-recoveries', undefined, c.cluster);
     return {};
   },
+  'put-instance-tag': async (t, c) => {
+    await t.backend.tags.put(backendKey(c.key), c.name, c.value);
+    await audit(t, 'put-instance-tag', c.key, `${c.name}=${c.value}`);
+    return {};
+  },
+  'delete-instance-tag': async (t, c) => {
+    const removed =
+      c.key === undefined
+        ? await t.backend.tags.deleteEverywhere(c.name, c.value)
+        : (await t.backend.tags.delete(backendKey(c.key), c.name, c.value))
+          ? [backendKey(c.key)]
+          : [];
+    const keys = removed.map((k) => `${k.hostname}:${k.port}` as InstanceKey);
+    await audit(t, 'delete-instance-tag', c.key, `${c.name}${c.value === undefined ? '' : `=${c.value}`}`);
+    return { keys };
+  },
   'ack-recoveries': async (t, c) => {
     const target = 'key' in c.target ? { key: backendKey(c.target.key) } : c.target;
     const count = await t.backend.recoveries.acknowledge(target, { owner: t.node.hostname, comment: c.comment });

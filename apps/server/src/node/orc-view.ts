@@ -115,6 +115,12 @@ export function createOrcView(
           LastBlockedTimestamp: iso(b.lastBlockedTimestamp),
           BlockingRecoveryId: b.blockingRecoveryId === null ? null : Number(b.blockingRecoveryId),
         })),
+    instanceTags: (key) => {
+      const { host, port } = splitInstanceKey(key);
+      return backend.tags.read({ hostname: host, port });
+    },
+    taggedInstances: async (name, value) =>
+      (await backend.tags.tagged(name, value)).map((t) => instanceKey(t.hostname, t.port)),
     recoveries: async ({ page, cluster, uid }) => {
       if (uid !== undefined) {
         const one = await backend.recoveries.readByUid(uid);

@@ -23,6 +23,8 @@ function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submi
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
     clusterRecoveriesDisabled: async (name) => disabled.has(name),
+    instanceTags: async () => [],
+    taggedInstances: async () => [],
     recoveries: async () => [],
     recoverySteps: async () => [],
     defaultPort: 3306,

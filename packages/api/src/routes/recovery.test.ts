@@ -69,6 +69,8 @@ function fixture(
     audit: async () => [],
     globalRecoveriesDisabled: async () => false,
     clusterRecoveriesDisabled: async () => false,
+    instanceTags: async () => [],
+    taggedInstances: async () => [],
     recoveries: async ({ uid }) => (over.recoveries ?? []).filter((r) => r.UID === uid),
     recoverySteps: async () => [],
     defaultPort: 3306,

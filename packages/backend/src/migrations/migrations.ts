@@ -1,4 +1,4 @@
-import { clusterRecoveryDisable, schemaV1Tables } from '../schema/tables.js';
+import { clusterRecoveryDisable, databaseInstanceTags, schemaV1Tables } from '../schema/tables.js';
 import type { Migration } from './migration.js';
 
 /** Version 1: every table of orc's schema, then its secondary indexes. */
@@ -20,8 +20,15 @@ const v2: Migration = {
   steps: [{ kind: 'create-table', table: clusterRecoveryDisable }],
 };
 
+/** Version 3: instance tags (`tag`, `untag`, `tagged`). */
+const v3: Migration = {
+  version: 3,
+  name: 'instance tags',
+  steps: [{ kind: 'create-table', table: databaseInstanceTags }],
+};
+
 /** Every migration this version of orc knows, in order. The last one's version is the schema version. */
-export const migrations: readonly Migration[] = Object.freeze([v1, v2]);
+export const migrations: readonly Migration[] = Object.freeze([v1, v2, v3]);
 
 /** The schema version this build of orc writes. */
 export const currentSchemaVersion: number = migrations[migrations.length - 1]?.version ?? 0;

@@ -15,6 +15,7 @@ export interface OrcDatabase {
   blocked_topology_recovery: RowOf<typeof t.blockedTopologyRecovery>;
   global_recovery_disable: RowOf<typeof t.globalRecoveryDisable>;
   cluster_recovery_disable: RowOf<typeof t.clusterRecoveryDisable>;
+  database_instance_tags: RowOf<typeof t.databaseInstanceTags>;
   kv_store: RowOf<typeof t.kvStore>;
   audit: RowOf<typeof t.audit>;
   node_health: RowOf<typeof t.nodeHealth>;

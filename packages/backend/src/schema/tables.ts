@@ -285,6 +285,13 @@ export const clusterRecoveryDisable = table(
   { primaryKey: ['cluster_name'] },
 );
 
+/** Operator tags on instances (orchestrator's `database_instance_tags`). Added by schema version 3. */
+export const databaseInstanceTags = table(
+  'database_instance_tags',
+  { hostname: host(), port: port(), tag_name: text(128), tag_value: text(128), last_updated: time() },
+  { primaryKey: ['hostname', 'port', 'tag_name'] },
+);
+
 /** orc's own key-value store (the internal KV store of @orc/kv). */
 export const kvStore = table(
   'kv_store',

@@ -18,6 +18,7 @@ export const SNAPSHOT_TABLES: readonly TableDef[] = Object.freeze([
   t.globalRecoveryDisable,
   t.kvStore,
   t.clusterRecoveryDisable,
+  t.databaseInstanceTags,
 ]);
 
 /** Of `database_instance`, a snapshot carries only what lets a node rediscover the topology. */
@@ -31,8 +32,9 @@ export const SNAPSHOT_INSTANCE_COLUMNS = Object.freeze([
 
 const FORMAT = 'orc-backend-snapshot';
 // Version 2 added cluster_recovery_disable (last in SNAPSHOT_TABLES); version 1 documents are read
-// as having it empty, so a node upgraded before its peers still installs their snapshots.
-const FORMAT_VERSION = 2;
+// as having it empty, so a node upgraded before its peers still installs their snapshots. Version 3
+// added database_instance_tags (last) the same way: older documents read as having no tags.
+const FORMAT_VERSION = 3;
 
 type Value = string | number | null;
 interface TableDump {
@@ -147,9 +149,13 @@ function parse(bytes: Uint8Array): SnapshotDocument {
   const d = doc as Partial<SnapshotDocument> | null;
   if (typeof d !== 'object' || d === null || d.format !== FORMAT)
     throw new BackendError('SNAPSHOT_INVALID', `snapshot: format is not "${FORMAT}"`);
-  if (d.version === 1 && Array.isArray(d.tables) && d.tables.length === SNAPSHOT_TABLES.length - 1)
-    d.tables = [...d.tables, { name: t.clusterRecoveryDisable.name, columns: clusterSwitchColumns(), rows: [] }];
-  else if (d.version !== FORMAT_VERSION)
+  // Each older format lacks the tables added after it, which were appended last and start empty.
+  const missing = Number.isInteger(d.version) && (d.version ?? 0) >= 1 ? ADDED_AFTER.slice((d.version ?? 1) - 1) : [];
+  if (d.version !== FORMAT_VERSION && missing.length > 0 && Array.isArray(d.tables)) {
+    if (d.tables.length === SNAPSHOT_TABLES.length - missing.length)
+      d.tables = [...d.tables, ...missing.map((m) => ({ name: m.name, columns: Object.keys(m.columns), rows: [] }))];
+    d.version = FORMAT_VERSION;
+  } else if (d.version !== FORMAT_VERSION)
     throw new BackendError(
       'SNAPSHOT_INVALID',
       `snapshot: format version ${String(d.version)} is not supported (this orc reads ${FORMAT_VERSION})`,
@@ -161,9 +167,8 @@ function parse(bytes: Uint8Array): SnapshotDocument {
   return d as SnapshotDocument;
 }
 
-function clusterSwitchColumns(): string[] {
-  return Object.keys(t.clusterRecoveryDisable.columns);
-}
+// The tables each format version after 1 added, in order: version v lacks ADDED_AFTER.slice(v - 1).
+const ADDED_AFTER: readonly TableDef[] = [t.clusterRecoveryDisable, t.databaseInstanceTags];
 
 function checkDump(dumpOf: TableDump | undefined, name: string, columns: readonly string[]): void {
   if (typeof dumpOf !== 'object' || dumpOf === null || dumpOf.name !== name)
