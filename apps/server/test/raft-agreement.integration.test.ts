@@ -14,12 +14,19 @@ import { waitAllHealthy, waitOneLeader } from './support/raft-checks.js';
 import { createRaftNodes } from './support/raft-nodes.js';
 import { startSplitViewTopology, type SplitViewTopology } from './support/split-view-topology.js';
 
-// Refused recovery checks to see before calling it "no failover": the loop checks every second
-// and on each probe, so this outlasts the 10 s agreement window and several 3 s report refreshes.
+// Before calling it "no failover": the leader's gate refused this many recovery checks (the loop
+// checks on every failed probe, so they come fast), and each other node probed the primary, and
+// found it alive, this many more times: with InstancePollSeconds 1 that spans more than the 10 s
+// agreement window and several 3 s report refreshes, in which a wrong vote would have arrived.
 const REFUSALS = 15;
+const HEALTHY_PROBES = 12;
 const KV_KEY = 'mysql/master/main';
-// What a promotion sends first or last: none of it may reach a server while the gate refuses.
-const PROMOTION = /^(STOP|START|RESET) (SLAVE|REPLICA)|^CHANGE (MASTER|REPLICATION SOURCE)|^SET GLOBAL (super_)?read_only/i;
+// What orc's probe sends a MariaDB 10.11. Anything else comes from a recovery (its first contact
+// reads the replicas' state; a promotion then sends STOP SLAVE, CHANGE MASTER, SET GLOBAL
+// read_only, ...): while the gate refuses, no server may receive any of it.
+const PROBE =
+  /^SHOW (GLOBAL VARIABLES|GLOBAL STATUS|MASTER STATUS|SLAVE STATUS|SLAVE HOSTS)\b|information_schema\.processlist/;
+const fromRecovery = (fake: SplitViewTopology) => fake.received.filter((r) => !PROBE.test(r.statement));
 
 // The slice of better-sqlite3 the test reads each node's own backend with.
 type SqliteDb = { prepare(sql: string): { all(...args: unknown[]): unknown[] }; close(): void };
@@ -140,14 +147,35 @@ describe('raft agreement: a leader that alone sees the primary dead', () => {
       { timeoutMs: 60_000, intervalMs: 200, diagnose: diagnose(s) },
     );
     expect(own).toEqual(['DeadMaster']);
-    // The marker that lets "nothing happened" be asserted without a sleep: the leader ran its
-    // recovery check REFUSALS times on that DeadMaster, and the gate refused every one. Only the
-    // leader runs recovery checks, so this also says it kept the lead throughout.
-    await waitFor('the gate refused many recovery checks in a row', async () => (await refusals(leader)) >= REFUSALS, {
-      timeoutMs: 120_000,
-      intervalMs: 250,
-      diagnose: diagnose(s),
-    });
+    // The markers that let "nothing happened" be asserted without a sleep. Only the leader runs
+    // recovery checks, so its refusals also say it kept the lead.
+    const from = s.fake.received.length;
+    const healthyProbes = (u: string): number =>
+      s.fake.received
+        .slice(from)
+        .filter((r) => r.server === 'primary' && r.user === u && r.statement.startsWith('SHOW GLOBAL VARIABLES'))
+        .length;
+    const otherUsers = others.map((n) => `orc${s.group.nodes.indexOf(n) + 1}`);
+    await waitFor(
+      'the gate refused many recovery checks while the others kept seeing the primary alive (or a recovery began)',
+      async () =>
+        // A recovery that begins ends the wait at once: the assertions below then fail on it.
+        s.group.nodes.some((n) => recoveries(n).length > 0) ||
+        ((await refusals(leader)) >= REFUSALS && otherUsers.every((u) => healthyProbes(u) >= HEALTHY_PROBES)),
+      {
+        timeoutMs: 120_000,
+        intervalMs: 250,
+        diagnose: () => [
+          `probes of the primary: ${otherUsers.map((u) => `${u}=${healthyProbes(u)}`).join(' ')}`,
+          ...diagnose(s)(),
+        ],
+      },
+    );
+    const refused = await refusals(leader);
+    for (const n of s.group.nodes) {
+      expect(recoveries(n)).toEqual([]);
+      expect(kvPrimary(n)).toBe(s.fake.primaryKey);
+    }
 
     for (const n of others) {
       expect(await analysisOf(n, s.fake.primaryKey)).toEqual([]);
@@ -163,14 +191,18 @@ describe('raft agreement: a leader that alone sees the primary dead', () => {
     for (const n of others) expect(wait).toContain(`${n.raftAddress}=-`);
     expect(leader.output()).not.toContain('failover agreed');
 
-    for (const n of s.group.nodes) {
-      expect(recoveries(n)).toEqual([]);
-      expect(kvPrimary(n)).toBe(s.fake.primaryKey);
-    }
-    expect(s.fake.received.filter((r) => PROMOTION.test(r.statement))).toEqual([]);
+    expect(fromRecovery(s.fake)).toEqual([]);
     // The view really was split: the blind user's probes of the primary were dropped, while the
     // others kept probing it.
     expect(s.fake.received.some((r) => r.server === 'primary' && r.user === user)).toBe(true);
+    // Still refusing, check after check: the DeadMaster stands and the gate holds it back.
+    await waitFor('the gate refused more checks since', async () => (await refusals(leader)) > refused, {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+      diagnose: diagnose(s),
+    });
+    for (const n of s.group.nodes) expect(recoveries(n)).toEqual([]);
+    expect(fromRecovery(s.fake)).toEqual([]);
   }, 300_000);
 });
 
@@ -188,7 +220,7 @@ describe('raft agreement control: the same blind leader with ExpectFailureAnalys
 
   it('starts a recovery of the primary on its own analysis', async () => {
     const s = scene as Scene;
-    const { leader } = await blindTheLeader(s);
+    const { leader, user } = await blindTheLeader(s);
     // The recovery's registration goes through the log, so any backend shows it; the leader's is
     // read. It fails on the fakes (they refuse the promotion's statements): only its start counts.
     const rows = await waitFor(
@@ -200,6 +232,12 @@ describe('raft agreement control: the same blind leader with ExpectFailureAnalys
       { timeoutMs: 120_000, intervalMs: 200, diagnose: diagnose(s) },
     );
     expect(rows[0]?.analysis).toBe('DeadMaster');
+    // The recovery contacted the replicas as the blind leader: what the first test finds none of.
+    await waitFor(
+      'the recovery sent its first statements to the replicas',
+      () => fromRecovery(s.fake).some((r) => r.server !== 'primary' && r.user === user),
+      { timeoutMs: 30_000, intervalMs: 100, diagnose: diagnose(s) },
+    );
     // No gate: nothing was refused.
     expect(await refusals(leader)).toBe(0);
     for (const n of s.group.nodes.filter((x) => x !== leader))
