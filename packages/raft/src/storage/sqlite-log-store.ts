@@ -288,10 +288,16 @@ export class SqliteLogStore implements LogStore, StableStore {
       this.#groupedOps += ops.length;
       this.#checkpointer?.committed();
     } catch (err) {
-      this.#logger.error('raft log store write failed', { file: this.#file, ops: ops.length, reason: errorField(err) });
+      const reason = errorField(err);
+      this.#logger.error('raft log store write failed', { file: this.#file, ops: ops.length, reason });
       // Re-read what is on disk so later checks start from the truth.
       this.#reload();
-      const error = new RaftError('STORAGE', 'SQLite log store write failed', { cause: err });
+      // The reason in the message: it becomes the node's FATAL error, often the only line an
+      // embedding service logs before it exits (the store's own logger is optional).
+      const error = new RaftError('STORAGE', `SQLite log store write failed at ${this.#file}: ${reason}`, {
+        cause: err,
+        details: [{ path: this.#file, message: reason }],
+      });
       for (const w of waiters) w.reject(error);
       return;
     }
