@@ -13,10 +13,11 @@
 // - MySQLConnectTimeoutSeconds 10 (default 2): under a load of 20 a probe's handshake waits for
 //   several processes to be scheduled in turn; a timed-out first probe of a server is only retried
 //   at its next poll;
-// - DiscoveryMaxConcurrency 50 (default 300): a daemon that gets a tenth of a core completes some
-//   40 probes a second, so 300 probes in flight wait about 7 s each in its own event loop and
-//   most of them passed the timeout (the first run: 386 to 790 s to discover all, in steps of the
-//   60 s poll); with 50 in flight the same throughput without timeouts took about 2 minutes;
+// - DiscoveryMaxConcurrency 50 (default 300): a daemon that gets a fraction of a core completes a
+//   few dozen probes a second, so 300 probes in flight wait seconds each in its own event loop and
+//   many pass the timeout, then wait for the next poll (386 to 790 s to discover all at load 22;
+//   with the defaults for both settings, not done after 200 s even at load 3 to 7); with 50, about
+//   2 minutes at load 17 and 30 s at load 3;
 // - InstancePollSeconds 60 and PrimaryPollMilliseconds 0: the phase measures discovery and the KV
 //   write, not detection; three nodes re-probing 1,000 primaries every second (the default) would
 //   be 3,000 probes a second against one machine's fake fleet.
