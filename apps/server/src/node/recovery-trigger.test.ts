@@ -15,7 +15,9 @@ function replica(io: ReplicationStatus['ioThreadState']): Instance {
   };
 }
 
-const failed: ProbeEvent = { key: primary, ok: false, instance: unseenInstance(primary) };
+const seenPrimary: Instance = { ...unseenInstance(primary), lastSeenAt: 1_000, lastCheckedAt: 2_000 };
+const failed: ProbeEvent = { key: primary, ok: false, instance: seenPrimary };
+const neverSeen: ProbeEvent = { key: primary, ok: false, instance: unseenInstance(primary) };
 const healthyReplica: ProbeEvent = { key: replicaKey, ok: true, instance: replica('Yes') };
 const lostReplica: ProbeEvent = { key: replicaKey, ok: true, instance: replica('Connecting') };
 const healthyPrimary: ProbeEvent = { key: primary, ok: true, instance: unseenInstance(primary) };
@@ -57,6 +59,10 @@ describe('isFailureSign', () => {
     expect(isFailureSign({ ...lostReplica, instance: replica('No') })).toBe(true);
     expect(isFailureSign(healthyReplica)).toBe(false);
     expect(isFailureSign(healthyPrimary)).toBe(false);
+  });
+
+  it('is not a failed probe of a server never seen (the analysis leaves such servers out)', () => {
+    expect(isFailureSign(neverSeen)).toBe(false);
   });
 });
 
@@ -100,6 +106,40 @@ describe('startRecoveryTrigger', () => {
     expect(t.passes).toHaveLength(3);
   });
 
+  it('does not run a pass for a server that failed before orc ever saw it', () => {
+    const t = harness();
+    t.probe(neverSeen);
+    expect(t.passes).toHaveLength(0);
+  });
+
+  it('waits as long as the previous pass took before a pass woken by a sign', async () => {
+    const t = harness(1000);
+    t.probe(failed);
+    t.clock.advance(300); // the pass analyses a large fleet
+    await t.settle(0);
+    t.probe(failed);
+    expect(t.passes).toHaveLength(1);
+    t.probe(lostReplica); // more signs while it waits: still one pass
+    t.clock.advance(299);
+    expect(t.passes).toHaveLength(1);
+    t.clock.advance(1);
+    expect(t.passes).toHaveLength(2);
+    await t.settle(1); // took no time: the next sign runs one at once
+    t.probe(failed);
+    expect(t.passes).toHaveLength(3);
+  });
+
+  it('paces the follow-up pass of signs seen during a long pass', async () => {
+    const t = harness(1000);
+    t.probe(failed);
+    t.probe(failed);
+    t.clock.advance(200);
+    await t.settle(0);
+    expect(t.passes).toHaveLength(1);
+    t.clock.advance(200);
+    expect(t.passes).toHaveLength(2);
+  });
+
   it('reports a failed pass and keeps triggering', async () => {
     const t = harness();
     t.probe(failed);
@@ -117,6 +157,18 @@ describe('startRecoveryTrigger', () => {
     t.stop();
     expect(t.listeners.size).toBe(0);
     await t.settle(0);
+    t.clock.advance(10_000);
+    expect(t.passes).toHaveLength(1);
+    expect(t.clock.pendingTimers).toBe(0);
+  });
+
+  it('stops a paced pass that is waiting', async () => {
+    const t = harness();
+    t.probe(failed);
+    t.clock.advance(500);
+    await t.settle(0);
+    t.probe(failed);
+    t.stop();
     t.clock.advance(10_000);
     expect(t.passes).toHaveLength(1);
     expect(t.clock.pendingTimers).toBe(0);

@@ -4,6 +4,12 @@
 // that shows a sign of failure (a server that did not answer, a replica whose IO thread stopped)
 // asks for an analysis pass at once, and the periodic pass stays as a backstop for what no probe
 // reports (a downtime ending, the global switch turned back on, a pass that failed).
+//
+// A pass analyses every known server, so on a large fleet it is not free: while many probes fail
+// at once (an overloaded machine, a fleet being discovered) back-to-back passes took most of the
+// CPU, which slowed the probes, which failed more. A pass woken by a sign therefore starts no
+// sooner after the previous one than that one took: analysis gets at most half of the time and the
+// wait is as short as the pass (about a millisecond on a small topology).
 import { isIoThreadRunning, type ProbeEvent } from '@orc/topology';
 import type { Clock, TimerHandle } from '../clock.js';
 
@@ -29,14 +35,16 @@ export interface RecoveryTriggerParts {
  * isFailureSign({ key, ok: false, instance }) // true
  */
 export function isFailureSign(e: ProbeEvent): boolean {
-  if (!e.ok) return true;
+  // A server never seen is left out of the analysis, so its failing cannot make anything actionable.
+  if (!e.ok) return e.instance.lastSeenAt !== null;
   return e.instance.masterKey !== null && e.instance.replication !== null && !isIoThreadRunning(e.instance);
 }
 
 /**
  * Starts the trigger; returns the function that stops it. Never two passes at once: a sign seen
- * during a pass runs one more pass right after it (however many signs came), because the pass
- * in progress may have read the instances before the sign.
+ * during a pass runs one more pass after it (however many signs came), because the pass in
+ * progress may have read the instances before the sign. A pass woken by a sign starts no sooner
+ * after the previous pass ended than that pass took.
  *
  * @example
  * const stop = startRecoveryTrigger({ clock, periodMs: 1000, onProbe: (l) => topology.onProbe(l), pass, onError });
@@ -47,25 +55,42 @@ export function startRecoveryTrigger(p: RecoveryTriggerParts): () => void {
   let running = false;
   let again = false;
   let backstop: TimerHandle | undefined;
+  let paced: TimerHandle | undefined;
+  // Monotonic time before which a pass waits (the previous pass's end plus its duration).
+  let earliest = -Infinity;
 
   const arm = (): void => {
     backstop?.cancel();
-    backstop = stopped ? undefined : p.clock.setTimer(p.periodMs, run);
+    backstop = stopped ? undefined : p.clock.setTimer(p.periodMs, () => run(false));
   };
-  function run(): void {
+  // `isPaced`: woken by a sign (the backstop keeps its own period).
+  function run(isPaced: boolean): void {
     if (stopped) return;
     if (running) {
       again = true;
       return;
     }
+    const wait = earliest - p.clock.now();
+    if (isPaced && wait > 0) {
+      paced ??= p.clock.setTimer(wait, () => {
+        paced = undefined;
+        run(false);
+      });
+      return;
+    }
+    paced?.cancel();
+    paced = undefined;
     running = true;
     again = false;
     backstop?.cancel();
     backstop = undefined;
+    const startedAt = p.clock.now();
     const done = (): void => {
       running = false;
+      const endedAt = p.clock.now();
+      earliest = endedAt + (endedAt - startedAt);
       if (stopped) return;
-      if (again) run();
+      if (again) run(true);
       else arm();
     };
     p.pass().then(done, (err: unknown) => {
@@ -75,7 +100,7 @@ export function startRecoveryTrigger(p: RecoveryTriggerParts): () => void {
   }
 
   const unsubscribe = p.onProbe((e) => {
-    if (isFailureSign(e)) run();
+    if (isFailureSign(e)) run(true);
   });
   arm();
   return () => {
@@ -83,5 +108,7 @@ export function startRecoveryTrigger(p: RecoveryTriggerParts): () => void {
     unsubscribe();
     backstop?.cancel();
     backstop = undefined;
+    paced?.cancel();
+    paced = undefined;
   };
 }

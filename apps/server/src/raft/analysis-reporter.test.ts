@@ -11,16 +11,20 @@ const entry = (host: string, analysis: string): ReplicationAnalysis =>
 function reporter(taken = true): {
   clock: ManualClock;
   sent: AnalysisReport['entries'][];
-  seen: { now: ReplicationAnalysis[] };
+  seen: { now: ReplicationAnalysis[]; costMs: number; runs: number };
   r: AnalysisReporter;
   accept: { ok: boolean };
 } {
   const clock = new ManualClock();
   const sent: AnalysisReport['entries'][] = [];
-  const seen = { now: [] as ReplicationAnalysis[] };
+  const seen = { now: [] as ReplicationAnalysis[], costMs: 0, runs: 0 };
   const accept = { ok: taken };
   const r = new AnalysisReporter({
-    analysis: async () => seen.now,
+    analysis: async () => {
+      seen.runs++;
+      clock.advance(seen.costMs); // the analysis of a large fleet takes this long
+      return seen.now;
+    },
     deliver: async (entries) => {
       sent.push(entries);
       return accept.ok;
@@ -64,6 +68,44 @@ describe('AnalysisReporter', () => {
     await r.idle();
     expect(sent).toHaveLength(2);
     r.stop();
+  });
+});
+
+describe('AnalysisReporter pacing', () => {
+  it('starts a run no sooner after the previous one than its analysis took', async () => {
+    const { clock, seen, r } = reporter();
+    seen.costMs = 400;
+    r.poke();
+    await r.idle();
+    expect(seen.runs).toBe(1);
+    seen.costMs = 0;
+    r.poke();
+    r.poke(); // folded into the same waiting run
+    await r.idle();
+    expect(seen.runs).toBe(1);
+    clock.advance(399);
+    await r.idle();
+    expect(seen.runs).toBe(1);
+    clock.advance(1);
+    await r.idle();
+    expect(seen.runs).toBe(2);
+    r.poke(); // the last analysis took no time: at once
+    await r.idle();
+    expect(seen.runs).toBe(3);
+    r.stop();
+  });
+
+  it('cancels a waiting run when stopped', async () => {
+    const { clock, seen, r } = reporter();
+    seen.costMs = 400;
+    r.poke();
+    await r.idle();
+    r.poke();
+    r.stop();
+    clock.advance(10_000);
+    await r.idle();
+    expect(seen.runs).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
   });
 });
 

@@ -2,7 +2,9 @@
 // replica's stream break), it runs its own analysis and sends the leader the servers it calls
 // dead. It sends when that set changes (an empty set retracts an earlier report) and refreshes a
 // non-empty one before it would leave the leader's window. The leader's own reports go straight
-// to its gate.
+// to its gate. Like the recovery trigger, a run starts no sooner after the previous one than that
+// one took: on a large fleet under many failing probes, back-to-back analyses took the CPU the
+// probes needed.
 import { instanceKey, type ReplicationAnalysis } from '@orc/topology';
 import type { Clock, TimerHandle } from '../clock.js';
 import type { Logger } from '../logging.js';
@@ -34,22 +36,38 @@ export class AnalysisReporter {
   #running: Promise<void> | undefined;
   #again = false;
   #refresh: TimerHandle | undefined;
+  #paced: TimerHandle | undefined;
+  /** Monotonic time before which a run waits: the previous run's end plus its analysis's duration. */
+  #earliest = -Infinity;
+  #analysisMs = 0;
   #stopped = false;
 
   constructor(parts: AnalysisReporterParts) {
     this.#p = parts;
   }
 
-  /** Runs the analysis and reports soon; calls while one runs are folded into one more run. */
+  /**
+   * Runs the analysis and reports soon; calls while one runs, or while the next waits its turn,
+   * are folded into one more run.
+   */
   poke(): void {
     if (this.#stopped) return;
     if (this.#running !== undefined) {
       this.#again = true;
       return;
     }
+    const wait = this.#earliest - this.#p.clock.now();
+    if (wait > 0) {
+      this.#paced ??= this.#p.clock.setTimer(wait, () => {
+        this.#paced = undefined;
+        this.poke();
+      });
+      return;
+    }
     this.#running = this.#run()
       .catch((err: unknown) => this.#p.logger.warn('analysis report failed', { error: String(err) }))
       .finally(() => {
+        this.#earliest = this.#p.clock.now() + this.#analysisMs;
         this.#running = undefined;
         if (this.#again) {
           this.#again = false;
@@ -66,12 +84,17 @@ export class AnalysisReporter {
   stop(): void {
     this.#stopped = true;
     this.#refresh?.cancel();
+    this.#paced?.cancel();
   }
 
   async #run(): Promise<void> {
+    // Only the analysis is paced: a slow delivery to the leader costs this node no CPU.
+    const startedAt = this.#p.clock.now();
+    this.#analysisMs = 0;
     const entries = deadEntries(await this.#p.analysis());
-    const text = JSON.stringify(entries);
     const now = this.#p.clock.now();
+    this.#analysisMs = now - startedAt;
+    const text = JSON.stringify(entries);
     if (text === this.#sent && (entries.length === 0 || now - this.#sentAt < this.#p.refreshMs)) return;
     const taken = await this.#p.deliver(entries);
     if (!taken) {

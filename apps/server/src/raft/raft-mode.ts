@@ -14,6 +14,7 @@ import type { RaftSettings } from '../config/keys/raft.js';
 import type { Logger } from '../logging.js';
 import type { DaemonMetrics } from '../metrics.js';
 import type { ActiveNode } from '../node/active-node.js';
+import { isFailureSign } from '../node/recovery-trigger.js';
 import { FollowerOutcomes } from './follower-outcomes.js';
 import type { KvStoreOutcome } from './orc-state-machine.js';
 import { RaftRecoveryStore, raftKvPort } from './raft-recovery-store.js';
@@ -202,10 +203,10 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
           logger,
           refreshMs: REPORT_REFRESH_MS,
         });
-  // A failed probe, or a replica whose stream stopped, can change what this node calls dead.
+  // A failed probe of a server seen before, or a replica whose stream stopped, can change what
+  // this node calls dead (the same signs that wake the recovery loop).
   const stopWatching = parts.targets.topology.onProbe((e) => {
-    const io = e.instance.replication?.ioThreadState;
-    if (!e.ok || (io !== undefined && io !== 'Yes')) reporter?.poke();
+    if (isFailureSign(e)) reporter?.poke();
   });
   // A new leader has no reports yet: every node sends what it sees again.
   raft.on('leaderChanged', () => reporter?.poke());

@@ -91,6 +91,33 @@ describe('DiscoveryLoop', () => {
     await loop.stop();
   });
 
+  it('follows a replica that moved to another primary when suspecting either', async () => {
+    const world = chain();
+    // The primary cadence asks who has replicas at every schedule: the index exists before the move.
+    const { clock, loop } = setup(world, {
+      discoverySeeds: ['p:3306'],
+      emergentPollMilliseconds: 250,
+      primaryPollMilliseconds: 1000,
+    });
+    await loop.start();
+    await advanceSettled(clock, 100);
+    // r1 moves under im: p no longer lists it, im does.
+    const p = world.server('p:3306');
+    p.replicas = p.replicas.filter((r) => r !== k('r1:3306'));
+    world.server('im:3306').replicas.push(k('r1:3306'));
+    world.server('r1:3306').master = k('im:3306');
+    await loop.discover(k('r1:3306'));
+    await advanceSettled(clock, 1);
+    const before = world.count('r1:3306');
+    loop.suspect(k('p:3306'), 'test');
+    await advanceSettled(clock, 300); // past the emergent interval of r1's own probe
+    expect(world.count('r1:3306')).toBe(before); // no longer p's replica
+    loop.suspect(k('im:3306'), 'test');
+    await advanceSettled(clock, 1);
+    expect(world.count('r1:3306')).toBe(before + 1);
+    await loop.stop();
+  });
+
   it('probes a primary at once when a replica reports it lost it', async () => {
     const world = chain();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
