@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@orc/testkit';
 import type { ReplicationAnalysis, RecoveryReport } from '../src/index.js';
 import { deadCoMasterRequest, instanceKey } from '../src/index.js';
+import { replicateFrom } from './co-primary-ring.js';
 import { idsOn, replicaStatus, startRecoveryWorld, type RecoveryWorld } from './recovery-harness.js';
 
 let world: RecoveryWorld;
@@ -12,15 +13,7 @@ beforeAll(async () => {
   world = await startRecoveryWorld([{ name: 'a' }, { name: 'b', source: 'a' }, { name: 'r', source: 'a' }], {
     name: 'recovery-co-master',
   });
-  const { servers } = world;
-  const b = servers.instance('b');
-  await servers
-    .instance('a')
-    .query(
-      `CHANGE MASTER TO MASTER_HOST='${b.host}', MASTER_PORT=${b.port}, MASTER_USER='${servers.replUser.user}', ` +
-        `MASTER_PASSWORD='${servers.replUser.password}', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=current_pos`,
-    );
-  await servers.instance('a').query('START SLAVE');
+  await replicateFrom(world.servers, 'a', 'b');
 }, 120_000);
 afterAll(() => world?.close(), 60_000);
 
