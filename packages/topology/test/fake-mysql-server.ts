@@ -11,7 +11,10 @@ export interface FakeMysqlServer {
   close(): Promise<void>;
 }
 
-/** Starts a fake server on 127.0.0.1 (port chosen by the system) answering by `answer(sql)`. */
+/**
+ * Starts a fake server on 127.0.0.1 (port chosen by the system) answering by `answer(sql)`; a
+ * statement on which `answer` throws gets error 1105 naming the statement and the error.
+ */
 export async function startFakeMysqlServer(
   version: string,
   answer: (sql: string) => FakeMysqlAnswer | undefined,
@@ -24,7 +27,14 @@ export async function startFakeMysqlServer(
     serveFakeMysqlConnection(conn, {
       serverVersion: version,
       connectionId: conns.length,
-      answer,
+      // A throw inside the fake would leave the client hanging: turn it into an error answer the test sees.
+      answer: (sql) => {
+        try {
+          return answer(sql);
+        } catch (error) {
+          return { errno: 1105, message: `fake failed on ${sql}: ${String(error)}` };
+        }
+      },
       onStatement: (statement) => statements.push(statement),
     });
   }) as unknown as {

@@ -104,14 +104,7 @@ beforeAll(async () => {
       sourcePort: 0,
       running: false,
     };
-    const answer = answerFor(s, byPort);
-    const server = await startFakeMysqlServer('8.4.2', (sql) => {
-      try {
-        return answer(sql);
-      } catch (error) {
-        return { errno: 1105, message: `fake failed on ${sql}: ${String(error)}` };
-      }
-    });
+    const server = await startFakeMysqlServer('8.4.2', answerFor(s, byPort));
     servers.push(server);
     byPort.set(server.port, s);
     states.set(name, s);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from '@jest/globals';
 import type { TopologyConfigInput } from '../topology-config.js';
-import { chainWorld, discoveryOver, FakeWorld, k } from '../../test/fake-world.js';
+import type { FakeWorld } from '../../test/fake-world.js';
+import { chainWorld, discoveryOver, k } from '../../test/fake-world.js';
 import { advanceSettled } from '../../test/advance.js';
 import { isLastCheckValid } from '../analysis/analyze-replication.js';
 
