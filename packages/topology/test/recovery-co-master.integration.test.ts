@@ -3,8 +3,8 @@
 // restarted, is fenced read_only with its replication from b detached.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@orc/testkit';
-import type { ReplicationAnalysis, RecoveryReport } from '../src/index.js';
-import { deadCoMasterRequest, instanceKey } from '../src/index.js';
+import type { RecoveryReport } from '../src/index.js';
+import { deadCoMasterRequest } from '../src/index.js';
 import { replicateFrom } from './co-primary-ring.js';
 import { idsOn, replicaStatus, startRecoveryWorld, type RecoveryWorld } from './recovery-harness.js';
 
@@ -33,21 +33,8 @@ describe('DeadCoMaster recovery on MariaDB GTID', () => {
     await waitFor('rows on b and r', async () => (await idsOn(b)).size === 20 && (await idsOn(r)).size === 20);
     await a.kill();
 
-    const aKey = world.keyOf(a);
-    let entry: ReplicationAnalysis | undefined;
-    await waitFor(
-      'a DeadCoMaster analysis of a',
-      async () => {
-        entry = (await topology.analysis()).find(
-          (e) =>
-            instanceKey(e.AnalyzedInstanceKey.Hostname, e.AnalyzedInstanceKey.Port) === aKey &&
-            e.Analysis.startsWith('DeadCoMaster'),
-        );
-        return entry;
-      },
-      { timeoutMs: 30_000, diagnose: async () => (await topology.analysis()).map((e) => e.Analysis) },
-    );
-    const request = deadCoMasterRequest(entry!, { now: Date.now(), instances: topology.instances() });
+    const entry = await world.analysisOf(a, 'DeadCoMaster');
+    const request = deadCoMasterRequest(entry, { now: Date.now(), instances: topology.instances() });
     expect(request?.requestedCandidate).toBe(world.keyOf(b));
     report = await world.engine.recoverDeadCoMaster(request!);
     await report.settled;
