@@ -3,6 +3,7 @@
 // testenv's `serveFakeMysqlConnection`, shared with the discovery benchmark's fleet.
 import { createServer } from 'mysql2';
 import { serveFakeMysqlConnection, type FakeMysqlAnswer, type FakeMysqlConnection } from '@orc/testenv';
+import { Mysql2Connector, systemClock } from '../src/index.js';
 
 export interface FakeMysqlServer {
   readonly port: number;
@@ -53,4 +54,23 @@ export async function startFakeMysqlServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The connector the recovery and refactoring tests reach fake servers with: any user is let in,
+ * and the bounds are short, as befits a server on loopback.
+ *
+ * @example
+ * ```ts
+ * const ops = new RefactorOps({ connector: fakeServerConnector(), clock: systemClock, topology });
+ * ```
+ */
+export function fakeServerConnector(): Mysql2Connector {
+  return new Mysql2Connector({
+    user: 'orc',
+    password: 'x',
+    connectTimeoutMs: 500,
+    statementTimeoutMs: 2000,
+    clock: systemClock,
+  });
 }

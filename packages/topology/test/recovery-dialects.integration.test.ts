@@ -8,7 +8,6 @@ import { allocatePort } from '@orc/testenv';
 import type { Instance, InstanceKey } from '../src/index.js';
 import {
   InMemoryRecoveryStore,
-  Mysql2Connector,
   MysqlGtidSet,
   RecoveryEngine,
   instanceKey,
@@ -17,7 +16,7 @@ import {
   validateRecoveryConfig,
 } from '../src/index.js';
 import type { FakeMysqlServer } from './fake-mysql-server.js';
-import { startFakeMysqlServer } from './fake-mysql-server.js';
+import { fakeServerConnector, startFakeMysqlServer } from './fake-mysql-server.js';
 
 interface FakeState {
   readonly version: string;
@@ -185,13 +184,7 @@ async function failover(
   const engine = new RecoveryEngine({
     config: validateRecoveryConfig({ recoverMasterClusterFilters: ['*'], oldPrimaryFenceWindowSeconds: 0 }),
     store: new InMemoryRecoveryStore(systemClock),
-    connector: new Mysql2Connector({
-      user: 'orc',
-      password: 'x',
-      connectTimeoutMs: 500,
-      statementTimeoutMs: 2000,
-      clock: systemClock,
-    }),
+    connector: fakeServerConnector(),
     clock: systemClock,
   });
   const report = await engine.recoverDeadMaster({
