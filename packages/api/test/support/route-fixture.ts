@@ -7,6 +7,7 @@ import { buildApi } from '../../src/app.js';
 import type { CommandBus, OrcCommand } from '../../src/commands.js';
 import type { ApiDeps, ApiOptions, AuthSettings, HealthStatus, NodeStatus, OrcView, RaftView } from '../../src/deps.js';
 
+/** The instance keys the route tests talk about: `db1:3306` is the default world's primary. */
 export const db1 = instanceKey('db1', 3306);
 export const db2 = instanceKey('db2', 3306);
 export const db3 = instanceKey('db3', 3306);
