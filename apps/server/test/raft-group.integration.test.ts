@@ -4,11 +4,10 @@
 // port refused while the group serves, a new leader after kill -9 of the leader, and a wiped
 // node that rejoins with the same rows. (Garbage only: the wrong-secret and other-cluster handshakes are
 // covered by @orc/raft's transport tests.)
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@orc/testkit';
+import { backendDowntimes, leaders, waitAllHealthy, waitOneLeader } from './support/raft-checks.js';
 import { createRaftNodes, type RaftNode, type RaftNodes } from './support/raft-nodes.js';
 
 const admin = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
@@ -18,71 +17,18 @@ let group: RaftNodes;
 beforeAll(async () => {
   group = await createRaftNodes(3, { AuthenticationMethod: 'multi', HTTPAuthUser: 'admin', HTTPAuthPassword: 'pw' });
   for (const n of group.nodes) n.start();
-  await allHealthy(group.nodes);
+  await waitAllHealthy(group.nodes);
 }, 120_000);
 
 afterAll(async () => {
   await group?.destroy();
 }, 60_000);
 
-async function allHealthy(nodes: readonly RaftNode[]): Promise<void> {
-  await waitFor(
-    'every node is a healthy Raft member',
-    async () => {
-      for (const n of nodes) {
-        const ok = await n.get('/api/raft-health').then(
-          (r) => r.status === 200,
-          // Refused until the process listens: that is what this poll waits out.
-          () => false,
-        );
-        if (!ok) return false;
-      }
-      return true;
-    },
-    { timeoutMs: 90_000, intervalMs: 200, diagnose: () => nodes.map((n) => n.output().slice(-1500)) },
-  );
-}
-
-async function leaders(nodes: readonly RaftNode[]): Promise<RaftNode[]> {
-  const codes = await Promise.all(nodes.map(async (n) => (await n.get('/api/leader-check')).status));
-  for (const c of codes) expect([200, 404]).toContain(c);
-  return nodes.filter((_, i) => codes[i] === 200);
-}
-
-async function oneLeader(nodes: readonly RaftNode[]): Promise<RaftNode> {
-  return waitFor(
-    'exactly one node answers leader-check 200',
-    async () => {
-      const l = await leaders(nodes);
-      return l.length === 1 ? l[0] : undefined;
-    },
-    { timeoutMs: 30_000, intervalMs: 50 },
-  );
-}
-
-// The slice of better-sqlite3 the test reads each node's backend with.
-type SqliteDb = { prepare(sql: string): { all(): unknown[] }; close(): void };
-const Database = createRequire(import.meta.url)('better-sqlite3') as new (
-  file: string,
-  options: { readonly: boolean; fileMustExist: boolean },
-) => SqliteDb;
-
-function downtimes(node: RaftNode): { hostname: string; port: number; owner: string; reason: string }[] {
-  const db = new Database(join(node.dir, 'orc-data', 'orc.sqlite3'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare('SELECT hostname, port, owner, reason FROM database_instance_downtime ORDER BY hostname, port')
-      .all() as { hostname: string; port: number; owner: string; reason: string }[];
-  } finally {
-    db.close();
-  }
-}
-
-const hasDowntime = (node: RaftNode, host: string): boolean => downtimes(node).some((d) => d.hostname === host);
+const hasDowntime = (node: RaftNode, host: string): boolean => backendDowntimes(node).some((d) => d.hostname === host);
 
 describe('raft group of three', () => {
   it('has exactly one leader at every sample, and the followers name it', async () => {
-    const leader = await oneLeader(group.nodes);
+    const leader = await waitOneLeader(group.nodes);
     for (let i = 0; i < 20; i++) expect(await leaders(group.nodes)).toEqual([leader]);
     for (const n of group.nodes) {
       const status = (await n.get('/api/raft-status')).body as { Leader: string; LeaderURI: string; Peers: string[] };
@@ -99,19 +45,19 @@ describe('raft group of three', () => {
   }, 60_000);
 
   it('applies a begin-downtime sent to a follower on all three backends', async () => {
-    const leader = await oneLeader(group.nodes);
+    const leader = await waitOneLeader(group.nodes);
     const follower = group.nodes.find((n) => n !== leader) as RaftNode;
     const res = await follower.get('/api/begin-downtime/db-a/3306/alice/upgrade/1h', { headers: admin });
     expect(res.status).toBe(200);
     for (const n of group.nodes)
       await waitFor(`${n.name} has the downtime row`, () => hasDowntime(n, 'db-a'), { timeoutMs: 10_000 });
-    expect(downtimes(group.nodes[0] as RaftNode)).toEqual([
+    expect(backendDowntimes(group.nodes[0] as RaftNode)).toEqual([
       { hostname: 'db-a', port: 3306, owner: 'alice', reason: 'upgrade' },
     ]);
   }, 60_000);
 
   it("refuses a read-only user's mutation on a follower and on the leader; nothing is applied", async () => {
-    const leader = await oneLeader(group.nodes);
+    const leader = await waitOneLeader(group.nodes);
     const follower = group.nodes.find((n) => n !== leader) as RaftNode;
     expect((await follower.get('/api/begin-downtime/db-ro/3306/eve/x/1h', { headers: readonly })).status).toBe(403);
     expect((await leader.get('/api/begin-downtime/db-ro/3306/eve/x/1h', { headers: readonly })).status).toBe(403);
@@ -120,7 +66,7 @@ describe('raft group of three', () => {
     expect((await follower.get('/api/begin-downtime/db-b/3306/alice/after/1h', { headers: admin })).status).toBe(200);
     for (const n of group.nodes) {
       await waitFor(`${n.name} applied db-b`, () => hasDowntime(n, 'db-b'), { timeoutMs: 10_000 });
-      expect(downtimes(n).map((d) => d.hostname)).toEqual(['db-a', 'db-b']);
+      expect(backendDowntimes(n).map((d) => d.hostname)).toEqual(['db-a', 'db-b']);
     }
   }, 60_000);
 
@@ -161,7 +107,7 @@ describe('raft group of three', () => {
       'the refusal is logged',
       () => /raft transport/.test(target.output()) && /refused|closed|invalid/i.test(target.output()),
     );
-    const leader = await oneLeader(group.nodes);
+    const leader = await waitOneLeader(group.nodes);
     expect((await target.get('/api/begin-downtime/db-c/3306/alice/still/1h', { headers: admin })).status).toBe(200);
     for (const n of group.nodes)
       await waitFor(`${n.name} applied db-c`, () => hasDowntime(n, 'db-c'), { timeoutMs: 10_000 });
@@ -169,10 +115,10 @@ describe('raft group of three', () => {
   }, 60_000);
 
   it('elects a new leader after kill -9 of the leader; the old one rejoins as a follower', async () => {
-    const old = await oneLeader(group.nodes);
+    const old = await waitOneLeader(group.nodes);
     await old.kill('SIGKILL');
     const rest = group.nodes.filter((n) => n !== old);
-    const next = await oneLeader(rest);
+    const next = await waitOneLeader(rest);
     expect(next).not.toBe(old);
     const follower = rest.find((n) => n !== next) as RaftNode;
     // Until the new leader's URI is applied there, the follower answers 503 rather than guess.
@@ -184,13 +130,13 @@ describe('raft group of three', () => {
       200,
     );
     old.start();
-    await allHealthy(group.nodes);
+    await waitAllHealthy(group.nodes);
     await waitFor(`${old.name} caught up`, () => hasDowntime(old, 'db-d'), { timeoutMs: 30_000 });
     expect(await leaders(group.nodes)).toEqual([next]);
   }, 120_000);
 
   it('serves a wiped node a snapshot and the log; it reports the same rows', async () => {
-    const leader = await oneLeader(group.nodes);
+    const leader = await waitOneLeader(group.nodes);
     expect((await leader.get('/api/raft-snapshot', { headers: admin })).status).toBe(200);
     const victim = group.nodes.find((n) => n !== leader) as RaftNode;
     await victim.kill('SIGKILL');
@@ -199,9 +145,9 @@ describe('raft group of three', () => {
       200,
     );
     victim.start();
-    await allHealthy(group.nodes);
+    await waitAllHealthy(group.nodes);
     await waitFor(`${victim.name} has every row again`, () => hasDowntime(victim, 'db-e'), { timeoutMs: 30_000 });
-    expect(downtimes(victim)).toEqual(downtimes(leader));
-    expect(downtimes(victim).map((d) => d.hostname)).toEqual(['db-a', 'db-b', 'db-c', 'db-d', 'db-e']);
+    expect(backendDowntimes(victim)).toEqual(backendDowntimes(leader));
+    expect(backendDowntimes(victim).map((d) => d.hostname)).toEqual(['db-a', 'db-b', 'db-c', 'db-d', 'db-e']);
   }, 120_000);
 });

@@ -20,9 +20,12 @@ const main = document.getElementById('main') as HTMLElement;
 const status = document.getElementById('live') as HTMLElement;
 let generation = 0;
 
+// Until whoami answers (or when it cannot), the page offers no actions.
+const NOBODY: WhoAmIJson = { User: '', CanMutate: false, ReadOnly: true, AuthenticationMethod: '' };
+
 const ctx: PageCtx = {
   api,
-  who: { User: '', CanMutate: false, ReadOnly: true },
+  who: NOBODY,
   selected: undefined,
   openRecoveries: new Set(),
   steps: new Map(),
@@ -103,7 +106,7 @@ async function start(): Promise<void> {
     ctx.who = await api.get<WhoAmIJson>('/api/whoami');
   } catch (err) {
     // Without whoami (an older daemon) the page shows no actions rather than buttons that fail.
-    ctx.who = { User: '', CanMutate: false, ReadOnly: true };
+    ctx.who = NOBODY;
     status.textContent = `whoami failed: ${String(err)}`;
   }
   const user = document.getElementById('user');

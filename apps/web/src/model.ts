@@ -1,6 +1,12 @@
 // The slices of orchestrator's JSON shapes the page reads, and pure helpers over them (the
 // replication tree, problem severity), kept apart from the DOM so they are unit-tested in Node.
 
+// orc's own routes' shapes come from @orc/api as types only (erased from the bundle); orchestrator's
+// instance and recovery JSON is declared here as the slice the page reads.
+import type { KvClusterStoreJson } from '@orc/api';
+
+export type { KvClusterStoreJson, KvStatusJson, KvStoreStatusJson, WhoAmI as WhoAmIJson } from '@orc/api';
+
 /** orchestrator's `InstanceKey`. */
 export interface KeyJson {
   readonly Hostname: string;
@@ -74,13 +80,6 @@ export interface RecoveryJson {
 export interface RecoveryStepJson {
   readonly AuditAt: string;
   readonly Message: string;
-}
-
-/** `/api/whoami`. */
-export interface WhoAmIJson {
-  readonly User: string;
-  readonly CanMutate: boolean;
-  readonly ReadOnly: boolean;
 }
 
 /**
@@ -205,43 +204,6 @@ export function recoveryOutcome(
   )
     return 'running';
   return r.IsSuccessful === true ? 'succeeded' : 'failed';
-}
-
-/** One store's view of one cluster's key (`/api/kv-status`). */
-export interface KvClusterStoreJson {
-  readonly Store: string;
-  readonly Key: string;
-  readonly Value: string | null;
-  readonly InSync: boolean;
-  readonly LastWriteAt: string | null;
-  readonly CheckedAt: string | null;
-  readonly Error: string | null;
-}
-
-/** One store's health (`/api/kv-status`). */
-export interface KvStoreStatusJson {
-  readonly Store: string;
-  readonly Kind: string;
-  readonly Role: 'desired' | 'reconciled';
-  readonly State: 'healthy' | 'down' | 'unchecked';
-  readonly Failures: number;
-  readonly LastCheckAt: string | null;
-  readonly LastCheckOk: boolean | null;
-  readonly LastRepairWritten: number;
-  readonly Error: string | null;
-}
-
-/** `/api/kv-status`: orc's own route. */
-export interface KvStatusJson {
-  readonly Prefix: string;
-  readonly Stores: readonly KvStoreStatusJson[];
-  readonly Clusters: readonly {
-    readonly ClusterName: string;
-    readonly ClusterAlias: string;
-    readonly Primary: string;
-    readonly Key: string;
-    readonly Stores: readonly KvClusterStoreJson[];
-  }[];
 }
 
 /**

@@ -19,7 +19,7 @@ import { KvRepository } from './repositories/kv-repository.js';
 import { NodeHealthRepository } from './repositories/node-health-repository.js';
 import { RecoveryRepository } from './repositories/recovery-repository.js';
 import { TagRepository } from './repositories/tag-repository.js';
-import type { RepositoryContext } from './repositories/repository-context.js';
+import { checkNonNegative, type RepositoryContext } from './repositories/repository-context.js';
 import { exportSnapshot, importSnapshot } from './snapshot/backend-snapshot.js';
 
 /** Parts a {@link Backend} takes besides its configuration. */
@@ -168,6 +168,30 @@ export class Backend {
    */
   election(options: ActiveNodeElectionOptions): ActiveNodeElection {
     return new ActiveNodeElection(() => this.#session(), { logger: this.#logger, clock: this.#clock, ...options });
+  }
+
+  /**
+   * The recovery, failure-detection and downtime repositories stamping rows with `wallMs` instead
+   * of the clock's `wallNow()`. A Raft node applies a logged write with the time its leader gave
+   * it: every node (also one replaying the log hours later) then writes the same rows and, since
+   * anti-flapping's block periods are measured from that time, takes the same decisions.
+   *
+   * @example
+   * ```ts
+   * await backend.stampedAt(op.at).recoveries.appendStep(uid, '[promote +12ms] read_only=0');
+   * ```
+   * @throws BackendError `INVALID_ARGUMENT` when `wallMs` is not a non-negative number.
+   */
+  stampedAt(wallMs: number): Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime'> {
+    checkNonNegative(wallMs, 'wallMs');
+    const base = this.#clock;
+    const clock: Clock = { now: () => base.now(), wallNow: () => wallMs, setTimer: (ms, fn) => base.setTimer(ms, fn) };
+    const ctx: RepositoryContext = { session: () => this.#session(), clock, logger: this.#logger };
+    return {
+      recoveries: new RecoveryRepository(ctx),
+      failureDetections: new FailureDetectionRepository(ctx),
+      downtime: new DowntimeRepository(ctx),
+    };
   }
 
   /** The replicated tables as deterministic bytes, for a Raft snapshot. */

@@ -190,6 +190,34 @@ describe.each(DIALECTS)('failure detections and recoveries on %s', (dialect) => 
     expect(await b.recoveries.isGlobalRecoveryDisabled()).toBe(false);
   });
 
+  it('stamps rows with a given time through stampedAt, and measures block periods from it', async () => {
+    const clock = testClock();
+    const b = await h.open({ clock });
+    const leaderTime = clock.wallNow() - 3 * 3600_000;
+    const at = b.stampedAt(leaderTime);
+    expect((await at.failureDetections.register(detection('m'), { blockPeriodMinutes: 60 })).registered).toBe(true);
+    expect((await at.recoveries.register(recovery('m', { uid: 'u' }), { blockPeriodSeconds: 3600 })).registered).toBe(
+      true,
+    );
+    await at.recoveries.appendStep('u', 'promoted r1:3306');
+    await at.downtime.begin({ key: { hostname: 'm', port: 3306 }, owner: 'orc1', reason: 'lost', durationSeconds: 60 });
+    expect(await b.recoveries.readByUid('u')).toMatchObject({ startActivePeriod: leaderTime });
+    expect((await b.recoveries.readSteps('u')).map((s) => s.auditAt)).toEqual([leaderTime]);
+    expect(await at.downtime.readActive()).toMatchObject([{ hostname: 'm', beginTimestamp: leaderTime }]);
+    // Within the block period at the stamped time; long past it by the backend's own clock.
+    expect(
+      (
+        await b
+          .stampedAt(leaderTime + 60_000)
+          .recoveries.register(recovery('m', { uid: 'u2' }), { blockPeriodSeconds: 3600 })
+      ).registered,
+    ).toBe(false);
+    expect((await b.recoveries.register(recovery('m', { uid: 'u3' }), { blockPeriodSeconds: 3600 })).registered).toBe(
+      true,
+    );
+    expect(() => b.stampedAt(-1)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
+  });
+
   it('keeps a per-cluster switch with who disabled it and when, apart from the global one', async () => {
     const clock = testClock();
     const b = await h.open({ clock });

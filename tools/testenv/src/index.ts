@@ -59,6 +59,7 @@ export {
   serveFakeMysqlConnection,
   type FakeMysqlAnswer,
   type FakeMysqlConnection,
+  type FakeMysqlSession,
 } from './fake-mysql/fake-mysql-connection.js';
 export {
   createNetNamespace,

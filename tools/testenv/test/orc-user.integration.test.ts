@@ -17,7 +17,7 @@ describe('orcUser can do what orchestrator does in a failover on MariaDB 10.11',
   }, 120_000);
 
   afterAll(async () => {
-    await Promise.all(conns.map((c) => c.end().catch(() => undefined)));
+    await Promise.all(conns.map((c) => c.end()));
     await topo?.stop();
   }, 60_000);
 

@@ -111,6 +111,26 @@ describe('FailoverAgreement', () => {
     expect(woken).toBe(2);
   });
 
+  it('hands every decision to onDecision, each refused check included', () => {
+    const clock = new ManualClock();
+    const seen: string[] = [];
+    const agreement = new FailoverAgreement({
+      self: 'orc1:10008',
+      voters: () => voters,
+      windowMs: 10_000,
+      clock,
+      logger,
+      onDecision: (d) => seen.push(`${d.key} ${d.analysis} ${d.isAgreed ? 'agreed' : 'refused'}`),
+    });
+    agreement.admit(dead);
+    clock.advance(1000);
+    agreement.admit(dead);
+    agreement.admit({ key: 'db3:3306', analysis: 'UnreachableMaster' });
+    agreement.report({ node: 'orc2:10008', entries: [dead] });
+    agreement.admit(dead);
+    expect(seen).toEqual(['db1:3306 DeadMaster refused', 'db1:3306 DeadMaster refused', 'db1:3306 DeadMaster agreed']);
+  });
+
   it('needs 3 of 5, and admits codes that need no agreement at once', () => {
     const { agreement } = gate(['orc1:10008', 'orc2:10008', 'orc3:10008', 'orc4:10008', 'orc5:10008']);
     agreement.report({ node: 'orc2:10008', entries: [dead] });

@@ -75,6 +75,11 @@ export interface FailoverAgreementParts {
   readonly windowMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /**
+   * Sees every decision on a dead server (each recovery check, not once per wait like the log
+   * line): the daemon counts refusals in a metric.
+   */
+  readonly onDecision?: (decision: AgreementDecision) => void;
 }
 
 interface HeldVote {
@@ -150,6 +155,7 @@ export class FailoverAgreement implements RecoveryGate {
     };
     const before = this.#decisions.get(entry.key);
     this.#decisions.set(entry.key, decision);
+    this.#p.onDecision?.(decision);
     if (agreed) {
       this.#waiting.delete(entry.key);
       this.#p.logger.info('failover agreed', { key: entry.key, analysis: entry.analysis, ...summary(decision) });

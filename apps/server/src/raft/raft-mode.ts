@@ -18,6 +18,7 @@ import { FollowerOutcomes } from './follower-outcomes.js';
 import type { KvStoreOutcome } from './orc-state-machine.js';
 import { RaftRecoveryStore, raftKvPort } from './raft-recovery-store.js';
 import { leaderMasters, type RecoveryOp } from './recovery-ops.js';
+import { countAgreementRefusals } from './agreement-metrics.js';
 import { AnalysisReporter } from './analysis-reporter.js';
 import { FailoverAgreement } from './failover-agreement.js';
 import { OrcStateMachine } from './orc-state-machine.js';
@@ -169,7 +170,14 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
 
   const voters = (): string[] => [...raft.stats().voters];
   const agreement = settings.expectConsensus
-    ? new FailoverAgreement({ self: settings.self, voters, windowMs: AGREEMENT_WINDOW_MS, clock, logger })
+    ? new FailoverAgreement({
+        self: settings.self,
+        voters,
+        windowMs: AGREEMENT_WINDOW_MS,
+        clock,
+        logger,
+        onDecision: countAgreementRefusals(parts.metrics.registry),
+      })
     : undefined;
   const channel = new PeerChannel({
     self: settings.self,

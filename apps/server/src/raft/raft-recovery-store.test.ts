@@ -77,12 +77,15 @@ describe('RaftRecoveryStore', () => {
     expect(await store.registerRecovery(input, { blockPeriodSeconds: 3600 })).toEqual({ registered: true, uid: 'u1' });
     await Promise.resolve();
     expect(proposed.map((o) => o.op)).toEqual(['write-recovery', 'write-recovery-step']);
+    // Stamped with the leader's time: every node writes it instead of its own.
     expect(proposed[0]).toEqual({
       op: 'write-recovery',
       value: { node: { hostname: 'orc1', token: 't1' }, args: [input, { blockPeriodSeconds: 3600 }] },
+      at: 1_000,
     });
     const step = proposed[1] as Extract<RecoveryOp, { op: 'write-recovery-step' }>;
     expect(step.value.args[0]).toBe('u1');
+    expect(step.at).toBe(1_000);
     expect(step.value.args[1]).toMatchObject({ name: 'agreement', elapsedMs: 0 });
     expect(step.value.args[1].message).toMatch(/^agreed 2\/3 needed 2: orc1:10008=DeadMaster\(0ms ago\)/);
   });

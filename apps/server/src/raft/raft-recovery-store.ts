@@ -33,6 +33,7 @@ export interface RaftRecoveryParts {
   readonly newId: () => string;
   /** Called after each KV write (the mode snapshots shortly after). */
   readonly afterKvWrite: () => void;
+  /** Stamps each op (and the agreement step): every node writes the leader's time. */
   readonly wallNow: () => number;
   readonly logger: Logger;
 }
@@ -60,15 +61,18 @@ export class RaftRecoveryStore implements RecoveryStore {
     return (await this.#p.propose({
       op: 'register-failure-detection',
       value: { node: this.#p.node, args },
+      at: this.#p.wallNow(),
     })) as Awaited<ReturnType<RecoveryStore['registerDetection']>>;
   }
 
   async registerRecovery(
     ...args: Parameters<RecoveryStore['registerRecovery']>
   ): ReturnType<RecoveryStore['registerRecovery']> {
-    const outcome = (await this.#p.propose({ op: 'write-recovery', value: { node: this.#p.node, args } })) as Awaited<
-      ReturnType<RecoveryStore['registerRecovery']>
-    >;
+    const outcome = (await this.#p.propose({
+      op: 'write-recovery',
+      value: { node: this.#p.node, args },
+      at: this.#p.wallNow(),
+    })) as Awaited<ReturnType<RecoveryStore['registerRecovery']>>;
     const decision = this.#p.decisions?.decisionFor(args[0].key);
     if (outcome.registered && decision !== undefined && decision.isAgreed) {
       // Proposed before the engine's own steps, so it is the recovery's first line; not awaited,
@@ -82,15 +86,19 @@ export class RaftRecoveryStore implements RecoveryStore {
   }
 
   async appendStep(...args: Parameters<RecoveryStore['appendStep']>): Promise<void> {
-    await this.#p.propose({ op: 'write-recovery-step', value: { args } });
+    await this.#p.propose({ op: 'write-recovery-step', value: { args }, at: this.#p.wallNow() });
   }
 
   async resolve(...args: Parameters<RecoveryStore['resolve']>): Promise<void> {
-    await this.#p.propose({ op: 'resolve-recovery', value: { args } });
+    await this.#p.propose({ op: 'resolve-recovery', value: { args }, at: this.#p.wallNow() });
   }
 
   async acknowledge(...args: Parameters<RecoveryStore['acknowledge']>): Promise<number> {
-    return (await this.#p.propose({ op: 'ack-recovery', value: { node: this.#p.node, args } })) as number;
+    return (await this.#p.propose({
+      op: 'ack-recovery',
+      value: { node: this.#p.node, args },
+      at: this.#p.wallNow(),
+    })) as number;
   }
 
   isGlobalRecoveryDisabled(): Promise<boolean> {
@@ -102,7 +110,7 @@ export class RaftRecoveryStore implements RecoveryStore {
   }
 
   async beginDowntime(...args: Parameters<RecoveryStore['beginDowntime']>): Promise<void> {
-    await this.#p.propose({ op: 'begin-downtime', value: { node: this.#p.node, args } });
+    await this.#p.propose({ op: 'begin-downtime', value: { node: this.#p.node, args }, at: this.#p.wallNow() });
   }
 }
 

@@ -17,8 +17,13 @@ import type { CommandTargets } from '../commands/apply-command.js';
 type StoreArgs<K extends keyof RecoveryStore> = Parameters<RecoveryStore[K]>;
 type ProcessingNode = { readonly hostname: string; readonly token: string };
 
-/** The recovery ops, each with what its apply returns. */
-export type RecoveryOp =
+/**
+ * The recovery ops, each with what its apply returns. `at` is the proposing leader's wall time
+ * (epoch ms): every node stamps the rows with it rather than with its own clock, so the backends
+ * hold the same rows and a node replaying the log later takes the same anti-flapping decisions.
+ * Entries written before orc stamped ops have none; those are stamped at apply time.
+ */
+export type RecoveryOp = (
   | {
       readonly op: 'register-failure-detection';
       readonly value: { readonly node: ProcessingNode; readonly args: StoreArgs<'registerDetection'> };
@@ -37,7 +42,8 @@ export type RecoveryOp =
       readonly op: 'begin-downtime';
       readonly value: { readonly node: ProcessingNode; readonly args: StoreArgs<'beginDowntime'> };
     }
-  | KvOp;
+  | KvOp
+) & { readonly at?: number };
 
 /** A KV write every node applies to its own stores; `id` matches the followers' outcomes to it. */
 export type KvOp =
@@ -78,10 +84,11 @@ export const RECOVERY_OP_NAMES: ReadonlySet<string> = new Set([
  * port returns for it.
  *
  * @example
- * await applyRecoveryOp(targets, { op: 'write-recovery-step', value: { args: [uid, step] } });
+ * await applyRecoveryOp(targets, { op: 'write-recovery-step', value: { args: [uid, step] }, at: Date.now() });
  */
 export async function applyRecoveryOp(t: CommandTargets, op: RecoveryOp): Promise<unknown> {
-  const store = (node: ProcessingNode): BackendRecoveryStore => new BackendRecoveryStore(t.backend, node);
+  const rows = op.at === undefined ? t.backend : t.backend.stampedAt(op.at);
+  const store = (node: ProcessingNode): BackendRecoveryStore => new BackendRecoveryStore(rows, node);
   // The step and resolution writes do not record a node.
   const anyNode = t.node;
   switch (op.op) {

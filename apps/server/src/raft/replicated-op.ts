@@ -28,7 +28,8 @@ export function encodeOp(op: ReplicatedOp): Uint8Array {
   // belongs to an earlier leader.
   const extra =
     op.op === 'leader-uri' ? { By: op.by } : op.op === 'command' && op.id !== undefined ? { Id: op.id } : {};
-  return Buffer.from(JSON.stringify({ Op: op.op, Value: op.value, ...extra }));
+  const at = 'at' in op && op.at !== undefined ? { At: op.at } : {};
+  return Buffer.from(JSON.stringify({ Op: op.op, Value: op.value, ...extra, ...at }));
 }
 
 /**
@@ -45,7 +46,7 @@ export function decodeOp(data: Uint8Array): ReplicatedOp | undefined {
     return undefined;
   }
   if (typeof doc !== 'object' || doc === null) return undefined;
-  const { Op, Value, By, Id } = doc as { Op?: unknown; Value?: unknown; By?: unknown; Id?: unknown };
+  const { Op, Value, By, Id, At } = doc as { Op?: unknown; Value?: unknown; By?: unknown; Id?: unknown; At?: unknown };
   if (
     Op === 'command' &&
     typeof Value === 'object' &&
@@ -58,7 +59,11 @@ export function decodeOp(data: Uint8Array): ReplicatedOp | undefined {
   // Written by this group's leader through an authenticated, checksummed log: the name is checked,
   // the value's shape is the proposer's.
   if (typeof Op === 'string' && RECOVERY_OP_NAMES.has(Op) && typeof Value === 'object' && Value !== null)
-    return { op: Op, value: Value } as RecoveryOp;
+    return (
+      typeof At === 'number' && Number.isFinite(At) && At >= 0
+        ? { op: Op, value: Value, at: At }
+        : { op: Op, value: Value }
+    ) as RecoveryOp;
   if (Op === 'leader-uri' && typeof Value === 'string' && typeof By === 'string')
     return { op: Op, value: Value, by: By };
   if ((Op === 'yield' || Op === 'yield-hint') && typeof Value === 'string') return { op: Op, value: Value };

@@ -1,11 +1,9 @@
 // Checks on a Raft group of daemon processes: every member healthy, exactly one leader, and each
-// node's own SQLite backend (orc-data/orc.sqlite3 in its directory) read directly, to see what
-// each node applied without asking it.
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
+// node's downtime rows read from its own backend (see raft-backend.ts).
 import { expect } from '@jest/globals';
 import type { RaftNode } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
+import { readBackend } from './raft-backend.js';
 
 /**
  * Waits until every node answers /api/raft-health 200.
@@ -60,13 +58,6 @@ export function waitOneLeader(nodes: readonly RaftNode[], timeoutMs = 30_000): P
   );
 }
 
-// The slice of better-sqlite3 the tests read with.
-type SqliteDb = { prepare(sql: string): { all(): unknown[] }; close(): void };
-const Database = createRequire(import.meta.url)('better-sqlite3') as new (
-  file: string,
-  options: { readonly: boolean; fileMustExist: boolean },
-) => SqliteDb;
-
 /** A downtime row. */
 export interface DowntimeRow {
   readonly hostname: string;
@@ -82,12 +73,8 @@ export interface DowntimeRow {
  * expect(backendDowntimes(node).map((d) => d.hostname)).toEqual(['db-a']);
  */
 export function backendDowntimes(node: RaftNode): DowntimeRow[] {
-  const db = new Database(join(node.dir, 'orc-data', 'orc.sqlite3'), { readonly: true, fileMustExist: true });
-  try {
-    return db
-      .prepare('SELECT hostname, port, owner, reason FROM database_instance_downtime ORDER BY hostname, port')
-      .all() as DowntimeRow[];
-  } finally {
-    db.close();
-  }
+  return readBackend<DowntimeRow>(
+    node,
+    'SELECT hostname, port, owner, reason FROM database_instance_downtime ORDER BY hostname, port',
+  );
 }

@@ -35,6 +35,8 @@ export interface RecoveryDialect {
   readonly replicaStatus: readonly string[];
   readonly stopReplica: string;
   readonly stopIoThread: string;
+  /** Undoes `stopIoThread` when a recovery fails before it changed anything else. */
+  readonly startIoThread: string;
   readonly startReplica: string;
   readonly resetReplicaAll: string;
   /** Points the server at a new source by GTID, keeping its credentials. */
@@ -90,6 +92,7 @@ export function recoveryDialect(v: ServerVersion): RecoveryDialect {
     replicaStatus: replicaStatusStatements(v),
     stopReplica: `STOP ${word}`,
     stopIoThread: `STOP ${word} IO_THREAD`,
+    startIoThread: `START ${word} IO_THREAD`,
     startReplica: `START ${word}`,
     resetReplicaAll: `RESET ${word} ALL`,
     changeSource: (host, port) =>

@@ -29,7 +29,15 @@ import type {
   ServerConnector,
 } from './recovery-ports.js';
 import { noopHookRunner } from './recovery-ports.js';
-import { candidateOf, closeAll, connectAll, freezeReplicas, placement, usesGtid } from './recovery-participants.js';
+import {
+  candidateOf,
+  closeAll,
+  connectAll,
+  freezeReplicas,
+  placement,
+  thawReplicas,
+  usesGtid,
+} from './recovery-participants.js';
 import { admitRecovery, concludeRecovery, passHooks } from './recovery-admission.js';
 import type { StepLog } from './step-log.js';
 import type { DeadIntermediateMasterRequest } from './intermediate-recovery.js';
@@ -266,6 +274,7 @@ export class RecoveryEngine {
       errors.push(message(error));
       log.step('failed', message(error));
       this.#p.logger.error('recovery failed', { uid, failedKey: req.failedKey, error: message(error) });
+      if (successor === null) await thawReplicas(participants, log);
     } finally {
       await Promise.all([...participants.values()].map((p) => p.session.close()));
     }

@@ -107,3 +107,25 @@ export async function freezeReplicas(
   );
   log.step('gather', `${into.size}/${connected.length} replicas answer; IO threads stopped`);
 }
+
+/**
+ * Starts again the IO threads {@link freezeReplicas} stopped, for a recovery that failed before it
+ * promoted anyone: a forced failover of a live primary that finds no candidate must leave its
+ * replicas replicating, not frozen. Only the IO thread: a SQL thread an operator stopped stays
+ * stopped. Best effort, each outcome logged.
+ *
+ * @example
+ * if (successor === null) await thawReplicas(participants, log);
+ */
+export async function thawReplicas(participants: ReadonlyMap<InstanceKey, Participant>, log: StepLog): Promise<void> {
+  if (participants.size === 0) return;
+  const outcomes = await Promise.all(
+    [...participants.values()].map((p) =>
+      p.session.query(p.dialect.startIoThread).then(
+        () => `${p.key}=started`,
+        (error: unknown) => `${p.key}=FAILED (${message(error)})`,
+      ),
+    ),
+  );
+  log.step('thaw', `nobody promoted; IO threads started again: ${outcomes.join(' ')}`);
+}

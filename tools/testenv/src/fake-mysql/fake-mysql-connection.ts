@@ -8,7 +8,15 @@ export type FakeMysqlAnswer =
   | { readonly columns: readonly string[]; readonly rows: readonly (readonly unknown[])[] }
   | { readonly errno: number; readonly message: string }
   /** Never answer: the client's read timeout must end it. */
-  | { readonly hang: true };
+  | { readonly hang: true }
+  /** Close the connection at once, as a server whose host went away would (the client sees it lost). */
+  | { readonly drop: true };
+
+/** What a fake knows of the client of one connection. */
+export interface FakeMysqlSession {
+  /** The user the client logged in as (the fake accepts any user and password). */
+  readonly user: string;
+}
 
 /** The slice of mysql2's server-side connection that the fakes use. */
 export interface FakeMysqlConnection {
@@ -18,6 +26,8 @@ export interface FakeMysqlConnection {
     on(event: string, cb: (err?: Error) => void): void;
     destroy(): void;
   };
+  /** Set by mysql2 once the client's handshake reply is read. */
+  readonly clientHelloReply?: { readonly user?: string };
   serverHandshake(args: Record<string, unknown>): void;
   writeOk(args?: unknown): void;
   on(event: 'query' | 'stmt_prepare', cb: (sql: string) => void): void;
@@ -72,9 +82,9 @@ export function serveFakeMysqlConnection(
   options: {
     readonly serverVersion: string;
     readonly connectionId: number;
-    readonly answer: (statement: string) => FakeMysqlAnswer | undefined;
+    readonly answer: (statement: string, session: FakeMysqlSession) => FakeMysqlAnswer | undefined;
     /** Sees every statement before it is answered (tests record what a client sent). */
-    readonly onStatement?: (statement: string) => void;
+    readonly onStatement?: (statement: string, session: FakeMysqlSession) => void;
   },
 ): void {
   conn.on('error', () => {});
@@ -94,6 +104,7 @@ export function serveFakeMysqlConnection(
     characterSet: 8,
     capabilityFlags: 0xffffff & ~CLIENT_SSL,
   });
+  const session = (): FakeMysqlSession => ({ user: conn.clientHelloReply?.user ?? '' });
   const onQuery = (sql: string): void => {
     const statements = sql
       .split(';')
@@ -101,12 +112,16 @@ export function serveFakeMysqlConnection(
       .filter((x) => x !== '');
     for (let n = 0; n < statements.length; n++) {
       const statement = statements[n]!;
-      options.onStatement?.(statement);
-      const a = options.answer(statement) ?? {
+      options.onStatement?.(statement, session());
+      const a = options.answer(statement, session()) ?? {
         errno: ER_PARSE_ERROR,
         message: `You have an error in your SQL syntax near '${statement}'`,
       };
       if ('hang' in a) return;
+      if ('drop' in a) {
+        conn.stream.destroy();
+        return;
+      }
       if ('errno' in a) {
         conn.writeError({ code: a.errno, message: a.message });
         break;
