@@ -1,8 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { instanceKey, unseenInstance, type Instance, type InstanceKey } from '@orc/topology';
-import { buildApi } from './app.js';
-import type { CommandBus, OrcCommand } from './commands.js';
-import type { ApiDeps, ApiOptions, OrcView } from './deps.js';
+import { basic, clusterInfo, routeFixture } from '../test/support/route-fixture.js';
+import type { ApiOptions, OrcView } from './deps.js';
 
 const NOW = Date.now();
 const primaryKey = instanceKey('db1', 3306);
@@ -22,77 +21,14 @@ const instances = [
   seen(replicaKey, { masterKey: primaryKey, isReadOnly: true, replicationDepth: 1 }),
 ];
 
-function fixture(options: Partial<ApiOptions> = {}, extra: Partial<OrcView> = {}) {
-  const submitted: OrcCommand[] = [];
-  const view: OrcView = {
-    ...extra,
-    instances: () => instances,
-    instance: (k) => instances.find((i) => i.key === k),
-    clusters: async () => [
-      {
-        clusterName: 'db1:3306',
-        clusterAlias: 'shop',
-        clusterDomain: '',
-        masterKey: primaryKey,
-        instanceKeys: [primaryKey, replicaKey],
-      },
-    ],
-    analysis: async () => [],
-    downtimes: async () => [],
-    maintenance: async () => [],
-    candidates: async () => [],
-    audit: async () => [],
-    globalRecoveriesDisabled: async () => false,
-    clusterRecoveriesDisabled: async () => false,
-    instanceTags: async () => [],
-    taggedInstances: async () => [],
-    recoveries: async () => [],
-    recoverySteps: async () => [],
-    defaultPort: 3306,
-    pollSeconds: 5,
-  };
-  const commands: CommandBus = {
-    submit: async (c) => {
-      submitted.push(c);
-      return (c.kind === 'submit-masters-to-kv-stores' ? { pairs: [], stores: [] } : {}) as never;
-    },
-  };
-  let active = true;
-  const deps: ApiDeps = {
+const fixture = (options: Partial<ApiOptions> = {}, view: Partial<OrcView> = {}) =>
+  routeFixture({
+    instances,
+    clusters: [clusterInfo('shop', primaryKey, [primaryKey, replicaKey])],
     view,
-    commands,
-    node: {
-      isLive: () => true,
-      isReady: () => true,
-      isActive: () => active,
-      health: async () => ({
-        Healthy: true,
-        Hostname: 'orc1',
-        Token: 't',
-        IsActiveNode: active,
-        ActiveNode: null,
-        Error: null,
-        AvailableNodes: [],
-        RaftLeader: '',
-        IsRaftLeader: false,
-        RaftLeaderURI: '',
-        RaftAdvertise: '',
-        RaftHealthyMembers: null,
-      }),
-    },
-    options: {
-      urlPrefix: '',
-      auth: { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-      ...options,
-    },
-  };
-  return { app: buildApi(deps), submitted, setActive: (a: boolean) => (active = a) };
-}
-
-const basic = (user: string, password: string): string =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+    answer: (c) => (c.kind === 'submit-masters-to-kv-stores' ? { pairs: [], stores: [] } : {}),
+    options,
+  });
 
 describe('buildApi', () => {
   it("serves an instance in orchestrator's field names", async () => {

@@ -1,72 +1,28 @@
 import { describe, expect, it } from '@jest/globals';
-import { buildApi } from './app.js';
-import type { CommandBus, OrcCommand } from './commands.js';
-import type { ApiDeps, OrcView, RaftRoleName, RaftView } from './deps.js';
+import { basic, fakeRaft, leaderFetch, multiAuth, routeFixture } from '../test/support/route-fixture.js';
+import type { RaftRoleName } from './deps.js';
 import { PROXIED_HEADER } from './proxy.js';
 
-const basic = (user: string, password: string): string =>
-  `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-
 function follower(over: { role?: RaftRoleName; healthy?: boolean; leaderUri?: string } = {}) {
-  const submitted: OrcCommand[] = [];
   const forwarded: { url: string; init: RequestInit }[] = [];
-  const view = {
-    instances: () => [],
-    instance: () => undefined,
-    downtimes: async () => [],
-    candidates: async () => [],
-    defaultPort: 3306,
-    pollSeconds: 5,
-  } as unknown as OrcView;
-  const commands: CommandBus = {
-    submit: async (c) => {
-      submitted.push(c);
-      return {} as never;
-    },
-  };
-  const raft: RaftView = {
+  const raft = fakeRaft({
     role: () => over.role ?? 'Follower',
     isHealthy: () => over.healthy ?? true,
-    leader: () => '10.0.0.1:10008',
     leaderUri: () => over.leaderUri ?? 'http://orc1:3000',
-    selfUri: 'http://orc2:3000',
-    bind: '0.0.0.0:10008',
-    advertise: '10.0.0.2:10008',
-    peers: () => ['10.0.0.1:10008', '10.0.0.2:10008', '10.0.0.3:10008'],
-    snapshot: async () => undefined,
-    yieldTo: async () => undefined,
-    yieldHint: async () => undefined,
-    addPeer: async () => undefined,
-    removePeer: async () => undefined,
-  };
-  const proxyFetch = (async (url: string | URL | Request, init?: RequestInit) => {
-    forwarded.push({ url: String(url), init: init ?? {} });
-    return new Response(JSON.stringify({ Code: 'OK', Message: 'from the leader', Details: null }), {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-    });
-  }) as typeof fetch;
-  const deps: ApiDeps = {
-    view,
-    commands,
-    raft,
-    proxyFetch,
+  });
+  const { app, submitted } = routeFixture({
+    instances: [],
+    clusters: [],
+    auth: { ...multiAuth, powerUsers: ['*'] },
     node: {
-      isLive: () => true,
-      isReady: () => true,
       isActive: () => raft.role() === 'Leader',
       health: async () => {
         throw new Error('not used');
       },
     },
-    options: {
-      urlPrefix: '',
-      auth: { method: 'multi', user: 'admin', password: 'pw', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-    },
-  };
-  return { app: buildApi(deps), submitted, forwarded };
+    deps: { raft, proxyFetch: leaderFetch(forwarded) },
+  });
+  return { app, submitted, forwarded };
 }
 
 const downtime = '/api/begin-downtime/db1/3306/alice/upgrade/1h';

@@ -1,16 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
+import { thrownBy } from '@orc/testkit';
 import { BackendError } from './errors.js';
 import { validateBackendConfig, type BackendConfigInput } from './backend-config.js';
 
-function rejection(input: unknown): BackendError {
-  try {
-    validateBackendConfig(input as BackendConfigInput);
-  } catch (err) {
-    if (err instanceof BackendError) return err;
-    throw err;
-  }
-  throw new Error('expected validateBackendConfig to refuse the input');
-}
+const isBackendError = (err: unknown): err is BackendError => err instanceof BackendError;
+const rejection = (input: unknown): BackendError =>
+  thrownBy(() => validateBackendConfig(input as BackendConfigInput), isBackendError);
 
 describe('validateBackendConfig', () => {
   it('fills defaults for SQLite and MySQL', () => {

@@ -1,18 +1,11 @@
 import { describe, it, expect } from '@jest/globals';
+import { thrownBy } from '@orc/testkit';
 import { RaftError, isRaftError, raftErrorRetryable, type RaftErrorCode } from './errors.js';
 import { validateRaftConfig } from './node/raft-config.js';
 import { resolveTcpOptions } from './transport/tcp-options.js';
 import { nodeId } from './core/types.js';
 
-const thrown = (fn: () => unknown): RaftError => {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof RaftError) return err;
-    throw err;
-  }
-  throw new Error('expected a RaftError, nothing was thrown');
-};
+const thrown = (fn: () => unknown): RaftError => thrownBy(fn, isRaftError);
 
 describe('RaftError', () => {
   it('carries retryable per code, and details that are empty unless given', () => {

@@ -20,17 +20,23 @@ afterAll(async () => {
   certs.remove();
 });
 
+/** A TLS listener of node n on a free port, closed after the file; `options` set its bounds. */
+async function listeningTls(options: { connectTimeoutMs: number; maxHandshakingPerAddress?: number }) {
+  const t = new TcpTransport({
+    localId: nodeId('n'),
+    bind: { host: '127.0.0.1', port: 0 },
+    clusterId: 'c',
+    tls: tlsMaterial,
+    ...options,
+  });
+  open.push(t);
+  await t.listen({ onFrame: () => undefined });
+  return t;
+}
+
 describe('TcpTransport with TLS before the handshake', () => {
   it('closes connections that never start or never finish the TLS handshake after connectTimeoutMs', async () => {
-    const t = new TcpTransport({
-      localId: nodeId('n'),
-      bind: { host: '127.0.0.1', port: 0 },
-      clusterId: 'c',
-      tls: tlsMaterial,
-      connectTimeoutMs: 300,
-    });
-    open.push(t);
-    await t.listen({ onFrame: () => undefined });
+    const t = await listeningTls({ connectTimeoutMs: 300 });
     const silent = await rawClient(t, open);
     const partial = await rawClient(t, open);
     partial.write(Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00, 0x01])); // the start of a ClientHello
@@ -46,16 +52,7 @@ describe('TcpTransport with TLS before the handshake', () => {
   });
 
   it('counts TLS connections that have not handshaken against the per-address cap', async () => {
-    const t = new TcpTransport({
-      localId: nodeId('n'),
-      bind: { host: '127.0.0.1', port: 0 },
-      clusterId: 'c',
-      tls: tlsMaterial,
-      connectTimeoutMs: 60_000,
-      maxHandshakingPerAddress: 1,
-    });
-    open.push(t);
-    await t.listen({ onFrame: () => undefined });
+    const t = await listeningTls({ connectTimeoutMs: 60_000, maxHandshakingPerAddress: 1 });
     const first = await rawClient(t, open);
     const second = await rawClient(t, open);
     await closedWithin(second, 5000);

@@ -1,16 +1,9 @@
 import { describe, it, expect } from '@jest/globals';
+import { thrownBy } from '@orc/testkit';
 import { validateTopologyConfig } from './topology-config.js';
-import { TopologyError } from './errors.js';
+import { isTopologyError, type TopologyError } from './errors.js';
 
-function problemsOf(input: unknown): TopologyError {
-  try {
-    validateTopologyConfig(input);
-  } catch (e) {
-    if (e instanceof TopologyError) return e;
-    throw e;
-  }
-  throw new Error('expected validateTopologyConfig to refuse the input');
-}
+const problemsOf = (input: unknown): TopologyError => thrownBy(() => validateTopologyConfig(input), isTopologyError);
 
 describe('validateTopologyConfig', () => {
   it("fills orchestrator's defaults", () => {

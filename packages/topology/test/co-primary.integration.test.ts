@@ -6,6 +6,7 @@ import { startMariaDbTopology } from '@orc/testenv';
 import type { MariaDbTopology } from '@orc/testenv';
 import { OrcTopology, instanceKey } from '../src/index.js';
 import { waitFor } from '@orc/testkit';
+import { replicateFrom } from './co-primary-ring.js';
 
 let topo: MariaDbTopology;
 let topology: OrcTopology;
@@ -14,14 +15,7 @@ const keyOf = (name: string): string => instanceKey(topo.instance(name).host, to
 beforeAll(async () => {
   topo = await startMariaDbTopology({ shape: [{ name: 'a' }, { name: 'b', source: 'a' }], name: 'ring' });
   await topo.waitReplicating();
-  const b = topo.instance('b');
-  await topo
-    .instance('a')
-    .query(
-      `CHANGE MASTER TO MASTER_HOST='${b.host}', MASTER_PORT=${b.port}, MASTER_USER='${topo.replUser.user}', ` +
-        `MASTER_PASSWORD='${topo.replUser.password}', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=current_pos`,
-    );
-  await topo.instance('a').query('START SLAVE');
+  await replicateFrom(topo, 'a', 'b');
   topology = new OrcTopology({
     config: {
       discoverySeeds: [keyOf('b')],

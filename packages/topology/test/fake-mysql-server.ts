@@ -3,6 +3,7 @@
 // testenv's `serveFakeMysqlConnection`, shared with the discovery benchmark's fleet.
 import { createServer } from 'mysql2';
 import { serveFakeMysqlConnection, type FakeMysqlAnswer, type FakeMysqlConnection } from '@orc/testenv';
+import { Mysql2Connector, systemClock } from '../src/index.js';
 
 export interface FakeMysqlServer {
   readonly port: number;
@@ -11,7 +12,10 @@ export interface FakeMysqlServer {
   close(): Promise<void>;
 }
 
-/** Starts a fake server on 127.0.0.1 (port chosen by the system) answering by `answer(sql)`. */
+/**
+ * Starts a fake server on 127.0.0.1 (port chosen by the system) answering by `answer(sql)`; a
+ * statement on which `answer` throws gets error 1105 naming the statement and the error.
+ */
 export async function startFakeMysqlServer(
   version: string,
   answer: (sql: string) => FakeMysqlAnswer | undefined,
@@ -24,7 +28,14 @@ export async function startFakeMysqlServer(
     serveFakeMysqlConnection(conn, {
       serverVersion: version,
       connectionId: conns.length,
-      answer,
+      // A throw inside the fake would leave the client hanging: turn it into an error answer the test sees.
+      answer: (sql) => {
+        try {
+          return answer(sql);
+        } catch (error) {
+          return { errno: 1105, message: `fake failed on ${sql}: ${String(error)}` };
+        }
+      },
       onStatement: (statement) => statements.push(statement),
     });
   }) as unknown as {
@@ -43,4 +54,23 @@ export async function startFakeMysqlServer(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * The connector the recovery and refactoring tests reach fake servers with: any user is let in,
+ * and the bounds are short, as befits a server on loopback.
+ *
+ * @example
+ * ```ts
+ * const ops = new RefactorOps({ connector: fakeServerConnector(), clock: systemClock, topology });
+ * ```
+ */
+export function fakeServerConnector(): Mysql2Connector {
+  return new Mysql2Connector({
+    user: 'orc',
+    password: 'x',
+    connectTimeoutMs: 500,
+    statementTimeoutMs: 2000,
+    clock: systemClock,
+  });
 }

@@ -2,7 +2,10 @@
 // held until released), with failures on demand. No sockets, no time.
 import type { InstanceKey, ProbeFindings, ProbeOutcome, Prober, ReplicationStatus } from '../src/index.js';
 import { TopologyError, parseInstanceKey, splitInstanceKey, NO_SEMI_SYNC } from '../src/index.js';
-import type { TopologyErrorCode } from '../src/index.js';
+import type { TopologyConfigInput, TopologyErrorCode } from '../src/index.js';
+import { DiscoveryLoop, InMemoryInstanceStore, validateTopologyConfig } from '../src/index.js';
+import { ManualClock } from '@orc/testkit';
+import { runningReplication } from './replication-status.js';
 
 export interface FakeServer {
   master: InstanceKey | null;
@@ -23,26 +26,13 @@ export function findingsOf(key: InstanceKey, s: FakeServer): ProbeFindings {
   const replication: ReplicationStatus | null =
     s.master === null
       ? null
-      : {
-          masterHost: splitInstanceKey(s.master).host,
-          masterPort: splitInstanceKey(s.master).port,
-          masterUser: 'repl',
+      : runningReplication(s.master, {
           ioThreadState: s.io,
           isSqlThreadRunning: s.sql,
-          readBinlogCoordinates: null,
-          execBinlogCoordinates: null,
-          relaylogCoordinates: null,
           lastIoErrno: s.ioError === '' ? 0 : 2003,
           lastIoError: s.ioError,
-          lastSqlErrno: 0,
-          lastSqlError: '',
           secondsBehindMaster: s.io === 'Yes' && s.sql ? 0 : null,
-          sqlDelaySeconds: 0,
-          usingMariaDbGtid: 'Slave_Pos',
-          isAutoPosition: false,
-          masterUuid: '',
-          retrievedGtidSet: '',
-        };
+        });
   return {
     hostname: host,
     reportHost: host,
@@ -153,4 +143,37 @@ export class FakeWorld implements Prober {
   async close(): Promise<void> {
     this.closed = true;
   }
+}
+
+/**
+ * The chained world the discovery tests share: p <- im <- r2, p <- r1 (p and im have replicas,
+ * r1 and r2 do not).
+ *
+ * @example
+ * ```ts
+ * const world = chainWorld();
+ * ```
+ */
+export function chainWorld(): FakeWorld {
+  return new FakeWorld()
+    .add('p:3306', null)
+    .add('im:3306', 'p:3306')
+    .add('r1:3306', 'p:3306')
+    .add('r2:3306', 'im:3306');
+}
+
+/**
+ * A discovery loop over `world` on a manual clock and an in-memory store, with `config` validated.
+ *
+ * @example
+ * ```ts
+ * const { clock, loop } = discoveryOver(chainWorld(), { discoverySeeds: ['p:3306'] });
+ * await loop.start();
+ * ```
+ */
+export function discoveryOver(world: FakeWorld, config: TopologyConfigInput) {
+  const clock = new ManualClock();
+  const store = new InMemoryInstanceStore();
+  const loop = new DiscoveryLoop({ config: validateTopologyConfig(config), prober: world, store, clock });
+  return { clock, store, loop };
 }

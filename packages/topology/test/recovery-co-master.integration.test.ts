@@ -3,8 +3,9 @@
 // restarted, is fenced read_only with its replication from b detached.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@orc/testkit';
-import type { ReplicationAnalysis, RecoveryReport } from '../src/index.js';
-import { deadCoMasterRequest, instanceKey } from '../src/index.js';
+import type { RecoveryReport } from '../src/index.js';
+import { deadCoMasterRequest } from '../src/index.js';
+import { replicateFrom } from './co-primary-ring.js';
 import { idsOn, replicaStatus, startRecoveryWorld, type RecoveryWorld } from './recovery-harness.js';
 
 let world: RecoveryWorld;
@@ -12,15 +13,7 @@ beforeAll(async () => {
   world = await startRecoveryWorld([{ name: 'a' }, { name: 'b', source: 'a' }, { name: 'r', source: 'a' }], {
     name: 'recovery-co-master',
   });
-  const { servers } = world;
-  const b = servers.instance('b');
-  await servers
-    .instance('a')
-    .query(
-      `CHANGE MASTER TO MASTER_HOST='${b.host}', MASTER_PORT=${b.port}, MASTER_USER='${servers.replUser.user}', ` +
-        `MASTER_PASSWORD='${servers.replUser.password}', MASTER_CONNECT_RETRY=1, MASTER_USE_GTID=current_pos`,
-    );
-  await servers.instance('a').query('START SLAVE');
+  await replicateFrom(world.servers, 'a', 'b');
 }, 120_000);
 afterAll(() => world?.close(), 60_000);
 
@@ -40,21 +33,8 @@ describe('DeadCoMaster recovery on MariaDB GTID', () => {
     await waitFor('rows on b and r', async () => (await idsOn(b)).size === 20 && (await idsOn(r)).size === 20);
     await a.kill();
 
-    const aKey = world.keyOf(a);
-    let entry: ReplicationAnalysis | undefined;
-    await waitFor(
-      'a DeadCoMaster analysis of a',
-      async () => {
-        entry = (await topology.analysis()).find(
-          (e) =>
-            instanceKey(e.AnalyzedInstanceKey.Hostname, e.AnalyzedInstanceKey.Port) === aKey &&
-            e.Analysis.startsWith('DeadCoMaster'),
-        );
-        return entry;
-      },
-      { timeoutMs: 30_000, diagnose: async () => (await topology.analysis()).map((e) => e.Analysis) },
-    );
-    const request = deadCoMasterRequest(entry!, { now: Date.now(), instances: topology.instances() });
+    const entry = await world.analysisOf(a, 'DeadCoMaster');
+    const request = deadCoMasterRequest(entry, { now: Date.now(), instances: topology.instances() });
     expect(request?.requestedCandidate).toBe(world.keyOf(b));
     report = await world.engine.recoverDeadCoMaster(request!);
     await report.settled;

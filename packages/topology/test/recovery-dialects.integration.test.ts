@@ -8,7 +8,6 @@ import { allocatePort } from '@orc/testenv';
 import type { Instance, InstanceKey } from '../src/index.js';
 import {
   InMemoryRecoveryStore,
-  Mysql2Connector,
   MysqlGtidSet,
   RecoveryEngine,
   instanceKey,
@@ -17,7 +16,7 @@ import {
   validateRecoveryConfig,
 } from '../src/index.js';
 import type { FakeMysqlServer } from './fake-mysql-server.js';
-import { startFakeMysqlServer } from './fake-mysql-server.js';
+import { fakeServerConnector, startFakeMysqlServer } from './fake-mysql-server.js';
 
 interface FakeState {
   readonly version: string;
@@ -155,15 +154,7 @@ async function failover(
       running: false,
       writes: 0,
     };
-    const answer = answerFor(s, byPort);
-    // A throw inside the fake would leave the client hanging: turn it into an error answer the test sees.
-    const server = await startFakeMysqlServer(version, (sql) => {
-      try {
-        return answer(sql);
-      } catch (error) {
-        return { errno: 1105, message: `fake failed on ${sql}: ${String(error)}` };
-      }
-    });
+    const server = await startFakeMysqlServer(version, answerFor(s, byPort));
     servers.push(server);
     byPort.set(server.port, s);
     keys.push(instanceKey('127.0.0.1', server.port));
@@ -193,13 +184,7 @@ async function failover(
   const engine = new RecoveryEngine({
     config: validateRecoveryConfig({ recoverMasterClusterFilters: ['*'], oldPrimaryFenceWindowSeconds: 0 }),
     store: new InMemoryRecoveryStore(systemClock),
-    connector: new Mysql2Connector({
-      user: 'orc',
-      password: 'x',
-      connectTimeoutMs: 500,
-      statementTimeoutMs: 2000,
-      clock: systemClock,
-    }),
+    connector: fakeServerConnector(),
     clock: systemClock,
   });
   const report = await engine.recoverDeadMaster({

@@ -26,6 +26,8 @@ export interface RecoveryWorld {
   readonly engine: RecoveryEngine;
   keyOf(server: MariaDbInstance): ReturnType<typeof instanceKey>;
   byKey(key: string): MariaDbInstance;
+  /** Waits (30 s at most) for an analysis of `server` whose code starts with `codePrefix`, and returns it. */
+  analysisOf(server: MariaDbInstance, codePrefix: string): Promise<ReplicationAnalysis>;
   /** Waits for a dead-primary analysis of `server` and returns the recovery request built from it. */
   deadMasterRequestFor(server: MariaDbInstance): Promise<DeadMasterRequest>;
   close(): Promise<void>;
@@ -85,7 +87,7 @@ export async function startRecoveryWorld(
     ...(options.kv === undefined ? {} : { kv: options.kv }),
   });
   const keyOf = (s: MariaDbInstance): ReturnType<typeof instanceKey> => instanceKey(s.host, s.port);
-  return {
+  const world: RecoveryWorld = {
     servers,
     topology,
     backend,
@@ -97,27 +99,27 @@ export async function startRecoveryWorld(
       if (s === undefined) throw new Error(`no server ${key}`);
       return s;
     },
-    async deadMasterRequestFor(server) {
+    async analysisOf(server, codePrefix) {
       const key = keyOf(server);
-      let entry: ReplicationAnalysis | undefined;
-      await waitFor(
-        `a dead-primary analysis of ${key}`,
-        async () => {
-          entry = (await topology.analysis()).find(
+      return waitFor(
+        `a ${codePrefix} analysis of ${key}`,
+        async () =>
+          (await topology.analysis()).find(
             (e) =>
               instanceKey(e.AnalyzedInstanceKey.Hostname, e.AnalyzedInstanceKey.Port) === key &&
-              e.Analysis.startsWith('DeadMaster'),
-          );
-          return entry;
-        },
+              e.Analysis.startsWith(codePrefix),
+          ),
         {
           timeoutMs: 30_000,
           diagnose: () =>
             topology.instances().map((i) => [i.key, i.lastProbeError?.code, i.replication?.ioThreadState]),
         },
       );
-      const request = deadMasterRequest(entry!, { now: Date.now(), instances: topology.instances() });
-      if (request === undefined) throw new Error(`${entry!.Analysis} is not a dead-primary code`);
+    },
+    async deadMasterRequestFor(server) {
+      const entry = await world.analysisOf(server, 'DeadMaster');
+      const request = deadMasterRequest(entry, { now: Date.now(), instances: topology.instances() });
+      if (request === undefined) throw new Error(`${entry.Analysis} is not a dead-primary code`);
       return request;
     },
     async close() {
@@ -127,6 +129,7 @@ export async function startRecoveryWorld(
       await servers.stop();
     },
   };
+  return world;
 }
 
 /** A writer committing one row at a time to `t.w` on a server until it fails or is stopped. */

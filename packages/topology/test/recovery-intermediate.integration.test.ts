@@ -2,8 +2,7 @@
 // under p by GTID and keep replicating.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { waitFor } from '@orc/testkit';
-import type { ReplicationAnalysis } from '../src/index.js';
-import { deadIntermediateMasterRequest, instanceKey } from '../src/index.js';
+import { deadIntermediateMasterRequest } from '../src/index.js';
 import { idsOn, replicaStatus, startRecoveryWorld, type RecoveryWorld } from './recovery-harness.js';
 
 let world: RecoveryWorld;
@@ -25,21 +24,8 @@ describe('DeadIntermediateMaster recovery', () => {
     );
     await servers.waitCaughtUp();
     await im.kill();
-    const imKey = world.keyOf(im);
-    let entry: ReplicationAnalysis | undefined;
-    await waitFor(
-      'a DeadIntermediateMaster analysis of im',
-      async () => {
-        entry = (await world.topology.analysis()).find(
-          (e) =>
-            instanceKey(e.AnalyzedInstanceKey.Hostname, e.AnalyzedInstanceKey.Port) === imKey &&
-            e.Analysis.startsWith('DeadIntermediateMaster'),
-        );
-        return entry;
-      },
-      { timeoutMs: 30_000 },
-    );
-    const request = deadIntermediateMasterRequest(entry!, { now: Date.now(), instances: world.topology.instances() });
+    const entry = await world.analysisOf(im, 'DeadIntermediateMaster');
+    const request = deadIntermediateMasterRequest(entry, { now: Date.now(), instances: world.topology.instances() });
     expect(request).toBeDefined();
     const report = await world.engine.recoverDeadIntermediateMaster(request!);
     await report.settled;

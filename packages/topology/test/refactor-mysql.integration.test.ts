@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FakeMysqlAnswer } from '@orc/testenv';
 import type { Instance, InstanceKey } from '../src/index.js';
-import { Mysql2Connector, MysqlGtidSet, RefactorOps, instanceKey, systemClock, unseenInstance } from '../src/index.js';
+import { MysqlGtidSet, RefactorOps, instanceKey, systemClock, unseenInstance } from '../src/index.js';
 import type { FakeMysqlServer } from './fake-mysql-server.js';
-import { startFakeMysqlServer } from './fake-mysql-server.js';
+import { fakeServerConnector, startFakeMysqlServer } from './fake-mysql-server.js';
 
 interface FakeState {
   readonly serverId: number;
@@ -104,14 +104,7 @@ beforeAll(async () => {
       sourcePort: 0,
       running: false,
     };
-    const answer = answerFor(s, byPort);
-    const server = await startFakeMysqlServer('8.4.2', (sql) => {
-      try {
-        return answer(sql);
-      } catch (error) {
-        return { errno: 1105, message: `fake failed on ${sql}: ${String(error)}` };
-      }
-    });
+    const server = await startFakeMysqlServer('8.4.2', answerFor(s, byPort));
     servers.push(server);
     byPort.set(server.port, s);
     states.set(name, s);
@@ -126,13 +119,7 @@ beforeAll(async () => {
     masterKey: name === 'p' ? null : keys.get('p')!,
   }));
   ops = new RefactorOps({
-    connector: new Mysql2Connector({
-      user: 'orc',
-      password: 'x',
-      connectTimeoutMs: 500,
-      statementTimeoutMs: 2000,
-      clock: systemClock,
-    }),
+    connector: fakeServerConnector(),
     clock: systemClock,
     topology: { instances: () => snapshot },
   });

@@ -59,3 +59,24 @@ export async function rejectionOf<E>(promise: Promise<unknown>, guard: (err: unk
   }
   throw new Error('expected a rejection, but the promise resolved');
 }
+
+/**
+ * The error `fn` throws synchronously, checked by `guard`: the synchronous sibling of
+ * {@link rejectionOf}. Fails when `fn` returns, and rethrows a value `guard` refuses so the test
+ * shows it.
+ *
+ * @example
+ * ```ts
+ * const error = thrownBy(() => validateTopologyConfig({ instancePollSeconds: -1 }), isTopologyError);
+ * expect(error.details.map((d) => d.path)).toEqual(['instancePollSeconds']);
+ * ```
+ */
+export function thrownBy<E>(fn: () => unknown, guard: (err: unknown) => err is E): E {
+  try {
+    fn();
+  } catch (err) {
+    if (guard(err)) return err;
+    throw err;
+  }
+  throw new Error('expected an error to be thrown, but the call returned');
+}

@@ -1,68 +1,18 @@
 import { describe, expect, it } from '@jest/globals';
-import { instanceKey, unseenInstance, type Instance } from '@orc/topology';
-import { buildApi } from '../app.js';
-import type { OrcCommand } from '../commands.js';
-import type { ApiDeps, AuthSettings, HealthStatus, OrcView } from '../deps.js';
+import { basic, multiAuth, routeFixture } from '../../test/support/route-fixture.js';
+import type { AuthSettings } from '../deps.js';
 
-const db1 = instanceKey('db1', 3306);
-const instances: Instance[] = [{ ...unseenInstance(db1), masterKey: null, clusterName: 'db1:3306' }];
-
-function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submitted: OrcCommand[] } {
-  const submitted: OrcCommand[] = [];
+function fixture(auth?: AuthSettings) {
   const disabled = new Set<string>();
-  const view: OrcView = {
-    instances: () => instances,
-    instance: (k) => instances.find((i) => i.key === k),
-    clusters: async () => [
-      { clusterName: 'db1:3306', clusterAlias: 'shop', clusterDomain: '', masterKey: db1, instanceKeys: [db1] },
-    ],
-    analysis: async () => [],
-    downtimes: async () => [],
-    maintenance: async () => [],
-    candidates: async () => [],
-    audit: async () => [],
-    globalRecoveriesDisabled: async () => false,
-    clusterRecoveriesDisabled: async (name) => disabled.has(name),
-    instanceTags: async () => [],
-    taggedInstances: async () => [],
-    recoveries: async () => [],
-    recoverySteps: async () => [],
-    defaultPort: 3306,
-    pollSeconds: 5,
-  };
-  const health: HealthStatus = {
-    Healthy: true,
-    Hostname: 'orc1',
-    Token: 't1',
-    IsActiveNode: true,
-    ActiveNode: { Hostname: 'orc1', Token: 't1' },
-    Error: null,
-    AvailableNodes: [],
-    RaftLeader: '',
-    IsRaftLeader: false,
-    RaftLeaderURI: '',
-    RaftAdvertise: '',
-    RaftHealthyMembers: null,
-  };
-  const deps: ApiDeps = {
-    view,
-    commands: {
-      submit: async (c) => {
-        submitted.push(c);
-        if (c.kind === 'disable-cluster-recoveries') disabled.add(c.cluster);
-        if (c.kind === 'enable-cluster-recoveries') disabled.delete(c.cluster);
-        return {} as never;
-      },
+  return routeFixture({
+    ...(auth === undefined ? {} : { auth }),
+    view: { clusterRecoveriesDisabled: async (name) => disabled.has(name) },
+    answer: (c) => {
+      if (c.kind === 'disable-cluster-recoveries') disabled.add(c.cluster);
+      if (c.kind === 'enable-cluster-recoveries') disabled.delete(c.cluster);
+      return {};
     },
-    node: { isLive: () => true, isReady: () => true, isActive: () => true, health: async () => health },
-    options: {
-      urlPrefix: '',
-      auth: auth ?? { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-    },
-  };
-  return { app: buildApi(deps), submitted };
+  });
 }
 
 describe('per-cluster recovery switch routes', () => {
@@ -96,14 +46,8 @@ describe('per-cluster recovery switch routes', () => {
   });
 
   it('refuse read-only users like the global switch', async () => {
-    const { app, submitted } = fixture({
-      method: 'multi',
-      user: 'admin',
-      password: 'pw',
-      userHeader: '',
-      powerUsers: [],
-    });
-    const readonly = { authorization: `Basic ${Buffer.from('readonly:any').toString('base64')}` };
+    const { app, submitted } = fixture(multiAuth);
+    const readonly = { authorization: basic('readonly', 'any') };
     for (const url of [
       '/api/disable-cluster-recoveries/shop',
       '/api/enable-cluster-recoveries/shop',
@@ -113,7 +57,7 @@ describe('per-cluster recovery switch routes', () => {
       expect([url, res.statusCode]).toEqual([url, 403]);
     }
     expect(submitted).toEqual([]);
-    const admin = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
+    const admin = { authorization: basic('admin', 'pw') };
     const res = await app.inject({ url: '/api/disable-cluster-recoveries/shop', headers: admin });
     expect(res.statusCode).toBe(200);
     expect(submitted).toEqual([{ kind: 'disable-cluster-recoveries', cluster: 'db1:3306' }]);

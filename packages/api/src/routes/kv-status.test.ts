@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { instanceKey, type ClusterInfo } from '@orc/topology';
-import { buildApi } from '../app.js';
-import type { ApiDeps, KvStatusSource, KvStoreState, KvWriteRecord, OrcView } from '../deps.js';
+import { basic, multiAuth, routeFixture } from '../../test/support/route-fixture.js';
+import type { KvStatusSource, KvStoreState, KvWriteRecord } from '../deps.js';
 
 const T0 = Date.UTC(2026, 11, 6, 20, 0, 0);
 const shop: ClusterInfo = {
@@ -44,31 +44,15 @@ function fakeKv(
   };
 }
 
-function api(kvStatus: KvStatusSource | undefined, clusters: readonly ClusterInfo[] = [shop, blog]) {
-  const view = {
-    instances: () => [],
-    instance: () => undefined,
-    clusters: async () => clusters,
-    defaultPort: 3306,
-    pollSeconds: 5,
-  } as unknown as OrcView;
-  const deps: ApiDeps = {
-    view,
-    commands: { submit: async () => ({}) as never },
-    node: {} as ApiDeps['node'],
-    options: {
-      urlPrefix: '',
-      auth: { method: 'multi', user: 'admin', password: 'pw', userHeader: 'X-Forwarded-User', powerUsers: [] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-    },
-    scrub: (t) => t.replaceAll('hunter2', '<secret>'),
-    ...(kvStatus === undefined ? {} : { kvStatus }),
-  };
-  return buildApi(deps);
-}
+const api = (kvStatus: KvStatusSource | undefined, clusters: readonly ClusterInfo[] = [shop, blog]) =>
+  routeFixture({
+    instances: [],
+    clusters,
+    auth: multiAuth,
+    deps: { scrub: (t) => t.replaceAll('hunter2', '<secret>'), ...(kvStatus === undefined ? {} : { kvStatus }) },
+  }).app;
 // A read-only user may read it: the route changes nothing.
-const readonly = { authorization: `Basic ${Buffer.from('readonly:x').toString('base64')}` };
+const readonly = { authorization: basic('readonly', 'x') };
 const get = (app: ReturnType<typeof api>, url: string) => app.inject({ url, headers: readonly });
 
 describe('/api/kv-status', () => {

@@ -1,23 +1,26 @@
 import { describe, expect, it } from '@jest/globals';
-import { instanceKey, TopologyError, unseenInstance, type Instance, type InstanceKey } from '@orc/topology';
-import { buildApi } from '../app.js';
-import type { ApiDeps, AuthSettings, HealthStatus, OrcView, RaftView, RecoveryLine } from '../deps.js';
+import { instanceKey, TopologyError } from '@orc/topology';
+import {
+  basic,
+  clusterInfo,
+  db1,
+  db2,
+  db3,
+  fakeRaft,
+  leaderFetch,
+  member,
+  multiAuth,
+  routeFixture,
+} from '../../test/support/route-fixture.js';
+import type { ApiDeps, AuthSettings, RecoveryLine } from '../deps.js';
 import type { ManualRecoveryRequest, ManualRecoveryResult, RecoveryOperations } from '../recovery-port.js';
 
-const db1 = instanceKey('db1', 3306);
-const db2 = instanceKey('db2', 3306);
-const db3 = instanceKey('db3', 3306);
 const other = instanceKey('other', 3306);
-const member = (key: InstanceKey, masterKey: InstanceKey | null, clusterName: string): Instance => ({
-  ...unseenInstance(key),
-  masterKey,
-  clusterName,
-});
 const instances = [
-  member(db1, null, 'db1:3306'),
-  member(db2, db1, 'db1:3306'),
-  member(db3, db1, 'db1:3306'),
-  member(other, null, 'other:3306'),
+  member(db1),
+  member(db2, { masterKey: db1, clusterName: db1 }),
+  member(db3, { masterKey: db1, clusterName: db1 }),
+  member(other),
 ];
 
 const successful = (over: Partial<ManualRecoveryResult> = {}): ManualRecoveryResult => ({
@@ -33,11 +36,6 @@ const successful = (over: Partial<ManualRecoveryResult> = {}): ManualRecoveryRes
   ...over,
 });
 
-interface Fixture {
-  readonly deps: ApiDeps;
-  readonly requests: ManualRecoveryRequest[];
-}
-
 function fixture(
   outcome: (r: ManualRecoveryRequest) => Promise<ManualRecoveryResult> = async () => successful(),
   over: {
@@ -47,69 +45,24 @@ function fixture(
     port?: boolean;
     raft?: Pick<ApiDeps, 'raft' | 'proxyFetch'>;
   } = {},
-): Fixture & { app: ReturnType<typeof buildApi> } {
+) {
   const requests: ManualRecoveryRequest[] = [];
-  const view: OrcView = {
-    instances: () => instances,
-    instance: (k) => instances.find((i) => i.key === k),
-    clusters: async () => [
-      {
-        clusterName: 'db1:3306',
-        clusterAlias: 'shop',
-        clusterDomain: '',
-        masterKey: db1,
-        instanceKeys: [db1, db2, db3],
-      },
-      { clusterName: 'other:3306', clusterAlias: 'other', clusterDomain: '', masterKey: other, instanceKeys: [other] },
-    ],
-    analysis: async () => [],
-    downtimes: async () => [],
-    maintenance: async () => [],
-    candidates: async () => [],
-    audit: async () => [],
-    globalRecoveriesDisabled: async () => false,
-    clusterRecoveriesDisabled: async () => false,
-    instanceTags: async () => [],
-    taggedInstances: async () => [],
-    recoveries: async ({ uid }) => (over.recoveries ?? []).filter((r) => r.UID === uid),
-    recoverySteps: async () => [],
-    defaultPort: 3306,
-    pollSeconds: 5,
-  };
   const recovery: RecoveryOperations = {
     run: async (r) => {
       requests.push(r);
       return outcome(r);
     },
   };
-  const health: HealthStatus = {
-    Healthy: true,
-    Hostname: 'orc2',
-    Token: 't2',
-    IsActiveNode: over.active ?? true,
-    ActiveNode: { Hostname: 'orc1', Token: 't1' },
-    Error: null,
-    AvailableNodes: [],
-    RaftLeader: '',
-    IsRaftLeader: false,
-    RaftLeaderURI: '',
-    RaftAdvertise: '',
-    RaftHealthyMembers: null,
-  };
-  const deps: ApiDeps = {
-    view,
-    commands: { submit: async () => ({}) as never },
-    node: { isLive: () => true, isReady: () => true, isActive: () => over.active ?? true, health: async () => health },
-    ...(over.port === false ? {} : { recovery }),
-    ...over.raft,
-    options: {
-      urlPrefix: '',
-      auth: over.auth ?? { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-    },
-  };
-  return { deps, requests, app: buildApi(deps) };
+  const { app } = routeFixture({
+    instances,
+    clusters: [clusterInfo('shop', db1, [db1, db2, db3]), clusterInfo('other', other)],
+    view: { recoveries: async ({ uid }) => (over.recoveries ?? []).filter((r) => r.UID === uid) },
+    active: over.active ?? true,
+    health: { Hostname: 'orc2', Token: 't2' },
+    ...(over.auth === undefined ? {} : { auth: over.auth }),
+    deps: { ...(over.port === false ? {} : { recovery }), ...over.raft },
+  });
+  return { app, requests };
 }
 
 describe('recovery routes', () => {
@@ -289,9 +242,8 @@ describe('recovery routes', () => {
   it('501 without the port; read-only users are refused every recovery route', async () => {
     const none = fixture(undefined, { port: false });
     expect((await none.app.inject('/api/recover/db1/3306')).statusCode).toBe(501);
-    const auth: AuthSettings = { method: 'multi', user: 'admin', password: 'pw', userHeader: '', powerUsers: [] };
-    const { app, requests } = fixture(undefined, { auth });
-    const readonly = { authorization: `Basic ${Buffer.from('readonly:any').toString('base64')}` };
+    const { app, requests } = fixture(undefined, { auth: multiAuth });
+    const readonly = { authorization: basic('readonly', 'any') };
     for (const url of [
       '/api/recover/db1/3306',
       '/api/recover-lite/db1/3306/db2/3306',
@@ -304,30 +256,17 @@ describe('recovery routes', () => {
       expect([url, res.statusCode]).toEqual([url, 403]);
     }
     expect(requests).toEqual([]);
-    const admin = { authorization: `Basic ${Buffer.from('admin:pw').toString('base64')}` };
+    const admin = { authorization: basic('admin', 'pw') };
     expect((await app.inject({ url: '/api/recover/db1/3306', headers: admin })).statusCode).toBe(200);
   });
   it('a Raft follower forwards every recovery route to the leader instead of running it', async () => {
-    const forwarded: string[] = [];
-    const raft = {
-      role: () => 'Follower',
-      isHealthy: () => true,
-      leader: () => '10.0.0.1:10008',
-      leaderUri: () => 'http://orc1:3000',
-      selfUri: 'http://orc2:3000',
-    } as unknown as RaftView;
-    const proxyFetch = (async (url: string | URL | Request) => {
-      forwarded.push(String(url));
-      return new Response(JSON.stringify({ Code: 'OK', Message: 'from the leader', Details: null }), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
-    }) as typeof fetch;
-    const { app, requests } = fixture(undefined, { active: false, raft: { raft, proxyFetch } });
+    const forwarded: { url: string; init: RequestInit }[] = [];
+    const raft = { raft: fakeRaft(), proxyFetch: leaderFetch(forwarded) };
+    const { app, requests } = fixture(undefined, { active: false, raft });
     for (const url of ['/api/recover/db1/3306/db2/3306', '/api/graceful-master-takeover-auto/shop']) {
       expect((await app.inject(url)).json()).toMatchObject({ Message: 'from the leader' });
     }
-    expect(forwarded).toEqual([
+    expect(forwarded.map((f) => f.url)).toEqual([
       'http://orc1:3000/api/recover/db1/3306/db2/3306',
       'http://orc1:3000/api/graceful-master-takeover-auto/shop',
     ]);

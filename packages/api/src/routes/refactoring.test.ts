@@ -1,47 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Instance, InstanceKey, RefactorResult } from '@orc/topology';
-import { instanceKey, TopologyError, unseenInstance } from '@orc/topology';
-import { buildApi } from '../app.js';
-import type { CommandBus, OrcCommand } from '../commands.js';
-import type { ApiDeps, NodeStatus, OrcView, RefactorPort } from '../deps.js';
+import type { InstanceKey, RefactorResult } from '@orc/topology';
+import { TopologyError } from '@orc/topology';
+import { basic, db1 as p, db2 as r1, member, multiAuth, routeFixture } from '../../test/support/route-fixture.js';
+import type { AuthSettings, RefactorPort } from '../deps.js';
 
-const p = instanceKey('db1', 3306);
-const r1 = instanceKey('db2', 3306);
-const instances: Instance[] = [
-  { ...unseenInstance(p), clusterName: 'db1:3306' },
-  { ...unseenInstance(r1), clusterName: 'db1:3306', masterKey: p },
-];
+const instances = [member(p), member(r1, { clusterName: p, masterKey: p })];
 
-function fixture(refactor?: RefactorPort, auth: ApiDeps['options']['auth'] | undefined = undefined) {
-  const submitted: OrcCommand[] = [];
-  const view = {
-    instances: () => instances,
-    instance: (k: InstanceKey) => instances.find((i) => i.key === k),
-    downtimes: async () => [],
-    candidates: async () => [],
-    pollSeconds: 5,
-    defaultPort: 3306,
-  } as unknown as OrcView;
-  const commands: CommandBus = {
-    submit: async (c) => {
-      submitted.push(c);
-      return {} as never;
-    },
-  };
-  const app = buildApi({
-    view,
-    commands,
-    node: {} as NodeStatus,
-    options: {
-      urlPrefix: '',
-      auth: auth ?? { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-    },
-    ...(refactor === undefined ? {} : { refactor }),
+const fixture = (refactor?: RefactorPort, auth?: AuthSettings) =>
+  routeFixture({
+    instances,
+    ...(auth === undefined ? {} : { auth }),
+    deps: refactor === undefined ? {} : { refactor },
   });
-  return { app, submitted };
-}
 
 /** A port that records calls and answers each like a verified operation. */
 function recordingPort(calls: string[]): RefactorPort {
@@ -143,14 +113,8 @@ describe('refactoring routes', () => {
 
   it('refuses a read-only user', async () => {
     const calls: string[] = [];
-    const { app } = fixture(recordingPort(calls), {
-      method: 'multi',
-      user: 'admin',
-      password: 'secret',
-      userHeader: 'X-Forwarded-User',
-      powerUsers: [],
-    });
-    const reader = `Basic ${Buffer.from('readonly:anything').toString('base64')}`;
+    const { app } = fixture(recordingPort(calls), multiAuth);
+    const reader = basic('readonly', 'anything');
     const res = await app.inject({ url: '/api/relocate/db2/3306/db1/3306', headers: { authorization: reader } });
     expect(res.statusCode).toBe(403);
     expect(calls).toEqual([]);

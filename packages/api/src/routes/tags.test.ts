@@ -1,68 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
-import { instanceKey, unseenInstance, type Instance } from '@orc/topology';
-import { buildApi } from '../app.js';
-import type { OrcCommand } from '../commands.js';
-import type { ApiDeps, AuthSettings, HealthStatus, OrcView } from '../deps.js';
+import { basic, db1, multiAuth, routeFixture } from '../../test/support/route-fixture.js';
+import type { AuthSettings } from '../deps.js';
 
-const db1 = instanceKey('db1', 3306);
-const instances: Instance[] = [{ ...unseenInstance(db1), masterKey: null, clusterName: 'db1:3306' }];
-
-function fixture(auth?: AuthSettings): { app: ReturnType<typeof buildApi>; submitted: OrcCommand[] } {
-  const submitted: OrcCommand[] = [];
-  const view: OrcView = {
-    instances: () => instances,
-    instance: (k) => instances.find((i) => i.key === k),
-    clusters: async () => [
-      { clusterName: 'db1:3306', clusterAlias: 'shop', clusterDomain: '', masterKey: db1, instanceKeys: [db1] },
-    ],
-    analysis: async () => [],
-    downtimes: async () => [],
-    maintenance: async () => [],
-    candidates: async () => [],
-    audit: async () => [],
-    globalRecoveriesDisabled: async () => false,
-    clusterRecoveriesDisabled: async () => false,
-    instanceTags: async () => [
-      { name: 'role', value: 'olap' },
-      { name: 'dc', value: '' },
-    ],
-    taggedInstances: async (name, value) => (name === 'role' && (value ?? 'olap') === 'olap' ? [db1] : []),
-    recoveries: async () => [],
-    recoverySteps: async () => [],
-    defaultPort: 3306,
-    pollSeconds: 5,
-  };
-  const health: HealthStatus = {
-    Healthy: true,
-    Hostname: 'orc1',
-    Token: 't1',
-    IsActiveNode: true,
-    ActiveNode: { Hostname: 'orc1', Token: 't1' },
-    Error: null,
-    AvailableNodes: [],
-    RaftLeader: '',
-    IsRaftLeader: false,
-    RaftLeaderURI: '',
-    RaftAdvertise: '',
-    RaftHealthyMembers: null,
-  };
-  const deps: ApiDeps = {
-    view,
-    commands: {
-      submit: async (c) => {
-        submitted.push(c);
-        return (c.kind === 'delete-instance-tag' ? { keys: [db1] } : {}) as never;
-      },
+function fixture(auth?: AuthSettings) {
+  return routeFixture({
+    ...(auth === undefined ? {} : { auth }),
+    view: {
+      instanceTags: async () => [
+        { name: 'role', value: 'olap' },
+        { name: 'dc', value: '' },
+      ],
+      taggedInstances: async (name, value) => (name === 'role' && (value ?? 'olap') === 'olap' ? [db1] : []),
     },
-    node: { isLive: () => true, isReady: () => true, isActive: () => true, health: async () => health },
-    options: {
-      urlPrefix: '',
-      auth: auth ?? { method: '', user: '', password: '', userHeader: 'X-Forwarded-User', powerUsers: ['*'] },
-      readOnly: false,
-      statusEndpoint: '/api/status',
-    },
-  };
-  return { app: buildApi(deps), submitted };
+    answer: (c) => (c.kind === 'delete-instance-tag' ? { keys: [db1] } : {}),
+  });
 }
 
 describe('tag routes', () => {
@@ -92,14 +43,8 @@ describe('tag routes', () => {
   });
 
   it('refuses mutations to read-only users', async () => {
-    const { app, submitted } = fixture({
-      method: 'multi',
-      user: 'admin',
-      password: 'pw',
-      userHeader: '',
-      powerUsers: [],
-    });
-    const readonly = { authorization: `Basic ${Buffer.from('readonly:any').toString('base64')}` };
+    const { app, submitted } = fixture(multiAuth);
+    const readonly = { authorization: basic('readonly', 'any') };
     for (const url of ['/api/tag/db1/3306?tag=a', '/api/untag/db1/3306?tag=a', '/api/untag-all?tag=a']) {
       const res = await app.inject({ url, headers: readonly });
       expect([url, res.statusCode]).toEqual([url, 403]);

@@ -1,4 +1,5 @@
 import { isKvError, type KvError } from '../../src/index.js';
+import { thrownBy } from '@orc/testkit';
 
 /**
  * The KvError `fn` throws synchronously; fails the test (rethrowing what was thrown, so the
@@ -6,11 +7,5 @@ import { isKvError, type KvError } from '../../src/index.js';
  * `rejectionOf(promise, isKvError)` from @orc/testkit.
  */
 export function kvErrorOf(fn: () => unknown): KvError {
-  try {
-    fn();
-  } catch (err) {
-    if (isKvError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a KvError, but nothing was thrown');
+  return thrownBy(fn, isKvError);
 }

@@ -3,16 +3,15 @@
 // still be committed (its outcome is unknown, as after a leadership loss).
 import { describe, it, expect } from '@jest/globals';
 import type { Entry } from '../core/types.js';
-import { nodeId } from '../core/types.js';
 import type { StateMachine } from '../ports.js';
-import { Raft } from '../raft.js';
+import type { Raft } from '../raft.js';
 import type { RaftError } from '../errors.js';
 import { isRaftError } from '../errors.js';
 import { MemoryStore } from '../storage/memory-store.js';
-import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock, rejectionOf } from '@orc/testkit';
 import { turn, untilLeader } from '../../test/support/manual-turns.js';
+import { memoryRaft } from '../../test/support/memory-raft.js';
 import type { RaftEvents } from './events.js';
 
 /** A MemoryStore whose appends can be held back or made to fail. */
@@ -42,16 +41,7 @@ class Recorder implements StateMachine<string> {
 }
 
 async function leader(store: TestStore, sm: Recorder, clock: ManualClock): Promise<Raft<string>> {
-  const raft = await Raft.create<string>({
-    config: { id: 'a', snapshotThreshold: 0, tickMs: 10, heartbeatMs: 20, electionTimeoutMs: 100 },
-    stateMachine: sm,
-    logStore: store,
-    stableStore: store,
-    snapshotStore: new MemorySnapshotStore(),
-    transport: new MemoryNetwork().transport(nodeId('a')),
-    clock,
-    random: () => 0.5,
-  });
+  const raft = await memoryRaft({ id: 'a', stateMachine: sm, store, clock, config: { snapshotThreshold: 0 } });
   await untilLeader(raft, clock);
   expect(raft.state).toBe('leader');
   return raft;
@@ -93,22 +83,15 @@ describe('a node that stops', () => {
       ids.map(async (id, k) => {
         const store = new TestStore();
         const sm = new Recorder();
-        const raft = await Raft.create<string>({
-          config: {
-            id,
-            peers: Object.fromEntries(ids.map((p) => [p, `mem://${p}`])),
-            snapshotThreshold: 0,
-            tickMs: 10,
-            heartbeatMs: 20,
-            electionTimeoutMs: 100,
-          },
+        const raft = await memoryRaft({
+          id,
+          peers: ids,
           stateMachine: sm,
-          logStore: store,
-          stableStore: store,
-          snapshotStore: new MemorySnapshotStore(),
-          transport: net.transport(nodeId(id)),
+          store,
+          network: net,
           clock,
           random: () => (k + 1) / 4,
+          config: { snapshotThreshold: 0 },
         });
         return { id, store, sm, raft };
       }),

@@ -1,12 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
-import { nodeId } from '../core/types.js';
 import type { Clock, TimerHandle } from '../ports.js';
-import { Raft } from '../raft.js';
-import { MemoryStore } from '../storage/memory-store.js';
-import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
-import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock } from '@orc/testkit';
 import { turn } from '../../test/support/manual-turns.js';
+import { memoryRaft } from '../../test/support/memory-raft.js';
 
 /** Every timer fires `lateMs` after it is due, as on a busy event loop. */
 class LateClock implements Clock {
@@ -26,19 +22,15 @@ class LateClock implements Clock {
 describe('NodeDriver ticks', () => {
   it('keeps to the tick grid when every timer fires late, so timeouts do not stretch', async () => {
     const clock = new LateClock(4);
-    const store = new MemoryStore();
-    const raft = await Raft.create({
+    const raft = await memoryRaft({
+      id: 'a',
       // One voter, no jitter: it campaigns after the 10-tick timeout less the 5 ticks advanced at start.
-      config: { id: 'a', peers: { a: 'mem://a' }, tickMs: 10, heartbeatMs: 20, electionTimeoutMs: 100 },
+      peers: ['a'],
       stateMachine: {
         apply: () => null,
         snapshot: () => ({ persist: async () => undefined }),
         restore: async () => {},
       },
-      logStore: store,
-      stableStore: store,
-      snapshotStore: new MemorySnapshotStore(),
-      transport: new MemoryNetwork().transport(nodeId('a')),
       clock,
       random: () => 0,
     });

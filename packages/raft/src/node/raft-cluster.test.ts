@@ -1,7 +1,6 @@
 // Three (or more) nodes over the memory transport with a manual clock: time moves only when the
 // test advances it, and each step lets the event loop run the driver's pending turns.
 import { describe, it, expect, afterEach } from '@jest/globals';
-import { nodeId } from '../core/types.js';
 import type { SnapshotSource, StateMachine } from '../ports.js';
 import { Raft } from '../raft.js';
 import { MemoryStore } from '../storage/memory-store.js';
@@ -9,6 +8,8 @@ import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock } from '@orc/testkit';
 import { turn } from '../../test/support/manual-turns.js';
+import { memoryRaft } from '../../test/support/memory-raft.js';
+import type { RaftConfigInput } from './raft-config.js';
 import { isRaftError } from '../errors.js';
 
 class Kv implements StateMachine<string | null> {
@@ -46,28 +47,22 @@ class Cluster {
   readonly nodes = new Map<string, TestNode>();
   #seed = 1;
 
-  async start(id: string, peers: string[], extra: Record<string, unknown> = {}, reuse?: Reusable): Promise<TestNode> {
+  async start(id: string, peers: string[], extra: Partial<RaftConfigInput> = {}, reuse?: Reusable): Promise<TestNode> {
     const kv = new Kv();
     const store = reuse?.store ?? new MemoryStore();
     const snaps = reuse?.snapshots ?? new MemorySnapshotStore();
     const seed = this.#seed++;
     let s = seed * 7919;
-    const raft = await Raft.create<string | null>({
-      config: {
-        id,
-        peers: Object.fromEntries(peers.map((p) => [p, `mem://${p}`])),
-        tickMs: 10,
-        heartbeatMs: 20,
-        electionTimeoutMs: 100,
-        ...extra,
-      },
+    const raft = await memoryRaft<string | null>({
+      id,
+      peers,
       stateMachine: kv,
-      logStore: store,
-      stableStore: store,
+      store,
       snapshotStore: snaps,
-      transport: this.net.transport(nodeId(id)),
+      network: this.net,
       clock: this.clock,
       random: () => (s = (s * 48271) % 2147483647) / 2147483647,
+      config: extra,
     });
     const node: Reusable = { raft, kv, store, snaps, snapshots: snaps };
     this.nodes.set(id, node);
@@ -120,7 +115,7 @@ afterEach(async () => {
   await cluster?.stopAll();
 });
 
-async function three(extra: Record<string, unknown> = {}): Promise<Cluster> {
+async function three(extra: Partial<RaftConfigInput> = {}): Promise<Cluster> {
   cluster = new Cluster();
   for (const id of ['a', 'b', 'c']) await cluster.start(id, ['a', 'b', 'c'], extra);
   await cluster.until(() => [...cluster.nodes.values()].filter((n) => n.raft.state === 'leader').length === 1);

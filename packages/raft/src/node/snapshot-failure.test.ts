@@ -2,16 +2,15 @@
 // Ready, the failure is an event and a status field, and the log stops growing at maxLogEntries
 // (proposals refused with LOG_FULL naming the failure) until a snapshot succeeds again.
 import { describe, it, expect } from '@jest/globals';
-import { nodeId } from '../core/types.js';
 import type { SnapshotMeta } from '../core/types.js';
 import type { SnapshotSink, SnapshotSource, SnapshotStore, StateMachine } from '../ports.js';
-import { Raft } from '../raft.js';
+import type { Raft } from '../raft.js';
 import { RaftError, isRaftError } from '../errors.js';
-import { MemoryStore } from '../storage/memory-store.js';
 import { MemorySnapshotStore } from '../snapshot/memory-snapshot-store.js';
 import { MemoryNetwork } from '../transport/memory-transport.js';
 import { ManualClock } from '@orc/testkit';
 import { turn, untilLeader } from '../../test/support/manual-turns.js';
+import { memoryRaft } from '../../test/support/memory-raft.js';
 import type { RaftEvents } from './events.js';
 
 /** A snapshot store whose writes fail while `failing` is set, as on a read-only or full disk. */
@@ -53,23 +52,12 @@ describe('a node whose snapshots keep failing', () => {
   it('backs off, reports it, bounds its log with LOG_FULL, and recovers when snapshots work again', async () => {
     const clock = new ManualClock();
     const snapshots = new FailingSnapshotStore();
-    const store = new MemoryStore();
-    const raft = await Raft.create<number>({
-      config: {
-        id: 'a',
-        snapshotThreshold: 4,
-        snapshotTrailing: 0,
-        tickMs: 10,
-        heartbeatMs: 20,
-        electionTimeoutMs: 100,
-      },
+    const raft = await memoryRaft({
+      id: 'a',
       stateMachine: sm,
-      logStore: store,
-      stableStore: store,
       snapshotStore: snapshots,
-      transport: new MemoryNetwork().transport(nodeId('a')),
       clock,
-      random: () => 0.5,
+      config: { snapshotThreshold: 4, snapshotTrailing: 0 },
     });
     const failures: RaftEvents['snapshotFailed'][] = [];
     raft.on('snapshotFailed', (e) => failures.push(e));
@@ -116,7 +104,6 @@ describe('a node whose snapshots keep failing', () => {
     let isCFailing = true;
     const nodes = await Promise.all(
       ids.map(async (id, k) => {
-        const store = new MemoryStore();
         const machine: StateMachine<number> = {
           ...sm,
           snapshot: () => {
@@ -124,24 +111,15 @@ describe('a node whose snapshots keep failing', () => {
             return sm.snapshot();
           },
         };
-        const raft = await Raft.create<number>({
-          config: {
-            id,
-            peers: Object.fromEntries(ids.map((p) => [p, `mem://${p}`])),
-            snapshotThreshold: 4,
-            snapshotTrailing: 0,
-            tickMs: 10,
-            heartbeatMs: 20,
-            // c never campaigns first: a and b elect among themselves.
-            electionTimeoutMs: id === 'c' ? 1000 : 100,
-          },
+        const raft = await memoryRaft({
+          id,
+          peers: ids,
           stateMachine: machine,
-          logStore: store,
-          stableStore: store,
-          snapshotStore: new MemorySnapshotStore(),
-          transport: net.transport(nodeId(id)),
+          network: net,
           clock,
           random: () => (k + 1) / 4,
+          // c never campaigns first: a and b elect among themselves.
+          config: { snapshotThreshold: 4, snapshotTrailing: 0, electionTimeoutMs: id === 'c' ? 1000 : 100 },
         });
         return { id, raft };
       }),

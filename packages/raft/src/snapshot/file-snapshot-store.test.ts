@@ -1,22 +1,14 @@
-import { describe, it, expect, afterAll } from '@jest/globals';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, it, expect } from '@jest/globals';
+import { readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { logIndex, nodeId, term, type SnapshotMeta } from '../core/types.js';
 import type { SnapshotStore } from '../ports.js';
 import type { LogFields, Logger } from '../logger.js';
 import { FileSnapshotStore } from './file-snapshot-store.js';
 import { MemorySnapshotStore } from './memory-snapshot-store.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'raft-snap-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('raft-snap-');
 
 const meta = (index: number, t = 1): SnapshotMeta => ({
   index: logIndex(index),

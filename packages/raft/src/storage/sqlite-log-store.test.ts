@@ -1,21 +1,11 @@
-import { describe, it, expect, afterAll } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { describe, it, expect } from '@jest/globals';
 import { EntryType, logIndex, term, type Entry } from '../core/types.js';
 import type { LogStore, StableStore } from '../ports.js';
 import { MemoryStore } from './memory-store.js';
 import { SqliteLogStore } from './sqlite-log-store.js';
+import { tempDirs } from '../../test/support/temp-dirs.js';
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'raft-log-'));
-  dirs.push(d);
-  return d;
-};
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+const tempDir = tempDirs('raft-log-');
 
 const entry = (index: number, t: number, text = `e${index}`): Entry => ({
   index: logIndex(index),

@@ -3,6 +3,7 @@ import { analyzeReplication } from './analyze-replication.js';
 import type { Instance } from '../instance/instance.js';
 import { isHeartbeatSilent, unseenInstance } from '../instance/instance.js';
 import { parseInstanceKey } from '../instance/instance-key.js';
+import { runningReplication } from '../../test/replication-status.js';
 
 // Virtual time: every stamp is an explicit epoch millisecond; nothing reads a clock.
 const T0 = 10_000_000;
@@ -38,28 +39,13 @@ function replica(
     lastCheckedAt: checkedAt,
     lastAttemptedCheckAt: checkedAt,
     replicationHeardAt: heardAt,
-    replication: {
-      masterHost: 'p',
-      masterPort: 3306,
-      masterUser: 'repl',
-      ioThreadState: 'Yes',
-      isSqlThreadRunning: true,
+    replication: runningReplication(primaryKey, {
       readBinlogCoordinates: { file: 'b.000001', position: 400 },
       execBinlogCoordinates: { file: 'b.000001', position: 400 },
-      relaylogCoordinates: null,
-      lastIoErrno: 0,
-      lastIoError: '',
-      lastSqlErrno: 0,
-      lastSqlError: '',
-      secondsBehindMaster: 0,
-      sqlDelaySeconds: 0,
-      usingMariaDbGtid: 'Slave_Pos',
-      isAutoPosition: false,
-      masterUuid: '',
       retrievedGtidSet: '0-1-5',
       receivedHeartbeats: counter,
       heartbeatPeriodSeconds: period,
-    },
+    }),
   };
 }
 

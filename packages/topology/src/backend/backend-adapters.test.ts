@@ -1,5 +1,6 @@
 import { describe, it, expect, beforeEach, afterEach } from '@jest/globals';
-import { Backend, validateBackendConfig } from '@orc/backend';
+import type { Backend } from '@orc/backend';
+import { openMemoryBackend } from '../../test/memory-backend.js';
 import { BackendInstanceStore, fromInstanceRecord, toInstanceRecord } from './backend-instance-store.js';
 import { BackendAnalysisState } from './backend-analysis-state.js';
 import { DiscoveryLoop } from '../discovery/discovery-loop.js';
@@ -12,12 +13,9 @@ import type { Instance } from '../instance/instance.js';
 
 let backend: Backend;
 beforeEach(async () => {
-  backend = new Backend(validateBackendConfig({ dialect: 'sqlite', sqlite: { file: ':memory:' } }));
-  await backend.open();
+  backend = await openMemoryBackend();
 });
-afterEach(async () => {
-  await backend.close();
-});
+afterEach(() => backend.close());
 
 describe('backend adapters (SQLite in memory)', () => {
   it('round-trips an instance through a database_instance row', () => {

@@ -1,7 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import type { Instance } from '../instance/instance.js';
 import { unseenInstance } from '../instance/instance.js';
-import { parseInstanceKey, splitInstanceKey } from '../instance/instance-key.js';
+import { parseInstanceKey } from '../instance/instance-key.js';
+import { runningReplication } from '../../test/replication-status.js';
 import { placementFromHostname, resolveClusters } from './cluster-resolver.js';
 
 function inst(key: string, master: string | null, extra: Partial<Instance> = {}): Instance {
@@ -14,29 +15,7 @@ function inst(key: string, master: string | null, extra: Partial<Instance> = {})
     lastCheckedAt: 1,
     isReadOnly: m !== null,
     masterKey: m,
-    replication:
-      m === null
-        ? null
-        : {
-            masterHost: splitInstanceKey(m).host,
-            masterPort: splitInstanceKey(m).port,
-            masterUser: '',
-            ioThreadState: 'Yes',
-            isSqlThreadRunning: true,
-            readBinlogCoordinates: null,
-            execBinlogCoordinates: null,
-            relaylogCoordinates: null,
-            lastIoErrno: 0,
-            lastIoError: '',
-            lastSqlErrno: 0,
-            lastSqlError: '',
-            secondsBehindMaster: 0,
-            sqlDelaySeconds: 0,
-            usingMariaDbGtid: 'Slave_Pos',
-            isAutoPosition: false,
-            masterUuid: '',
-            retrievedGtidSet: '',
-          },
+    replication: m === null ? null : runningReplication(m),
     ...extra,
   };
 }

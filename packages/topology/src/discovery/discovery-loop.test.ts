@@ -1,39 +1,18 @@
 import { describe, it, expect } from '@jest/globals';
-import { DiscoveryLoop } from './discovery-loop.js';
-import { InMemoryInstanceStore } from './instance-store.js';
-import { ManualClock } from '@orc/testkit';
-import { validateTopologyConfig } from '../topology-config.js';
 import type { TopologyConfigInput } from '../topology-config.js';
-import { FakeWorld, k } from '../../test/fake-world.js';
+import { chainWorld, discoveryOver, FakeWorld, k } from '../../test/fake-world.js';
 import { advanceSettled } from '../../test/advance.js';
 import { isLastCheckValid } from '../analysis/analyze-replication.js';
 
 const LOST = "error reconnecting to master 'repl@p:3306' - retry-time: 60 message: Can't connect";
 
-function setup(world: FakeWorld, config: TopologyConfigInput = {}) {
-  const clock = new ManualClock();
-  const store = new InMemoryInstanceStore();
-  // The older cases count probes at one cadence; the primary cadence has its own cases below.
-  const loop = new DiscoveryLoop({
-    config: validateTopologyConfig({ primaryPollMilliseconds: 0, ...config }),
-    prober: world,
-    store,
-    clock,
-  });
-  return { clock, store, loop };
-}
-
-function chain(): FakeWorld {
-  return new FakeWorld()
-    .add('p:3306', null)
-    .add('im:3306', 'p:3306')
-    .add('r1:3306', 'p:3306')
-    .add('r2:3306', 'im:3306');
-}
+// The older cases count probes at one cadence; the primary cadence has its own cases (primary-cadence.test.ts).
+const setup = (world: FakeWorld, config: TopologyConfigInput = {}) =>
+  discoveryOver(world, { primaryPollMilliseconds: 0, ...config });
 
 describe('DiscoveryLoop', () => {
   it('finds a whole chained topology from one replica and names the cluster after the primary', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, store, loop } = setup(world, { discoverySeeds: ['r2:3306'] });
     await loop.start();
     await advanceSettled(clock, 200);
@@ -46,7 +25,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('re-probes each server every InstancePollSeconds, and de-duplicates queued keys', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306', 'p:3306', 'r1:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -59,7 +38,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('keeps the last known state of a server that stops answering, marked not checked', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -74,7 +53,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('re-probes the replicas of a primary whose probe fails at once, then at the emergent interval', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], emergentPollMilliseconds: 250 });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -119,7 +98,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('probes a primary at once when a replica reports it lost it', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100); // p probed at 0, r1 at ~0
@@ -131,7 +110,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('records a probe error for a seed that does not exist and goes on; survives a prober that throws', async () => {
-    const world = chain();
+    const world = chainWorld();
     world.throwOn = k('r1:3306');
     const { clock, loop } = setup(world, { discoverySeeds: ['nowhere:3306', 'p:3306'] });
     await loop.start();
@@ -169,7 +148,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('forgets a server and does not rediscover it for three polls', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 200);
@@ -184,7 +163,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('discover() probes now and resolves with the instance', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { loop, clock } = setup(world);
     await loop.start();
     const pending = loop.discover(k('im:3306'));
@@ -196,7 +175,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('keeps going when the store fails, and writes later', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'] });
     const original = store.upsertInstances.bind(store);
     let fail = true;
@@ -214,7 +193,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('stamps an attempt that hangs past ReasonableInstanceCheckSeconds, turning the server invalid before any timeout', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'] });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -230,7 +209,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('suspects a primary whose probe hangs: invalid at once, its replicas re-probed before any timeout', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], emergentPollMilliseconds: 100 });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -247,7 +226,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('keeps the emergent pace past the window while an unreachable primary still has a connected replica', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -267,7 +246,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('probes a server that stays down at the emergent pace only for the suspicion window', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5 });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -282,7 +261,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('forgets a server unseen for UnseenInstanceForgetHours', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop, store } = setup(world, { discoverySeeds: ['p:3306'], unseenInstanceForgetHours: 0.01 });
     await loop.start();
     await advanceSettled(clock, 200);

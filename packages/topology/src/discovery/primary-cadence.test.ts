@@ -1,36 +1,16 @@
 import { describe, it, expect } from '@jest/globals';
-import { DiscoveryLoop } from './discovery-loop.js';
-import { InMemoryInstanceStore } from './instance-store.js';
-import { ManualClock } from '@orc/testkit';
-import { validateTopologyConfig } from '../topology-config.js';
 import type { TopologyConfigInput } from '../topology-config.js';
-import { FakeWorld, k } from '../../test/fake-world.js';
+import type { FakeWorld } from '../../test/fake-world.js';
+import { chainWorld, discoveryOver, k } from '../../test/fake-world.js';
 import { advanceSettled } from '../../test/advance.js';
 import { isLastCheckValid } from '../analysis/analyze-replication.js';
 
-function setup(world: FakeWorld, config: TopologyConfigInput = {}) {
-  const clock = new ManualClock();
-  const loop = new DiscoveryLoop({
-    config: validateTopologyConfig({ discoverySeeds: ['p:3306'], instancePollSeconds: 5, ...config }),
-    prober: world,
-    store: new InMemoryInstanceStore(),
-    clock,
-  });
-  return { clock, loop };
-}
-
-// p <- im <- r2, p <- r1: p and im have replicas, r1 and r2 do not.
-function chain(): FakeWorld {
-  return new FakeWorld()
-    .add('p:3306', null)
-    .add('im:3306', 'p:3306')
-    .add('r1:3306', 'p:3306')
-    .add('r2:3306', 'im:3306');
-}
+const setup = (world: FakeWorld, config: TopologyConfigInput = {}) =>
+  discoveryOver(world, { discoverySeeds: ['p:3306'], instancePollSeconds: 5, ...config });
 
 describe('DiscoveryLoop: the cadence of servers with replicas', () => {
   it('probes servers with replicas every primaryPollMilliseconds (default 1 s), leaves every InstancePollSeconds', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world);
     await loop.start();
     await advanceSettled(clock, 100);
@@ -44,7 +24,7 @@ describe('DiscoveryLoop: the cadence of servers with replicas', () => {
 
   it('keeps one cadence when primaryPollMilliseconds is 0 or not shorter than the poll', async () => {
     for (const primaryPollMilliseconds of [0, 5000, 8000]) {
-      const world = chain();
+      const world = chainWorld();
       const { clock, loop } = setup(world, { primaryPollMilliseconds });
       await loop.start();
       await advanceSettled(clock, 100);
@@ -56,7 +36,7 @@ describe('DiscoveryLoop: the cadence of servers with replicas', () => {
   });
 
   it('counts a server as a primary when a known replica points at it, even if it lists no replicas', async () => {
-    const world = chain();
+    const world = chainWorld();
     world.server('p:3306').replicas = []; // no replica hosts visible to orc (no grant, say)
     const { clock, loop } = setup(world, { discoverySeeds: ['r1:3306'] });
     await loop.start();
@@ -68,7 +48,7 @@ describe('DiscoveryLoop: the cadence of servers with replicas', () => {
   });
 
   it('stops the fast cadence once a server no longer has replicas', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world);
     await loop.start();
     await advanceSettled(clock, 100);
@@ -82,7 +62,7 @@ describe('DiscoveryLoop: the cadence of servers with replicas', () => {
   });
 
   it('looks at the replicas once when a primary probe is slow, before any suspicion', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { emergentPollMilliseconds: 100 });
     await loop.start();
     await advanceSettled(clock, 100);
@@ -105,7 +85,7 @@ describe('DiscoveryLoop: the cadence of servers with replicas', () => {
   });
 
   it('does not look early at replicas of a leaf or of a primary that answers in time', async () => {
-    const world = chain();
+    const world = chainWorld();
     const { clock, loop } = setup(world, { emergentPollMilliseconds: 100 });
     await loop.start();
     await advanceSettled(clock, 100);

@@ -1,19 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
+import { thrownBy } from '@orc/testkit';
 import { type TopologyError, isTopologyError } from '../errors.js';
 import { MariaDbGtidList, type MariaDbGtidVariable, mariaDbCurrentPos } from './mariadb-gtid-list.js';
 
 const pos = (text: string): MariaDbGtidList => MariaDbGtidList.parse(text, 'gtid_current_pos');
 const state = (text: string): MariaDbGtidList => MariaDbGtidList.parse(text, 'gtid_binlog_state');
 
-function parseError(text: string, variable: MariaDbGtidVariable): TopologyError {
-  try {
-    MariaDbGtidList.parse(text, variable);
-  } catch (error) {
-    if (isTopologyError(error, 'INVALID_GTID_SET')) return error;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(text)} to be refused`);
-}
+const parseError = (text: string, variable: MariaDbGtidVariable): TopologyError =>
+  thrownBy(
+    () => MariaDbGtidList.parse(text, variable),
+    (error): error is TopologyError => isTopologyError(error, 'INVALID_GTID_SET'),
+  );
 
 describe('MariaDbGtidList.parse and toString', () => {
   it.each([

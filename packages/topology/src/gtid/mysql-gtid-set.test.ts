@@ -1,19 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
+import { thrownBy } from '@orc/testkit';
 import { type TopologyError, isTopologyError } from '../errors.js';
 import { MysqlGtidSet } from './mysql-gtid-set.js';
 
 const U1 = '3e11fa47-71ca-11e1-9e33-c80aa9429562';
 const U2 = '4e11fa47-71ca-11e1-9e33-c80aa9429562';
 
-function parseError(text: string): TopologyError {
-  try {
-    MysqlGtidSet.parse(text);
-  } catch (error) {
-    if (isTopologyError(error, 'INVALID_GTID_SET')) return error;
-    throw error;
-  }
-  throw new Error(`expected ${JSON.stringify(text)} to be refused`);
-}
+const parseError = (text: string): TopologyError =>
+  thrownBy(
+    () => MysqlGtidSet.parse(text),
+    (error): error is TopologyError => isTopologyError(error, 'INVALID_GTID_SET'),
+  );
 
 describe('MysqlGtidSet.parse and toString', () => {
   it.each([

@@ -28,7 +28,7 @@ import {
 import { probeError } from './probe-errors.js';
 import { FIRST_PROBE_PLAN, ProbeSession } from './probe-session.js';
 import type { ProbeSettings } from './probe-settings.js';
-import { discardConnection } from './discard-connection.js';
+import { connectBounded, discardConnection } from './discard-connection.js';
 
 /** What one successful probe learns: the instance fields a server can tell about itself. */
 export type ProbeFindings = Omit<
@@ -174,62 +174,45 @@ export class InstanceProber implements Prober {
     this.#idle.set(key, conn);
   }
 
-  #connect(key: InstanceKey): Promise<Connection> {
+  async #connect(key: InstanceKey): Promise<Connection> {
     const { host, port } = splitInstanceKey(key);
-    return new Promise((resolve, reject) => {
-      const conn = createConnection({
-        host,
-        port,
-        user: this.#settings.user,
-        password: this.#settings.password,
-        connectTimeout: this.#settings.connectTimeoutMs,
-        supportBigNumbers: true,
-        bigNumberStrings: true,
-        dateStrings: true,
-        // The probe never prepares statements; mysql2's per-connection statement cache would
-        // otherwise preallocate about half a megabyte per connection (16,000 slots).
-        maxPreparedStatements: 1,
-        // Only for the probe's own batch of constant statements (see #prefetch).
-        multipleStatements: true,
-      });
-      let settled = false;
-      // A hard bound in case the driver's own timer does not fire (e.g. DNS that never answers).
-      const timer = this.#clock.setTimer(this.#settings.connectTimeoutMs + 100, () => {
-        if (settled) return;
-        settled = true;
-        discardConnection(conn);
-        reject(
-          Object.assign(new Error(`connect timed out after ${this.#settings.connectTimeoutMs} ms`), {
-            code: 'ETIMEDOUT',
-          }),
-        );
-      });
-      conn.on('error', (error: unknown) => {
-        // An idle kept connection that breaks: the server went away. Errors during a query reach
-        // the query's callback too; this handler only has to notice idle losses.
-        if (this.#idle.get(key) === conn) {
-          this.#idle.delete(key);
-          discardConnection(conn);
-          this.#logger.info('probe connection lost', { key, error: String(error) });
-          this.#onConnectionLost(key);
-        }
-      });
-      conn.on('end', () => {
-        if (this.#idle.get(key) === conn) {
-          this.#idle.delete(key);
-          this.#onConnectionLost(key);
-        }
-      });
-      conn.connect((error: unknown) => {
-        if (settled) return;
-        settled = true;
-        timer.cancel();
-        if (error) {
-          discardConnection(conn);
-          reject(error);
-        } else resolve(conn);
-      });
+    const timeoutMs = this.#settings.connectTimeoutMs;
+    const conn = createConnection({
+      host,
+      port,
+      user: this.#settings.user,
+      password: this.#settings.password,
+      connectTimeout: timeoutMs,
+      supportBigNumbers: true,
+      bigNumberStrings: true,
+      dateStrings: true,
+      // The probe never prepares statements; mysql2's per-connection statement cache would
+      // otherwise preallocate about half a megabyte per connection (16,000 slots).
+      maxPreparedStatements: 1,
+      // Only for the probe's own batch of constant statements (see #prefetch).
+      multipleStatements: true,
     });
+    conn.on('error', (error: unknown) => {
+      // An idle kept connection that breaks: the server went away. Errors during a query reach
+      // the query's callback too; this handler only has to notice idle losses.
+      if (this.#idle.get(key) === conn) {
+        this.#idle.delete(key);
+        discardConnection(conn);
+        this.#logger.info('probe connection lost', { key, error: String(error) });
+        this.#onConnectionLost(key);
+      }
+    });
+    conn.on('end', () => {
+      if (this.#idle.get(key) === conn) {
+        this.#idle.delete(key);
+        this.#onConnectionLost(key);
+      }
+    });
+    await connectBounded(conn, this.#clock, timeoutMs, {
+      onTimeout: () => Object.assign(new Error(`connect timed out after ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+      onError: (error) => error,
+    });
+    return conn;
   }
 
   async #readAll(

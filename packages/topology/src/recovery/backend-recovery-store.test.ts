@@ -1,17 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { Backend, validateBackendConfig } from '@orc/backend';
+import type { Backend } from '@orc/backend';
+import { openMemoryBackend } from '../../test/memory-backend.js';
 import { instanceKey } from '../instance/instance-key.js';
 import { BackendRecoveryStore } from './backend-recovery-store.js';
 import type { RecoveryInput } from './recovery-ports.js';
 
 let backend: Backend;
 beforeEach(async () => {
-  backend = new Backend(validateBackendConfig({ dialect: 'sqlite', sqlite: { file: ':memory:' } }));
-  await backend.open();
+  backend = await openMemoryBackend();
 });
-afterEach(async () => {
-  await backend.close();
-});
+afterEach(() => backend.close());
 
 const p = instanceKey('db1', 3306);
 const r1 = instanceKey('db2', 3306);

@@ -43,22 +43,26 @@ export class BackendRecoveryStore implements RecoveryStore {
     this.#node = node;
   }
 
+  /** What a detection and the recovery that follows it both record: the failure and this node. */
+  #facts(input: DetectionInput | RecoveryInput) {
+    return {
+      key: backendKey(input.key),
+      analysis: input.analysis,
+      clusterName: input.clusterName,
+      clusterAlias: input.clusterAlias,
+      countAffectedReplicas: input.replicaKeys.length,
+      replicaHosts: input.replicaKeys.join(','),
+      processingNodeHostname: this.#node.hostname,
+      processingNodeToken: this.#node.token,
+    };
+  }
+
   async registerDetection(
     input: DetectionInput,
     options: { readonly blockPeriodMinutes: number },
   ): Promise<{ readonly registered: boolean; readonly id: number }> {
     const r = await this.#backend.failureDetections.register(
-      {
-        key: backendKey(input.key),
-        analysis: input.analysis,
-        clusterName: input.clusterName,
-        clusterAlias: input.clusterAlias,
-        countAffectedReplicas: input.replicaKeys.length,
-        replicaHosts: input.replicaKeys.join(','),
-        isActionable: input.isActionable,
-        processingNodeHostname: this.#node.hostname,
-        processingNodeToken: this.#node.token,
-      },
+      { ...this.#facts(input), isActionable: input.isActionable },
       options,
     );
     return r.registered ? { registered: true, id: r.detection.detectionId } : { registered: false, id: 0 };
@@ -69,18 +73,7 @@ export class BackendRecoveryStore implements RecoveryStore {
     options: { readonly blockPeriodSeconds: number; readonly force?: boolean },
   ): Promise<RecoveryRegistrationOutcome> {
     const r = await this.#backend.recoveries.register(
-      {
-        uid: input.uid,
-        key: backendKey(input.key),
-        analysis: input.analysis,
-        clusterName: input.clusterName,
-        clusterAlias: input.clusterAlias,
-        countAffectedReplicas: input.replicaKeys.length,
-        replicaHosts: input.replicaKeys.join(','),
-        processingNodeHostname: this.#node.hostname,
-        processingNodeToken: this.#node.token,
-        lastDetectionId: input.detectionId,
-      },
+      { ...this.#facts(input), uid: input.uid, lastDetectionId: input.detectionId },
       options,
     );
     return r.registered

@@ -6,8 +6,7 @@
 // does not rejoin the ring by itself). The promotion itself is the dead-primary recovery's.
 import type { AnalysisSnapshot } from '../analysis/analysis-input.js';
 import type { ReplicationAnalysis } from '../analysis/replication-analysis.js';
-import { instanceKey } from '../instance/instance-key.js';
-import type { DeadMasterRequest } from './dead-master-request.js';
+import { primaryFailureRequest, type DeadMasterRequest } from './dead-master-request.js';
 
 /**
  * The dead co-primary codes recovery acts on.
@@ -42,22 +41,11 @@ export function deadCoMasterRequest(
   snapshot: AnalysisSnapshot,
 ): DeadMasterRequest | undefined {
   if (!isDeadCoMasterCode(entry.Analysis)) return undefined;
-  const failedKey = instanceKey(entry.AnalyzedInstanceKey.Hostname, entry.AnalyzedInstanceKey.Port);
-  const failed = snapshot.instances.find((i) => i.key === failedKey);
+  const request = primaryFailureRequest(entry, snapshot, entry.Analysis);
+  const failed = snapshot.instances.find((i) => i.key === request.failedKey);
   const other = failed?.masterKey ?? null;
   if (other === null) return undefined;
   const otherCoMaster = snapshot.instances.find((i) => i.key === other);
-  if (otherCoMaster?.masterKey !== failedKey) return undefined;
-  return {
-    analysis: entry.Analysis,
-    failedKey,
-    clusterName: entry.ClusterDetails.ClusterName,
-    clusterAlias: entry.ClusterDetails.ClusterAlias,
-    clusterDomain: entry.ClusterDetails.ClusterDomain,
-    isDowntimed: entry.IsDowntimed,
-    instances: snapshot.instances.filter((i) => i.key === failedKey || i.masterKey === failedKey),
-    candidateRules: snapshot.candidates ?? [],
-    now: snapshot.now,
-    requestedCandidate: other,
-  };
+  if (otherCoMaster?.masterKey !== request.failedKey) return undefined;
+  return { ...request, requestedCandidate: other };
 }

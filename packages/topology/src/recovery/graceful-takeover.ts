@@ -14,7 +14,7 @@ import type { DeadMasterRequest } from './dead-master-request.js';
 import { hookContext } from './hook-context.js';
 import type { Participant } from './promotion-steps.js';
 import { promote, repoint, StepFailure, verifyFollowing, verifyWritable } from './promotion-steps.js';
-import { passHooks } from './recovery-admission.js';
+import { concludeRecovery, passHooks } from './recovery-admission.js';
 import type { RecoveryConfig } from './recovery-config.js';
 import type { RecoveryReport } from './recovery-engine.js';
 import { candidateOf, closeAll, connectAll, usesGtid } from './recovery-participants.js';
@@ -290,35 +290,26 @@ export async function gracefulMasterTakeover(
   }
   const reason =
     status === 'successful' ? `promoted ${successor}; ${req.primaryKey} replicates from it` : errors.join('; ');
-  log.step('resolved', `${status}: ${reason}`);
-  await store.resolve(uid, {
-    status,
-    successor,
-    successorAlias: req.clusterAlias,
-    lostReplicas: lost,
-    participatingInstances: [req.primaryKey, ...replicaKeys],
-    errors,
-    kv,
-  });
-  ctx = { ...ctx, isSuccessful: status !== 'failed', lostReplicas: lost, successorAlias: req.clusterAlias };
-  const settled = (async () => {
-    if (status !== 'failed') await passHooks(deps, 'postGracefulTakeoverProcesses', ctx, log);
-    await log.flush();
-  })();
-  return {
-    uid,
-    status,
-    reason,
-    successor,
-    choice,
-    repointed,
-    lostReplicas: lost,
-    kv,
-    steps: log.steps,
-    timings,
-    settled,
-    fenced: Promise.resolve(false),
-    isDemoted,
-    isOldPrimaryRestored,
-  };
+  const report = await concludeRecovery(
+    deps,
+    log,
+    ctx,
+    {
+      uid,
+      status,
+      reason,
+      successor,
+      successorAlias: req.clusterAlias,
+      choice,
+      repointed,
+      lostReplicas: lost,
+      participatingInstances: [req.primaryKey, ...replicaKeys],
+      errors,
+      kv,
+      timings,
+      fenced: Promise.resolve(false),
+    },
+    status === 'failed' ? [] : ['postGracefulTakeoverProcesses'],
+  );
+  return { ...report, isDemoted, isOldPrimaryRestored };
 }

@@ -4,8 +4,7 @@
 import type { AnalysisSnapshot } from '../analysis/analysis-input.js';
 import type { ReplicationAnalysis } from '../analysis/replication-analysis.js';
 import type { InstanceKey } from '../instance/instance-key.js';
-import { instanceKey } from '../instance/instance-key.js';
-import type { FailureRequest } from './dead-master-request.js';
+import { failureFacts, type FailureRequest } from './dead-master-request.js';
 import { positionCovers } from './gtid-position.js';
 import type { Participant } from './promotion-steps.js';
 import { detach, repoint, StepFailure, verifyFollowing } from './promotion-steps.js';
@@ -48,15 +47,12 @@ export function deadIntermediateMasterRequest(
   snapshot: AnalysisSnapshot,
 ): DeadIntermediateMasterRequest | undefined {
   if (!CODES.has(entry.Analysis)) return undefined;
-  const failedKey = instanceKey(entry.AnalyzedInstanceKey.Hostname, entry.AnalyzedInstanceKey.Port);
+  const facts = failureFacts(entry);
+  const { failedKey } = facts;
   const failed = snapshot.instances.find((i) => i.key === failedKey);
   return {
     analysis: entry.Analysis as DeadIntermediateMasterCode,
-    failedKey,
-    clusterName: entry.ClusterDetails.ClusterName,
-    clusterAlias: entry.ClusterDetails.ClusterAlias,
-    clusterDomain: entry.ClusterDetails.ClusterDomain,
-    isDowntimed: entry.IsDowntimed,
+    ...facts,
     instances: snapshot.instances.filter(
       (i) =>
         i.key === failedKey ||

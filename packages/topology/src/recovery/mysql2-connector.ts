@@ -6,7 +6,7 @@ import type { InstanceKey } from '../instance/instance-key.js';
 import { splitInstanceKey } from '../instance/instance-key.js';
 import { probeError } from '../probe/probe-errors.js';
 import type { ServerConnector, ServerSession, SqlRow } from './recovery-ports.js';
-import { discardConnection } from '../probe/discard-connection.js';
+import { connectBounded, discardConnection } from '../probe/discard-connection.js';
 
 /** Credentials and bounds of the recovery's connections. */
 export interface Mysql2ConnectorOptions {
@@ -83,35 +83,22 @@ export class Mysql2Connector implements ServerConnector {
     this.#options = options;
   }
 
-  open(key: InstanceKey): Promise<ServerSession> {
+  async open(key: InstanceKey): Promise<ServerSession> {
     const { host, port } = splitInstanceKey(key);
     const o = this.#options;
-    return new Promise((resolve, reject) => {
-      const conn = createConnection({
-        host,
-        port,
-        user: o.user,
-        password: o.password,
-        connectTimeout: o.connectTimeoutMs,
-      });
-      let settled = false;
-      const timer = o.clock.setTimer(o.connectTimeoutMs + 100, () => {
-        if (settled) return;
-        settled = true;
-        discardConnection(conn);
-        reject(new TopologyError('TIMEOUT', `${key}: connect took longer than ${o.connectTimeoutMs} ms`));
-      });
-      // A session's later socket errors surface through its queries; this keeps them off 'error'.
-      conn.on('error', () => undefined);
-      conn.connect((error: unknown) => {
-        if (settled) return;
-        settled = true;
-        timer.cancel();
-        if (error) {
-          discardConnection(conn);
-          reject(probeError(error, key, 'connect'));
-        } else resolve(new Mysql2Session(conn, key, o));
-      });
+    const conn = createConnection({
+      host,
+      port,
+      user: o.user,
+      password: o.password,
+      connectTimeout: o.connectTimeoutMs,
     });
+    // A session's later socket errors surface through its queries; this keeps them off 'error'.
+    conn.on('error', () => undefined);
+    await connectBounded(conn, o.clock, o.connectTimeoutMs, {
+      onTimeout: () => new TopologyError('TIMEOUT', `${key}: connect took longer than ${o.connectTimeoutMs} ms`),
+      onError: (error) => probeError(error, key, 'connect'),
+    });
+    return new Mysql2Session(conn, key, o);
   }
 }

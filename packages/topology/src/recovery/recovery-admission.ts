@@ -1,5 +1,6 @@
-// The part every recovery shares before it touches a server: failure detection,
-// OnFailureDetection hooks, guards and anti-flapping registration; and running a hook list.
+// The parts every recovery shares: before it touches a server, failure detection,
+// OnFailureDetection hooks, guards and anti-flapping registration; after it, the recorded
+// resolution and the post hooks; and running a hook list.
 import type { Clock } from '../clock.js';
 import { matchesClusterFilters } from '../analysis/cluster-filters.js';
 import type { InstanceKey } from '../instance/instance-key.js';
@@ -9,7 +10,7 @@ import type { HookKind, RecoveryConfig } from './recovery-config.js';
 import type { RecoveryReport, RecoveryStatus } from './recovery-engine.js';
 import type { Connected } from './recovery-participants.js';
 import { closeAll } from './recovery-participants.js';
-import type { HookContext, HookRunner, RecoveryStore } from './recovery-ports.js';
+import type { HookContext, HookRunner, KvPublishResult, RecoveryStore } from './recovery-ports.js';
 import { StepLog } from './step-log.js';
 
 /** What admission and hooks need of the engine. */
@@ -122,5 +123,75 @@ export function emptyReport(status: RecoveryStatus, reason: string): RecoveryRep
     timings: { writableMs: null, repointedMs: null, kvMs: null },
     settled: Promise.resolve(),
     fenced: Promise.resolve(false),
+  };
+}
+
+/** What a recovery that ran records and reports. */
+export interface RecoveryOutcome {
+  readonly uid: string;
+  readonly status: 'successful' | 'partial' | 'failed';
+  readonly reason: string;
+  readonly successor: InstanceKey | null;
+  readonly successorAlias: string;
+  readonly choice: RecoveryReport['choice'];
+  readonly repointed: readonly InstanceKey[];
+  readonly lostReplicas: readonly InstanceKey[];
+  readonly participatingInstances: readonly InstanceKey[];
+  readonly errors: readonly string[];
+  readonly kv: KvPublishResult | null;
+  readonly timings: RecoveryReport['timings'];
+  readonly fenced: Promise<boolean>;
+}
+
+/**
+ * Ends a recovery that ran, the same way for every kind: the `resolved` step and the store's
+ * resolution are written before it returns; the `posts` hooks (in order, with the outcome in their
+ * context) and the step log's last writes run off the critical path, as the report's `settled`.
+ *
+ * @example
+ * ```ts
+ * return concludeRecovery(deps, log, ctx, outcome, ['postMasterFailoverProcesses', 'postFailoverProcesses']);
+ * ```
+ */
+export async function concludeRecovery(
+  deps: Pick<AdmissionDeps, 'config' | 'hooks' | 'store'>,
+  log: StepLog,
+  ctx: HookContext,
+  o: RecoveryOutcome,
+  posts: readonly HookKind[],
+): Promise<RecoveryReport> {
+  log.step('resolved', `${o.status}: ${o.reason}`);
+  await deps.store.resolve(o.uid, {
+    status: o.status,
+    successor: o.successor,
+    successorAlias: o.successorAlias,
+    lostReplicas: o.lostReplicas,
+    participatingInstances: o.participatingInstances,
+    errors: o.errors,
+    kv: o.kv,
+  });
+  const done: HookContext = {
+    ...ctx,
+    isSuccessful: o.status !== 'failed',
+    lostReplicas: o.lostReplicas,
+    successorAlias: o.successorAlias,
+  };
+  const settled = (async () => {
+    for (const kind of posts) await passHooks(deps, kind, done, log);
+    await log.flush();
+  })();
+  return {
+    uid: o.uid,
+    status: o.status,
+    reason: o.reason,
+    successor: o.successor,
+    choice: o.choice,
+    repointed: o.repointed,
+    lostReplicas: o.lostReplicas,
+    kv: o.kv,
+    steps: log.steps,
+    timings: o.timings,
+    settled,
+    fenced: o.fenced,
   };
 }

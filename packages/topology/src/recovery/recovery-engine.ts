@@ -38,7 +38,7 @@ import {
   thawReplicas,
   usesGtid,
 } from './recovery-participants.js';
-import { admitRecovery, emptyReport, passHooks } from './recovery-admission.js';
+import { admitRecovery, concludeRecovery, passHooks } from './recovery-admission.js';
 import type { StepLog } from './step-log.js';
 import type { DeadIntermediateMasterRequest } from './intermediate-recovery.js';
 import { relocateUnder } from './intermediate-recovery.js';
@@ -280,39 +280,31 @@ export class RecoveryEngine {
     }
 
     const reason = status === 'successful' ? `promoted ${successor}` : errors.join('; ');
-    log.step('resolved', `${status}: ${reason}`);
-    await store.resolve(uid, {
-      status,
-      successor,
-      successorAlias: req.clusterAlias,
-      lostReplicas: lost,
-      participatingInstances: [req.failedKey, ...replicaKeys],
-      errors,
-      kv,
-    });
-    ctx = { ...ctx, isSuccessful: status !== 'failed', lostReplicas: lost, successorAlias: req.clusterAlias };
     const posts: HookKind[] =
       status === 'failed'
         ? ['postUnsuccessfulFailoverProcesses']
         : ['postMasterFailoverProcesses', 'postFailoverProcesses'];
-    const settled = (async () => {
-      for (const kind of posts) await passHooks(this.#p, kind, ctx, log);
-      await log.flush();
-    })();
-    return {
-      uid,
-      status,
-      reason,
-      successor,
-      choice,
-      repointed,
-      lostReplicas: lost,
-      kv,
-      steps: log.steps,
-      timings,
-      settled,
-      fenced,
-    };
+    return concludeRecovery(
+      this.#p,
+      log,
+      ctx,
+      {
+        uid,
+        status,
+        reason,
+        successor,
+        successorAlias: req.clusterAlias,
+        choice,
+        repointed,
+        lostReplicas: lost,
+        participatingInstances: [req.failedKey, ...replicaKeys],
+        errors,
+        kv,
+        timings,
+        fenced,
+      },
+      posts,
+    );
   }
 
   /**
@@ -341,12 +333,12 @@ export class RecoveryEngine {
    * const report = await engine.recoverDeadIntermediateMaster(deadIntermediateMasterRequest(entry, snapshot)!);
    */
   async recoverDeadIntermediateMaster(req: DeadIntermediateMasterRequest): Promise<RecoveryReport> {
-    const { config, store, clock } = this.#p;
+    const { config, clock } = this.#p;
     const started = clock.now();
     const uid = this.#p.newUid();
     const replicaKeys = req.instances.filter((i) => i.masterKey === req.failedKey).map((i) => i.key);
     const target = req.instances.find((i) => i.key === req.failedKey)?.masterKey ?? null;
-    let ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
+    const ctx = hookContext(req, { uid, nodeName: this.#p.nodeName, replicaKeys, config });
     const admission = await admitRecovery(
       this.#p,
       req,
@@ -384,34 +376,31 @@ export class RecoveryEngine {
     const status: 'successful' | 'partial' | 'failed' =
       relocated.length === 0 ? 'failed' : lost.length === 0 ? 'successful' : 'partial';
     const reason = status === 'successful' ? `relocated ${relocated.join(', ')} under ${target}` : errors.join('; ');
-    log.step('resolved', `${status}: ${reason}`);
-    await store.resolve(uid, {
-      status,
-      successor: null,
-      successorAlias: '',
-      lostReplicas: lost,
-      participatingInstances: [req.failedKey, ...replicaKeys],
-      errors,
-      kv: null,
-    });
-    ctx = { ...ctx, isSuccessful: status !== 'failed', lostReplicas: lost };
     const posts: HookKind[] =
       status === 'failed'
         ? ['postUnsuccessfulFailoverProcesses']
         : ['postIntermediateMasterFailoverProcesses', 'postFailoverProcesses'];
-    const settled = (async () => {
-      for (const kind of posts) await passHooks(this.#p, kind, ctx, log);
-      await log.flush();
-    })();
-    return {
-      ...emptyReport(status, reason),
-      uid,
-      repointed: relocated,
-      lostReplicas: lost,
-      steps: log.steps,
-      timings: { writableMs: null, repointedMs, kvMs: null },
-      settled,
-    };
+    return concludeRecovery(
+      this.#p,
+      log,
+      ctx,
+      {
+        uid,
+        status,
+        reason,
+        successor: null,
+        successorAlias: '',
+        choice: null,
+        repointed: relocated,
+        lostReplicas: lost,
+        participatingInstances: [req.failedKey, ...replicaKeys],
+        errors,
+        kv: null,
+        timings: { writableMs: null, repointedMs, kvMs: null },
+        fenced: Promise.resolve(false),
+      },
+      posts,
+    );
   }
 
   /**

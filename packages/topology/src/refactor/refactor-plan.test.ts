@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { thrownBy } from '@orc/testkit';
 import { isTopologyError } from '../errors.js';
 import type { Instance } from '../instance/instance.js';
 import { unseenInstance } from '../instance/instance.js';
@@ -21,13 +22,8 @@ const snapshot = new TopologySnapshot([
 ]);
 
 function refusedWith(act: () => unknown): { code: string; path: string | undefined; message: string } {
-  try {
-    act();
-  } catch (error) {
-    if (!isTopologyError(error)) throw error;
-    return { code: error.code, path: error.details[0]?.path, message: error.message };
-  }
-  throw new Error('expected a refusal');
+  const error = thrownBy(act, isTopologyError);
+  return { code: error.code, path: error.details[0]?.path, message: error.message };
 }
 
 describe('checkMoveBelow', () => {
