@@ -71,7 +71,7 @@ describe('DiscoveryLoop', () => {
   });
 
   it('follows a replica that moved to another primary when suspecting either', async () => {
-    const world = chain();
+    const world = chainWorld();
     // The primary cadence asks who has replicas at every schedule: the index exists before the move.
     const { clock, loop } = setup(world, {
       discoverySeeds: ['p:3306'],
