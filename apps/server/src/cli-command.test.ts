@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { cliOutput, cliRequest } from './cli-command.js';
+import { cliOutput, cliRequest, raftModeRefusal } from './cli-command.js';
 
 describe('orc -c', () => {
   it("maps orchestrator's commands and flags to API paths", () => {
@@ -54,5 +54,13 @@ describe('orc -c', () => {
     expect(() => cliRequest(['begin-downtime', '-i', 'db1'])).toThrow('-r reason is required');
     expect(() => cliRequest(['relocate'])).toThrow('unknown command "relocate"');
     expect(() => cliRequest(['discover', '-i', 'a/b'])).toThrow('-i must be host or host:port');
+  });
+});
+
+describe('raftModeRefusal', () => {
+  it('refuses with RaftEnabled true, pointing at orc-client, and lets any other configuration run', () => {
+    expect(raftModeRefusal({ RaftEnabled: true })).toMatch(/RaftEnabled.*orc-client/);
+    expect(raftModeRefusal({ RaftEnabled: false })).toBeUndefined();
+    expect(raftModeRefusal({})).toBeUndefined();
   });
 });

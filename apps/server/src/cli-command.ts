@@ -144,6 +144,22 @@ export function cliOutput(output: CliRequest['output'], body: unknown): string {
 }
 
 /**
+ * Why `orc -c` must not run with this configuration, or undefined. As orchestrator's CLI, it refuses
+ * when `RaftEnabled` is true: a Raft group is driven through its leader, which orc-client finds (a
+ * node named by `--api` may be a follower, or cut off from the group).
+ *
+ * @example
+ * raftModeRefusal({ RaftEnabled: true }); // 'orc -c is not supported when RaftEnabled is true ...'
+ */
+export function raftModeRefusal(values: Readonly<Record<string, unknown>>): string | undefined {
+  if (values['RaftEnabled'] !== true) return undefined;
+  return (
+    'orc -c is not supported when RaftEnabled is true (Raft mode): use orc-client, which finds the leader ' +
+    '(ORCHESTRATOR_API="http://node1:3000/api http://node2:3000/api ..." orc-client -c <command>)'
+  );
+}
+
+/**
  * Runs one command against the API; returns the exit code (0 OK, 1 the API said ERROR or failed).
  *
  * @example

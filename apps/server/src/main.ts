@@ -2,7 +2,7 @@
 // stop, 1 when a start or a stop fails, 2 for bad flags or configuration.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseCliArgs, USAGE, type CliArgs } from './cli-args.js';
-import { runCliCommand } from './cli-command.js';
+import { raftModeRefusal, runCliCommand } from './cli-command.js';
 import { buildDaemonConfig } from './config/build.js';
 import { loadConfig } from './config/load.js';
 import { formatProblems } from './config/problems.js';
@@ -16,8 +16,27 @@ async function cli(argv: string[]): Promise<number> {
   const rest = [...argv];
   const apiAt = rest.indexOf('--api');
   const api = apiAt >= 0 ? rest.splice(apiAt, 2)[1] : (process.env['ORC_API'] ?? 'http://127.0.0.1:3000');
+  const configAt = rest.indexOf('--config');
+  const configPath = configAt >= 0 ? rest.splice(configAt, 2)[1] : undefined;
   const c = rest.findIndex((a) => a === '-c' || a === '--command');
   rest.splice(c, 1);
+  // The configuration is read only for RaftEnabled (the same file and environment the daemon
+  // would read); the command itself talks to the API.
+  const loaded = loadConfig({
+    configPath,
+    env: process.env,
+    files: { exists: existsSync, readFile: (p) => readFileSync(p, 'utf8') },
+  });
+  const missing = loaded.problems.filter((p) => p.path === '--config');
+  if (missing.length > 0) {
+    process.stderr.write(`${formatProblems(missing)}\n`);
+    return 2;
+  }
+  const refusal = raftModeRefusal(loaded.values);
+  if (refusal !== undefined) {
+    process.stderr.write(`orc: ${refusal}\n`);
+    return 1;
+  }
   try {
     return await runCliCommand(rest, api ?? 'http://127.0.0.1:3000', process.stdout, process.stderr);
   } catch (err) {

@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMariaDbTopology, type MariaDbTopology } from '@orc/testenv';
 import { waitFor } from '@orc/testkit';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot, startDaemonProcess, stopDaemonAndServers, type DaemonProcess } from './support/daemon-process.js';
 
@@ -123,7 +125,7 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     expect(lines.every((l) => typeof JSON.parse(l).msg === 'string')).toBe(true);
   }, 120_000);
 
-  it('runs orc -c commands against the running daemon', () => {
+  it('runs orc -c commands against the running daemon, and refuses them in Raft mode', async () => {
     const orcCli = (...args: string[]) =>
       spawnSync(
         process.execPath,
@@ -146,5 +148,27 @@ describe('orc daemon on SQLite against MariaDB 1+2', () => {
     const bad = orcCli('-c', 'discover');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('-i host:port is required');
+
+    // As orchestrator's CLI: refused in Raft mode, pointing at the client, before any request.
+    const dir = mkdtempSync(join(tmpdir(), 'orc-cli-raft-'));
+    const conf = join(dir, 'orc.conf.json');
+    writeFileSync(conf, JSON.stringify({ RaftEnabled: true, RaftNodes: ['a', 'b', 'c'] }));
+    const raft = orcCli(
+      '-c',
+      'begin-downtime',
+      '-i',
+      `127.0.0.1:${topo.primary.port}`,
+      '-o',
+      'ops',
+      '-r',
+      'raft',
+      '--config',
+      conf,
+    );
+    rmSync(dir, { recursive: true });
+    expect(raft.status).toBe(1);
+    expect(raft.stderr).toMatch(/RaftEnabled.*orc-client/);
+    expect(raft.stdout).toBe('');
+    expect((await orc.get('/api/downtimed')).body).toEqual([]);
   }, 120_000);
 });
