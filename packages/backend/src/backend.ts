@@ -171,8 +171,9 @@ export class Backend {
   }
 
   /**
-   * The recovery, failure-detection and downtime repositories stamping rows with `wallMs` instead
-   * of the clock's `wallNow()`. A Raft node applies a logged write with the time its leader gave
+   * The repositories a replicated write touches (recoveries, failure detections, downtime,
+   * candidates, cluster aliases, tags, audit), stamping rows with `wallMs` instead of the clock's
+   * `wallNow()`. A Raft node applies a logged write with the time its leader gave
    * it: every node (also one replaying the log hours later) then writes the same rows and, since
    * anti-flapping's block periods are measured from that time, takes the same decisions.
    *
@@ -182,7 +183,9 @@ export class Backend {
    * ```
    * @throws BackendError `INVALID_ARGUMENT` when `wallMs` is not a non-negative number.
    */
-  stampedAt(wallMs: number): Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime'> {
+  stampedAt(
+    wallMs: number,
+  ): Pick<Backend, 'recoveries' | 'failureDetections' | 'downtime' | 'candidates' | 'clusters' | 'tags' | 'audit'> {
     checkNonNegative(wallMs, 'wallMs');
     const base = this.#clock;
     const clock: Clock = { now: () => base.now(), wallNow: () => wallMs, setTimer: (ms, fn) => base.setTimer(ms, fn) };
@@ -191,6 +194,10 @@ export class Backend {
       recoveries: new RecoveryRepository(ctx),
       failureDetections: new FailureDetectionRepository(ctx),
       downtime: new DowntimeRepository(ctx),
+      candidates: new CandidateRepository(ctx),
+      clusters: new ClusterRepository(ctx),
+      tags: new TagRepository(ctx),
+      audit: new AuditRepository(ctx),
     };
   }
 

@@ -18,8 +18,14 @@ export interface CommandTargets {
   readonly logger: Logger;
 }
 
+/** The repositories a command writes: the backend's own, or ones stamped with the proposer's time. */
+type CommandRows = Pick<Backend, 'downtime' | 'audit' | 'recoveries' | 'tags' | 'clusters' | 'candidates'>;
+
+/** The targets as the appliers see them. */
+type Applying = Omit<CommandTargets, 'backend'> & { readonly backend: CommandRows };
+
 type Appliers = {
-  [K in OrcCommand['kind']]: (t: CommandTargets, c: Extract<OrcCommand, { kind: K }>) => Promise<CommandOutcomes[K]>;
+  [K in OrcCommand['kind']]: (t: Applying, c: Extract<OrcCommand, { kind: K }>) => Promise<CommandOutcomes[K]>;
 };
 
 const backendKey = (key: InstanceKey): { hostname: string; port: number } => {
@@ -27,18 +33,13 @@ const backendKey = (key: InstanceKey): { hostname: string; port: number } => {
   return { hostname: host, port };
 };
 
-const audit = async (
-  t: CommandTargets,
-  auditType: string,
-  key: InstanceKey | undefined,
-  message: string,
-): Promise<void> => {
+const audit = async (t: Applying, auditType: string, key: InstanceKey | undefined, message: string): Promise<void> => {
   await t.backend.audit.append({ auditType, ...(key === undefined ? {} : { key: backendKey(key) }), message });
 };
 
 /** Publishes every (or one) cluster's primary; the outcome of each store. */
 async function submitMasters(
-  t: CommandTargets,
+  t: Applying,
   cluster: string | undefined,
 ): Promise<CommandOutcomes['submit-masters-to-kv-stores']> {
   const pairs: { Key: string; Value: string }[] = [];
@@ -164,13 +165,20 @@ const APPLIERS: Appliers = {
 };
 
 /**
- * Applies one command to this node's state and returns its outcome.
+ * Applies one command to this node's state and returns its outcome. `at` (epoch ms) is the time
+ * the rows are stamped with instead of this node's clock: in Raft mode the proposing leader's, so
+ * every node writes the same downtime ends, candidate expiries and audit times, also a node that
+ * replays the log hours later.
  *
  * @example
  * await applyCommand(targets, { kind: 'end-downtime', key });
  */
-export async function applyCommand<C extends OrcCommand>(t: CommandTargets, command: C): Promise<OutcomeOf<C>> {
+export async function applyCommand<C extends OrcCommand>(
+  t: CommandTargets,
+  command: C,
+  at?: number,
+): Promise<OutcomeOf<C>> {
   // TypeScript cannot correlate the indexed applier with C; the Appliers type keeps each pair right.
-  const apply = APPLIERS[command.kind] as unknown as (t: CommandTargets, c: C) => Promise<OutcomeOf<C>>;
-  return apply(t, command);
+  const apply = APPLIERS[command.kind] as unknown as (t: Applying, c: C) => Promise<OutcomeOf<C>>;
+  return apply(at === undefined ? t : { ...t, backend: t.backend.stampedAt(at) }, command);
 }

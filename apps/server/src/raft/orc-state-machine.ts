@@ -73,7 +73,7 @@ export class OrcStateMachine implements StateMachine<unknown> {
     try {
       const outcome =
         op.op === 'command'
-          ? ((await applyCommand(this.#parts.targets, op.value as OrcCommand)) as OutcomeOf<OrcCommand>)
+          ? ((await applyCommand(this.#parts.targets, op.value as OrcCommand, op.at)) as OutcomeOf<OrcCommand>)
           : await applyRecoveryOp(this.#parts.targets, op);
       if (kvId !== undefined && kvId !== '') this.#parts.hooks.onKvOutcome?.(kvId, storesOf(outcome));
       // KV writes are rare and change what clients follow: each node says what it wrote, and when.

@@ -35,10 +35,11 @@ describe('RaftCommandBus', () => {
         return { pairs: [], stores: [{ store: 'zk', ok: true }] };
       },
     };
-    const bus = new RaftCommandBus(raft, createMetrics(), logger);
+    const bus = new RaftCommandBus(raft, createMetrics(), logger, 10_000, undefined, undefined, () => 1_234);
     const outcome = await bus.submit({ kind: 'submit-masters-to-kv-stores', cluster: undefined });
     expect(outcome.stores).toEqual([{ store: 'zk', ok: true }]);
-    expect(proposed).toEqual([{ op: 'command', value: { kind: 'submit-masters-to-kv-stores' } }]);
+    // Stamped with the proposer's wall time, which every node writes the command's rows with.
+    expect(proposed).toEqual([{ op: 'command', value: { kind: 'submit-masters-to-kv-stores' }, at: 1_234 }]);
   });
 
   it("turns Raft's failures into the API's NOT_ACTIVE (503) and keeps the state machine's own errors", async () => {

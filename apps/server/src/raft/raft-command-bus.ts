@@ -40,6 +40,8 @@ export class RaftCommandBus implements CommandBus {
 
   readonly #followerKv: FollowerKvWait | undefined;
   readonly #masters: ((cluster: string | undefined) => Promise<readonly KvMasterValue[]>) | undefined;
+  /** The time every node stamps a command's rows with (this leader's wall clock). */
+  readonly #wallNow: () => number;
 
   constructor(
     raft: RaftProposer,
@@ -48,7 +50,9 @@ export class RaftCommandBus implements CommandBus {
     timeoutMs = 10_000,
     followerKv?: FollowerKvWait,
     masters?: (cluster: string | undefined) => Promise<readonly KvMasterValue[]>,
+    wallNow: () => number = Date.now,
   ) {
+    this.#wallNow = wallNow;
     this.#masters = masters;
     this.#raft = raft;
     this.#metrics = metrics;
@@ -88,7 +92,7 @@ export class RaftCommandBus implements CommandBus {
         const wait = waitFollowers ? this.#followerKv : undefined;
         const masters = this.#masters;
         if (command.kind !== 'submit-masters-to-kv-stores' || masters === undefined)
-          return (await this.#raft.apply(encodeOp({ op: 'command', value: command }), {
+          return (await this.#raft.apply(encodeOp({ op: 'command', value: command, at: this.#wallNow() }), {
             timeoutMs: this.#timeoutMs,
           })) as OutcomeOf<C>;
         // The primaries as this node (the leader) sees them travel in the entry.

@@ -132,6 +132,7 @@ export async function startRaftMode(parts: RaftModeParts): Promise<RaftMode> {
     10_000,
     { outcomes, followers: others, boundMs: FOLLOWER_KV_BOUND_MS, newId: randomUUID },
     (cluster) => leaderMasters(parts.targets.topology, cluster),
+    () => clock.wallNow(),
   );
   const propose = (op: GroupOp | RecoveryOp): Promise<unknown> => raft.apply(encodeOp(op), { timeoutMs: 10_000 });
   let snapshotTimer: { cancel(): void } | undefined;

@@ -6,7 +6,7 @@ import { instanceKey, type OrcTopology } from '@orc/topology';
 import type { CommandTargets } from '../commands/apply-command.js';
 import { OrcStateMachine } from './orc-state-machine.js';
 import type { RecoveryOp } from './recovery-ops.js';
-import { encodeOp } from './replicated-op.js';
+import { encodeOp, type ReplicatedOp } from './replicated-op.js';
 
 const logger = { debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
 const HOUR = 3_600_000;
@@ -102,7 +102,7 @@ function failoverLog(stamped: boolean): RecoveryOp[] {
   return ops;
 }
 
-async function applyAll(sm: OrcStateMachine, ops: readonly RecoveryOp[]): Promise<unknown[]> {
+async function applyAll(sm: OrcStateMachine, ops: readonly ReplicatedOp[]): Promise<unknown[]> {
   const results: unknown[] = [];
   for (const [i, op] of ops.entries())
     results.push(await sm.apply({ index: logIndex(i + 1), term: term(1), data: encodeOp(op) }));
@@ -130,5 +130,42 @@ describe('recovery ops stamped with the leader time', () => {
     const late = await node('orc2', T + 3 * HOUR);
     await applyAll(late.sm, failoverLog(false));
     expect(await late.backend.recoveries.readByUid('u1')).toMatchObject({ startActivePeriod: T + 3 * HOUR });
+  });
+});
+
+describe('commands stamped with the leader time', () => {
+  const commands = (stamped: boolean): ReplicatedOp[] => {
+    const at = (ms: number) => (stamped ? { at: T + ms } : {});
+    return [
+      {
+        op: 'command',
+        value: { kind: 'begin-downtime', key: primary, owner: 'ops', reason: 'upgrade', durationSeconds: 600 },
+        ...at(0),
+      },
+      { op: 'command', value: { kind: 'register-candidate', key: replica, promotionRule: 'prefer' }, ...at(1) },
+      { op: 'command', value: { kind: 'put-instance-tag', key: replica, name: 'role', value: 'ssd' }, ...at(2) },
+    ];
+  };
+
+  it('give a node replaying the log three hours later the same downtime end, candidate expiry and audit', async () => {
+    const live = await node('orc1', T);
+    const late = await node('orc2', T + 3 * HOUR);
+    await applyAll(live.sm, commands(true));
+    await applyAll(late.sm, commands(true));
+    expect(Buffer.from(await late.backend.exportSnapshot()).toString()).toBe(
+      Buffer.from(await live.backend.exportSnapshot()).toString(),
+    );
+    // The downtime ends 10 minutes after the leader began it, not after the late node applied it
+    // (read as of the leader's time: on the late node's own clock it has already ended).
+    expect(await late.backend.downtime.readActive()).toEqual([]);
+    const [downtime] = await late.backend.stampedAt(T).downtime.readActive();
+    expect(downtime?.endTimestamp).toBe(T + 600_000);
+  });
+
+  it('stamps a command without a time (written by an earlier orc) with the applying node clock', async () => {
+    const late = await node('orc2', T + 3 * HOUR);
+    await applyAll(late.sm, commands(false));
+    const [downtime] = await late.backend.downtime.readActive();
+    expect(downtime?.endTimestamp).toBe(T + 3 * HOUR + 600_000);
   });
 });

@@ -12,10 +12,15 @@ export type GroupOp =
 
 /**
  * One log entry's content. A command that writes KV stores carries an `id` when its proposer
- * waits for the followers' KV outcomes.
+ * waits for the followers' KV outcomes; `at` is the proposer's wall time (epoch ms), which every
+ * node stamps the command's rows with (entries of an earlier orc have none).
  */
 export type ReplicatedOp =
-  { readonly op: 'command'; readonly value: OrcCommand; readonly id?: string } | GroupOp | RecoveryOp;
+  | { readonly op: 'command'; readonly value: OrcCommand; readonly id?: string; readonly at?: number }
+  | GroupOp
+  | RecoveryOp;
+
+const isWallTime = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
 
 /**
  * Encodes an op for `raft.apply`.
@@ -53,17 +58,16 @@ export function decodeOp(data: Uint8Array): ReplicatedOp | undefined {
     Value !== null &&
     typeof (Value as { kind?: unknown }).kind === 'string'
   )
-    return typeof Id === 'string'
-      ? { op: 'command', value: Value as OrcCommand, id: Id }
-      : { op: 'command', value: Value as OrcCommand };
+    return {
+      op: 'command',
+      value: Value as OrcCommand,
+      ...(typeof Id === 'string' ? { id: Id } : {}),
+      ...(isWallTime(At) ? { at: At } : {}),
+    };
   // Written by this group's leader through an authenticated, checksummed log: the name is checked,
   // the value's shape is the proposer's.
   if (typeof Op === 'string' && RECOVERY_OP_NAMES.has(Op) && typeof Value === 'object' && Value !== null)
-    return (
-      typeof At === 'number' && Number.isFinite(At) && At >= 0
-        ? { op: Op, value: Value, at: At }
-        : { op: Op, value: Value }
-    ) as RecoveryOp;
+    return (isWallTime(At) ? { op: Op, value: Value, at: At } : { op: Op, value: Value }) as RecoveryOp;
   if (Op === 'leader-uri' && typeof Value === 'string' && typeof By === 'string')
     return { op: Op, value: Value, by: By };
   if ((Op === 'yield' || Op === 'yield-hint') && typeof Value === 'string') return { op: Op, value: Value };
