@@ -62,6 +62,11 @@ export {
   type FakeMysqlSession,
 } from './fake-mysql/fake-mysql-connection.js';
 export {
+  fakeMariaDbProbeAnswer,
+  type FakeMariaDbServer,
+  type FakeMariaDbSource,
+} from './fake-mysql/mariadb-probe-answers.js';
+export {
   createNetNamespace,
   createVethLink,
   freeLinkLocalSubnet,

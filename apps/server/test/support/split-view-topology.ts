@@ -6,6 +6,7 @@
 // analysis is DeadMaster while every other user still sees a healthy 1+2.
 import { createServer } from 'mysql2';
 import {
+  fakeMariaDbProbeAnswer,
   serveFakeMysqlConnection,
   type FakeMysqlAnswer,
   type FakeMysqlConnection,
@@ -34,36 +35,12 @@ export interface SplitViewTopology {
 
 const VERSION = '10.11.6-MariaDB-log';
 const GTID = '0-1-100';
-const rows = (columns: string[], ...values: unknown[][]): FakeMysqlAnswer => ({ columns, rows: values });
 
 interface Member {
   readonly name: ReceivedStatement['server'];
   readonly serverId: number;
   port: number;
 }
-
-const SLAVE_STATUS_COLUMNS = [
-  'Slave_IO_State',
-  'Master_Host',
-  'Master_User',
-  'Master_Port',
-  'Master_Log_File',
-  'Read_Master_Log_Pos',
-  'Relay_Log_File',
-  'Relay_Log_Pos',
-  'Relay_Master_Log_File',
-  'Slave_IO_Running',
-  'Slave_SQL_Running',
-  'Exec_Master_Log_Pos',
-  'Seconds_Behind_Master',
-  'Last_IO_Errno',
-  'Last_IO_Error',
-  'Last_SQL_Errno',
-  'Last_SQL_Error',
-  'SQL_Delay',
-  'Using_Gtid',
-  'Gtid_IO_Pos',
-];
 
 function answer(
   m: Member,
@@ -76,71 +53,45 @@ function answer(
   const isPrimary = m === primary;
   const isBlind = blind.has(session.user);
   if (isPrimary && isBlind) return { drop: true };
-  if (sql.startsWith('SHOW GLOBAL VARIABLES'))
-    return rows(
-      ['Variable_name', 'Value'],
-      ['hostname', '127.0.0.1'],
-      ['report_host', '127.0.0.1'],
-      ['report_port', m.port],
-      ['port', m.port],
-      ['server_id', m.serverId],
-      ['version', VERSION],
-      ['version_comment', 'orc split-view fake'],
-      ['read_only', isPrimary ? 'OFF' : 'ON'],
-      ['binlog_format', 'ROW'],
-      ['log_bin', 'ON'],
-      ['log_slave_updates', 'ON'],
-      ['gtid_binlog_state', GTID],
-      ['gtid_current_pos', GTID],
-    );
-  if (sql.startsWith('SHOW GLOBAL STATUS'))
-    return rows(['Variable_name', 'Value'], ['Uptime', 1000], ['Slaves_connected', isPrimary ? 2 : 0]);
-  if (sql === 'SHOW MASTER STATUS')
-    return rows(['File', 'Position', 'Binlog_Do_DB', 'Binlog_Ignore_DB'], ['mariadb-bin.000001', 1000, '', '']);
-  if (sql === 'SHOW SLAVE STATUS') {
-    if (isPrimary) return rows(SLAVE_STATUS_COLUMNS);
-    const io = isBlind
-      ? {
-          state: 'Reconnecting after a failed master event read',
-          running: 'Connecting',
-          lag: null,
-          errno: 2003,
-          error: `error reconnecting to master 'repl@127.0.0.1:${primary.port}' - retry-time: 60  maximum-retries: 86400  message: Can't connect to server on '127.0.0.1' (111 "Connection refused")`,
-        }
-      : { state: 'Waiting for master to send event', running: 'Yes', lag: 0, errno: 0, error: '' };
-    const p = primary.port;
-    return rows(SLAVE_STATUS_COLUMNS, [
-      io.state,
-      '127.0.0.1',
-      'repl',
-      p,
-      'mariadb-bin.000001',
-      1000,
-      'relay-bin.000002',
-      1000,
-      'mariadb-bin.000001',
-      io.running,
-      'Yes',
-      1000,
-      io.lag,
-      io.errno,
-      io.error,
-      0,
-      '',
-      0,
-      'Slave_Pos',
-      GTID,
-    ]);
-  }
-  if (sql === 'SHOW SLAVE HOSTS')
-    return rows(
-      ['Server_id', 'Host', 'Port', 'Master_id'],
-      ...(isPrimary ? members.slice(1).map((r) => [r.serverId, '127.0.0.1', r.port, primary.serverId]) : []),
-    );
-  if (sql.includes('information_schema.processlist')) return rows(['host']);
-  // Anything else (a recovery's statements) gets ER_PARSE_ERROR: a recovery attempted against
-  // these fakes starts and fails, which is all a test needs of it.
-  return undefined;
+  // Anything but a probe statement (a recovery's) gets ER_PARSE_ERROR: a recovery attempted
+  // against these fakes starts and fails, which is all a test needs of it.
+  return fakeMariaDbProbeAnswer(
+    {
+      host: '127.0.0.1',
+      port: m.port,
+      serverId: m.serverId,
+      version: VERSION,
+      versionComment: 'orc split-view fake',
+      gtid: GTID,
+      position: 1000,
+      uptimeSeconds: 1000,
+      replicas: isPrimary
+        ? members.slice(1).map((r) => ({ serverId: r.serverId, host: '127.0.0.1', port: r.port }))
+        : [],
+      source: isPrimary
+        ? null
+        : isBlind
+          ? {
+              host: '127.0.0.1',
+              port: primary.port,
+              ioState: 'Reconnecting after a failed master event read',
+              ioRunning: 'Connecting',
+              lagSeconds: null,
+              ioErrno: 2003,
+              ioError: `error reconnecting to master 'repl@127.0.0.1:${primary.port}' - retry-time: 60  maximum-retries: 86400  message: Can't connect to server on '127.0.0.1' (111 "Connection refused")`,
+            }
+          : {
+              host: '127.0.0.1',
+              port: primary.port,
+              ioState: 'Waiting for master to send event',
+              ioRunning: 'Yes',
+              lagSeconds: 0,
+              ioErrno: 0,
+              ioError: '',
+            },
+    },
+    sql,
+  );
 }
 
 /**
