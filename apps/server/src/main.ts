@@ -11,6 +11,9 @@ import { createLogger } from './logging.js';
 
 const STOP_BOUND_MS = 10_000;
 
+// How `orc` and `orc -c` read a configuration file: the same files, the same way.
+const CONFIG_FILES = { exists: existsSync, readFile: (p: string) => readFileSync(p, 'utf8') };
+
 // `orc -c <command> [-i host:port] ... [--api URL]`: one command against a running orc's API.
 async function cli(argv: string[]): Promise<number> {
   const rest = [...argv];
@@ -25,7 +28,7 @@ async function cli(argv: string[]): Promise<number> {
   const loaded = loadConfig({
     configPath,
     env: process.env,
-    files: { exists: existsSync, readFile: (p) => readFileSync(p, 'utf8') },
+    files: CONFIG_FILES,
   });
   const missing = loaded.problems.filter((p) => p.path === '--config');
   if (missing.length > 0) {
@@ -62,7 +65,7 @@ async function main(): Promise<number> {
   const loaded = loadConfig({
     configPath: args.config,
     env: process.env,
-    files: { exists: existsSync, readFile: (p) => readFileSync(p, 'utf8') },
+    files: CONFIG_FILES,
   });
   for (const w of loaded.warnings) process.stderr.write(`orc: warning: ${w}\n`);
   if (loaded.problems.length > 0) {
